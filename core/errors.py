@@ -1,0 +1,129 @@
+"""Why an action can fail: the error codes of the design and the exceptions
+use cases raise to stop the pipeline.
+
+A use case raises one of these; the pipeline turns it into a ``Failure``.
+Anything else escaping a use case is a bug and becomes INTERNAL at the edge.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+
+from attrs import frozen
+
+
+class ErrorCode(enum.Enum):
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    FORBIDDEN = "FORBIDDEN"
+    NOT_FOUND = "NOT_FOUND"
+    VALIDATION = "VALIDATION"
+    PLAN_LIMIT = "PLAN_LIMIT"
+    RATE_LIMIT = "RATE_LIMIT"
+    NOT_COMPLETED = "NOT_COMPLETED"
+    PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
+    UNSUPPORTED_MEDIA = "UNSUPPORTED_MEDIA"
+    AI_FAILED = "AI_FAILED"
+    UNAVAILABLE = "UNAVAILABLE"
+    INTERNAL = "INTERNAL"
+
+
+DEFAULT_MESSAGES: Mapping[ErrorCode, str] = {
+    ErrorCode.UNAUTHENTICATED: "You are not logged in",
+    ErrorCode.FORBIDDEN: "You don't have permission to do this",
+    ErrorCode.NOT_FOUND: "Not found",
+    ErrorCode.VALIDATION: "Invalid input",
+    ErrorCode.PLAN_LIMIT: "PLAN_LIMIT",
+    ErrorCode.RATE_LIMIT: "RATE_LIMIT",
+    ErrorCode.NOT_COMPLETED: "Interview has not been completed yet",
+    ErrorCode.PAYLOAD_TOO_LARGE: "File size exceeds 10MB limit",
+    ErrorCode.UNSUPPORTED_MEDIA: "Please upload a PDF, Word document, or text file",
+    ErrorCode.AI_FAILED: "Failed to generate feedback",
+    ErrorCode.UNAVAILABLE: "The service is temporarily unavailable",
+    ErrorCode.INTERNAL: "Something went wrong",
+}
+
+FieldErrors = Mapping[str, list[str]]
+
+
+@frozen
+class Failure:
+    """A refused or failed action, as the client will see it."""
+
+    code: ErrorCode
+    message: str
+    extra: Mapping[str, object] = {}
+
+
+class ActionFailed(Exception):
+    """Base of every failure a use case reports on purpose."""
+
+    code: ErrorCode = ErrorCode.INTERNAL
+
+    def __init__(self, message: str | None = None, **extra: object) -> None:
+        self.message = message or DEFAULT_MESSAGES[self.code]
+        self.extra = extra
+        super().__init__(self.message)
+
+    def failure(self) -> Failure:
+        return Failure(self.code, self.message, dict(self.extra))
+
+
+class NotAuthenticated(ActionFailed):
+    code = ErrorCode.UNAUTHENTICATED
+
+
+class Forbidden(ActionFailed):
+    """Not yours, or does not exist: the two must look the same."""
+
+    code = ErrorCode.FORBIDDEN
+
+
+class UnknownAction(ActionFailed):
+    code = ErrorCode.NOT_FOUND
+
+
+class Invalid(ActionFailed):
+    """The payload does not describe a valid command."""
+
+    code = ErrorCode.VALIDATION
+
+    def __init__(self, field_errors: FieldErrors, message: str | None = None) -> None:
+        super().__init__(message, fieldErrors=dict(field_errors))
+        self.field_errors = dict(field_errors)
+
+
+class PlanLimitReached(ActionFailed):
+    code = ErrorCode.PLAN_LIMIT
+
+    def __init__(self, upgrade_url: str = "/app/upgrade") -> None:
+        super().__init__(None, upgradeUrl=upgrade_url)
+
+
+class RateLimited(ActionFailed):
+    code = ErrorCode.RATE_LIMIT
+
+    def __init__(self, retry_after: float) -> None:
+        seconds = max(1, int(-(-retry_after // 1)))  # whole seconds, rounded up
+        super().__init__(None, retryAfter=seconds)
+        self.retry_after = seconds
+
+
+class NotCompleted(ActionFailed):
+    code = ErrorCode.NOT_COMPLETED
+
+
+class PayloadTooLarge(ActionFailed):
+    code = ErrorCode.PAYLOAD_TOO_LARGE
+
+
+class UnsupportedMedia(ActionFailed):
+    code = ErrorCode.UNSUPPORTED_MEDIA
+
+
+class AiFailed(ActionFailed):
+    code = ErrorCode.AI_FAILED
+
+
+class Unavailable(ActionFailed):
+    code = ErrorCode.UNAVAILABLE

@@ -1,0 +1,261 @@
+"""The ports: what the core needs from the outside world, as small protocols.
+
+Adapters in ``adapters/`` implement these; ``adapters/memory`` holds tiny real
+implementations used by every unit test. This module imports only the
+standard library and ``core``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol, Self, TypeVar
+
+from attrs import frozen
+
+from core.coaching import Difficulty, JobContext, ResumeAnalysis, TranscriptEntry
+from core.domain import Actor, JobInfo, User
+
+T = TypeVar("T")
+
+
+# --- time and identifiers ---------------------------------------------------
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current time, timezone-aware UTC."""
+        ...
+
+    def monotonic(self) -> float:
+        """Seconds on a clock that never goes back (for rate limits)."""
+        ...
+
+
+class Ids(Protocol):
+    def new(self) -> str:
+        """A fresh unique identifier (a UUID string)."""
+        ...
+
+
+# --- storage ----------------------------------------------------------------
+
+
+@frozen
+class Credentials:
+    """A local account's secret parts, kept apart from the public User."""
+
+    user_id: str
+    password_hash: str
+
+
+@frozen
+class Session:
+    """A signed-in session; only the digest of its token is ever stored."""
+
+    id: str
+    user_id: str
+    token_digest: str
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None = None
+
+
+class Users(Protocol):
+    def add(self, user: User, password_hash: str | None = None) -> None: ...
+
+    def get(self, user_id: str) -> User | None: ...
+
+    def get_by_email(self, email: str) -> User | None:
+        """Look up by email, case-insensitively."""
+        ...
+
+    def credentials(self, email: str) -> Credentials | None: ...
+
+    def set_password_hash(self, user_id: str, password_hash: str) -> None: ...
+
+    def delete(self, user_id: str) -> None:
+        """Delete the user and, by cascade, everything they own."""
+        ...
+
+
+class Sessions(Protocol):
+    def add(self, session: Session) -> None: ...
+
+    def by_digest(self, token_digest: str) -> Session | None: ...
+
+    def revoke(self, session_id: str, at: datetime) -> None: ...
+
+
+class JobInfos(Protocol):
+    def add(self, job_info: JobInfo) -> None: ...
+
+    def get(self, job_info_id: str) -> JobInfo | None: ...
+
+    def update(self, job_info: JobInfo) -> None: ...
+
+    def delete(self, job_info_id: str) -> None:
+        """Delete the job info and, by cascade, its interviews and questions."""
+        ...
+
+    def list_for_user(self, user_id: str, query: str | None = None) -> list[JobInfo]:
+        """The user's job infos, last updated first; ``query`` matches name,
+        title or description, case-insensitively."""
+        ...
+
+    def count_for_user(self, user_id: str) -> int: ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction. It rolls back unless ``commit()`` is called."""
+
+    users: Users
+    sessions: Sessions
+    job_infos: JobInfos
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...
+
+
+class Storage(Protocol):
+    def unit_of_work(self, *, write: bool = False) -> UnitOfWork:
+        """A new unit of work. ``write=True`` starts a transaction that
+        serialises writers from the first statement (SQLite: BEGIN IMMEDIATE),
+        for read-check-write sequences such as plan allowances."""
+        ...
+
+
+# --- cache ------------------------------------------------------------------
+
+
+class TagCache(Protocol):
+    """Reads cached under tags; a write invalidates the tags of what it wrote.
+
+    Invariant: once ``invalidate`` has returned, no ``get_or_load`` anywhere
+    sharing the backend returns a value loaded before it.
+    """
+
+    def get_or_load(self, key: str, tags: Sequence[str], load: Callable[[], T]) -> T: ...
+
+    def invalidate(self, tags: Iterable[str]) -> None: ...
+
+
+# --- plans and limits -------------------------------------------------------
+
+
+class Plans(Protocol):
+    def plan_of(self, user_id: str) -> str: ...
+
+    def features(self, user_id: str) -> frozenset[str]: ...
+
+    def has(self, user_id: str, feature: str) -> bool: ...
+
+
+@frozen
+class Bucket:
+    """A token bucket: ``capacity`` tokens, ``refill`` tokens per ``interval``
+    seconds, accruing continuously; it starts full."""
+
+    capacity: float
+    refill: float
+    interval: float
+
+
+@frozen
+class Decision:
+    allowed: bool
+    retry_after: float = 0.0
+    """Seconds until the request would be allowed (0 when allowed)."""
+    remaining: float = 0.0
+
+
+class RateLimiter(Protocol):
+    def consume(self, key: str, bucket: Bucket, tokens: float = 1) -> Decision:
+        """Take ``tokens`` from the bucket under ``key`` if they are all there;
+        a refused call takes nothing."""
+        ...
+
+
+class WindowLimiter(Protocol):
+    def hit(self, key: str, limit: int, window: float) -> Decision:
+        """Count one request under ``key``; refuse once ``limit`` requests fall
+        within the last ``window`` seconds (sliding window)."""
+        ...
+
+
+# --- identity ---------------------------------------------------------------
+
+
+class Identity(Protocol):
+    """Turns a presented session or bearer token into the caller, or nobody."""
+
+    def authenticate(self, token: str) -> Actor | None: ...
+
+
+class PasswordHasher(Protocol):
+    def hash(self, password: str) -> str: ...
+
+    def verify(self, password_hash: str, password: str) -> bool: ...
+
+    def needs_rehash(self, password_hash: str) -> bool: ...
+
+
+class Tokens(Protocol):
+    def new(self) -> str:
+        """A fresh unguessable token to hand to the client."""
+        ...
+
+    def digest(self, token: str) -> str:
+        """What is stored in place of the token (keyed, one-way)."""
+        ...
+
+
+# --- the AI coach -----------------------------------------------------------
+
+
+class Coach(Protocol):
+    """Writes questions and feedback. Text comes as an iterable of chunks so
+    that a caller can stream it; joined, the chunks are the whole text.
+    Raises ``core.errors.AiFailed`` when it cannot produce a usable answer."""
+
+    def question(
+        self, job: JobContext, difficulty: Difficulty, previous: Sequence[str]
+    ) -> Iterable[str]:
+        """A new markdown question for the job, unlike any in ``previous``."""
+        ...
+
+    def answer_feedback(self, job: JobContext, question: str, answer: str) -> Iterable[str]:
+        """Markdown that starts ``## Feedback (Rating: n/10)``, then ``---``,
+        then ``## Correct Answer``."""
+        ...
+
+    def interviewer_turn(self, job: JobContext, transcript: Sequence[TranscriptEntry]) -> str:
+        """The mock interviewer's next line, given the conversation so far."""
+        ...
+
+    def interview_feedback(
+        self, job: JobContext, transcript: Sequence[TranscriptEntry]
+    ) -> Iterable[str]:
+        """Markdown: an overall rating, then the seven categories, each /10."""
+        ...
+
+    def analyze_resume(self, job: JobContext, resume_text: str) -> ResumeAnalysis: ...
+
+
+class DocumentReader(Protocol):
+    def text_of(self, data: bytes) -> str:
+        """The plain text of a PDF, DOCX or text file, recognised by content.
+        Raises UnsupportedMedia for other kinds, Invalid for a file that is
+        encrypted, corrupt or has no text."""
+        ...

@@ -1,0 +1,184 @@
+"""The database schema as SQLAlchemy Core tables: the one source for both the
+repositories and the Alembic migrations."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.types import TypeDecorator
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite keeps no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _id(name: str = "id") -> Column:
+    return Column(name, String(36), primary_key=True)
+
+
+def _owner(name: str, target: str) -> Column:
+    return Column(name, String(36), ForeignKey(target, ondelete="CASCADE"), nullable=False)
+
+
+def _timestamps() -> list[Column]:
+    return [
+        Column("created_at", UTCDateTime(), nullable=False),
+        Column("updated_at", UTCDateTime(), nullable=False),
+    ]
+
+
+users = Table(
+    "users",
+    metadata,
+    _id(),
+    Column("name", String(200), nullable=False),
+    Column("email", String(320), nullable=False, unique=True),  # stored lower-cased
+    Column("image_url", Text, nullable=True),
+    Column("password_hash", Text, nullable=True),
+    Column("plan", String(32), nullable=False, server_default="free"),
+    # Allowances count what was ever created: deleting gives nothing back.
+    Column("interviews_created", Integer, nullable=False, server_default="0"),
+    Column("questions_created", Integer, nullable=False, server_default="0"),
+    *_timestamps(),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    _id(),
+    _owner("user_id", "users.id"),
+    Column("token_digest", String(128), nullable=False, unique=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("expires_at", UTCDateTime(), nullable=False),
+    Column("revoked_at", UTCDateTime(), nullable=True),
+    Index("ix_sessions_user_id", "user_id"),
+)
+
+job_infos = Table(
+    "job_infos",
+    metadata,
+    _id(),
+    _owner("user_id", "users.id"),
+    Column("name", String(200), nullable=False),
+    Column("title", String(200), nullable=True),
+    Column("experience_level", String(16), nullable=False),
+    Column("description", Text, nullable=False),
+    *_timestamps(),
+    Index("ix_job_infos_user_id_updated_at", "user_id", "updated_at"),
+)
+
+interviews = Table(
+    "interviews",
+    metadata,
+    _id(),
+    _owner("job_info_id", "job_infos.id"),
+    Column("duration", String(8), nullable=False, server_default="00:00:00"),
+    Column("hume_chat_id", String(200), nullable=True),
+    Column("feedback", Text, nullable=True),
+    Column("started_at", UTCDateTime(), nullable=True),
+    Column("ended_at", UTCDateTime(), nullable=True),
+    *_timestamps(),
+    Index("ix_interviews_job_info_id_created_at", "job_info_id", "created_at"),
+)
+
+interview_messages = Table(
+    "interview_messages",
+    metadata,
+    _id(),
+    _owner("interview_id", "interviews.id"),
+    Column("seq", Integer, nullable=False),
+    Column("speaker", String(16), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("at", UTCDateTime(), nullable=False),
+    Index("ix_interview_messages_interview_id_seq", "interview_id", "seq", unique=True),
+)
+
+questions = Table(
+    "questions",
+    metadata,
+    _id(),
+    _owner("job_info_id", "job_infos.id"),
+    Column("text", Text, nullable=False),
+    Column("difficulty", String(8), nullable=False),
+    *_timestamps(),
+    Index("ix_questions_job_info_id_created_at", "job_info_id", "created_at"),
+)
+
+answers = Table(
+    "answers",
+    metadata,
+    _id(),
+    _owner("question_id", "questions.id"),
+    Column("text", Text, nullable=False),
+    Column("feedback", Text, nullable=False),
+    Column("rating", Integer, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Index("ix_answers_question_id_created_at", "question_id", "created_at"),
+)
+
+resume_analyses = Table(
+    "resume_analyses",
+    metadata,
+    _id(),
+    _owner("job_info_id", "job_infos.id"),
+    Column("analysis", Text, nullable=False),  # JSON, validated before storing
+    Column("created_at", UTCDateTime(), nullable=False),
+    Index("ix_resume_analyses_job_info_id_created_at", "job_info_id", "created_at"),
+)
+
+# Token buckets for the SQL rate limiter: tokens left as of updated_at (epoch s).
+rate_limit_buckets = Table(
+    "rate_limit_buckets",
+    metadata,
+    Column("key", String(255), primary_key=True),
+    Column("tokens", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),
+)
+
+# Sliding-window counters for the SQL per-IP limiter: the count in the current
+# fixed window and the one before it, weighted by overlap.
+rate_limit_windows = Table(
+    "rate_limit_windows",
+    metadata,
+    Column("key", String(255), primary_key=True),
+    Column("window_start", Float, nullable=False),
+    Column("current", Integer, nullable=False),
+    Column("previous", Integer, nullable=False),
+)

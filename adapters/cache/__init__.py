@@ -1,0 +1,1 @@
+"""Tag caches: reads cached under tags, invalidated by bumping tag versions."""

@@ -1,0 +1,187 @@
+"""Storage in dicts, with the unit-of-work semantics of the real thing: a
+unit of work sees a snapshot, its changes land only on ``commit()``, it rolls
+back otherwise, and write units run one at a time (like BEGIN IMMEDIATE)."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+from types import TracebackType
+from typing import Self
+
+from attrs import define, evolve, field
+
+from core.domain import JobInfo, User
+from core.ports import Credentials, Session
+
+
+@define
+class Tables:
+    """Every stored record, by id. Values are frozen, so a shallow copy of
+    each dict is a consistent snapshot."""
+
+    users: dict[str, User] = field(factory=dict)
+    password_hashes: dict[str, str] = field(factory=dict)
+    sessions: dict[str, Session] = field(factory=dict)
+    job_infos: dict[str, JobInfo] = field(factory=dict)
+
+    def copy(self) -> Tables:
+        return Tables(**{name: dict(value) for name, value in self.__dict__.items()})
+
+
+# What deleting a record deletes with it, as the foreign keys do in SQL:
+# (parent table, child table, the child's column naming the parent).
+CASCADES: list[tuple[str, str, str]] = [
+    ("users", "sessions", "user_id"),
+    ("users", "job_infos", "user_id"),
+]
+
+
+def delete_cascading(tables: Tables, table: str, record_id: str) -> None:
+    getattr(tables, table).pop(record_id, None)
+    if table == "users":
+        tables.password_hashes.pop(record_id, None)
+    for parent, child, column in CASCADES:
+        if parent == table:
+            children = getattr(tables, child)
+            for child_id in [k for k, v in children.items() if getattr(v, column) == record_id]:
+                delete_cascading(tables, child, child_id)
+
+
+class MemoryUsers:
+    def __init__(self, tables: Tables) -> None:
+        self._t = tables
+
+    def add(self, user: User, password_hash: str | None = None) -> None:
+        if self.get_by_email(user.email) is not None:
+            raise ValueError("email already registered")
+        self._t.users[user.id] = user
+        if password_hash is not None:
+            self._t.password_hashes[user.id] = password_hash
+
+    def get(self, user_id: str) -> User | None:
+        return self._t.users.get(user_id)
+
+    def get_by_email(self, email: str) -> User | None:
+        wanted = email.lower()
+        return next((u for u in self._t.users.values() if u.email.lower() == wanted), None)
+
+    def credentials(self, email: str) -> Credentials | None:
+        user = self.get_by_email(email)
+        if user is None or user.id not in self._t.password_hashes:
+            return None
+        return Credentials(user.id, self._t.password_hashes[user.id])
+
+    def set_password_hash(self, user_id: str, password_hash: str) -> None:
+        self._t.password_hashes[user_id] = password_hash
+
+    def delete(self, user_id: str) -> None:
+        delete_cascading(self._t, "users", user_id)
+
+
+class MemorySessions:
+    def __init__(self, tables: Tables) -> None:
+        self._t = tables
+
+    def add(self, session: Session) -> None:
+        self._t.sessions[session.id] = session
+
+    def by_digest(self, token_digest: str) -> Session | None:
+        return next((s for s in self._t.sessions.values() if s.token_digest == token_digest), None)
+
+    def revoke(self, session_id: str, at: datetime) -> None:
+        session = self._t.sessions.get(session_id)
+        if session is not None and session.revoked_at is None:
+            self._t.sessions[session_id] = evolve(session, revoked_at=at)
+
+
+class MemoryJobInfos:
+    def __init__(self, tables: Tables) -> None:
+        self._t = tables
+
+    def add(self, job_info: JobInfo) -> None:
+        self._t.job_infos[job_info.id] = job_info
+
+    def get(self, job_info_id: str) -> JobInfo | None:
+        return self._t.job_infos.get(job_info_id)
+
+    def update(self, job_info: JobInfo) -> None:
+        if job_info.id in self._t.job_infos:
+            self._t.job_infos[job_info.id] = job_info
+
+    def delete(self, job_info_id: str) -> None:
+        delete_cascading(self._t, "job_infos", job_info_id)
+
+    def list_for_user(self, user_id: str, query: str | None = None) -> list[JobInfo]:
+        needle = query.lower() if query else None
+        found = [
+            j
+            for j in self._t.job_infos.values()
+            if j.user_id == user_id
+            and (
+                needle is None
+                or any(needle in (text or "").lower() for text in (j.name, j.title, j.description))
+            )
+        ]
+        return sorted(found, key=lambda j: (j.updated_at, j.id), reverse=True)
+
+    def count_for_user(self, user_id: str) -> int:
+        return sum(1 for j in self._t.job_infos.values() if j.user_id == user_id)
+
+
+class MemoryUnitOfWork:
+    def __init__(self, storage: MemoryStorage, write: bool) -> None:
+        self._storage = storage
+        self._write = write
+        self.committed = False
+
+    def __enter__(self) -> Self:
+        if self._write:
+            self._storage.write_lock.acquire()
+        self._tables = self._storage.snapshot()
+        self.users = MemoryUsers(self._tables)
+        self.sessions = MemorySessions(self._tables)
+        self.job_infos = MemoryJobInfos(self._tables)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.rollback()
+        if self._write:
+            self._storage.write_lock.release()
+
+    def commit(self) -> None:
+        if not self._write:
+            raise RuntimeError("commit() on a read-only unit of work")
+        self._storage.replace(self._tables)
+        self._tables = self._storage.snapshot()
+        self.committed = True
+
+    def rollback(self) -> None:
+        self._tables = self._storage.snapshot()
+
+
+class MemoryStorage:
+    """The storage port on dicts. ``commits`` counts committed units of work."""
+
+    def __init__(self) -> None:
+        self._tables = Tables()
+        self._lock = threading.Lock()
+        self.write_lock = threading.RLock()
+        self.commits = 0
+
+    def unit_of_work(self, *, write: bool = False) -> MemoryUnitOfWork:
+        return MemoryUnitOfWork(self, write)
+
+    def snapshot(self) -> Tables:
+        with self._lock:
+            return self._tables.copy()
+
+    def replace(self, tables: Tables) -> None:
+        with self._lock:
+            self._tables = tables.copy()
+            self.commits += 1

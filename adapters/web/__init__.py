@@ -1,0 +1,1 @@
+"""The Flask edge: the generic action endpoint, auth routes, pages, OpenAPI."""

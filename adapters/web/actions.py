@@ -1,0 +1,57 @@
+"""``POST /actions/<name>``: the one endpoint behind which every action lives.
+
+Parse the body, find the caller, hand both to the pipeline, render the
+result. Adding an action never means writing another view.
+"""
+
+from __future__ import annotations
+
+import json
+
+from dependency_injector.wiring import Provide, inject
+from flask import Blueprint, Response, request
+
+from adapters.web.converter import Unreadable
+from adapters.web.credentials import presented, same_origin
+from adapters.web.envelope import refuse, render
+from core.errors import ErrorCode
+from core.pipeline import Actions
+from core.ports import Identity
+
+blueprint = Blueprint("actions", __name__)
+
+JSON_BODY_LIMIT = 1024 * 1024
+
+
+def read_json_body() -> object:
+    """The request body as JSON, or ``Unreadable`` with a reason a person can
+    read (the pipeline reports it as VALIDATION, after authentication)."""
+    if request.content_length is not None and request.content_length > JSON_BODY_LIMIT:
+        raise OverflowError
+    raw = request.stream.read(JSON_BODY_LIMIT + 1)
+    if len(raw) > JSON_BODY_LIMIT:
+        raise OverflowError
+    if not raw.strip():
+        return {}
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError):
+        return Unreadable("Body must be valid JSON")
+
+
+@blueprint.post("/actions/<name>")
+@inject
+def run_action(
+    name: str,
+    actions: Actions = Provide["actions"],
+    identity: Identity = Provide["identity"],
+) -> Response:
+    credentials = presented(request)
+    if credentials.via_cookie and not same_origin(request):
+        return refuse(ErrorCode.FORBIDDEN)
+    actor = identity.authenticate(credentials.token) if credentials.token else None
+    try:
+        payload = read_json_body()
+    except OverflowError:
+        return refuse(ErrorCode.PAYLOAD_TOO_LARGE, "Request body exceeds 1MB limit")
+    return render(actions.run(name, actor, payload))

@@ -1,0 +1,223 @@
+"""The one cattrs converter of the web edge: untrusted JSON in, commands out;
+results out as JSON. Wire names are camelCase here and nowhere else.
+
+It is strict: nothing is coerced (``5`` is not a string, ``"false"`` is not a
+boolean, ``3.7`` is not an integer), unknown fields are refused, and every
+field's attrs validator runs on its own so that all errors come back at once,
+keyed by wire field name (``fieldErrors``), with the validator's own message.
+"""
+
+from __future__ import annotations
+
+import enum
+import typing
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import cache
+from typing import Any, TypeVar
+
+import attrs
+import cattrs
+from cattrs.errors import IterableValidationError
+from cattrs.gen import make_dict_unstructure_fn, override
+
+from core.errors import Invalid
+
+T = TypeVar("T")
+ROOT = "$"
+
+
+def camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+class _WrongType(ValueError):
+    pass
+
+
+def _strict(kind: type, message: str) -> Callable[[object, type], object]:
+    def structure(value: object, _: type) -> object:
+        if isinstance(value, bool) and kind is not bool:
+            raise _WrongType(message)
+        if not isinstance(value, kind):
+            raise _WrongType(message)
+        return value
+
+    return structure
+
+
+def _structure_float(value: object, _: type) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _WrongType("Must be a number")
+    return float(value)
+
+
+def _structure_datetime(value: object, _: type) -> datetime:
+    if not isinstance(value, str):
+        raise _WrongType("Must be an ISO 8601 date-time string")
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise _WrongType("Must be an ISO 8601 date-time string") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _unstructure_datetime(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _structure_enum(cls: type[enum.Enum]) -> Callable[[object, type], enum.Enum]:
+    allowed = [member.value for member in cls]
+
+    def structure(value: object, _: type) -> enum.Enum:
+        if isinstance(value, str) and value in allowed:
+            return cls(value)
+        raise _WrongType("Must be one of: " + ", ".join(map(str, allowed)))
+
+    return structure
+
+
+def _message(exc: BaseException) -> str:
+    if isinstance(exc, _WrongType | ValueError | TypeError) and str(exc):
+        return str(exc)
+    return "Invalid value"
+
+
+def _errors_of(exc: BaseException, path: str, into: dict[str, list[str]]) -> None:
+    """Flatten a structuring failure into {wire path: [messages]}."""
+    if isinstance(exc, Invalid):
+        for key, messages in exc.field_errors.items():
+            sub = path if key == ROOT else (key if path == ROOT else f"{path}.{key}")
+            into.setdefault(sub, []).extend(messages)
+    elif isinstance(exc, IterableValidationError):
+        for inner, note in exc.group_exceptions():
+            _errors_of(inner, f"{path}[{note.index}]", into)
+    else:
+        into.setdefault(path, []).append(_message(exc))
+
+
+def _list_hook(converter: cattrs.Converter, type_: Any) -> Callable[[object, type], list[Any]]:
+    (item_type,) = typing.get_args(type_) or (Any,)
+
+    def structure(value: object, _: type) -> list[Any]:
+        if not isinstance(value, list):
+            raise _WrongType("Must be a list")
+        items, errors = [], {}
+        for index, item in enumerate(value):
+            try:
+                items.append(converter.structure(item, item_type))
+            except Exception as exc:  # noqa: BLE001 - every failure is reported as a field error
+                _errors_of(exc, f"[{index}]", errors)
+        if errors:
+            raise Invalid({key: msgs for key, msgs in errors.items()})
+        return items
+
+    return structure
+
+
+def _attrs_structure_hook(converter: cattrs.Converter, cls: type) -> Callable[[object, type], Any]:
+    fields = attrs.fields(attrs.resolve_types(cls))
+    wire = {camel(f.name): f for f in fields}
+
+    def structure(payload: object, _: type) -> Any:
+        if not isinstance(payload, dict):
+            raise Invalid({ROOT: ["Must be a JSON object"]})
+        errors: dict[str, list[str]] = {}
+        for key in payload:
+            if key not in wire:
+                errors.setdefault(str(key)[:100], []).append("Unknown field")
+        values: dict[str, Any] = {}
+        for name, f in wire.items():
+            if name not in payload:
+                if f.default is attrs.NOTHING:
+                    errors.setdefault(name, []).append("Required")
+                continue
+            raw = payload[name]
+            try:
+                value = None if raw is None and _optional(f.type) else converter.structure(raw, f.type)
+                if f.validator is not None:
+                    f.validator(None, f, value)
+            except Exception as exc:  # noqa: BLE001 - every failure is reported as a field error
+                nested: dict[str, list[str]] = {}
+                _errors_of(exc, ROOT, nested)
+                for key, messages in nested.items():
+                    sub = name if key == ROOT else f"{name}{key}" if key.startswith("[") else f"{name}.{key}"
+                    errors.setdefault(sub, []).extend(messages)
+                continue
+            values[f.name] = value
+        if errors:
+            raise Invalid(errors)
+        return cls(**values)
+
+    return structure
+
+
+def _optional(type_: Any) -> bool:
+    return type(None) in typing.get_args(type_)
+
+
+def _optional_hook(converter: cattrs.Converter, type_: Any) -> Callable[[object, type], Any]:
+    inner = [arg for arg in typing.get_args(type_) if arg is not type(None)]
+    (inner_type,) = inner
+
+    def structure(value: object, _: type) -> Any:
+        return None if value is None else converter.structure(value, inner_type)
+
+    return structure
+
+
+@cache
+def converter() -> cattrs.Converter:
+    conv = cattrs.Converter(forbid_extra_keys=True)
+    conv.register_structure_hook(str, _strict(str, "Must be a string"))
+    conv.register_structure_hook(int, _strict(int, "Must be an integer"))
+    conv.register_structure_hook(bool, _strict(bool, "Must be true or false"))
+    conv.register_structure_hook(float, _structure_float)
+    conv.register_structure_hook(datetime, _structure_datetime)
+    conv.register_unstructure_hook(datetime, _unstructure_datetime)
+    conv.register_structure_hook_factory(
+        lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _structure_enum
+    )
+    conv.register_structure_hook_factory(_optional_union, lambda t: _optional_hook(conv, t))
+    conv.register_structure_hook_factory(
+        lambda t: typing.get_origin(t) is list, lambda t: _list_hook(conv, t)
+    )
+    conv.register_structure_hook_factory(attrs.has, lambda cls: _attrs_structure_hook(conv, cls))
+    conv.register_unstructure_hook_factory(
+        attrs.has,
+        lambda cls: make_dict_unstructure_fn(
+            cls, conv, **{f.name: override(rename=camel(f.name)) for f in attrs.fields(cls)}
+        ),
+    )
+    return conv
+
+
+def _optional_union(type_: Any) -> bool:
+    args = typing.get_args(type_)
+    return len(args) == 2 and type(None) in args
+
+
+@attrs.frozen
+class Unreadable:
+    """A body that could not be read as JSON at all, and why."""
+
+    reason: str
+
+
+def structure(cls: type[T], payload: object) -> T:
+    """Build a command from untrusted input, or raise ``Invalid``."""
+    if isinstance(payload, Unreadable):
+        raise Invalid({ROOT: [payload.reason]})
+    try:
+        return converter().structure(payload, cls)
+    except Invalid:
+        raise
+    except Exception as exc:  # noqa: BLE001 - never let bad input become a 500
+        errors: dict[str, list[str]] = {}
+        _errors_of(exc, ROOT, errors)
+        raise Invalid(errors) from None
+
+
+def unstructure(value: object) -> Any:
+    return converter().unstructure(value)

@@ -1,0 +1,35 @@
+"""Where a request's credentials are: a bearer token or the session cookie,
+and whether a cookie-borne call comes from our own origin."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from attrs import frozen
+from flask import Request
+
+SESSION_COOKIE = "darasa_session"
+
+
+@frozen
+class Presented:
+    token: str | None
+    via_cookie: bool
+
+
+def presented(request: Request) -> Presented:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return Presented(token.strip(), via_cookie=False)
+    cookie = request.cookies.get(SESSION_COOKIE)
+    return Presented(cookie or None, via_cookie=bool(cookie))
+
+
+def same_origin(request: Request) -> bool:
+    """Origin (or, failing that, Referer) names this host, as Next.js checks
+    server actions. A cookie call with neither is refused."""
+    source = request.headers.get("Origin") or request.headers.get("Referer")
+    if not source or source == "null":
+        return False
+    return urlsplit(source).netloc.lower() == request.host.lower()

@@ -1,0 +1,53 @@
+"""The wire envelope: how a result or a failure becomes an HTTP response."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, g, jsonify
+
+from adapters.web.converter import unstructure
+from core.errors import DEFAULT_MESSAGES, ErrorCode, Failure
+from core.pipeline import Success
+
+STATUS: dict[ErrorCode, int] = {
+    ErrorCode.UNAUTHENTICATED: 401,
+    ErrorCode.FORBIDDEN: 403,
+    ErrorCode.NOT_FOUND: 404,
+    ErrorCode.VALIDATION: 422,
+    ErrorCode.PLAN_LIMIT: 403,
+    ErrorCode.RATE_LIMIT: 429,
+    ErrorCode.NOT_COMPLETED: 409,
+    ErrorCode.PAYLOAD_TOO_LARGE: 413,
+    ErrorCode.UNSUPPORTED_MEDIA: 415,
+    ErrorCode.AI_FAILED: 502,
+    ErrorCode.UNAVAILABLE: 503,
+    ErrorCode.INTERNAL: 500,
+}
+
+
+def success(data: object = None) -> Response:
+    body: dict[str, Any] = {"error": False}
+    if data is not None:
+        body.update(unstructure(data))
+    return jsonify(body)
+
+
+def failure(failed: Failure) -> Response:
+    body: dict[str, Any] = {"error": True, "code": failed.code.value, "message": failed.message}
+    body.update(failed.extra)
+    if failed.code is ErrorCode.INTERNAL:
+        body["requestId"] = g.get("request_id", "")
+    response = jsonify(body)
+    response.status_code = STATUS[failed.code]
+    if failed.code is ErrorCode.RATE_LIMIT and "retryAfter" in failed.extra:
+        response.headers["Retry-After"] = str(failed.extra["retryAfter"])
+    return response
+
+
+def refuse(code: ErrorCode, message: str | None = None, **extra: object) -> Response:
+    return failure(Failure(code, message or DEFAULT_MESSAGES[code], extra))
+
+
+def render(result: Success[Any] | Failure) -> Response:
+    return failure(result) if isinstance(result, Failure) else success(result.data)

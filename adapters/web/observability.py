@@ -1,0 +1,84 @@
+"""Request ids, one structured log line per request, and the last line of
+defence: anything unexpected becomes the INTERNAL envelope, logged with the
+request id and never shown to the client."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+import uuid
+
+from flask import Flask, Response, g, request
+from werkzeug.exceptions import HTTPException
+
+from adapters.web.envelope import refuse
+from core.errors import ErrorCode
+
+log = logging.getLogger("darasa.requests")
+
+REQUEST_ID_HEADER = "X-Request-Id"
+_SAFE_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+_HTTP_CODES = {
+    400: ErrorCode.VALIDATION,
+    401: ErrorCode.UNAUTHENTICATED,
+    403: ErrorCode.FORBIDDEN,
+    404: ErrorCode.NOT_FOUND,
+    413: ErrorCode.PAYLOAD_TOO_LARGE,
+    415: ErrorCode.UNSUPPORTED_MEDIA,
+    429: ErrorCode.RATE_LIMIT,
+    503: ErrorCode.UNAVAILABLE,
+}
+
+
+def _start() -> None:
+    offered = request.headers.get(REQUEST_ID_HEADER, "")
+    g.request_id = offered if _SAFE_ID.fullmatch(offered) else uuid.uuid4().hex
+    g.started = time.perf_counter()
+
+
+def _finish(response: Response) -> Response:
+    response.headers[REQUEST_ID_HEADER] = g.get("request_id", "")
+    log.info(
+        json.dumps(
+            {
+                "requestId": g.get("request_id"),
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 2),
+                "ip": request.remote_addr,
+            }
+        )
+    )
+    return response
+
+
+_MESSAGES = {
+    400: "Bad request",
+    404: "Not found",
+    405: "Method not allowed",
+    413: "Request body too large",
+}
+
+
+def _http_error(error: HTTPException) -> Response:
+    status = error.code or 500
+    fallback = ErrorCode.NOT_FOUND if status == 405 else ErrorCode.INTERNAL
+    response = refuse(_HTTP_CODES.get(status, fallback), _MESSAGES.get(status))
+    response.status_code = status
+    return response
+
+
+def _unexpected(error: Exception) -> Response:
+    log.exception("unhandled error, requestId=%s", g.get("request_id"))
+    return refuse(ErrorCode.INTERNAL)
+
+
+def install(app: Flask) -> None:
+    app.before_request(_start)
+    app.after_request(_finish)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected)

@@ -1,0 +1,28 @@
+"""The cache tags of the design: what a read is cached under and what a write
+invalidates."""
+
+from __future__ import annotations
+
+
+def user_tags(user_id: str) -> list[str]:
+    return ["global:users", f"id:{user_id}:users"]
+
+
+def job_info_tags(job_info_id: str, user_id: str) -> list[str]:
+    return ["global:jobInfos", f"user:{user_id}:jobInfos", f"id:{job_info_id}:jobInfos"]
+
+
+def user_job_infos_tag(user_id: str) -> str:
+    return f"user:{user_id}:jobInfos"
+
+
+def job_info_tag(job_info_id: str) -> str:
+    return f"id:{job_info_id}:jobInfos"
+
+
+def interview_tags(interview_id: str, job_info_id: str) -> list[str]:
+    return ["global:interviews", f"jobInfo:{job_info_id}:interviews", f"id:{interview_id}:interviews"]
+
+
+def question_tags(question_id: str, job_info_id: str) -> list[str]:
+    return ["global:questions", f"jobInfo:{job_info_id}:questions", f"id:{question_id}:questions"]

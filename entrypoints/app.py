@@ -1,0 +1,53 @@
+"""The application factory: builds the container from configuration, then
+the Flask app around it. Nothing is built at import time."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+from flask import Flask
+
+from adapters.web import actions, auth, meta, observability
+from entrypoints.container import Container
+from entrypoints.settings import Settings
+
+
+def create_app(
+    settings: Settings | None = None,
+    container: Container | None = None,
+    migrate: bool = True,
+) -> Flask:
+    """Build the WSGI app. ``container`` lets tests bring one whose providers
+    they have overridden; ``migrate`` brings the database schema up to date
+    first (the embedded default)."""
+    settings = settings or Settings.from_env()
+    if container is None:
+        container = Container()
+        container.config.from_dict(settings.as_config())
+    if migrate:
+        from adapters.db.migrate import upgrade
+
+        upgrade(container.engine())
+
+    app = Flask("darasa", instance_path=str(settings.instance_path))
+    app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=11 * 1024 * 1024)
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.container = container  # type: ignore[attr-defined]
+    observability.install(app)
+    app.register_blueprint(actions.blueprint)
+    app.register_blueprint(auth.blueprint)
+    app.register_blueprint(meta.blueprint)
+    container.wire(modules=[actions, auth, meta])
+    return app
+
+
+def configure_logging(level: str = "INFO") -> None:
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+
+def wsgi(env: Mapping[str, str] | None = None) -> Flask:
+    """The WSGI entry for gunicorn: ``gunicorn 'entrypoints.app:wsgi()'``."""
+    settings = Settings.from_env(env)
+    configure_logging(settings.log_level)
+    return create_app(settings)

@@ -1,0 +1,100 @@
+"""The ``darasa`` command: serve the app, migrate the database, manage users."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Sequence
+
+from entrypoints.settings import Settings
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    from gunicorn.app.base import BaseApplication
+
+    from entrypoints.app import configure_logging, create_app
+
+    configure_logging(settings.log_level)
+    workers = args.workers or settings.workers
+    if workers != settings.workers:
+        os.environ["WEB_CONCURRENCY"] = str(workers)
+        settings = Settings.from_env()
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{args.host}:{args.port or settings.port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("threads", args.threads)
+            self.cfg.set("accesslog", None)
+
+        def load(self):  # noqa: ANN202 - gunicorn's API
+            return create_app(settings)
+
+    from adapters.db.migrate import upgrade
+    from adapters.db.engine import make_engine
+
+    upgrade(make_engine(settings.database_url))
+    print(f"darasa serving on http://{args.host}:{args.port or settings.port}", flush=True)
+    Server().run()
+    return 0
+
+
+def _db_upgrade(_: argparse.Namespace, settings: Settings) -> int:
+    from adapters.db.engine import make_engine
+    from adapters.db.migrate import upgrade
+
+    upgrade(make_engine(settings.database_url))
+    print("database is up to date")
+    return 0
+
+
+def _users_create(args: argparse.Namespace, settings: Settings) -> int:
+    from adapters.web.converter import structure
+    from core.accounts import SignUpCommand
+    from core.errors import ActionFailed
+    from entrypoints.app import create_app
+
+    password = args.password or os.environ.get("DARASA_PASSWORD") or getpass.getpass("Password: ")
+    app = create_app(settings)
+    try:
+        command = structure(SignUpCommand, {"email": args.email, "password": password, "name": args.name})
+        signed_in = app.container.sign_up()(command, ip=None)  # type: ignore[attr-defined]
+    except ActionFailed as failed:
+        print(f"error: {failed.message} {failed.extra or ''}".rstrip(), file=sys.stderr)
+        return 1
+    print(f"created user {signed_in.user.id} <{signed_in.user.email}>")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="darasa", description=__doc__)
+    commands = root.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="serve the app (migrates the database first)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=None, help="default: $PORT or 5000")
+    serve.add_argument("--workers", type=int, default=None, help="default: $WEB_CONCURRENCY or 1")
+    serve.add_argument("--threads", type=int, default=8)
+    serve.set_defaults(run=_serve)
+
+    db = commands.add_parser("db", help="database schema").add_subparsers(dest="db", required=True)
+    db.add_parser("upgrade", help="migrate to the latest schema").set_defaults(run=_db_upgrade)
+
+    users = commands.add_parser("users", help="accounts").add_subparsers(dest="users", required=True)
+    create = users.add_parser("create", help="create a local account")
+    create.add_argument("--email", required=True)
+    create.add_argument("--name", required=True)
+    create.add_argument("--password", help="default: $DARASA_PASSWORD, else asked for")
+    create.set_defaults(run=_users_create)
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.run(args, Settings.from_env())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -127,3 +127,8 @@ class AiFailed(ActionFailed):
 
 class Unavailable(ActionFailed):
     code = ErrorCode.UNAVAILABLE
+
+
+class EmailAlreadyRegistered(Exception):
+    """Raised by ``Users.add`` when the email (case-insensitively) is taken;
+    a storage conflict, not an answer: the use case decides what to say."""

@@ -63,7 +63,9 @@ class Session:
 
 
 class Users(Protocol):
-    def add(self, user: User, password_hash: str | None = None) -> None: ...
+    def add(self, user: User, password_hash: str | None = None) -> None:
+        """Raises ``core.errors.EmailAlreadyRegistered`` if the email is taken."""
+        ...
 
     def get(self, user_id: str) -> User | None: ...
 

@@ -12,6 +12,7 @@ from typing import Self
 from attrs import define, evolve, field
 
 from core.domain import JobInfo, User
+from core.errors import EmailAlreadyRegistered
 from core.ports import Credentials, Session
 
 
@@ -54,7 +55,7 @@ class MemoryUsers:
 
     def add(self, user: User, password_hash: str | None = None) -> None:
         if self.get_by_email(user.email) is not None:
-            raise ValueError("email already registered")
+            raise EmailAlreadyRegistered(user.email)
         self._t.users[user.id] = user
         if password_hash is not None:
             self._t.password_hashes[user.id] = password_hash

@@ -9,7 +9,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Self
 
-from attrs import define, evolve, field
+from attrs import define, evolve, field, fields
 
 from core.domain import JobInfo, User
 from core.errors import EmailAlreadyRegistered
@@ -27,7 +27,7 @@ class Tables:
     job_infos: dict[str, JobInfo] = field(factory=dict)
 
     def copy(self) -> Tables:
-        return Tables(**{name: dict(value) for name, value in self.__dict__.items()})
+        return Tables(**{a.name: dict(getattr(self, a.name)) for a in fields(Tables)})
 
 
 # What deleting a record deletes with it, as the foreign keys do in SQL:

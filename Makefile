@@ -1,0 +1,36 @@
+# darasa: `make run` serves the app, `make test` runs every test.
+# Both create the virtual environment in .venv first if it is missing or stale.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test unit integration e2e bench clean
+
+$(BIN)/darasa: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+run: $(BIN)/darasa
+	$(BIN)/darasa serve
+
+test: $(BIN)/darasa
+	$(BIN)/pytest
+
+unit: $(BIN)/darasa
+	$(BIN)/pytest tests/unit
+
+integration: $(BIN)/darasa
+	$(BIN)/pytest tests/integration
+
+e2e: $(BIN)/darasa
+	$(BIN)/pytest tests/e2e
+
+bench: $(BIN)/darasa
+	$(BIN)/python benchmarks/actions.py
+	$(BIN)/python benchmarks/ratelimit.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .hypothesis

@@ -1,0 +1,85 @@
+"""The Redis tag cache against a real Redis: two caches stand for two
+processes sharing the backend; a write in one is never followed by a stale
+read in the other."""
+
+from __future__ import annotations
+
+import pytest
+import redis
+
+from adapters.cache.redis import RedisTagCache
+from core.errors import Unavailable
+from tests.integration._services import random_key, redis_url
+
+
+@pytest.fixture
+def client():
+    connection = redis.Redis.from_url(redis_url())
+    yield connection
+    connection.close()
+
+
+@pytest.fixture
+def prefix(client):
+    prefix = random_key("cache")
+    yield prefix
+    keys = list(client.scan_iter(f"{prefix}:*"))
+    if keys:
+        client.delete(*keys)
+
+
+def test_an_invalidation_in_one_process_is_seen_by_every_other(client, prefix):
+    process_a, process_b = RedisTagCache(client, prefix), RedisTagCache(client, prefix)
+    database = {"job": "v1"}
+    loads = []
+
+    def load():
+        loads.append(database["job"])
+        return database["job"]
+
+    tags = ["global:jobInfos", "id:1:jobInfos"]
+    assert process_a.get_or_load("jobInfo:1", tags, load) == "v1"  # first read sets the epoch
+    assert process_a.get_or_load("jobInfo:1", tags, load) == "v1"
+    assert process_a.get_or_load("jobInfo:1", tags, load) == "v1"
+    assert loads == ["v1", "v1"]  # the third read was served from the cache
+
+    database["job"] = "v2"
+    process_b.invalidate(["id:1:jobInfos"])
+    assert process_a.get_or_load("jobInfo:1", tags, load) == "v2"
+
+
+def test_a_value_loaded_before_a_write_is_never_served_after_it(client, prefix):
+    cache, writer = RedisTagCache(client, prefix), RedisTagCache(client, prefix)
+    cache.get_or_load("warm", ["t"], lambda: None)  # establish the epoch
+    database = {"job": "old"}
+
+    def slow_load():
+        value = database["job"]
+        database["job"] = "new"  # a write commits while this read is in flight
+        writer.invalidate(["t"])
+        return value
+
+    assert cache.get_or_load("k", ["t"], slow_load) == "old"
+    assert cache.get_or_load("k", ["t"], lambda: database["job"]) == "new"
+
+
+def test_losing_redis_data_makes_every_local_entry_stale(client, prefix):
+    cache = RedisTagCache(client, prefix)
+    cache.get_or_load("k", ["t"], lambda: "warm")
+    cache.get_or_load("k", ["t"], lambda: "v1")
+    cache.invalidate(["t"])
+    assert cache.get_or_load("k", ["t"], lambda: "v2") == "v2"
+    # Redis restarts empty; the same number of invalidations follows.
+    client.delete(*client.scan_iter(f"{prefix}:*"))
+    cache.get_or_load("other", ["u"], lambda: None)  # a new epoch
+    cache.invalidate(["t"])
+    assert cache.get_or_load("k", ["t"], lambda: "v3") == "v3"
+
+
+def test_without_redis_reads_go_through_and_writes_say_unavailable():
+    down = redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.5)
+    cache = RedisTagCache(down, "nowhere")
+    assert cache.get_or_load("k", ["t"], lambda: 1) == 1
+    assert cache.get_or_load("k", ["t"], lambda: 2) == 2
+    with pytest.raises(Unavailable):
+        cache.invalidate(["t"])

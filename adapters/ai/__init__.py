@@ -1,0 +1,1 @@
+"""AI coach adapters: the built-in offline coach and remote providers."""

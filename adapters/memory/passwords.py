@@ -12,16 +12,19 @@ _MARKER = "fake-sha256"
 
 class FakePasswordHasher:
     """``fake-sha256$v<version>$<salt>$<hex>``. Hashes made under an older
-    ``version`` report ``needs_rehash``, so tests can drive the upgrade path."""
+    ``version`` report ``needs_rehash``, so tests can drive the upgrade path.
+    ``verifications`` counts ``verify`` calls (the work a sign-in did)."""
 
     def __init__(self, version: int = 1) -> None:
         self.version = version
+        self.verifications = 0
 
     def hash(self, password: str) -> str:
         salt = secrets.token_hex(8)
         return f"{_MARKER}$v{self.version}${salt}${self._digest(salt, password)}"
 
     def verify(self, password_hash: str, password: str) -> bool:
+        self.verifications += 1
         parts = password_hash.split("$")
         if len(parts) != 4 or parts[0] != _MARKER:
             return False

@@ -218,23 +218,30 @@ def _deltas(response: httpx.Response, message: str) -> Iterator[str]:
         data = line[len("data:") :].strip()
         if data == "[DONE]":
             return
-        try:
-            choices = json.loads(data)["choices"]
-            if not isinstance(choices, list):
-                raise TypeError("choices is not a list")
-            for choice in choices:
-                content = (choice.get("delta") or {}).get("content")
-                reason = choice.get("finish_reason")
-                if isinstance(content, str) and content:
-                    yield content
-                if reason == "stop":
-                    finished = True
-                elif reason is not None:
-                    _failed(message, f"stream ended early: {reason}")
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            _failed(message, f"malformed stream event {data[:200]!r}", exc)
+        for content, reason in _event_choices(data, message):
+            if content:
+                yield content
+            if reason == "stop":
+                finished = True
+            elif reason is not None:
+                _failed(message, f"stream ended early: {reason}")
     if not finished:
         _failed(message, "stream cut off before it finished")
+
+
+def _event_choices(data: str, message: str) -> list[tuple[str, str | None]]:
+    """Each choice's (content delta, finish reason) in one stream event."""
+    try:
+        choices = json.loads(data)["choices"]
+        if not isinstance(choices, list):
+            raise TypeError("choices is not a list")
+        found = []
+        for choice in choices:
+            content = (choice.get("delta") or {}).get("content")
+            found.append((content if isinstance(content, str) else "", choice.get("finish_reason")))
+        return found
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        _failed(message, f"malformed stream event {data[:200]!r}", exc)
 
 
 def _retry_after(headers: httpx.Headers) -> float | None:
@@ -254,7 +261,7 @@ def _retry_after(headers: httpx.Headers) -> float | None:
                 seconds = email.utils.parsedate_to_datetime(value).timestamp() - time.time()
             except (TypeError, ValueError):
                 seconds = None
-    if seconds is None:
+    if seconds is None or seconds != seconds:  # absent, unreadable or NaN
         return None
     return min(max(seconds, 0.0), MAX_RETRY_AFTER)
 

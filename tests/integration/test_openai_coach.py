@@ -44,8 +44,12 @@ JOB = JobContext(
     description="Build payment APIs in Python with Django and PostgreSQL.",
 )
 TRANSCRIPT = [
-    TranscriptEntry(Speaker.INTERVIEWER, "Tell me about a hard bug.", datetime(2025, 1, 1, 9, 0, tzinfo=UTC)),
-    TranscriptEntry(Speaker.CANDIDATE, "A deadlock in our ledger service.", datetime(2025, 1, 1, 9, 1, tzinfo=UTC)),
+    TranscriptEntry(
+        Speaker.INTERVIEWER, "Tell me about a hard bug.", datetime(2025, 1, 1, 9, 0, tzinfo=UTC)
+    ),
+    TranscriptEntry(
+        Speaker.CANDIDATE, "A deadlock in our ledger service.", datetime(2025, 1, 1, 9, 1, tzinfo=UTC)
+    ),
 ]
 
 
@@ -334,6 +338,25 @@ def test_retry_after_is_capped(fake: FakeOpenAi, coach: OpenAiCoach, sleeps: Sle
 
     coach.analyze_resume(JOB, "resume")
     assert sleeps.waits == [MAX_RETRY_AFTER]
+
+
+@pytest.mark.parametrize(
+    ("headers", "wait"),
+    [
+        ({"retry-after-ms": "250", "Retry-After": "1"}, 0.25),
+        ({"Retry-After": "Fri, 31 Dec 2100 23:59:59 GMT"}, MAX_RETRY_AFTER),
+        ({"Retry-After": "Thu, 01 Jan 1970 00:00:00 GMT"}, 0.0),
+        ({"Retry-After": "soon"}, 0.01),
+    ],
+    ids=["milliseconds-first", "future-date", "past-date", "unreadable"],
+)
+def test_retry_after_forms(
+    fake: FakeOpenAi, coach: OpenAiCoach, sleeps: Sleeps, headers: dict[str, str], wait: float
+) -> None:
+    fake.script(Status(429, headers), Reply("ok"))
+
+    assert coach.interviewer_turn(JOB, []) == "ok"
+    assert sleeps.waits == [wait]
 
 
 def test_too_many_requests_without_retry_after_backs_off(

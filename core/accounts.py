@@ -51,7 +51,7 @@ def _strip(value: str) -> str:
     return value.strip() if isinstance(value, str) else value
 
 
-def email(_instance: Any, _attribute: Attribute[Any], value: str) -> None:
+def valid_email(_instance: Any, _attribute: Attribute[Any], value: str) -> None:
     trimmed = value.strip()
     if not trimmed:
         raise ValueError("Required")
@@ -70,7 +70,7 @@ def encodable(_instance: Any, _attribute: Attribute[Any], value: str) -> None:
         raise ValueError("Must be valid text") from None
 
 
-def password(min_length: int):  # noqa: ANN201 - attrs validator
+def password_length(min_length: int):  # noqa: ANN201 - attrs validator
     """A password as typed: never trimmed, at least ``min_length`` and at
     most ``PASSWORD_MAX`` characters."""
 
@@ -91,8 +91,8 @@ def password(min_length: int):  # noqa: ANN201 - attrs validator
 
 @frozen(kw_only=True)
 class SignUpCommand:
-    email: str = field(converter=normalize_email, validator=email)
-    password: str = field(validator=password(PASSWORD_MIN), repr=False)
+    email: str = field(converter=normalize_email, validator=valid_email)
+    password: str = field(validator=password_length(PASSWORD_MIN), repr=False)
     name: str = field(converter=_strip, validator=[text(NAME_MAX), encodable])
 
 
@@ -101,8 +101,8 @@ class SignInCommand:
     """The password rule is only "present and capped": the length policy of
     sign-up is not re-checked for accounts created before it changed."""
 
-    email: str = field(converter=normalize_email, validator=email)
-    password: str = field(validator=password(1), repr=False)
+    email: str = field(converter=normalize_email, validator=valid_email)
+    password: str = field(validator=password_length(1), repr=False)
 
 
 @frozen

@@ -1,0 +1,87 @@
+"""Engines for SQLite (the embedded default) and PostgreSQL (scaled out).
+
+A connection given the execution option ``WRITE`` begins a *write*
+transaction, one that serialises writers from its first statement so that a
+read-check-write sequence (a plan allowance) cannot interleave with another:
+
+- SQLite: the pysqlite driver is told to leave transactions to us
+  (``isolation_level = None``) and we emit ``BEGIN`` ourselves, as
+  SQLAlchemy's SQLite documentation shows ("Using SQLAlchemy to emit BEGIN in
+  lieu of SQLite's transaction control"); a write transaction begins with
+  ``BEGIN IMMEDIATE`` and so holds the database's write lock from the start.
+- PostgreSQL: a write transaction first takes a transaction-scoped advisory
+  lock, one per schema. Transactions run at READ COMMITTED, so every
+  statement after the lock sees what the previous writer committed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, create_engine, event, make_url
+from sqlalchemy.engine import URL
+
+WRITE = "darasa_write"
+"""Execution option: ``connection.execution_options(darasa_write=True)``."""
+
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+_PG_WRITE_LOCK = "SELECT pg_advisory_xact_lock(hashtext('darasa:write:' || current_schema()))"
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; ``postgres://`` and ``postgresql://`` mean psycopg 3."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgres", "postgresql"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        return _sqlite_engine(parsed)
+    if backend == "postgresql":
+        return _postgres_engine(parsed)
+    raise ValueError(f"unsupported database {parsed.drivername!r}: use sqlite or postgresql")
+
+
+def is_write(connection: Connection) -> bool:
+    return bool(connection.get_execution_options().get(WRITE, False))
+
+
+def _sqlite_engine(url: URL) -> Engine:
+    database = url.database or ""
+    if database not in ("", ":memory:") and not url.query.get("uri"):
+        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url)
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+        dbapi_connection.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        dbapi_connection.execute("PRAGMA journal_mode = WAL")
+        dbapi_connection.execute("PRAGMA synchronous = NORMAL")
+        dbapi_connection.execute("PRAGMA foreign_keys = ON")
+        # SQLite's own lower() folds ASCII only; fold as Python does, so that
+        # case-insensitive searches agree with every other backend.
+        dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if is_write(connection) else "BEGIN")
+
+    return engine
+
+
+def _lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
+
+
+def _postgres_engine(url: URL) -> Engine:
+    engine = create_engine(
+        url, pool_pre_ping=True, pool_size=10, max_overflow=10, pool_recycle=1800
+    )
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Connection) -> None:
+        if is_write(connection):
+            connection.exec_driver_sql(_PG_WRITE_LOCK)
+
+    return engine

@@ -1,0 +1,1 @@
+"""Alembic migrations of the darasa schema (run them with ``adapters.db.migrate``)."""

@@ -1,0 +1,243 @@
+"""The storage port on SQLAlchemy Core: one unit of work is one transaction
+on one connection, rolled back unless ``commit()`` is called; repositories
+turn rows into the frozen domain values and back."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Self
+
+from sqlalchemy import Connection, Engine, Row, delete, func, insert, or_, select, text, update
+from sqlalchemy.exc import IntegrityError
+
+from adapters.db import tables as t
+from adapters.db.engine import WRITE
+from core.domain import ExperienceLevel, JobInfo, User
+from core.errors import EmailAlreadyRegistered
+from core.ports import Credentials, Session
+
+
+def _user(row: Row[Any]) -> User:
+    return User(
+        id=row.id,
+        name=row.name,
+        email=row.email,
+        image_url=row.image_url,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _session(row: Row[Any]) -> Session:
+    return Session(
+        id=row.id,
+        user_id=row.user_id,
+        token_digest=row.token_digest,
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+        revoked_at=row.revoked_at,
+    )
+
+
+def _job_info(row: Row[Any]) -> JobInfo:
+    return JobInfo(
+        id=row.id,
+        user_id=row.user_id,
+        name=row.name,
+        title=row.title,
+        experience_level=ExperienceLevel(row.experience_level),
+        description=row.description,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _job_info_values(job_info: JobInfo) -> dict[str, Any]:
+    return {
+        "user_id": job_info.user_id,
+        "name": job_info.name,
+        "title": job_info.title,
+        "experience_level": job_info.experience_level.value,
+        "description": job_info.description,
+        "created_at": job_info.created_at,
+        "updated_at": job_info.updated_at,
+    }
+
+
+class SqlUsers:
+    """Emails are stored lower-cased, so the unique constraint on them is
+    case-insensitive."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def add(self, user: User, password_hash: str | None = None) -> None:
+        if self.get_by_email(user.email) is not None:
+            raise EmailAlreadyRegistered(user.email)
+        statement = insert(t.users).values(
+            id=user.id,
+            name=user.name,
+            email=user.email.lower(),
+            image_url=user.image_url,
+            password_hash=password_hash,
+            created_at=user.created_at,
+            updated_at=user.updated_at,
+        )
+        try:
+            # A savepoint, so that losing a race for the email leaves the
+            # transaction usable (PostgreSQL aborts it on a failed statement).
+            with self._c.begin_nested():
+                self._c.execute(statement)
+        except IntegrityError:
+            if self.get_by_email(user.email) is None:
+                raise
+            raise EmailAlreadyRegistered(user.email) from None
+
+    def get(self, user_id: str) -> User | None:
+        row = self._c.execute(select(t.users).where(t.users.c.id == user_id)).first()
+        return None if row is None else _user(row)
+
+    def get_by_email(self, email: str) -> User | None:
+        row = self._c.execute(select(t.users).where(t.users.c.email == email.lower())).first()
+        return None if row is None else _user(row)
+
+    def credentials(self, email: str) -> Credentials | None:
+        row = self._c.execute(
+            select(t.users.c.id, t.users.c.password_hash).where(t.users.c.email == email.lower())
+        ).first()
+        if row is None or row.password_hash is None:
+            return None
+        return Credentials(row.id, row.password_hash)
+
+    def set_password_hash(self, user_id: str, password_hash: str) -> None:
+        self._c.execute(
+            update(t.users).where(t.users.c.id == user_id).values(password_hash=password_hash)
+        )
+
+    def delete(self, user_id: str) -> None:
+        self._c.execute(delete(t.users).where(t.users.c.id == user_id))
+
+
+class SqlSessions:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def add(self, session: Session) -> None:
+        self._c.execute(
+            insert(t.sessions).values(
+                id=session.id,
+                user_id=session.user_id,
+                token_digest=session.token_digest,
+                created_at=session.created_at,
+                expires_at=session.expires_at,
+                revoked_at=session.revoked_at,
+            )
+        )
+
+    def by_digest(self, token_digest: str) -> Session | None:
+        row = self._c.execute(
+            select(t.sessions).where(t.sessions.c.token_digest == token_digest)
+        ).first()
+        return None if row is None else _session(row)
+
+    def revoke(self, session_id: str, at: datetime) -> None:
+        self._c.execute(
+            update(t.sessions)
+            .where(t.sessions.c.id == session_id, t.sessions.c.revoked_at.is_(None))
+            .values(revoked_at=at)
+        )
+
+
+class SqlJobInfos:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def add(self, job_info: JobInfo) -> None:
+        self._c.execute(insert(t.job_infos).values(id=job_info.id, **_job_info_values(job_info)))
+
+    def get(self, job_info_id: str) -> JobInfo | None:
+        row = self._c.execute(select(t.job_infos).where(t.job_infos.c.id == job_info_id)).first()
+        return None if row is None else _job_info(row)
+
+    def update(self, job_info: JobInfo) -> None:
+        self._c.execute(
+            update(t.job_infos)
+            .where(t.job_infos.c.id == job_info.id)
+            .values(**_job_info_values(job_info))
+        )
+
+    def delete(self, job_info_id: str) -> None:
+        self._c.execute(delete(t.job_infos).where(t.job_infos.c.id == job_info_id))
+
+    def list_for_user(self, user_id: str, query: str | None = None) -> list[JobInfo]:
+        c = t.job_infos.c
+        statement = select(t.job_infos).where(c.user_id == user_id)
+        if query:
+            # autoescape: the user's % and _ match themselves, not any text
+            matches = [
+                column.icontains(query, autoescape=True)
+                for column in (c.name, c.title, c.description)
+            ]
+            statement = statement.where(or_(*matches))
+        statement = statement.order_by(c.updated_at.desc(), c.id.desc())
+        return [_job_info(row) for row in self._c.execute(statement)]
+
+    def count_for_user(self, user_id: str) -> int:
+        return self._c.execute(
+            select(func.count()).select_from(t.job_infos).where(t.job_infos.c.user_id == user_id)
+        ).scalar_one()
+
+
+class SqlUnitOfWork:
+    """One connection and one transaction, begun by the first statement;
+    ``write=True`` makes it a write transaction (see ``adapters.db.engine``)."""
+
+    users: SqlUsers
+    sessions: SqlSessions
+    job_infos: SqlJobInfos
+
+    def __init__(self, engine: Engine, write: bool) -> None:
+        self._engine = engine
+        self._write = write
+
+    def __enter__(self) -> Self:
+        self._connection = self._engine.connect()
+        if self._write:
+            self._connection.execution_options(**{WRITE: True})
+        self.users = SqlUsers(self._connection)
+        self.sessions = SqlSessions(self._connection)
+        self.job_infos = SqlJobInfos(self._connection)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            self.rollback()
+        finally:
+            self._connection.close()
+
+    def commit(self) -> None:
+        if not self._write:
+            raise RuntimeError("commit() on a read-only unit of work")
+        self._connection.commit()
+
+    def rollback(self) -> None:
+        self._connection.rollback()
+
+
+class SqlStorage:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def unit_of_work(self, *, write: bool = False) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.engine, write)
+
+    def ping(self) -> None:
+        """Raises unless the database answers; cheap enough for a health check."""
+        with self.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))

@@ -5,6 +5,7 @@ They record what happened where a test needs to see it (``committed``).
 """
 
 from adapters.memory.clock import FakeClock, SequentialIds
+from adapters.memory.passwords import FakePasswordHasher
 from adapters.memory.storage import MemoryStorage
 
-__all__ = ["FakeClock", "MemoryStorage", "SequentialIds"]
+__all__ = ["FakeClock", "FakePasswordHasher", "MemoryStorage", "SequentialIds"]

@@ -47,6 +47,16 @@ def _strict(kind: type, message: str) -> Callable[[object, type], object]:
     return structure
 
 
+def _structure_str(value: object, _: type) -> str:
+    if not isinstance(value, str):
+        raise _WrongType("Must be a string")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # JSON can carry lone surrogates; no database takes them
+        raise _WrongType("Must be valid Unicode text") from None
+    return value
+
+
 def _structure_float(value: object, _: type) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise _WrongType("Must be a number")
@@ -170,7 +180,7 @@ def _optional_hook(converter: cattrs.Converter, type_: Any) -> Callable[[object,
 @cache
 def converter() -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=True)
-    conv.register_structure_hook(str, _strict(str, "Must be a string"))
+    conv.register_structure_hook(str, _structure_str)
     conv.register_structure_hook(int, _strict(int, "Must be an integer"))
     conv.register_structure_hook(bool, _strict(bool, "Must be true or false"))
     conv.register_structure_hook(float, _structure_float)

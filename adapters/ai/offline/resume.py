@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from datetime import datetime, timezone
 
 from attrs import frozen
 
@@ -130,6 +131,7 @@ _STOPWORDS = frozenset(
     candidate candidates company responsibilities requirements required requirement preferred
     plus bonus nice have good great excellent opportunity environment across within day days
     based level senior junior mid help build building develop developing ensure apply position
+    daily weekly monthly every always often like make making want wants need needs
     """.split()
 )
 
@@ -151,7 +153,7 @@ _PHONE = re.compile(r"\+?\(?\d[\d\s().-]{7,}\d")
 _LINKEDIN = re.compile(r"linkedin\.com/\S+", re.IGNORECASE)
 _GITHUB = re.compile(r"(?:github|gitlab)\.com/\S+", re.IGNORECASE)
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
-_BULLET = re.compile(r"^\s*(?:[-*•·▪◦●‣–—►▶✓✔➢➤❖■□○]|[\ue000-\uf8ff]|\d{1,2}[.)])\s*")
+_BULLET = re.compile(r"^\s*(?:[-*•·▪◦●‣–—►▶✓✔➢➤❖■□○]|[\ue000-\uf8ff]|\d{1,2}[.)](?=\s))\s*")
 _NUMBER = re.compile(r"[$€£¥]\s?\d|\d\s?%|\b\d+(?:[.,]\d+)?\s?(?:k|m|bn|x)?\b|\b(?:doubled|tripled|halved)\b", re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"\bI\b|\b(?:me|my|mine|myself)\b", re.IGNORECASE)
 _REPEATED_WORD = re.compile(r"\b([A-Za-z]{2,})\s+\1\b", re.IGNORECASE)
@@ -245,7 +247,7 @@ def _read(text: str) -> _Resume:
 # --- small helpers ------------------------------------------------------------
 
 
-def _quote(text: str, limit: int = 90) -> str:
+def _quote(text: str, limit: int = 120) -> str:
     flat = " ".join(text.split()).replace("“", '"').replace("”", '"')
     if len(flat) > limit:
         flat = flat[: limit - 1].rstrip() + "…"
@@ -714,10 +716,11 @@ def _writing(resume: _Resume) -> CategoryAnalysis:
 # --- job match ----------------------------------------------------------------
 
 
-def _years(resume: _Resume) -> int | None:
+def _years(resume: _Resume, this_year: int) -> int | None:
+    """Years of experience: the most the resume states (“8 years”) or the span
+    of its roles' dates, an open end (“Present”) counting as ``this_year``."""
     stated = [int(n) for n in _STATED_YEARS.findall(resume.text) if 0 < int(n) <= 45]
     lines = resume.sections.get("experience") or resume.lines
-    latest_year = max((int(y) for y in _YEAR_RE.findall(resume.text)), default=None)
     starts: list[int] = []
     ends: list[int] = []
     for match in _DATE_RANGE.finditer("\n".join(lines)):
@@ -726,7 +729,7 @@ def _years(resume: _Resume) -> int | None:
         if start is None:
             continue
         starts.append(int(start.group(0)))
-        ends.append(int(end.group(0)) if end else latest_year or int(start.group(0)))
+        ends.append(int(end.group(0)) if end else max(this_year, int(start.group(0))))
     span = max(ends) - min(starts) if starts else 0
     best = max(stated + [span])
     return best if (stated or starts) else None
@@ -737,7 +740,9 @@ def _title_words(job: JobContext) -> list[str]:
     return [w for w in re.findall(r"[a-z][a-z+#.-]*", title.lower()) if w not in _LEVEL_WORDS]
 
 
-def _job_match(job: JobContext, resume: _Resume, coverage: _Coverage) -> CategoryAnalysis:
+def _job_match(
+    job: JobContext, resume: _Resume, coverage: _Coverage, this_year: int
+) -> CategoryAnalysis:
     items: list[FeedbackItem] = []
     points = 5 * coverage.share if coverage.wanted else 2.5
     if coverage.wanted and coverage.share >= 0.7:
@@ -755,7 +760,7 @@ def _job_match(job: JobContext, resume: _Resume, coverage: _Coverage) -> Categor
         )
 
     level = job.experience_level
-    years = _years(resume)
+    years = _years(resume, this_year)
     leadership = _LEADERSHIP.findall(resume.text)
     if years is None:
         points += 2 if level is not ExperienceLevel.SENIOR or len(leadership) >= 2 else 1
@@ -967,13 +972,18 @@ def _other(coverage: _Coverage, resume: _Resume) -> CategoryAnalysis:
 # --- the analysis -------------------------------------------------------------
 
 
-def analyze_resume(job: JobContext, resume_text: str) -> ResumeAnalysis:
-    """Score the resume against the job in five categories and overall, 0–10."""
+def analyze_resume(
+    job: JobContext, resume_text: str, *, this_year: int | None = None
+) -> ResumeAnalysis:
+    """Score the resume against the job in five categories and overall, 0–10.
+    ``this_year`` (default: the current year) is what “Present” means in a
+    role's dates."""
+    this_year = this_year or datetime.now(timezone.utc).year
     resume = _read(resume_text)
     coverage = _coverage(job, resume)
     categories = {
         "ats": _ats(job, resume),
-        "job_match": _job_match(job, resume, coverage),
+        "job_match": _job_match(job, resume, coverage, this_year),
         "writing_and_formatting": _writing(resume),
         "keyword_coverage": _keyword_coverage(coverage, resume),
         "other": _other(coverage, resume),

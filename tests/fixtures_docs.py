@@ -15,9 +15,10 @@ def _pdf_string(line: str) -> bytes:
     return b"(" + escaped + b")"
 
 
-def pdf_bytes(pages: Sequence[Sequence[str]]) -> bytes:
+def pdf_bytes(pages: Sequence[Sequence[str]], *, padding: int = 0) -> bytes:
     """A minimal valid PDF: one page per item, each line of text in Helvetica.
-    A page given no lines carries only a drawn rectangle, like a scan."""
+    A page given no lines carries only a drawn rectangle, like a scan.
+    ``padding`` blank bytes make each page's drawing instructions that long."""
     objects: list[bytes] = []
     page_ids = [4 + 2 * i for i in range(len(pages))]
     objects.append(b"<< /Type /Catalog /Pages 2 0 R >>")
@@ -32,6 +33,7 @@ def pdf_bytes(pages: Sequence[Sequence[str]]) -> bytes:
             content = b"\n".join(body)
         else:
             content = b"0.5 g 72 72 450 650 re f"
+        content += b" " * padding
         objects.append(
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
             b"/Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % (page_id + 1)

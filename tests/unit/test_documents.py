@@ -84,6 +84,19 @@ def test_a_corrupt_pdf_could_not_be_read(data):
     assert "could not be read" in field_message(caught.value)
 
 
+def test_a_pdf_too_complex_to_parse_quickly_is_refused():
+    with pytest.raises(Invalid) as caught:
+        reader.text_of(pdf_bytes([["Hello"]], padding=3 * 1024 * 1024))
+
+    assert "could not be read" in field_message(caught.value)
+
+
+def test_pages_past_the_complexity_budget_are_left_out():
+    data = pdf_bytes([["First page"], ["Second page"]], padding=1536 * 1024)
+
+    assert reader.text_of(data) == "First page"
+
+
 def test_reads_a_word_document_with_its_header_and_tables():
     data = docx_bytes(
         ["Experience", "Built a billing service in Python"],

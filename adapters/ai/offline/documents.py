@@ -23,6 +23,10 @@ MAX_CHARS = 200_000
 MAX_PDF_PAGES = 50
 """Pages beyond this are not read: no resume is that long."""
 
+MAX_PDF_CONTENT = 2 * 1024 * 1024
+"""Page drawing instructions beyond this many bytes (decompressed) are not
+read: text extraction parses them in Python, and a resume needs far less."""
+
 MAX_DOCX_UNCOMPRESSED = 50 * 1024 * 1024
 """A DOCX whose parts would inflate to more than this is refused."""
 
@@ -35,6 +39,9 @@ _UNREADABLE_DOCX = (
 )
 _ENCRYPTED_PDF = "This PDF is password-protected; please upload an unprotected copy"
 _ENCRYPTED_WORD = "This Word document is password-protected; please upload an unprotected copy"
+_COMPLEX_PDF = (
+    "This PDF could not be read: its pages are too complex. Please export a simpler copy"
+)
 _NO_TEXT = (
     "This file has no text we could read. If it is a scanned document, please upload a "
     "version with selectable text"
@@ -91,9 +98,12 @@ def _pdf_text(data: bytes) -> str:
     if encrypted and not _opens_without_password(reader):
         raise _invalid(_ENCRYPTED_PDF)
     try:
-        return "\n\n".join(_pdf_pages(reader))
+        pages = _pdf_pages(reader)
     except Exception:
         raise _invalid(_UNREADABLE_PDF) from None
+    if pages is None:
+        raise _invalid(_COMPLEX_PDF)
+    return "\n\n".join(pages)
 
 
 def _opens_without_password(reader: object) -> bool:
@@ -105,14 +115,23 @@ def _opens_without_password(reader: object) -> bool:
         return False
 
 
-def _pdf_pages(reader: object) -> Iterator[str]:
-    total = 0
-    for number, page in enumerate(reader.pages):  # type: ignore[attr-defined]
-        if number >= MAX_PDF_PAGES or total >= MAX_CHARS:
-            return
+def _pdf_pages(reader: object) -> list[str] | None:
+    """The text of the pages within the limits; None when even the first page
+    is beyond them."""
+    pages: list[str] = []
+    characters = 0
+    content_budget = MAX_PDF_CONTENT
+    for page in reader.pages:  # type: ignore[attr-defined]
+        if len(pages) >= MAX_PDF_PAGES or characters >= MAX_CHARS:
+            break
+        contents = page.get_contents()
+        content_budget -= len(contents.get_data()) if contents is not None else 0
+        if content_budget < 0:
+            return pages or None
         text = page.extract_text() or ""
-        total += len(text)
-        yield text
+        characters += len(text)
+        pages.append(text)
+    return pages
 
 
 # --- DOCX ---------------------------------------------------------------------

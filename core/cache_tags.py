@@ -26,3 +26,11 @@ def interview_tags(interview_id: str, job_info_id: str) -> list[str]:
 
 def question_tags(question_id: str, job_info_id: str) -> list[str]:
     return ["global:questions", f"jobInfo:{job_info_id}:questions", f"id:{question_id}:questions"]
+
+
+def interview_tag(interview_id: str) -> str:
+    return f"id:{interview_id}:interviews"
+
+
+def job_info_interviews_tag(job_info_id: str) -> str:
+    return f"jobInfo:{job_info_id}:interviews"

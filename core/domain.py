@@ -41,3 +41,20 @@ class JobInfo:
     description: str
     created_at: datetime
     updated_at: datetime
+
+
+@frozen
+class Interview:
+    """A mock interview on a job info. ``duration`` is "HH:MM:SS" and starts
+    at "00:00:00"; ``hume_chat_id`` names the external voice chat, once one
+    is attached; ``started_at`` and ``ended_at`` bound the conversation."""
+
+    id: str
+    job_info_id: str
+    duration: str
+    hume_chat_id: str | None
+    feedback: str | None
+    created_at: datetime
+    updated_at: datetime
+    started_at: datetime | None = None
+    ended_at: datetime | None = None

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from attrs import evolve, field, frozen
 
-from core.cache_tags import job_info_tag, job_info_tags, user_job_infos_tag
+from core.cache_tags import job_info_tags, user_job_infos_tag
 from core.pipeline import Action
 from core.domain import Actor, ExperienceLevel, JobInfo
 from core.errors import Forbidden
-from core.ownership import owned_job_info
+from core.ownership import cached_owned_job_info, owned_job_info
 from core.ports import Clock, Ids, Storage, TagCache
 from core.validation import identifier, text
 
@@ -142,16 +142,7 @@ class DeleteJobInfo(_JobInfoUseCase):
 
 class GetJobInfo(_JobInfoUseCase):
     def __call__(self, actor: Actor, command: JobInfoRef) -> JobInfoFound:
-        job_info = self.cache.get_or_load(
-            f"jobInfo:{command.id}", [job_info_tag(command.id)], lambda: self._load(command.id)
-        )
-        if job_info is None or job_info.user_id != actor.user_id:
-            raise Forbidden()
-        return JobInfoFound(job_info)
-
-    def _load(self, job_info_id: str) -> JobInfo | None:
-        with self.storage.unit_of_work() as uow:
-            return uow.job_infos.get(job_info_id)
+        return JobInfoFound(cached_owned_job_info(self.storage, self.cache, actor, command.id))
 
 
 class ListJobInfos(_JobInfoUseCase):

@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from types import TracebackType
-from typing import Protocol, Self, TypeVar
+from typing import Literal, Protocol, Self, TypeVar
 
 from attrs import frozen
 
 from core.coaching import Difficulty, JobContext, ResumeAnalysis, TranscriptEntry
-from core.domain import Actor, JobInfo, User
+from core.domain import Actor, Interview, JobInfo, User
 
 T = TypeVar("T")
 
@@ -62,6 +62,22 @@ class Session:
     revoked_at: datetime | None = None
 
 
+UsageKind = Literal["interviews", "questions"]
+"""What a plan allowance counts."""
+
+
+@frozen
+class Usage:
+    """How many records of each kind a user has ever created: deleting one
+    gives nothing back, so these only grow."""
+
+    interviews_created: int = 0
+    questions_created: int = 0
+
+    def of(self, kind: UsageKind) -> int:
+        return self.interviews_created if kind == "interviews" else self.questions_created
+
+
 class Users(Protocol):
     def add(self, user: User, password_hash: str | None = None) -> None:
         """Raises ``core.errors.EmailAlreadyRegistered`` if the email is taken."""
@@ -79,6 +95,29 @@ class Users(Protocol):
 
     def delete(self, user_id: str) -> None:
         """Delete the user and, by cascade, everything they own."""
+        ...
+
+    def plan(self, user_id: str) -> str | None:
+        """The name of the user's stored plan ("free" until changed), or
+        ``None`` for no such user. The name may be one the catalogue no
+        longer knows; the plans adapter decides what that means."""
+        ...
+
+    def set_plan(self, user_id: str, plan: str) -> None: ...
+
+    def usage(self, user_id: str) -> Usage | None:
+        """The user's counters as of this unit of work, without locking."""
+        ...
+
+    def lock_usage(self, user_id: str) -> Usage | None:
+        """The user's counters, read so that no other writer can change them
+        (or create records they count) until this unit of work ends: call it
+        first in a write unit of work, then check, insert and
+        ``count_created`` before committing. ``None`` for no such user."""
+        ...
+
+    def count_created(self, user_id: str, kind: UsageKind) -> None:
+        """Add one to the user's counter of ``kind``."""
         ...
 
 
@@ -109,12 +148,25 @@ class JobInfos(Protocol):
     def count_for_user(self, user_id: str) -> int: ...
 
 
+class Interviews(Protocol):
+    def add(self, interview: Interview) -> None: ...
+
+    def get(self, interview_id: str) -> Interview | None: ...
+
+    def update(self, interview: Interview) -> None: ...
+
+    def list_for_job_info(self, job_info_id: str) -> list[Interview]:
+        """The job info's interviews, newest first."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. It rolls back unless ``commit()`` is called."""
 
     users: Users
     sessions: Sessions
     job_infos: JobInfos
+    interviews: Interviews
 
     def __enter__(self) -> Self: ...
 

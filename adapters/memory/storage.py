@@ -11,9 +11,9 @@ from typing import Self
 
 from attrs import define, evolve, field, fields
 
-from core.domain import JobInfo, User
+from core.domain import Interview, JobInfo, User
 from core.errors import EmailAlreadyRegistered
-from core.ports import Credentials, Session
+from core.ports import Credentials, Session, Usage, UsageKind
 
 
 @define
@@ -25,6 +25,9 @@ class Tables:
     password_hashes: dict[str, str] = field(factory=dict)
     sessions: dict[str, Session] = field(factory=dict)
     job_infos: dict[str, JobInfo] = field(factory=dict)
+    interviews: dict[str, Interview] = field(factory=dict)
+    plans: dict[str, str] = field(factory=dict)
+    usage: dict[str, Usage] = field(factory=dict)
 
     def copy(self) -> Tables:
         return Tables(**{a.name: dict(getattr(self, a.name)) for a in fields(Tables)})
@@ -35,13 +38,18 @@ class Tables:
 CASCADES: list[tuple[str, str, str]] = [
     ("users", "sessions", "user_id"),
     ("users", "job_infos", "user_id"),
+    ("job_infos", "interviews", "job_info_id"),
 ]
+
+# Columns of the users row, kept beside the User value: gone with the user.
+USER_COLUMNS = ("password_hashes", "plans", "usage")
 
 
 def delete_cascading(tables: Tables, table: str, record_id: str) -> None:
     getattr(tables, table).pop(record_id, None)
     if table == "users":
-        tables.password_hashes.pop(record_id, None)
+        for column in USER_COLUMNS:
+            getattr(tables, column).pop(record_id, None)
     for parent, child, column in CASCADES:
         if parent == table:
             children = getattr(tables, child)
@@ -78,6 +86,35 @@ class MemoryUsers:
 
     def delete(self, user_id: str) -> None:
         delete_cascading(self._t, "users", user_id)
+
+    def plan(self, user_id: str) -> str | None:
+        if user_id not in self._t.users:
+            return None
+        return self._t.plans.get(user_id, "free")
+
+    def set_plan(self, user_id: str, plan: str) -> None:
+        if user_id in self._t.users:
+            self._t.plans[user_id] = plan
+
+    def usage(self, user_id: str) -> Usage | None:
+        if user_id not in self._t.users:
+            return None
+        return self._t.usage.get(user_id, Usage())
+
+    def lock_usage(self, user_id: str) -> Usage | None:
+        """Write units of work already run one at a time, holding the lock
+        from before their snapshot until they end."""
+        return self.usage(user_id)
+
+    def count_created(self, user_id: str, kind: UsageKind) -> None:
+        usage = self.usage(user_id)
+        if usage is None:
+            return
+        if kind == "interviews":
+            usage = evolve(usage, interviews_created=usage.interviews_created + 1)
+        else:
+            usage = evolve(usage, questions_created=usage.questions_created + 1)
+        self._t.usage[user_id] = usage
 
 
 class MemorySessions:
@@ -130,6 +167,25 @@ class MemoryJobInfos:
         return sum(1 for j in self._t.job_infos.values() if j.user_id == user_id)
 
 
+class MemoryInterviews:
+    def __init__(self, tables: Tables) -> None:
+        self._t = tables
+
+    def add(self, interview: Interview) -> None:
+        self._t.interviews[interview.id] = interview
+
+    def get(self, interview_id: str) -> Interview | None:
+        return self._t.interviews.get(interview_id)
+
+    def update(self, interview: Interview) -> None:
+        if interview.id in self._t.interviews:
+            self._t.interviews[interview.id] = interview
+
+    def list_for_job_info(self, job_info_id: str) -> list[Interview]:
+        found = [i for i in self._t.interviews.values() if i.job_info_id == job_info_id]
+        return sorted(found, key=lambda i: (i.created_at, i.id), reverse=True)
+
+
 class MemoryUnitOfWork:
     def __init__(self, storage: MemoryStorage, write: bool) -> None:
         self._storage = storage
@@ -139,11 +195,16 @@ class MemoryUnitOfWork:
     def __enter__(self) -> Self:
         if self._write:
             self._storage.write_lock.acquire()
+        self._begin()
+        return self
+
+    def _begin(self) -> None:
+        """A fresh snapshot, and repositories over it."""
         self._tables = self._storage.snapshot()
         self.users = MemoryUsers(self._tables)
         self.sessions = MemorySessions(self._tables)
         self.job_infos = MemoryJobInfos(self._tables)
-        return self
+        self.interviews = MemoryInterviews(self._tables)
 
     def __exit__(
         self,
@@ -159,11 +220,11 @@ class MemoryUnitOfWork:
         if not self._write:
             raise RuntimeError("commit() on a read-only unit of work")
         self._storage.replace(self._tables)
-        self._tables = self._storage.snapshot()
+        self._begin()
         self.committed = True
 
     def rollback(self) -> None:
-        self._tables = self._storage.snapshot()
+        self._begin()
 
 
 class MemoryStorage:

@@ -1,0 +1,220 @@
+"""Interviews: mock interviews on a job info, and the use cases that create,
+change and read them.
+
+createInterview is the whole pattern: ownership, then the plan (an unlimited
+feature, or an allowance not yet used up), then the token bucket, then one
+write transaction that locks the user's counters, checks the allowance again,
+inserts and counts, so that no number of concurrent calls exceeds it.
+"""
+
+from __future__ import annotations
+
+from attrs import evolve, field, frozen
+
+from core.cache_tags import interview_tag, interview_tags, job_info_interviews_tag
+from core.domain import Actor, Interview
+from core.errors import Forbidden, PlanLimitReached, RateLimited
+from core.ownership import cached_owned_job_info, owned_interview, owned_job_info
+from core.pipeline import Action
+from core.plans import PlanCatalog
+from core.ports import Bucket, Clock, Ids, Plans, RateLimiter, Storage, TagCache
+from core.validation import duration, identifier, text
+
+HUME_CHAT_ID_MAX = 200
+START_DURATION = "00:00:00"
+CREATE_INTERVIEW_BUCKET = Bucket(capacity=12, refill=4, interval=86_400)
+"""Per user: 12 at once, then 4 a day."""
+
+
+# --- commands ---------------------------------------------------------------
+
+
+@frozen(kw_only=True)
+class CreateInterviewCommand:
+    job_info_id: str = field(validator=identifier)
+
+
+@frozen(kw_only=True)
+class UpdateInterviewCommand:
+    id: str = field(validator=identifier)
+    hume_chat_id: str | None = field(default=None, validator=text(HUME_CHAT_ID_MAX, required=False))
+    duration: str | None = field(default=None, validator=duration)
+
+
+@frozen(kw_only=True)
+class InterviewRef:
+    id: str = field(validator=identifier)
+
+
+@frozen(kw_only=True)
+class ListInterviewsQuery:
+    job_info_id: str = field(validator=identifier)
+
+
+# --- results ----------------------------------------------------------------
+
+
+@frozen
+class InterviewCreated:
+    id: str
+
+
+@frozen
+class InterviewUpdated:
+    """updateInterview answers nothing but success."""
+
+
+@frozen
+class InterviewFound:
+    interview: Interview
+
+
+@frozen
+class InterviewList:
+    interviews: list[Interview]
+
+
+# --- use cases --------------------------------------------------------------
+
+
+class CreateInterview:
+    def __init__(
+        self,
+        storage: Storage,
+        cache: TagCache,
+        clock: Clock,
+        ids: Ids,
+        plans: Plans,
+        catalog: PlanCatalog,
+        limiter: RateLimiter,
+        bucket: Bucket = CREATE_INTERVIEW_BUCKET,
+    ) -> None:
+        self.storage = storage
+        self.cache = cache
+        self.clock = clock
+        self.ids = ids
+        self.plans = plans
+        self.catalog = catalog
+        self.limiter = limiter
+        self.bucket = bucket
+
+    def __call__(self, actor: Actor, command: CreateInterviewCommand) -> InterviewCreated:
+        # authorize: ownership, then the plan (checked again under the lock)
+        with self.storage.unit_of_work() as uow:
+            owned_job_info(uow, actor, command.job_info_id)
+            usage = uow.users.usage(actor.user_id)
+        if usage is None:
+            raise Forbidden()  # the account was deleted under a live session
+        limit = self.catalog.limit(self.plans.features(actor.user_id), "interviews")
+        if limit is not None and usage.of("interviews") >= limit:
+            raise PlanLimitReached()
+        # rate limit: only an otherwise acceptable call takes a token
+        decision = self.limiter.consume(f"createInterview:{actor.user_id}", self.bucket)
+        if not decision.allowed:
+            raise RateLimited(decision.retry_after)
+        # write: the count and the insert in one transaction, serialised per user
+        now = self.clock.now()
+        interview = Interview(
+            id=self.ids.new(),
+            job_info_id=command.job_info_id,
+            duration=START_DURATION,
+            hume_chat_id=None,
+            feedback=None,
+            created_at=now,
+            updated_at=now,
+        )
+        with self.storage.unit_of_work(write=True) as uow:
+            usage = uow.users.lock_usage(actor.user_id)
+            if usage is None:
+                raise Forbidden()
+            owned_job_info(uow, actor, command.job_info_id)
+            if limit is not None and usage.of("interviews") >= limit:
+                raise PlanLimitReached()
+            uow.interviews.add(interview)
+            uow.users.count_created(actor.user_id, "interviews")
+            uow.commit()
+        self.cache.invalidate(interview_tags(interview.id, interview.job_info_id))
+        return InterviewCreated(interview.id)
+
+
+class _InterviewUseCase:
+    def __init__(self, storage: Storage, cache: TagCache, clock: Clock) -> None:
+        self.storage = storage
+        self.cache = cache
+        self.clock = clock
+
+
+class UpdateInterview(_InterviewUseCase):
+    """Sets what is given (the voice chat's id, the duration so far) and
+    leaves the rest as it is."""
+
+    def __call__(self, actor: Actor, command: UpdateInterviewCommand) -> InterviewUpdated:
+        with self.storage.unit_of_work(write=True) as uow:
+            current = owned_interview(uow, actor, command.id)
+            uow.interviews.update(
+                evolve(
+                    current,
+                    hume_chat_id=command.hume_chat_id or current.hume_chat_id,
+                    duration=command.duration or current.duration,
+                    updated_at=max(self.clock.now(), current.updated_at),
+                )
+            )
+            uow.commit()
+        self.cache.invalidate(interview_tags(current.id, current.job_info_id))
+        return InterviewUpdated()
+
+
+class GetInterview(_InterviewUseCase):
+    def __call__(self, actor: Actor, command: InterviewRef) -> InterviewFound:
+        interview = self.cache.get_or_load(
+            f"interview:{command.id}", [interview_tag(command.id)], lambda: self._load(command.id)
+        )
+        if interview is None:
+            raise Forbidden()
+        # Deleting the job info deletes the interview: checking the job info
+        # (whose tag that deletion invalidates) refuses a cached orphan.
+        cached_owned_job_info(self.storage, self.cache, actor, interview.job_info_id)
+        return InterviewFound(interview)
+
+    def _load(self, interview_id: str) -> Interview | None:
+        with self.storage.unit_of_work() as uow:
+            return uow.interviews.get(interview_id)
+
+
+class ListInterviews(_InterviewUseCase):
+    def __call__(self, actor: Actor, command: ListInterviewsQuery) -> InterviewList:
+        cached_owned_job_info(self.storage, self.cache, actor, command.job_info_id)
+        interviews = self.cache.get_or_load(
+            f"interviews:jobInfo:{command.job_info_id}",
+            [job_info_interviews_tag(command.job_info_id)],
+            lambda: tuple(self._load(command.job_info_id)),
+        )
+        return InterviewList(list(interviews))
+
+    def _load(self, job_info_id: str) -> list[Interview]:
+        with self.storage.unit_of_work() as uow:
+            return uow.interviews.list_for_job_info(job_info_id)
+
+
+def interview_actions(
+    storage: Storage,
+    cache: TagCache,
+    clock: Clock,
+    ids: Ids,
+    plans: Plans,
+    catalog: PlanCatalog,
+    limiter: RateLimiter,
+    bucket: Bucket = CREATE_INTERVIEW_BUCKET,
+) -> list[Action]:
+    deps = (storage, cache, clock)
+    create = CreateInterview(storage, cache, clock, ids, plans, catalog, limiter, bucket)
+    return [
+        Action("createInterview", CreateInterviewCommand, InterviewCreated, create,
+               summary="Start a mock interview on a job info (plan allowance and rate limit apply)"),
+        Action("updateInterview", UpdateInterviewCommand, InterviewUpdated, UpdateInterview(*deps),
+               summary="Attach the voice chat's id and record the duration"),
+        Action("getInterview", InterviewRef, InterviewFound, GetInterview(*deps),
+               summary="Read one interview"),
+        Action("listInterviews", ListInterviewsQuery, InterviewList, ListInterviews(*deps),
+               summary="A job info's interviews, newest first"),
+    ]

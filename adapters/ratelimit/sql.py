@@ -1,0 +1,151 @@
+"""Rate limiters whose state lives in the database, so the limits hold across
+every process and host that shares it (SQLite or PostgreSQL).
+
+Each decision is one short transaction that locks the key's row (PostgreSQL:
+``SELECT .. FOR UPDATE``, creating a missing row with ``INSERT .. ON CONFLICT
+DO NOTHING``) or the whole database (SQLite: ``BEGIN IMMEDIATE`` on the raw
+connection, waiting up to the busy timeout for other writers), reads the
+state, decides with ``arithmetic`` and writes the new state. Times come from
+``clock.now()``, as epoch seconds, so that all processes agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy import Engine, Table, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+from adapters.db.tables import rate_limit_buckets, rate_limit_windows
+from adapters.ratelimit import arithmetic
+from adapters.ratelimit.arithmetic import BucketState, WindowState
+from core.ports import Bucket, Clock, Decision
+
+BUSY_TIMEOUT_MS = 30_000
+"""How long a SQLite writer waits for the lock before giving up."""
+
+Decide = Callable[[Sequence[Any] | None], tuple[Decision, Sequence[Any] | None]]
+"""Given a row's values (``None`` when missing), the decision and the values
+to store (``None`` to leave the row as it is)."""
+
+
+class _LockedRow:
+    """Read, decide and write one row of a state table keyed by ``key``,
+    atomically with respect to every other process using the database."""
+
+    def __init__(self, engine: Engine, table: Table) -> None:
+        if engine.dialect.name not in ("sqlite", "postgresql"):
+            raise ValueError(f"no SQL rate limiter for {engine.dialect.name}")
+        self._engine = engine
+        self._table = table
+        self._values = [c for c in table.columns if c.name != "key"]
+        names = [f'"{c.name}"' for c in self._values]
+        # SQLite goes through the raw connection to issue BEGIN IMMEDIATE itself.
+        self._sqlite_select = f'SELECT {", ".join(names)} FROM "{table.name}" WHERE "key" = ?'
+        self._sqlite_upsert = (
+            f'INSERT INTO "{table.name}" ("key", {", ".join(names)}) '
+            f'VALUES (?, {", ".join("?" for _ in names)}) ON CONFLICT ("key") DO UPDATE SET '
+            + ", ".join(f"{n} = excluded.{n}" for n in names)
+        )
+
+    def apply(self, key: str, decide: Decide) -> Decision:
+        if self._engine.dialect.name == "sqlite":
+            return self._apply_sqlite(key, decide)
+        return self._apply_postgresql(key, decide)
+
+    def _apply_sqlite(self, key: str, decide: Decide) -> Decision:
+        raw = self._engine.raw_connection()
+        try:
+            dbapi = raw.driver_connection
+            if not raw.info.get("darasa_busy_timeout"):
+                (current,) = dbapi.execute("PRAGMA busy_timeout").fetchone()
+                dbapi.execute(f"PRAGMA busy_timeout = {max(current, BUSY_TIMEOUT_MS)}")
+                raw.info["darasa_busy_timeout"] = True
+            isolation = dbapi.isolation_level
+            dbapi.isolation_level = None  # no implicit BEGIN: we issue our own
+            try:
+                dbapi.execute("BEGIN IMMEDIATE")
+                try:
+                    row = dbapi.execute(self._sqlite_select, (key,)).fetchone()
+                    decision, values = decide(row)
+                    if values is not None:
+                        dbapi.execute(self._sqlite_upsert, (key, *values))
+                    dbapi.commit()
+                except BaseException:
+                    dbapi.rollback()
+                    raise
+            finally:
+                dbapi.isolation_level = isolation
+            return decision
+        finally:
+            raw.close()
+
+    def _apply_postgresql(self, key: str, decide: Decide) -> Decision:
+        table = self._table
+        locked = select(*self._values).where(table.c.key == key).with_for_update()
+
+        def named(values: Sequence[Any]) -> dict[str, Any]:
+            return {c.name: v for c, v in zip(self._values, values, strict=True)}
+
+        with self._engine.begin() as conn:
+            row = conn.execute(locked).first()
+            if row is None:
+                decision, values = decide(None)
+                if values is None:
+                    return decision
+                created = conn.execute(
+                    pg_insert(table)
+                    .values(key=key, **named(values))
+                    .on_conflict_do_nothing(index_elements=[table.c.key])
+                    .returning(table.c.key)
+                ).first()
+                if created is not None:
+                    return decision
+                row = conn.execute(locked).one()  # another process created it meanwhile
+            decision, values = decide(tuple(row))
+            if values is not None:
+                conn.execute(update(table).where(table.c.key == key).values(**named(values)))
+            return decision
+
+
+class SqlRateLimiter:
+    """Token buckets in the ``rate_limit_buckets`` table."""
+
+    def __init__(self, engine: Engine, clock: Clock) -> None:
+        self._rows = _LockedRow(engine, rate_limit_buckets)
+        self._clock = clock
+
+    def consume(self, key: str, bucket: Bucket, tokens: float = 1) -> Decision:
+        arithmetic.check_bucket(bucket, tokens)
+        now = self._clock.now().timestamp()
+
+        def decide(row: Sequence[Any] | None) -> tuple[Decision, Sequence[Any] | None]:
+            state = None if row is None else BucketState(tokens=row[0], stamp=row[1])
+            decision, new = arithmetic.take(state, bucket, tokens, now)
+            return decision, None if new is None else (new.tokens, new.stamp)
+
+        return self._rows.apply(key, decide)
+
+
+class SqlWindowLimiter:
+    """Sliding-window counters in the ``rate_limit_windows`` table."""
+
+    def __init__(self, engine: Engine, clock: Clock) -> None:
+        self._rows = _LockedRow(engine, rate_limit_windows)
+        self._clock = clock
+
+    def hit(self, key: str, limit: int, window: float) -> Decision:
+        arithmetic.check_window(limit, window)
+        now = self._clock.now().timestamp()
+
+        def decide(row: Sequence[Any] | None) -> tuple[Decision, Sequence[Any] | None]:
+            state = None
+            if row is not None:
+                state = WindowState(index=round(row[0] / window), current=row[1], previous=row[2])
+            decision, new = arithmetic.hit(state, limit, window, now)
+            if new is None:
+                return decision, None
+            return decision, (new.index * window, new.current, new.previous)
+
+        return self._rows.apply(key, decide)

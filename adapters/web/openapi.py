@@ -129,8 +129,6 @@ class _Schemas:
             schema["required"] = required
         if direction is _Direction.COMMAND:
             schema["additionalProperties"] = False
-        if cls.__doc__:
-            schema["description"] = " ".join(cls.__doc__.split())
         return schema
 
 

@@ -10,6 +10,7 @@ import threading
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -189,7 +190,7 @@ def test_threads_sharing_one_bucket_get_exactly_its_capacity(engine: Engine) -> 
     assert results.count(True) == 12
 
 
-def _process(spec: EngineSpec, key: str, start: multiprocessing.synchronize.Barrier, out: multiprocessing.Queue) -> None:
+def _process(spec: EngineSpec, key: str, start: Any, out: Any) -> None:
     engine = make_engine(spec)
     limiter = SqlRateLimiter(engine, SystemClock())
     start.wait()

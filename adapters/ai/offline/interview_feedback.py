@@ -443,9 +443,7 @@ def _role_fit(job: JobContext, answers: list[_Answer]) -> _Rating:
         missed = [s for s in wanted if s not in mentioned]
         points = 3 + 5 * len(hit) / len(wanted)
         if hit:
-            with_skill = next(
-                (a for a in answers if any(s in extract_skills(a.text) for s in hit)), answers[0]
-            )
+            with_skill = next((a for a in answers if set(hit) & set(extract_skills(a.text))), answers[0])
             notes.append(
                 f"You mentioned {_plural(len(hit), 'skill')} the job asks for ({_names(hit)}), "
                 f"e.g. {_quote(with_skill.text)}."

@@ -68,6 +68,28 @@ def _users_create(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _plans_set(args: argparse.Namespace, settings: Settings) -> int:
+    from adapters.db.migrate import upgrade
+    from core.plans import UnknownPlan, UnknownUser
+    from entrypoints.container import Container
+
+    container = Container()
+    container.config.from_dict(settings.as_config())
+    try:
+        container.plan_catalog()
+    except ValueError as bad_setting:
+        print(f"error: {bad_setting}", file=sys.stderr)
+        return 1
+    upgrade(container.engine())
+    try:
+        user = container.change_plan()(args.email, args.plan)
+    except (UnknownPlan, UnknownUser) as refused:
+        print(f"error: {refused}", file=sys.stderr)
+        return 1
+    print(f"{user.email} is now on the {args.plan} plan")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="darasa", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
@@ -88,6 +110,12 @@ def parser() -> argparse.ArgumentParser:
     create.add_argument("--name", required=True)
     create.add_argument("--password", help="default: $DARASA_PASSWORD, else asked for")
     create.set_defaults(run=_users_create)
+
+    plans = commands.add_parser("plans", help="users' plans").add_subparsers(dest="plans", required=True)
+    set_plan = plans.add_parser("set", help="change a user's plan")
+    set_plan.add_argument("email")
+    set_plan.add_argument("plan")
+    set_plan.set_defaults(run=_plans_set)
     return root
 
 

@@ -13,12 +13,15 @@ from adapters.db.storage import SqlStorage
 from adapters.identity.local import LocalIdentity
 from adapters.identity.passwords import Argon2PasswordHasher
 from adapters.identity.tokens import KeyedTokens
+from adapters.plans import LocalPlans, load_catalog
 from adapters.ratelimit.memory import MemoryRateLimiter
 from adapters.system import SystemClock, UuidIds
 from adapters.web.converter import structure
 from core.accounts import SignIn, SignOut, SignUp
+from core.interviews import interview_actions
 from core.jobinfos import job_info_actions
 from core.pipeline import Actions
+from core.plans import ChangePlan, plan_actions
 
 WEB_MODULES = [
     "adapters.web.actions",
@@ -41,6 +44,10 @@ class Container(containers.DeclarativeContainer):
 
     limiter = providers.Singleton(MemoryRateLimiter, clock)
 
+    plan_catalog = providers.Singleton(load_catalog, config.plan_catalog)
+    plans = providers.Singleton(LocalPlans, storage, plan_catalog)
+    change_plan = providers.Singleton(ChangePlan, storage, cache, plan_catalog)
+
     password_hasher = providers.Singleton(Argon2PasswordHasher)
     tokens = providers.Singleton(KeyedTokens, config.secret_key)
     identity = providers.Singleton(LocalIdentity, storage, tokens, clock)
@@ -51,5 +58,9 @@ class Container(containers.DeclarativeContainer):
     action_list = providers.Callable(
         lambda *groups: list(itertools.chain(*groups)),
         providers.Callable(job_info_actions, storage, cache, clock, ids),
+        providers.Callable(
+            interview_actions, storage, cache, clock, ids, plans, plan_catalog, limiter
+        ),
+        providers.Callable(plan_actions, plans),
     )
     actions = providers.Singleton(Actions, action_list, structure)

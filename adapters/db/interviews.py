@@ -1,0 +1,64 @@
+"""The interviews repository on SQLAlchemy Core: rows of ``interviews`` to
+``Interview`` values and back, inside the caller's unit of work."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, Row, insert, select, update
+
+from adapters.db import tables as t
+from core.domain import Interview
+
+
+def _interview(row: Row[Any]) -> Interview:
+    return Interview(
+        id=row.id,
+        job_info_id=row.job_info_id,
+        duration=row.duration,
+        hume_chat_id=row.hume_chat_id,
+        feedback=row.feedback,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        started_at=row.started_at,
+        ended_at=row.ended_at,
+    )
+
+
+def _values(interview: Interview) -> dict[str, Any]:
+    return {
+        "job_info_id": interview.job_info_id,
+        "duration": interview.duration,
+        "hume_chat_id": interview.hume_chat_id,
+        "feedback": interview.feedback,
+        "started_at": interview.started_at,
+        "ended_at": interview.ended_at,
+        "created_at": interview.created_at,
+        "updated_at": interview.updated_at,
+    }
+
+
+class SqlInterviews:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def add(self, interview: Interview) -> None:
+        self._c.execute(insert(t.interviews).values(id=interview.id, **_values(interview)))
+
+    def get(self, interview_id: str) -> Interview | None:
+        row = self._c.execute(select(t.interviews).where(t.interviews.c.id == interview_id)).first()
+        return None if row is None else _interview(row)
+
+    def update(self, interview: Interview) -> None:
+        self._c.execute(
+            update(t.interviews).where(t.interviews.c.id == interview.id).values(**_values(interview))
+        )
+
+    def list_for_job_info(self, job_info_id: str) -> list[Interview]:
+        c = t.interviews.c
+        statement = (
+            select(t.interviews)
+            .where(c.job_info_id == job_info_id)
+            .order_by(c.created_at.desc(), c.id.desc())
+        )
+        return [_interview(row) for row in self._c.execute(statement)]

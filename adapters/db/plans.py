@@ -1,0 +1,51 @@
+"""The users' plan and allowance counters on SQLAlchemy Core: the ``plan``,
+``interviews_created`` and ``questions_created`` columns of ``users``.
+
+``lock_usage`` reads the counters with ``SELECT ... FOR UPDATE``: on
+PostgreSQL that row lock holds every other transaction that wants the same
+user's counters until this one ends (READ COMMITTED: the waiter then reads
+the committed values). SQLite has no row locks and SQLAlchemy leaves the
+clause out; there the write unit of work is ``BEGIN IMMEDIATE`` and already
+holds the database's only write lock.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, select, update
+
+from adapters.db import tables as t
+from core.ports import Usage, UsageKind
+
+_COUNTERS = {"interviews": t.users.c.interviews_created, "questions": t.users.c.questions_created}
+
+
+class SqlUserPlans:
+    """The plan and usage part of the users repository (a mixin of
+    ``SqlUsers``: it needs the unit of work's connection as ``_c``)."""
+
+    _c: Connection
+
+    def plan(self, user_id: str) -> str | None:
+        return self._c.execute(select(t.users.c.plan).where(t.users.c.id == user_id)).scalar()
+
+    def set_plan(self, user_id: str, plan: str) -> None:
+        self._c.execute(update(t.users).where(t.users.c.id == user_id).values(plan=plan))
+
+    def usage(self, user_id: str) -> Usage | None:
+        return self._usage(user_id, lock=False)
+
+    def lock_usage(self, user_id: str) -> Usage | None:
+        return self._usage(user_id, lock=True)
+
+    def count_created(self, user_id: str, kind: UsageKind) -> None:
+        counter = _COUNTERS[kind]
+        self._c.execute(
+            update(t.users).where(t.users.c.id == user_id).values({counter: counter + 1})
+        )
+
+    def _usage(self, user_id: str, *, lock: bool) -> Usage | None:
+        statement = select(*_COUNTERS.values()).where(t.users.c.id == user_id)
+        if lock:
+            statement = statement.with_for_update()
+        row = self._c.execute(statement).first()
+        return None if row is None else Usage(row.interviews_created, row.questions_created)

@@ -200,7 +200,9 @@ def test_processes_sharing_one_bucket_get_exactly_its_capacity() -> None:
     url, key, processes = redis_url(), random_key(), 6
     context = multiprocessing.get_context("fork")
     start, out = context.Barrier(processes), context.Queue()
-    workers = [context.Process(target=_process, args=(url, key, start, out)) for _ in range(processes)]
+    workers = [
+        context.Process(target=_process, args=(url, key, start, out)) for _ in range(processes)
+    ]
     for w in workers:
         w.start()
     results = [allowed for _ in workers for allowed in out.get(timeout=120)]

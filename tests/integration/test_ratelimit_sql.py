@@ -40,7 +40,9 @@ def make_engine(spec: EngineSpec) -> Engine:
 
 
 @pytest.fixture(scope="module", params=["sqlite-plain", "sqlite", "postgresql"])
-def spec(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[EngineSpec]:
+def spec(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[EngineSpec]:
     tables = [rate_limit_buckets, rate_limit_windows]
     if request.param == "postgresql":
         server = postgres_url()
@@ -48,8 +50,8 @@ def spec(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
         admin = create_engine(server)
         with admin.begin() as conn:
             conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-        spec = ("app", make_url(server).update_query_dict({"options": f"-csearch_path={schema}"})
-                .render_as_string(hide_password=False))
+        url = make_url(server).update_query_dict({"options": f"-csearch_path={schema}"})
+        spec = ("app", url.render_as_string(hide_password=False))
     else:
         path = tmp_path_factory.mktemp("ratelimit") / "limits.sqlite"
         spec = ("plain" if request.param == "sqlite-plain" else "app", f"sqlite:///{path}")
@@ -204,7 +206,9 @@ def test_processes_sharing_one_bucket_get_exactly_its_capacity(spec: EngineSpec)
     context = multiprocessing.get_context("fork")
     key, processes = random_key(), 6
     start, out = context.Barrier(processes), context.Queue()
-    workers = [context.Process(target=_process, args=(spec, key, start, out)) for _ in range(processes)]
+    workers = [
+        context.Process(target=_process, args=(spec, key, start, out)) for _ in range(processes)
+    ]
     for w in workers:
         w.start()
     results = [allowed for _ in workers for allowed in out.get(timeout=120)]

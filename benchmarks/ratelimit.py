@@ -1,0 +1,262 @@
+"""What a rate-limit decision costs: darasa's limiters on each backend, side
+by side in one run with the ``limits`` library on the same backend.
+
+``limits`` has no token bucket, so the comparison is honest only row by row:
+
+- darasa's sliding-window counter (``*WindowLimiter``) against ``limits``'
+  ``SlidingWindowCounterRateLimiter``: the same algorithm, like for like;
+- darasa's token bucket (``*RateLimiter``) against ``limits``'
+  ``MovingWindowRateLimiter`` (exact, its costliest) and
+  ``FixedWindowRateLimiter`` (one counter, its cheapest): different
+  algorithms with a similar job, for scale only.
+
+Every row makes single-threaded decisions for ``--seconds`` in all, over
+10,000 keys in turn (100 per minute each, so nearly all are allowed and
+written), in three slices taken in turn with the other rows; the best slice
+counts. For
+Redis it also counts round trips per decision on the client (commands sent)
+and, from ``INFO``, the commands the server ran per decision, including those
+run inside scripts (anything else using the server meanwhile adds to them).
+SQL has no ``limits`` baseline.
+
+    .venv/bin/python benchmarks/ratelimit.py [--seconds 2]
+        [--redis-url redis://127.0.0.1:6379/15]
+        [--postgres-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
+
+A backend that cannot be reached is left out with a note.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import Any
+
+import limits
+import redis
+from attrs import frozen
+from limits.storage import MemoryStorage, RedisStorage
+from limits.strategies import (
+    FixedWindowRateLimiter,
+    MovingWindowRateLimiter,
+    SlidingWindowCounterRateLimiter,
+)
+from sqlalchemy import Engine, create_engine
+
+from adapters.db.engine import make_engine
+from adapters.db.tables import metadata, rate_limit_buckets, rate_limit_windows
+from adapters.ratelimit.memory import MemoryRateLimiter, MemoryWindowLimiter
+from adapters.ratelimit.redis import RedisRateLimiter, RedisWindowLimiter
+from adapters.ratelimit.sql import SqlRateLimiter, SqlWindowLimiter
+from adapters.system import SystemClock
+from core.ports import Bucket
+
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"
+DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+KEYS = 10_000
+LIMIT, WINDOW = 100, 60.0
+BUCKET = Bucket(capacity=LIMIT, refill=LIMIT, interval=WINDOW)  # 100 a minute, as a bucket
+LIMITS_ITEM = limits.parse(f"{LIMIT}/minute")
+BUCKET_ROW, WINDOW_ROW = "darasa token bucket", "darasa sliding window counter"
+MOVING, SLIDING = "limits moving window", "limits sliding window counter"
+
+Decide = Callable[[str], object]
+
+
+class CountingConnection(redis.Connection):
+    """Counts the commands this process sends: each one is a round trip."""
+
+    sent = 0
+
+    def send_command(self, *args: Any, **kwargs: Any) -> None:
+        CountingConnection.sent += 1
+        super().send_command(*args, **kwargs)
+
+
+@frozen
+class Row:
+    backend: str
+    limiter: str
+    decide: Decide
+    baseline: str | None = None  # the ``limiter`` of the row to compare with
+    client: redis.Redis | None = None  # to count Redis commands
+
+
+@frozen
+class Result:
+    row: Row
+    ops_per_second: float
+    round_trips: float | None
+    server_commands: float | None
+
+
+def measure(rows: list[Row], seconds: float, rounds: int = 3) -> list[Result]:
+    """Run every row ``rounds`` times for ``seconds / rounds``, the rows taking
+    turns so that a noisy moment hurts no row alone; keep each row's best."""
+    keys = [[f"bench-{uuid.uuid4().hex[:8]}-{i}" for i in range(KEYS)] for _ in rows]
+    for row, own in zip(rows, keys, strict=True):  # rows that share a store must not share keys
+        for key in own[:100]:  # warm up: connections, scripts, caches
+            row.decide(key)
+    best: dict[int, Result] = {}
+    for _ in range(rounds):
+        for i, row in enumerate(rows):
+            result = _slice(row, keys[i], seconds / rounds)
+            if i not in best or result.ops_per_second > best[i].ops_per_second:
+                best[i] = result
+    return [best[i] for i in range(len(rows))]
+
+
+def _slice(row: Row, keys: list[str], seconds: float) -> Result:
+    sent, served = CountingConnection.sent, _commands(row.client)
+    done, started = 0, time.perf_counter()
+    deadline = started + seconds
+    while True:
+        for _ in range(64):
+            row.decide(keys[done % KEYS])
+            done += 1
+        if time.perf_counter() >= deadline:
+            break
+    elapsed = time.perf_counter() - started
+    round_trips = server_commands = None
+    if row.client is not None:
+        round_trips = (CountingConnection.sent - sent - 1) / done  # minus the first INFO
+        server_commands = (_commands(row.client) - served - 1) / done  # the same
+    return Result(row, done / elapsed, round_trips, server_commands)
+
+
+def _commands(client: redis.Redis | None) -> int:
+    return 0 if client is None else int(client.info("stats")["total_commands_processed"])
+
+
+def memory_rows() -> list[Row]:
+    clock = SystemClock()
+    bucket, window = MemoryRateLimiter(clock), MemoryWindowLimiter(clock)
+    rows = [
+        Row("memory", BUCKET_ROW, lambda k: bucket.consume(k, BUCKET), MOVING),
+        Row("memory", WINDOW_ROW, lambda k: window.hit(k, LIMIT, WINDOW), SLIDING),
+    ]
+    return rows + _limits_rows("memory", MemoryStorage(), None)
+
+
+def _limits_rows(backend: str, storage: Any, client: redis.Redis | None) -> list[Row]:
+    strategies = [
+        (MOVING, MovingWindowRateLimiter(storage)),
+        ("limits fixed window", FixedWindowRateLimiter(storage)),
+        (SLIDING, SlidingWindowCounterRateLimiter(storage)),
+    ]
+    return [
+        Row(backend, name, lambda k, s=strategy: s.hit(LIMITS_ITEM, k), client=client)
+        for name, strategy in strategies
+    ]
+
+
+def sql_rows(backend: str, engine: Engine) -> list[Row]:
+    metadata.create_all(engine, tables=[rate_limit_buckets, rate_limit_windows])
+    clock = SystemClock()
+    bucket, window = SqlRateLimiter(engine, clock), SqlWindowLimiter(engine, clock)
+    return [
+        Row(backend, BUCKET_ROW, lambda k: bucket.consume(k, BUCKET)),
+        Row(backend, WINDOW_ROW, lambda k: window.hit(k, LIMIT, WINDOW)),
+    ]
+
+
+def redis_rows(url: str) -> list[Row]:
+    pool = redis.ConnectionPool.from_url(url, connection_class=CountingConnection)
+    client = redis.Redis(connection_pool=pool)
+    client.ping()
+    bucket, window = RedisRateLimiter(client), RedisWindowLimiter(client)
+    storage = RedisStorage(url, connection_pool=pool)
+    rows = [
+        Row("redis", BUCKET_ROW, lambda k: bucket.consume(k, BUCKET), MOVING, client),
+        Row("redis", WINDOW_ROW, lambda k: window.hit(k, LIMIT, WINDOW), SLIDING, client),
+    ]
+    return rows + _limits_rows("redis", storage, client)
+
+
+@contextmanager
+def postgres_schema(url: str) -> Iterator[Engine]:
+    """An engine on a fresh schema, dropped afterwards."""
+    schema = f"bench_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(url, connect_args={"connect_timeout": 3})
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    separator = "&" if "?" in url else "?"
+    engine = make_engine(f"{url}{separator}options=-csearch_path%3D{schema}")
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        admin.dispose()
+
+
+def print_table(results: list[Result]) -> None:
+    by_name = {(r.row.backend, r.row.limiter): r for r in results}
+    header = (
+        f"{'backend':<10} {'limiter':<31} {'ops/s':>9} {'vs limits':>24} {'trips':>6}"
+        f" {'server cmds':>11}"
+    )
+    print(header)
+    print("-" * len(header))
+    for r in results:
+        baseline = by_name.get((r.row.backend, r.row.baseline or ""))
+        ratio = ""
+        if baseline is not None:
+            name = r.row.baseline.removeprefix("limits ") if r.row.baseline else ""
+            ratio = f"{r.ops_per_second / baseline.ops_per_second:.2f}x {name}"
+        trips = "" if r.round_trips is None else f"{r.round_trips:.2f}"
+        served = "" if r.server_commands is None else f"{r.server_commands:.2f}"
+        print(
+            f"{r.row.backend:<10} {r.row.limiter:<31} {r.ops_per_second:>9,.0f} {ratio:>24}"
+            f" {trips:>6} {served:>11}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=2.0, help="per row")
+    parser.add_argument(
+        "--redis-url", default=os.environ.get("DARASA_TEST_REDIS_URL", DEFAULT_REDIS_URL)
+    )
+    parser.add_argument(
+        "--postgres-url", default=os.environ.get("DARASA_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
+    )
+    args = parser.parse_args()
+
+    notes: list[str] = []
+    with ExitStack() as stack:
+        rows = memory_rows()
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        sqlite = make_engine(f"sqlite:///{folder / 'bench.sqlite3'}")
+        stack.callback(sqlite.dispose)
+        rows += sql_rows("sqlite", sqlite)
+        try:
+            postgres = stack.enter_context(postgres_schema(args.postgres_url))
+            rows += sql_rows("postgresql", postgres)
+        except Exception as exc:  # unreachable or refused: leave the rows out
+            notes.append(f"PostgreSQL left out: {exc.__class__.__name__}: {exc}".splitlines()[0])
+        try:
+            rows += redis_rows(args.redis_url)
+        except redis.RedisError as exc:
+            notes.append(f"Redis left out: {exc}")
+        results = measure(rows, args.seconds)
+    print_table(results)
+    for note in notes:
+        print(note)
+    print(
+        "\n'vs limits': ops/s over the named limits row on the same backend. The sliding"
+        "\nwindow counters are like for like; the token bucket has no limits twin."
+        "\n'trips': commands sent per decision (round trips); 'server cmds': commands the"
+        "\nserver ran per decision, inside scripts included."
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,1 +1,1 @@
-"""AI coach adapters: the built-in offline coach and remote providers."""
+"""AI coach adapters: implementations of the ``core.ports.Coach`` port."""

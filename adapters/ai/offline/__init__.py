@@ -1,0 +1,3 @@
+"""The built-in offline AI coach: deterministic, no network. Questions come
+from a bank shipped as data, answers are graded against key points, and a
+scripted interviewer runs mock interviews."""

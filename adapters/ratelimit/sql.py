@@ -22,8 +22,9 @@ from adapters.ratelimit import arithmetic
 from adapters.ratelimit.arithmetic import BucketState, WindowState
 from core.ports import Bucket, Clock, Decision
 
-BUSY_TIMEOUT_MS = 30_000
-"""How long a SQLite writer waits for the lock before giving up."""
+BUSY_TIMEOUT_MS = 15_000
+"""How long a SQLite writer waits at least for the lock before giving up; a
+connection configured to wait longer is left as it is."""
 
 Decide = Callable[[Sequence[Any] | None], tuple[Decision, Sequence[Any] | None]]
 """Given a row's values (``None`` when missing), the decision and the values

@@ -8,6 +8,7 @@ Anything else escaping a use case is a bug and becomes INTERNAL at the edge.
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Mapping
 
 from attrs import frozen
@@ -104,7 +105,8 @@ class RateLimited(ActionFailed):
     code = ErrorCode.RATE_LIMIT
 
     def __init__(self, retry_after: float) -> None:
-        seconds = max(1, int(-(-retry_after // 1)))  # whole seconds, rounded up
+        # Whole seconds, rounded up; "never" (more than the capacity) is capped.
+        seconds = max(1, math.ceil(min(retry_after, 365 * 86_400)))
         super().__init__(None, retryAfter=seconds)
         self.retry_after = seconds
 

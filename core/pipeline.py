@@ -32,6 +32,25 @@ Result = Success[Any] | Failure
 
 
 @frozen
+class Streaming(Generic[R]):
+    """What a use case returns when its answer is text produced piece by
+    piece (the AI coach): every check has already passed, ``chunks`` yields
+    the text as it comes, and ``finish`` takes the whole text, stores what it
+    must and returns the result. A failure while producing raises
+    ``ActionFailed`` and stores nothing."""
+
+    chunks: Iterable[str]
+    finish: Callable[[str], R]
+
+    def complete(self) -> Result:
+        """Drain the stream: the answer for a client that does not stream."""
+        try:
+            return Success(self.finish("".join(self.chunks)))
+        except ActionFailed as failed:
+            return failed.failure()
+
+
+@frozen
 class Action(Generic[C, R]):
     """A named use case as clients call it."""
 
@@ -74,11 +93,19 @@ class Actions:
             raise Invalid(invalid.field_errors, action.invalid_message) from None
         return action, command
 
-    def run(self, name: str, actor: Actor | None, payload: object) -> Result:
-        """Run one action to a result; failures on purpose never raise."""
+    def start(self, name: str, actor: Actor | None, payload: object) -> Result | Streaming[Any]:
+        """Run one action up to its answer: a result, or, for an action whose
+        answer is streamed, a ``Streaming`` that every check has passed.
+        Failures on purpose never raise."""
         try:
             action, command = self.parse(name, actor, payload)
             assert actor is not None
-            return Success(action.handler(actor, command))
+            outcome = action.handler(actor, command)
         except ActionFailed as failed:
             return failed.failure()
+        return outcome if isinstance(outcome, Streaming) else Success(outcome)
+
+    def run(self, name: str, actor: Actor | None, payload: object) -> Result:
+        """Run one action to its result, draining a streamed answer."""
+        outcome = self.start(name, actor, payload)
+        return outcome.complete() if isinstance(outcome, Streaming) else outcome

@@ -14,8 +14,9 @@ from flask import Blueprint, Response, request
 from adapters.web.converter import Unreadable
 from adapters.web.credentials import presented, same_origin
 from adapters.web.envelope import refuse, render
+from adapters.web.streaming import event_stream, wants_events
 from core.errors import ErrorCode
-from core.pipeline import Actions
+from core.pipeline import Actions, Streaming
 from core.ports import Identity
 
 blueprint = Blueprint("actions", __name__)
@@ -54,4 +55,9 @@ def run_action(
         payload = read_json_body()
     except OverflowError:
         return refuse(ErrorCode.PAYLOAD_TOO_LARGE, "Request body exceeds 1MB limit")
-    return render(actions.run(name, actor, payload))
+    outcome = actions.start(name, actor, payload)
+    if isinstance(outcome, Streaming):
+        if wants_events(request):
+            return event_stream(outcome)
+        outcome = outcome.complete()
+    return render(outcome)

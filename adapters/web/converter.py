@@ -53,7 +53,7 @@ def _structure_str(value: object, _: type) -> str:
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:  # JSON can carry lone surrogates; no database takes them
-        raise _WrongType("Must be valid Unicode text") from None
+        raise _WrongType("Must be valid text") from None
     return value
 
 

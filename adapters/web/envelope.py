@@ -26,19 +26,31 @@ STATUS: dict[ErrorCode, int] = {
 }
 
 
-def success(data: object = None) -> Response:
+def success_body(data: object = None) -> dict[str, Any]:
     body: dict[str, Any] = {"error": False}
     if data is not None:
         body.update(unstructure(data))
-    return jsonify(body)
+    return body
 
 
-def failure(failed: Failure) -> Response:
+def failure_body(failed: Failure) -> dict[str, Any]:
     body: dict[str, Any] = {"error": True, "code": failed.code.value, "message": failed.message}
     body.update(failed.extra)
     if failed.code is ErrorCode.INTERNAL:
         body["requestId"] = g.get("request_id", "")
-    response = jsonify(body)
+    return body
+
+
+def body_of(result: Success[Any] | Failure) -> dict[str, Any]:
+    return failure_body(result) if isinstance(result, Failure) else success_body(result.data)
+
+
+def success(data: object = None) -> Response:
+    return jsonify(success_body(data))
+
+
+def failure(failed: Failure) -> Response:
+    response = jsonify(failure_body(failed))
     response.status_code = STATUS[failed.code]
     if failed.code is ErrorCode.RATE_LIMIT and "retryAfter" in failed.extra:
         response.headers["Retry-After"] = str(failed.extra["retryAfter"])

@@ -16,6 +16,8 @@ read-check-write sequence (a plan allowance) cannot interleave with another:
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event, make_url
@@ -56,7 +58,7 @@ def _sqlite_engine(url: URL) -> Engine:
     def _configure(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
         dbapi_connection.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
-        dbapi_connection.execute("PRAGMA journal_mode = WAL")
+        _switch_to_wal(dbapi_connection)
         dbapi_connection.execute("PRAGMA synchronous = NORMAL")
         dbapi_connection.execute("PRAGMA foreign_keys = ON")
         # SQLite's own lower() folds ASCII only; fold as Python does, so that
@@ -68,6 +70,22 @@ def _sqlite_engine(url: URL) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if is_write(connection) else "BEGIN")
 
     return engine
+
+
+def _switch_to_wal(dbapi_connection: sqlite3.Connection) -> None:
+    """WAL mode is kept in the file, so this only does work on a new file;
+    but workers opening a new file together find it busy, and SQLite reports
+    that at once rather than waiting: retry for as long as the busy timeout."""
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            dbapi_connection.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            busy = error.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY
+            if not busy or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def _lower(value: object) -> object:

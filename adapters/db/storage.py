@@ -13,6 +13,8 @@ from sqlalchemy.exc import IntegrityError
 
 from adapters.db import tables as t
 from adapters.db.engine import WRITE
+from adapters.db.interviews import SqlInterviews
+from adapters.db.plans import SqlUserPlans
 from core.domain import ExperienceLevel, JobInfo, User
 from core.errors import EmailAlreadyRegistered
 from core.ports import Credentials, Session
@@ -65,16 +67,14 @@ def _job_info_values(job_info: JobInfo) -> dict[str, Any]:
     }
 
 
-class SqlUsers:
+class SqlUsers(SqlUserPlans):
     """Emails are stored lower-cased, so the unique constraint on them is
-    case-insensitive."""
+    case-insensitive. Plans and usage counters: ``SqlUserPlans``."""
 
     def __init__(self, connection: Connection) -> None:
         self._c = connection
 
     def add(self, user: User, password_hash: str | None = None) -> None:
-        if self.get_by_email(user.email) is not None:
-            raise EmailAlreadyRegistered(user.email)
         statement = insert(t.users).values(
             id=user.id,
             name=user.name,
@@ -85,8 +85,9 @@ class SqlUsers:
             updated_at=user.updated_at,
         )
         try:
-            # A savepoint, so that losing a race for the email leaves the
-            # transaction usable (PostgreSQL aborts it on a failed statement).
+            # The unique constraint decides, even against a concurrent writer;
+            # the savepoint keeps the transaction usable after a violation
+            # (PostgreSQL would abort it).
             with self._c.begin_nested():
                 self._c.execute(statement)
         except IntegrityError:
@@ -196,6 +197,7 @@ class SqlUnitOfWork:
     users: SqlUsers
     sessions: SqlSessions
     job_infos: SqlJobInfos
+    interviews: SqlInterviews
 
     def __init__(self, engine: Engine, write: bool) -> None:
         self._engine = engine
@@ -208,6 +210,7 @@ class SqlUnitOfWork:
         self.users = SqlUsers(self._connection)
         self.sessions = SqlSessions(self._connection)
         self.job_infos = SqlJobInfos(self._connection)
+        self.interviews = SqlInterviews(self._connection)
         return self
 
     def __exit__(

@@ -18,6 +18,7 @@ from adapters.ai.offline import data
 
 _WORD = re.compile(r"[a-z0-9]+(?:[+#]+|(?:[.'][a-z0-9]+)*)")
 _NORMAL = re.compile(r"[^a-z0-9+#]+")
+_LOOSE_MARK = re.compile(r"(?<![a-z0-9+#])[+#]+")
 _BRITISH = re.compile(r"is(e|ed|es|ing|ation|ations)$")
 
 STOPWORDS: frozenset[str] = frozenset(
@@ -52,7 +53,7 @@ def normalize(text: str) -> str:
     """``text`` reduced to lower-case words separated by single spaces, with
     markdown and punctuation gone: the form in which two renderings of the
     same question compare equal."""
-    return _NORMAL.sub(" ", text.lower()).strip()
+    return _NORMAL.sub(" ", _LOOSE_MARK.sub(" ", text.lower())).strip()
 
 
 @cache

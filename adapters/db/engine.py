@@ -9,9 +9,12 @@ read-check-write sequence (a plan allowance) cannot interleave with another:
   SQLAlchemy's SQLite documentation shows ("Using SQLAlchemy to emit BEGIN in
   lieu of SQLite's transaction control"); a write transaction begins with
   ``BEGIN IMMEDIATE`` and so holds the database's write lock from the start.
-- PostgreSQL: a write transaction first takes a transaction-scoped advisory
-  lock, one per schema. Transactions run at READ COMMITTED, so every
-  statement after the lock sees what the previous writer committed.
+- PostgreSQL: writers of different users must not wait for each other, so a
+  write transaction takes no lock up front; a read-check-write sequence locks
+  what it checks (``Users.lock_usage`` is ``SELECT ... FOR UPDATE`` on the
+  user's row). Transactions run at READ COMMITTED, so every statement after
+  the lock sees what the previous holder committed. Migrations take an
+  advisory lock of their own (``adapters.db.migrate``).
 """
 
 from __future__ import annotations
@@ -27,9 +30,6 @@ WRITE = "darasa_write"
 """Execution option: ``connection.execution_options(darasa_write=True)``."""
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
-
-_PG_WRITE_LOCK = "SELECT pg_advisory_xact_lock(hashtext('darasa:write:' || current_schema()))"
-
 
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; ``postgres://`` and ``postgresql://`` mean psycopg 3."""
@@ -93,13 +93,4 @@ def _lower(value: object) -> object:
 
 
 def _postgres_engine(url: URL) -> Engine:
-    engine = create_engine(
-        url, pool_pre_ping=True, pool_size=10, max_overflow=10, pool_recycle=1800
-    )
-
-    @event.listens_for(engine, "begin")
-    def _begin(connection: Connection) -> None:
-        if is_write(connection):
-            connection.exec_driver_sql(_PG_WRITE_LOCK)
-
-    return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, pool_recycle=1800)

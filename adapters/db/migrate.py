@@ -1,10 +1,10 @@
 """Brings a database's schema to the latest Alembic revision.
 
 Safe when several processes do it at once (gunicorn workers starting
-together): the whole upgrade is one write transaction (see
-``adapters.db.engine``: SQLite ``BEGIN IMMEDIATE``, a PostgreSQL advisory
-lock), so callers run one after another and the later ones find the schema
-already at head.
+together): the whole upgrade is one write transaction (SQLite: ``BEGIN
+IMMEDIATE``, see ``adapters.db.engine``) that on PostgreSQL first takes an
+advisory lock of the schema, so callers run one after another and the later
+ones find the schema already at head.
 """
 
 from __future__ import annotations
@@ -20,6 +20,9 @@ from sqlalchemy import Connection, Engine
 from adapters.db.engine import WRITE
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+_PG_MIGRATION_LOCK = (
+    "SELECT pg_advisory_xact_lock(hashtext('darasa:migrate:' || current_schema()))"
+)
 
 
 def upgrade(engine: Engine) -> None:
@@ -53,6 +56,8 @@ def migration_connection(engine: Engine) -> Iterator[Connection]:
             _sqlite_pragma(connection, "foreign_keys = OFF")
         try:
             with connection.begin():
+                if connection.dialect.name == "postgresql":
+                    connection.exec_driver_sql(_PG_MIGRATION_LOCK)
                 yield connection
                 if sqlite:
                     _check_foreign_keys(connection)

@@ -307,9 +307,9 @@ def test_a_read_unit_of_work_cannot_commit(storage: Storage) -> None:
 
 
 def test_write_units_of_work_serialise_read_check_write_sequences(storage: Storage) -> None:
-    """Like a plan allowance: add a job info only while the user has fewer
-    than the allowance. However the threads interleave, exactly that many
-    are added."""
+    """Like a plan allowance: lock the user's usage, then add a job info only
+    while the user has fewer than the allowance. However the threads
+    interleave, exactly that many are added."""
     allowance, attempts = 2, 6
     user = new_user()
     saved(storage, user)
@@ -318,6 +318,7 @@ def test_write_units_of_work_serialise_read_check_write_sequences(storage: Stora
     def attempt() -> bool:
         start.wait()
         with storage.unit_of_work(write=True) as uow:
+            uow.users.lock_usage(user.id)
             if uow.job_infos.count_for_user(user.id) >= allowance:
                 return False
             time.sleep(0.05)  # widen the gap between the check and the write

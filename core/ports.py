@@ -183,6 +183,10 @@ class UnitOfWork(Protocol):
 
 
 class Storage(Protocol):
+    def ping(self) -> None:
+        """Raise if the storage cannot be reached (for the health check)."""
+        ...
+
     def unit_of_work(self, *, write: bool = False) -> UnitOfWork:
         """A new unit of work. ``write=True`` starts a transaction that
         serialises writers from the first statement (SQLite: BEGIN IMMEDIATE),

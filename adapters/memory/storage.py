@@ -64,7 +64,7 @@ class MemoryUsers:
     def add(self, user: User, password_hash: str | None = None) -> None:
         if self.get_by_email(user.email) is not None:
             raise EmailAlreadyRegistered(user.email)
-        self._t.users[user.id] = user
+        self._t.users[user.id] = evolve(user, email=user.email.lower())  # as SQL stores it
         if password_hash is not None:
             self._t.password_hashes[user.id] = password_hash
 
@@ -235,6 +235,9 @@ class MemoryStorage:
         self._lock = threading.Lock()
         self.write_lock = threading.RLock()
         self.commits = 0
+
+    def ping(self) -> None:
+        """Always reachable."""
 
     def unit_of_work(self, *, write: bool = False) -> MemoryUnitOfWork:
         return MemoryUnitOfWork(self, write)

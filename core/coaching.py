@@ -70,3 +70,28 @@ class ResumeAnalysis:
     writing_and_formatting: CategoryAnalysis
     keyword_coverage: CategoryAnalysis
     other: CategoryAnalysis
+
+
+@frozen
+class Question:
+    """A generated technical question on a job info, as markdown."""
+
+    id: str
+    job_info_id: str
+    text: str
+    difficulty: Difficulty
+    created_at: datetime
+    updated_at: datetime
+
+
+@frozen
+class Answer:
+    """A user's answer to a question, with the coach's feedback (markdown)
+    and its rating out of 10."""
+
+    id: str
+    question_id: str
+    text: str
+    feedback: str
+    rating: int
+    created_at: datetime

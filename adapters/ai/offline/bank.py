@@ -52,6 +52,15 @@ class QuestionBank:
     by_id: dict[str, BankQuestion]
     by_text: dict[str, BankQuestion]
 
+    @classmethod
+    def of(cls, questions: Iterable[BankQuestion]) -> QuestionBank:
+        questions = tuple(questions)
+        return cls(
+            questions=questions,
+            by_id={q.id: q for q in questions},
+            by_text={normalize(q.text): q for q in questions},
+        )
+
     def find(self, markdown: str) -> BankQuestion | None:
         """The bank question that ``markdown`` presents, recognised by its
         text standing on a line of its own (any markdown around it is
@@ -78,13 +87,8 @@ class QuestionBank:
 @cache
 def load_bank() -> QuestionBank:
     """The question bank, read from the package's data files once."""
-    questions = tuple(
+    return QuestionBank.of(
         _question(entry) for name in data.names("questions-") for entry in data.load(name)
-    )
-    return QuestionBank(
-        questions=questions,
-        by_id={q.id: q for q in questions},
-        by_text={normalize(q.text): q for q in questions},
     )
 
 

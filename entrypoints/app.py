@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 from flask import Flask
 
-from adapters.web import actions, auth, meta, observability
+from adapters.web import actions, auth, ip_limit, meta, observability
 from entrypoints.container import Container
 from entrypoints.settings import Settings
 
@@ -35,6 +35,7 @@ def create_app(
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.container = container  # type: ignore[attr-defined]
     observability.install(app)
+    ip_limit.install(app, container.window_limiter, ip_limit.IpLimit.parse(settings.ip_rate_limit))
     app.register_blueprint(actions.blueprint)
     app.register_blueprint(auth.blueprint)
     app.register_blueprint(meta.blueprint)

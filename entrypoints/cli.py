@@ -17,7 +17,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from entrypoints.app import configure_logging, create_app
 
     configure_logging(settings.log_level)
-    workers = args.workers or settings.workers
+    workers = args.workers or settings.workers or 1
     if workers != settings.workers:
         os.environ["WEB_CONCURRENCY"] = str(workers)
         settings = Settings.from_env()

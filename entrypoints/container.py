@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import itertools
 
+import redis
 from dependency_injector import containers, providers
 
-from adapters.cache.memory import MemoryTagCache
+from adapters.cache.memory import MemoryTagCache, NoCache
+from adapters.cache.redis import RedisTagCache
 from adapters.db.engine import make_engine
 from adapters.db.storage import SqlStorage
 from adapters.identity.local import LocalIdentity
 from adapters.identity.passwords import Argon2PasswordHasher
 from adapters.identity.tokens import KeyedTokens
 from adapters.plans import LocalPlans, load_catalog
-from adapters.ratelimit.memory import MemoryRateLimiter
+from adapters.ratelimit.redis import RedisRateLimiter, RedisWindowLimiter
+from adapters.ratelimit.sql import SqlRateLimiter, SqlWindowLimiter
 from adapters.system import SystemClock, UuidIds
 from adapters.web.converter import structure
 from core.accounts import SignIn, SignOut, SignUp
@@ -40,9 +43,28 @@ class Container(containers.DeclarativeContainer):
 
     engine = providers.Singleton(make_engine, config.database_url)
     storage = providers.Singleton(SqlStorage, engine)
-    cache = providers.Singleton(MemoryTagCache)
+    redis_client = providers.Singleton(redis.Redis.from_url, config.redis_url)
 
-    limiter = providers.Singleton(MemoryRateLimiter, clock)
+    # The cache: Redis when there is one; in this process only when the app
+    # is one process; otherwise none rather than ever stale.
+    cache = providers.Selector(
+        config.cache_backend,
+        redis=providers.Singleton(RedisTagCache, redis_client),
+        memory=providers.Singleton(MemoryTagCache),
+        none=providers.Singleton(NoCache),
+    )
+
+    # Rate limits are shared by every worker: in Redis, or in the database.
+    limiter = providers.Selector(
+        config.limits_backend,
+        redis=providers.Singleton(RedisRateLimiter, redis_client),
+        sql=providers.Singleton(SqlRateLimiter, engine, clock),
+    )
+    window_limiter = providers.Selector(
+        config.limits_backend,
+        redis=providers.Singleton(RedisWindowLimiter, redis_client),
+        sql=providers.Singleton(SqlWindowLimiter, engine, clock),
+    )
 
     plan_catalog = providers.Singleton(load_catalog, config.plan_catalog)
     plans = providers.Singleton(LocalPlans, storage, plan_catalog)

@@ -20,7 +20,9 @@ class Settings:
     port: int
     ip_rate_limit: str
     plan_catalog: str | None
-    workers: int
+    workers: int | None
+    """Worker processes, when known (``darasa serve`` knows; a bare gunicorn
+    tells us only through WEB_CONCURRENCY)."""
     log_level: str
 
     @classmethod
@@ -36,7 +38,7 @@ class Settings:
             port=int(env.get("PORT", "5000")),
             ip_rate_limit=env.get("IP_RATE_LIMIT", "100/minute"),
             plan_catalog=env.get("PLAN_CATALOG") or None,
-            workers=int(env.get("WEB_CONCURRENCY", "1")),
+            workers=int(env["WEB_CONCURRENCY"]) if env.get("WEB_CONCURRENCY") else None,
             log_level=env.get("LOG_LEVEL", "INFO"),
         )
 
@@ -49,7 +51,15 @@ class Settings:
             "ip_rate_limit": self.ip_rate_limit,
             "plan_catalog": self.plan_catalog,
             "workers": self.workers,
+            "limits_backend": "redis" if self.redis_url else "sql",
+            "cache_backend": self.cache_backend,
         }
+
+    @property
+    def cache_backend(self) -> str:
+        if self.redis_url:
+            return "redis"
+        return "memory" if self.workers == 1 else "none"
 
 
 def _kept_secret(instance: Path) -> str:

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 
 from adapters.memory import FakeClock, MemoryStorage, SequentialIds
 from adapters.memory.passwords import FakePasswordHasher
-from adapters.ratelimit.memory import MemoryRateLimiter
+from adapters.ratelimit.memory import MemoryRateLimiter, MemoryWindowLimiter
 from adapters.web.credentials import SESSION_COOKIE
 from core.accounts import SIGN_IN_PER_EMAIL
 from entrypoints.app import create_app
@@ -37,6 +37,7 @@ def app(tmp_path: Path) -> Iterator[Flask]:
         container.ids: SequentialIds(),
         container.password_hasher: FakePasswordHasher(),
         container.limiter: MemoryRateLimiter(clock),
+        container.window_limiter: MemoryWindowLimiter(clock),
     }
     for provider, fake in overrides.items():
         provider.override(fake)

@@ -34,3 +34,7 @@ def interview_tag(interview_id: str) -> str:
 
 def job_info_interviews_tag(job_info_id: str) -> str:
     return f"jobInfo:{job_info_id}:interviews"
+
+
+def job_info_questions_tag(job_info_id: str) -> str:
+    return f"jobInfo:{job_info_id}:questions"

@@ -14,7 +14,7 @@ from typing import Literal, Protocol, Self, TypeVar
 
 from attrs import frozen
 
-from core.coaching import Difficulty, JobContext, ResumeAnalysis, TranscriptEntry
+from core.coaching import Answer, Difficulty, JobContext, Question, ResumeAnalysis, TranscriptEntry
 from core.domain import Actor, Interview, JobInfo, User
 
 T = TypeVar("T")
@@ -160,6 +160,24 @@ class Interviews(Protocol):
         ...
 
 
+class Questions(Protocol):
+    def add(self, question: Question) -> None: ...
+
+    def get(self, question_id: str) -> Question | None: ...
+
+    def list_for_job_info(self, job_info_id: str) -> list[Question]:
+        """The job info's questions, newest first."""
+        ...
+
+
+class Answers(Protocol):
+    def add(self, answer: Answer) -> None: ...
+
+    def list_for_job_info(self, job_info_id: str) -> list[Answer]:
+        """The answers to every question of the job info, oldest first."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. It rolls back unless ``commit()`` is called."""
 
@@ -167,6 +185,8 @@ class UnitOfWork(Protocol):
     sessions: Sessions
     job_infos: JobInfos
     interviews: Interviews
+    questions: Questions
+    answers: Answers
 
     def __enter__(self) -> Self: ...
 

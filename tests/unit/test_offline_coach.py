@@ -195,7 +195,9 @@ def test_a_small_bank_runs_out_with_ai_failed():
 
 # --- grading -----------------------------------------------------------------
 
-LIST_VS_TUPLE = "What is the difference between a list and a tuple in Python, and when would you use each?"
+LIST_VS_TUPLE = (
+    "What is the difference between a list and a tuple in Python, and when would you use each?"
+)
 GOOD_LIST_ANSWER = (
     "A list is mutable: you can append, remove or change its elements after creating it. A "
     "tuple is immutable, so once created it cannot be changed. Because tuples are hashable "
@@ -226,7 +228,9 @@ def test_feedback_names_covered_and_missed_key_points():
 
 
 def test_a_good_behavioural_answer_rates_high():
-    question = "Tell me about a time you disagreed with a teammate or manager. How did you handle it?"
+    question = (
+        "Tell me about a time you disagreed with a teammate or manager. How did you handle it?"
+    )
     answer = (
         "In my previous job a senior teammate wanted to rewrite our billing service from "
         "scratch, while I thought we should refactor it step by step. First I asked him to "

@@ -17,7 +17,9 @@ from core.coaching import Difficulty, JobContext, ResumeAnalysis, TranscriptEntr
 from core.errors import AiFailed
 
 _TIPS = {
-    "technical": "Explain the idea, the trade-offs, and give a concrete example from your experience.",
+    "technical": (
+        "Explain the idea, the trade-offs, and give a concrete example from your experience."
+    ),
     "behavioral": "Answer with one real situation: what happened, what you did, and the result.",
     "system-design": (
         "Start from the requirements, sketch the main components and data flow, then discuss "

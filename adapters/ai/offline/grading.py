@@ -149,7 +149,9 @@ def _key_terms(
 # --- feedback ------------------------------------------------------------------
 
 
-def feedback_chunks(grade: Grade, question: BankQuestion | None, question_text: str) -> list[str]:
+def feedback_chunks(
+    grade: Grade, question: BankQuestion | None, question_text: str
+) -> list[str]:
     """The feedback markdown, in chunks that join to
     ``## Feedback (Rating: n/10)\\n\\n<feedback>\\n\\n---\\n\\n## Correct Answer\\n\\n<answer>``."""
     body = _assessment(grade, question) if question is not None else _assessment_unknown(grade)
@@ -175,14 +177,18 @@ def _summary(grade: Grade) -> str:
     if grade.rating <= 4:
         return "A start, but too thin: it leaves out most of what an interviewer listens for."
     if grade.rating <= 6:
-        return "A reasonable answer that covers part of what matters; closing the gaps below would make it strong."
+        return (
+            "A reasonable answer that covers part of what matters; closing the gaps below "
+            "would make it strong."
+        )
     if grade.rating <= 8:
         return "A good answer that covers most of what matters."
     return "An excellent answer: complete, specific and well explained."
 
 
 def _bullets(title: str, items: Sequence[str], capitalize: bool = True) -> str:
-    lines = "\n".join(f"- {item[:1].upper()}{item[1:]}" if capitalize else f"- {item}" for item in items)
+    shown = (f"{item[:1].upper()}{item[1:]}" if capitalize else item for item in items)
+    lines = "\n".join(f"- {item}" for item in shown)
     return f"**{title}**\n\n{lines}"
 
 
@@ -217,7 +223,10 @@ def _assessment_unknown(grade: Grade) -> list[str]:
 def _tips(grade: Grade, kind: Kind) -> list[str]:
     tips: list[str] = []
     if grade.word_count == 0:
-        tips.append("Write an answer, even a short one: explain what you know and how you would find out the rest.")
+        tips.append(
+            "Write an answer, even a short one: explain what you know and how you would "
+            "find out the rest."
+        )
     elif grade.off_topic:
         tips.append("Start with one sentence that answers the question directly, then explain it.")
     if grade.missed and grade.word_count:
@@ -227,7 +236,10 @@ def _tips(grade: Grade, kind: Kind) -> list[str]:
         else:
             tips.append(f"Address every part of the question; start with **{first}**.")
     if grade.partial:
-        tips.append("Develop the points you only touched on: what it is, why it matters and when it applies.")
+        tips.append(
+            "Develop the points you only touched on: what it is, why it matters and when "
+            "it applies."
+        )
     if 0 < grade.word_count < 40:
         tips.append(
             f"Your answer is short ({grade.word_count} words). In an interview, aim for a few "
@@ -255,7 +267,9 @@ def _tips(grade: Grade, kind: Kind) -> list[str]:
             "flow, then discuss scaling, failure modes and trade-offs."
         )
     if not grade.has_structure and grade.word_count > 120:
-        tips.append("Give it a clear order: lead with the direct answer, then the details step by step.")
+        tips.append(
+            "Give it a clear order: lead with the direct answer, then the details step by step."
+        )
     if not tips:
         tips.append("Keep it up: practise saying this answer aloud in under two minutes.")
     return tips[:5]

@@ -47,7 +47,12 @@ _WEAK = (
     "Thanks for giving it a go.",
     "Alright, no problem.",
 )
-_TRANSITIONS = ("Next question:", "Let's move on.", "Here's the next one:", "Now, something different.")
+_TRANSITIONS = (
+    "Next question:",
+    "Let's move on.",
+    "Here's the next one:",
+    "Now, something different.",
+)
 
 
 def interviewer_turn(
@@ -142,7 +147,9 @@ def _follow_up(question: BankQuestion, grade: Grade) -> str:
 def _acknowledge(grade: Grade, index: int) -> str:
     if grade.rating >= 7:
         said = _GOOD[index % len(_GOOD)]
-        return f"{said} I liked that you covered this: {grade.covered[0]}." if grade.covered else said
+        if grade.covered:
+            return f"{said} I liked that you covered this: {grade.covered[0]}."
+        return said
     if grade.rating >= 4:
         said = _FAIR[index % len(_FAIR)]
         gaps = grade.missed or grade.partial

@@ -112,11 +112,6 @@ def related_skills(names: Sequence[str]) -> list[str]:
     return list(related)
 
 
-def all_skills() -> list[str]:
-    """Every canonical skill name of the taxonomy."""
-    return list(_taxonomy().skills)
-
-
 def is_known(names: Iterable[str]) -> bool:
     """Whether every name is a canonical skill of the taxonomy (or one of the
     two general topics, behavioural and system design)."""

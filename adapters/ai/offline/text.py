@@ -9,7 +9,6 @@ with different inflections ("indexes" / "indexing"), spellings ("optimise" /
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from functools import cache
 
 import snowballstemmer
@@ -100,22 +99,6 @@ def content_words(text: str) -> list[str]:
         if w not in STOPWORDS and not _is_filler(w):
             seen.setdefault(w, None)
     return list(seen)
-
-
-def sentences(text: str) -> list[str]:
-    """``text`` split into sentences (roughly: on ., ! and ? followed by
-    space, and on line breaks), without empty ones."""
-    parts = re.split(r"(?<=[.!?])\s+|\n+", text.strip())
-    return [p.strip() for p in parts if p.strip()]
-
-
-def overlap(needles: Iterable[str], haystack: frozenset[str]) -> float:
-    """The share of the distinct ``needles`` found in ``haystack`` (0 when
-    there are no needles)."""
-    wanted = set(needles)
-    if not wanted:
-        return 0.0
-    return len(wanted & haystack) / len(wanted)
 
 
 def _is_filler(word: str) -> bool:

@@ -11,6 +11,8 @@ from typing import Self
 
 from attrs import define, evolve, field, fields
 
+from adapters.memory.questions import MemoryAnswers, MemoryQuestions
+from core.coaching import Answer, Question
 from core.domain import Interview, JobInfo, User
 from core.errors import EmailAlreadyRegistered
 from core.ports import Credentials, Session, Usage, UsageKind
@@ -26,6 +28,8 @@ class Tables:
     sessions: dict[str, Session] = field(factory=dict)
     job_infos: dict[str, JobInfo] = field(factory=dict)
     interviews: dict[str, Interview] = field(factory=dict)
+    questions: dict[str, Question] = field(factory=dict)
+    answers: dict[str, Answer] = field(factory=dict)
     plans: dict[str, str] = field(factory=dict)
     usage: dict[str, Usage] = field(factory=dict)
 
@@ -39,6 +43,8 @@ CASCADES: list[tuple[str, str, str]] = [
     ("users", "sessions", "user_id"),
     ("users", "job_infos", "user_id"),
     ("job_infos", "interviews", "job_info_id"),
+    ("job_infos", "questions", "job_info_id"),
+    ("questions", "answers", "question_id"),
 ]
 
 # Columns of the users row, kept beside the User value: gone with the user.
@@ -205,6 +211,8 @@ class MemoryUnitOfWork:
         self.sessions = MemorySessions(self._tables)
         self.job_infos = MemoryJobInfos(self._tables)
         self.interviews = MemoryInterviews(self._tables)
+        self.questions = MemoryQuestions(self._tables)
+        self.answers = MemoryAnswers(self._tables)
 
     def __exit__(
         self,

@@ -15,6 +15,7 @@ from adapters.db import tables as t
 from adapters.db.engine import WRITE
 from adapters.db.interviews import SqlInterviews
 from adapters.db.plans import SqlUserPlans
+from adapters.db.questions import SqlAnswers, SqlQuestions
 from core.domain import ExperienceLevel, JobInfo, User
 from core.errors import EmailAlreadyRegistered
 from core.ports import Credentials, Session
@@ -198,6 +199,8 @@ class SqlUnitOfWork:
     sessions: SqlSessions
     job_infos: SqlJobInfos
     interviews: SqlInterviews
+    questions: SqlQuestions
+    answers: SqlAnswers
 
     def __init__(self, engine: Engine, write: bool) -> None:
         self._engine = engine
@@ -211,6 +214,8 @@ class SqlUnitOfWork:
         self.sessions = SqlSessions(self._connection)
         self.job_infos = SqlJobInfos(self._connection)
         self.interviews = SqlInterviews(self._connection)
+        self.questions = SqlQuestions(self._connection)
+        self.answers = SqlAnswers(self._connection)
         return self
 
     def __exit__(

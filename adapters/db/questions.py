@@ -1,0 +1,91 @@
+"""The questions and answers repositories on SQLAlchemy Core: rows of
+``questions`` and ``answers`` to domain values and back, inside the caller's
+unit of work."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, Row, insert, select
+
+from adapters.db import tables as t
+from core.coaching import Answer, Difficulty, Question
+
+
+def _question(row: Row[Any]) -> Question:
+    return Question(
+        id=row.id,
+        job_info_id=row.job_info_id,
+        text=row.text,
+        difficulty=Difficulty(row.difficulty),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _answer(row: Row[Any]) -> Answer:
+    return Answer(
+        id=row.id,
+        question_id=row.question_id,
+        text=row.text,
+        feedback=row.feedback,
+        rating=row.rating,
+        created_at=row.created_at,
+    )
+
+
+class SqlQuestions:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def add(self, question: Question) -> None:
+        self._c.execute(
+            insert(t.questions).values(
+                id=question.id,
+                job_info_id=question.job_info_id,
+                text=question.text,
+                difficulty=question.difficulty.value,
+                created_at=question.created_at,
+                updated_at=question.updated_at,
+            )
+        )
+
+    def get(self, question_id: str) -> Question | None:
+        row = self._c.execute(select(t.questions).where(t.questions.c.id == question_id)).first()
+        return None if row is None else _question(row)
+
+    def list_for_job_info(self, job_info_id: str) -> list[Question]:
+        c = t.questions.c
+        statement = (
+            select(t.questions)
+            .where(c.job_info_id == job_info_id)
+            .order_by(c.created_at.desc(), c.id.desc())
+        )
+        return [_question(row) for row in self._c.execute(statement)]
+
+
+class SqlAnswers:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def add(self, answer: Answer) -> None:
+        self._c.execute(
+            insert(t.answers).values(
+                id=answer.id,
+                question_id=answer.question_id,
+                text=answer.text,
+                feedback=answer.feedback,
+                rating=answer.rating,
+                created_at=answer.created_at,
+            )
+        )
+
+    def list_for_job_info(self, job_info_id: str) -> list[Answer]:
+        a, q = t.answers.c, t.questions.c
+        statement = (
+            select(t.answers)
+            .join(t.questions, a.question_id == q.id)
+            .where(q.job_info_id == job_info_id)
+            .order_by(a.created_at, a.id)
+        )
+        return [_answer(row) for row in self._c.execute(statement)]

@@ -9,7 +9,8 @@ with different inflections ("indexes" / "indexing"), spellings ("optimise" /
 from __future__ import annotations
 
 import re
-from functools import cache
+import threading
+from functools import cache, lru_cache
 
 import snowballstemmer
 
@@ -39,13 +40,15 @@ STOPWORDS: frozenset[str] = frozenset(
     """.split()
 )
 
+# A snowball stemmer keeps the word it works on in itself, so threads take turns.
 _stemmer = snowballstemmer.stemmer("english")
+_stemmer_lock = threading.Lock()
 
 
 def words(text: str) -> list[str]:
     """The lower-cased word tokens of ``text``; keeps ``c++``, ``c#``,
     ``node.js`` and ``3.12`` whole, splits on hyphens and other punctuation."""
-    return _WORD.findall(text.lower())
+    return _WORD.findall(text.lower().replace("\u2019", "'"))
 
 
 def normalize(text: str) -> str:
@@ -55,13 +58,14 @@ def normalize(text: str) -> str:
     return _NORMAL.sub(" ", _LOOSE_MARK.sub(" ", text.lower())).strip()
 
 
-@cache
+@lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """The stem of one lower-case word, with British "-ise" spellings folded
     into "-ize" first so that both stem alike."""
     if len(word) >= 6:
         word = _BRITISH.sub(r"iz\1", word)
-    return _stemmer.stemWord(word)
+    with _stemmer_lock:
+        return _stemmer.stemWord(word)
 
 
 @cache

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from attrs import field, frozen, validators
 
-from core.domain import ExperienceLevel
+from core.domain import ExperienceLevel, JobInfo
 
 
 class Difficulty(enum.Enum):
@@ -36,6 +36,10 @@ class JobContext:
     title: str | None
     experience_level: ExperienceLevel
     description: str
+
+    @classmethod
+    def of(cls, job_info: JobInfo) -> JobContext:
+        return cls(job_info.name, job_info.title, job_info.experience_level, job_info.description)
 
 
 @frozen
@@ -95,3 +99,40 @@ class Answer:
     feedback: str
     rating: int
     created_at: datetime
+
+
+@frozen
+class InterviewMessage:
+    """One line of a text mock interview as stored: ``seq`` orders the lines
+    of an interview, from 1."""
+
+    id: str
+    interview_id: str
+    seq: int
+    speaker: Speaker
+    text: str
+    at: datetime
+
+    @property
+    def entry(self) -> TranscriptEntry:
+        return TranscriptEntry(self.speaker, self.text, self.at)
+
+
+@frozen
+class StoredResumeAnalysis:
+    """A resume analysis kept for its job info."""
+
+    id: str
+    job_info_id: str
+    analysis: ResumeAnalysis
+    created_at: datetime
+
+
+@frozen
+class Upload:
+    """A file a user sent: its bytes as read (the edge bounds their size)
+    and the name it came with, which is only ever shown, never used as a
+    path. Only the web edge's multipart reader makes these from a request."""
+
+    data: bytes = field(repr=lambda data: f"<{len(data)} bytes>")
+    filename: str

@@ -14,7 +14,16 @@ from typing import Literal, Protocol, Self, TypeVar
 
 from attrs import frozen
 
-from core.coaching import Answer, Difficulty, JobContext, Question, ResumeAnalysis, TranscriptEntry
+from core.coaching import (
+    Answer,
+    Difficulty,
+    InterviewMessage,
+    JobContext,
+    Question,
+    ResumeAnalysis,
+    StoredResumeAnalysis,
+    TranscriptEntry,
+)
 from core.domain import Actor, Interview, JobInfo, User
 
 T = TypeVar("T")
@@ -178,6 +187,24 @@ class Answers(Protocol):
         ...
 
 
+class InterviewMessages(Protocol):
+    def add(self, message: InterviewMessage) -> None:
+        """Store a line; ``seq`` is unique within its interview."""
+        ...
+
+    def list_for_interview(self, interview_id: str) -> list[InterviewMessage]:
+        """The interview's lines, in ``seq`` order."""
+        ...
+
+
+class ResumeAnalyses(Protocol):
+    def add(self, analysis: StoredResumeAnalysis) -> None: ...
+
+    def list_for_job_info(self, job_info_id: str) -> list[StoredResumeAnalysis]:
+        """The job info's analyses, newest first."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. It rolls back unless ``commit()`` is called."""
 
@@ -187,6 +214,8 @@ class UnitOfWork(Protocol):
     interviews: Interviews
     questions: Questions
     answers: Answers
+    interview_messages: InterviewMessages
+    resume_analyses: ResumeAnalyses
 
     def __enter__(self) -> Self: ...
 
@@ -336,4 +365,13 @@ class DocumentReader(Protocol):
         """The plain text of a PDF, DOCX or text file, recognised by content.
         Raises UnsupportedMedia for other kinds, Invalid for a file that is
         encrypted, corrupt or has no text."""
+        ...
+
+
+class VoiceTranscripts(Protocol):
+    """What was said in a voice interview, read from the voice service."""
+
+    def transcript(self, chat_id: str) -> list[TranscriptEntry]:
+        """The chat's lines in order. Raises ``core.errors.AiFailed`` when
+        the chat cannot be read."""
         ...

@@ -11,8 +11,9 @@ from typing import Self
 
 from attrs import define, evolve, field, fields
 
+from adapters.memory.coaching_records import MemoryInterviewMessages, MemoryResumeAnalyses
 from adapters.memory.questions import MemoryAnswers, MemoryQuestions
-from core.coaching import Answer, Question
+from core.coaching import Answer, InterviewMessage, Question, StoredResumeAnalysis
 from core.domain import Interview, JobInfo, User
 from core.errors import EmailAlreadyRegistered
 from core.ports import Credentials, Session, Usage, UsageKind
@@ -30,6 +31,8 @@ class Tables:
     interviews: dict[str, Interview] = field(factory=dict)
     questions: dict[str, Question] = field(factory=dict)
     answers: dict[str, Answer] = field(factory=dict)
+    interview_messages: dict[str, InterviewMessage] = field(factory=dict)
+    resume_analyses: dict[str, StoredResumeAnalysis] = field(factory=dict)
     plans: dict[str, str] = field(factory=dict)
     usage: dict[str, Usage] = field(factory=dict)
 
@@ -45,6 +48,8 @@ CASCADES: list[tuple[str, str, str]] = [
     ("job_infos", "interviews", "job_info_id"),
     ("job_infos", "questions", "job_info_id"),
     ("questions", "answers", "question_id"),
+    ("interviews", "interview_messages", "interview_id"),
+    ("job_infos", "resume_analyses", "job_info_id"),
 ]
 
 # Columns of the users row, kept beside the User value: gone with the user.
@@ -213,6 +218,8 @@ class MemoryUnitOfWork:
         self.interviews = MemoryInterviews(self._tables)
         self.questions = MemoryQuestions(self._tables)
         self.answers = MemoryAnswers(self._tables)
+        self.interview_messages = MemoryInterviewMessages(self._tables)
+        self.resume_analyses = MemoryResumeAnalyses(self._tables)
 
     def __exit__(
         self,

@@ -1,0 +1,41 @@
+"""The mock-interview transcript and resume-analysis repositories on the
+in-memory tables."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from core.coaching import InterviewMessage, StoredResumeAnalysis
+
+if TYPE_CHECKING:
+    from adapters.memory.storage import Tables
+
+
+class MemoryInterviewMessages:
+    def __init__(self, tables: Tables) -> None:
+        self._t = tables
+
+    def add(self, message: InterviewMessage) -> None:
+        taken = any(
+            m.interview_id == message.interview_id and m.seq == message.seq
+            for m in self._t.interview_messages.values()
+        )
+        if taken:  # as the unique index does in SQL
+            raise ValueError(f"line {message.seq} of interview {message.interview_id} exists")
+        self._t.interview_messages[message.id] = message
+
+    def list_for_interview(self, interview_id: str) -> list[InterviewMessage]:
+        found = [m for m in self._t.interview_messages.values() if m.interview_id == interview_id]
+        return sorted(found, key=lambda m: m.seq)
+
+
+class MemoryResumeAnalyses:
+    def __init__(self, tables: Tables) -> None:
+        self._t = tables
+
+    def add(self, analysis: StoredResumeAnalysis) -> None:
+        self._t.resume_analyses[analysis.id] = analysis
+
+    def list_for_job_info(self, job_info_id: str) -> list[StoredResumeAnalysis]:
+        found = [a for a in self._t.resume_analyses.values() if a.job_info_id == job_info_id]
+        return sorted(found, key=lambda a: (a.created_at, a.id), reverse=True)

@@ -13,9 +13,11 @@ from sqlalchemy.exc import IntegrityError
 
 from adapters.db import tables as t
 from adapters.db.engine import WRITE
+from adapters.db.interview_messages import SqlInterviewMessages
 from adapters.db.interviews import SqlInterviews
 from adapters.db.plans import SqlUserPlans
 from adapters.db.questions import SqlAnswers, SqlQuestions
+from adapters.db.resume_analyses import SqlResumeAnalyses
 from core.domain import ExperienceLevel, JobInfo, User
 from core.errors import EmailAlreadyRegistered
 from core.ports import Credentials, Session
@@ -201,6 +203,8 @@ class SqlUnitOfWork:
     interviews: SqlInterviews
     questions: SqlQuestions
     answers: SqlAnswers
+    interview_messages: SqlInterviewMessages
+    resume_analyses: SqlResumeAnalyses
 
     def __init__(self, engine: Engine, write: bool) -> None:
         self._engine = engine
@@ -216,6 +220,8 @@ class SqlUnitOfWork:
         self.interviews = SqlInterviews(self._connection)
         self.questions = SqlQuestions(self._connection)
         self.answers = SqlAnswers(self._connection)
+        self.interview_messages = SqlInterviewMessages(self._connection)
+        self.resume_analyses = SqlResumeAnalyses(self._connection)
         return self
 
     def __exit__(

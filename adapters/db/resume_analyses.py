@@ -1,0 +1,69 @@
+"""The resume-analysis repository on SQLAlchemy Core. An analysis is kept as
+JSON in the design's (wire) shape and validated again when read back."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Any
+
+import attrs
+import cattrs
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+from sqlalchemy import Connection, Row, insert, select
+
+from adapters.db import tables as t
+from core.coaching import CategoryAnalysis, FeedbackItem, ResumeAnalysis, StoredResumeAnalysis
+
+_CAMEL = {"overall_score": "overallScore", "job_match": "jobMatch",
+          "writing_and_formatting": "writingAndFormatting", "keyword_coverage": "keywordCoverage"}
+
+
+@cache
+def _converter() -> cattrs.Converter:
+    conv = cattrs.Converter(forbid_extra_keys=True)
+    for cls in (ResumeAnalysis, CategoryAnalysis, FeedbackItem):
+        renames = {f.name: override(rename=_CAMEL[f.name]) for f in attrs.fields(cls) if f.name in _CAMEL}
+        conv.register_unstructure_hook(cls, make_dict_unstructure_fn(cls, conv, **renames))
+        conv.register_structure_hook(
+            cls, make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True, **renames)
+        )
+    return conv
+
+
+def analysis_json(analysis: ResumeAnalysis) -> str:
+    return json.dumps(_converter().unstructure(analysis), ensure_ascii=False)
+
+
+def analysis_of(text: str) -> ResumeAnalysis:
+    return _converter().structure(json.loads(text), ResumeAnalysis)
+
+
+def _stored(row: Row[Any]) -> StoredResumeAnalysis:
+    return StoredResumeAnalysis(
+        id=row.id, job_info_id=row.job_info_id, analysis=analysis_of(row.analysis), created_at=row.created_at
+    )
+
+
+class SqlResumeAnalyses:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def add(self, analysis: StoredResumeAnalysis) -> None:
+        self._c.execute(
+            insert(t.resume_analyses).values(
+                id=analysis.id,
+                job_info_id=analysis.job_info_id,
+                analysis=analysis_json(analysis.analysis),
+                created_at=analysis.created_at,
+            )
+        )
+
+    def list_for_job_info(self, job_info_id: str) -> list[StoredResumeAnalysis]:
+        c = t.resume_analyses.c
+        statement = (
+            select(t.resume_analyses)
+            .where(c.job_info_id == job_info_id)
+            .order_by(c.created_at.desc(), c.id.desc())
+        )
+        return [_stored(row) for row in self._c.execute(statement)]

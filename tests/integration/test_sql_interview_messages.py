@@ -1,0 +1,89 @@
+"""The storage contract for mock-interview transcripts, on the in-memory
+fake, SQLite and PostgreSQL alike: lines come back in sequence order with
+their speaker, text and timestamp; a sequence number is taken once per
+interview; and deleting the interview or its job info deletes them."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from core.coaching import InterviewMessage, Speaker, TranscriptEntry
+from core.domain import ExperienceLevel, Interview, JobInfo, User
+from core.ports import Storage
+
+T0 = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=UTC)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def an_interview(storage: Storage) -> Interview:
+    user = User(new_id(), "Amina", f"amina-{uuid.uuid4().hex[:10]}@example.com", None, T0, T0)
+    job_info = JobInfo(new_id(), user.id, "Backend", None, ExperienceLevel.SENIOR, "Python", T0, T0)
+    interview = Interview(new_id(), job_info.id, "00:00:00", None, None, T0, T0, started_at=T0)
+    with storage.unit_of_work(write=True) as uow:
+        uow.users.add(user)
+        uow.job_infos.add(job_info)
+        uow.interviews.add(interview)
+        uow.commit()
+    return interview
+
+
+def line(interview: Interview, seq: int, speaker: Speaker, text: str) -> InterviewMessage:
+    return InterviewMessage(new_id(), interview.id, seq, speaker, text, T0 + timedelta(seconds=seq * 7))
+
+
+def add(storage: Storage, *messages: InterviewMessage) -> None:
+    with storage.unit_of_work(write=True) as uow:
+        for message in messages:
+            uow.interview_messages.add(message)
+        uow.commit()
+
+
+def listed(storage: Storage, interview_id: str) -> list[InterviewMessage]:
+    with storage.unit_of_work() as uow:
+        return uow.interview_messages.list_for_interview(interview_id)
+
+
+def test_lines_come_back_in_sequence_order_whatever_the_insertion_order(storage: Storage):
+    interview = an_interview(storage)
+    other = an_interview(storage)
+    first = line(interview, 1, Speaker.INTERVIEWER, "Tell me about yourself.")
+    second = line(interview, 2, Speaker.CANDIDATE, "I build APIs in Python — naïve ünïcode too.")
+    third = line(interview, 3, Speaker.INTERVIEWER, "Why PostgreSQL?")
+    add(storage, third, first)
+    add(storage, second, line(other, 1, Speaker.INTERVIEWER, "Hello"))
+
+    assert listed(storage, interview.id) == [first, second, third]
+    assert [m.entry for m in listed(storage, interview.id)][1] == TranscriptEntry(
+        Speaker.CANDIDATE, "I build APIs in Python — naïve ünïcode too.", T0 + timedelta(seconds=14)
+    )
+    assert listed(storage, new_id()) == []
+
+
+def test_a_sequence_number_is_taken_once_per_interview(storage: Storage):
+    interview = an_interview(storage)
+    add(storage, line(interview, 1, Speaker.INTERVIEWER, "Hello"))
+    with pytest.raises(Exception):  # noqa: B017 - an IntegrityError in SQL, ValueError in memory
+        add(storage, line(interview, 1, Speaker.CANDIDATE, "Hi"))
+    assert [m.text for m in listed(storage, interview.id)] == ["Hello"]
+
+
+def test_lines_are_written_only_on_commit(storage: Storage):
+    interview = an_interview(storage)
+    with storage.unit_of_work(write=True) as uow:
+        uow.interview_messages.add(line(interview, 1, Speaker.INTERVIEWER, "Hello"))
+    assert listed(storage, interview.id) == []
+
+
+def test_deleting_the_job_info_deletes_the_transcript(storage: Storage):
+    interview = an_interview(storage)
+    add(storage, line(interview, 1, Speaker.INTERVIEWER, "Hello"), line(interview, 2, Speaker.CANDIDATE, "Hi"))
+    with storage.unit_of_work(write=True) as uow:
+        uow.job_infos.delete(interview.job_info_id)
+        uow.commit()
+    assert listed(storage, interview.id) == []

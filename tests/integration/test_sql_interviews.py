@@ -1,0 +1,218 @@
+"""The storage contract for interviews, plans and allowance counters, on the
+in-memory fake, SQLite and PostgreSQL alike; and ``lock_usage`` holding the
+allowance exact under concurrent writers. Records get random ids, so runs
+never collide on the shared PostgreSQL schema."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from attrs import evolve
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import OperationalError
+
+from adapters.db.storage import SqlStorage
+from core.domain import ExperienceLevel, Interview, JobInfo, User
+from core.ports import Storage, Usage
+
+T0 = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=UTC)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def new_user() -> User:
+    return User(new_id(), "Amina Njeri", f"amina-{uuid.uuid4().hex[:10]}@example.com", None, T0, T0)
+
+
+def new_job_info(user_id: str) -> JobInfo:
+    return JobInfo(new_id(), user_id, "Backend", None, ExperienceLevel.SENIOR, "Python", T0, T0)
+
+
+def new_interview(job_info_id: str, at: datetime = T0) -> Interview:
+    return Interview(new_id(), job_info_id, "00:00:00", None, None, at, at)
+
+
+def saved(storage: Storage, *records: User | JobInfo | Interview) -> None:
+    with storage.unit_of_work(write=True) as uow:
+        for record in records:
+            if isinstance(record, User):
+                uow.users.add(record)
+            elif isinstance(record, JobInfo):
+                uow.job_infos.add(record)
+            else:
+                uow.interviews.add(record)
+        uow.commit()
+
+
+def a_user_with_a_job_info(storage: Storage) -> tuple[User, JobInfo]:
+    user = new_user()
+    job_info = new_job_info(user.id)
+    saved(storage, user, job_info)
+    return user, job_info
+
+
+# --- interviews ---------------------------------------------------------------
+
+
+def test_an_interview_round_trips_and_is_updated(storage: Storage) -> None:
+    _, job_info = a_user_with_a_job_info(storage)
+    interview = new_interview(job_info.id)
+    saved(storage, interview)
+    with storage.unit_of_work() as uow:
+        assert uow.interviews.get(interview.id) == interview
+        assert uow.interviews.get(new_id()) is None
+    changed = evolve(
+        interview,
+        duration="01:02:03",
+        hume_chat_id="c" * 200,
+        feedback="## Overall Rating: 7/10\n\nClear answers — ✓",
+        started_at=T0 + timedelta(seconds=1),
+        ended_at=T0 + timedelta(hours=1, minutes=2, seconds=4),
+        updated_at=T0 + timedelta(hours=2),
+    )
+    with storage.unit_of_work(write=True) as uow:
+        uow.interviews.update(changed)
+        uow.commit()
+    with storage.unit_of_work() as uow:
+        found = uow.interviews.get(interview.id)
+    assert found == changed
+    assert found.created_at.tzinfo is not None and found.ended_at.utcoffset() == timedelta(0)
+
+
+def test_interviews_are_listed_newest_first_per_job_info(storage: Storage) -> None:
+    user, job_info = a_user_with_a_job_info(storage)
+    other = new_job_info(user.id)
+    made = [new_interview(job_info.id, T0 + timedelta(minutes=m)) for m in (5, 1, 9, 3)]
+    saved(storage, other, *made, new_interview(other.id, T0 + timedelta(hours=1)))
+    with storage.unit_of_work() as uow:
+        listed = uow.interviews.list_for_job_info(job_info.id)
+        assert uow.interviews.list_for_job_info(new_id()) == []
+    assert listed == sorted(made, key=lambda i: i.created_at, reverse=True)
+
+
+def test_deleting_a_job_info_or_its_user_deletes_their_interviews(storage: Storage) -> None:
+    user, job_info = a_user_with_a_job_info(storage)
+    second = new_job_info(user.id)
+    first_interview, second_interview = new_interview(job_info.id), new_interview(second.id)
+    saved(storage, second, first_interview, second_interview)
+    with storage.unit_of_work(write=True) as uow:
+        uow.job_infos.delete(job_info.id)
+        uow.commit()
+    with storage.unit_of_work() as uow:
+        assert uow.interviews.get(first_interview.id) is None
+        assert uow.interviews.get(second_interview.id) == second_interview
+    with storage.unit_of_work(write=True) as uow:
+        uow.users.delete(user.id)
+        uow.commit()
+    with storage.unit_of_work() as uow:
+        assert uow.interviews.get(second_interview.id) is None
+        assert uow.users.usage(user.id) is None
+        assert uow.users.plan(user.id) is None
+
+
+# --- plans and counters ---------------------------------------------------------
+
+
+def test_a_new_user_is_free_until_their_plan_is_set(storage: Storage) -> None:
+    user = new_user()
+    saved(storage, user)
+    with storage.unit_of_work() as uow:
+        assert uow.users.plan(user.id) == "free"
+        assert uow.users.plan(new_id()) is None
+    with storage.unit_of_work(write=True) as uow:
+        uow.users.set_plan(user.id, "max")
+        uow.commit()
+    with storage.unit_of_work() as uow:
+        assert uow.users.plan(user.id) == "max"
+
+
+def test_counters_start_at_zero_count_each_kind_and_are_never_given_back(storage: Storage) -> None:
+    user, job_info = a_user_with_a_job_info(storage)
+    with storage.unit_of_work() as uow:
+        assert uow.users.usage(user.id) == Usage(0, 0)
+        assert uow.users.usage(new_id()) is None
+    for kind in ("interviews", "questions", "questions"):
+        with storage.unit_of_work(write=True) as uow:
+            uow.users.count_created(user.id, kind)
+            uow.commit()
+    with storage.unit_of_work(write=True) as uow:
+        assert uow.users.lock_usage(user.id) == Usage(interviews_created=1, questions_created=2)
+        assert uow.users.lock_usage(new_id()) is None
+        uow.job_infos.delete(job_info.id)
+        uow.commit()
+    with storage.unit_of_work() as uow:
+        assert uow.users.usage(user.id) == Usage(1, 2)
+
+
+def test_a_count_not_committed_is_not_counted(storage: Storage) -> None:
+    user = new_user()
+    saved(storage, user)
+    with storage.unit_of_work(write=True) as uow:
+        uow.users.lock_usage(user.id)
+        uow.users.count_created(user.id, "interviews")
+        uow.users.set_plan(user.id, "pro")
+    with storage.unit_of_work() as uow:
+        assert uow.users.usage(user.id) == Usage(0, 0)
+        assert uow.users.plan(user.id) == "free"
+
+
+# --- the allowance under concurrency ---------------------------------------------
+
+
+@pytest.mark.parametrize("allowance", [1, 3])
+def test_concurrent_lock_check_insert_creates_exactly_the_allowance(
+    storage: Storage, allowance: int
+) -> None:
+    """What createInterview does in its write transaction, by 20 threads at
+    once for one user: lock the counters, check, insert, count, commit."""
+    attempts = 20
+    user, job_info = a_user_with_a_job_info(storage)
+    start = threading.Barrier(attempts)
+
+    def attempt() -> bool:
+        start.wait()
+        with storage.unit_of_work(write=True) as uow:
+            usage = uow.users.lock_usage(user.id)
+            assert usage is not None
+            if usage.interviews_created >= allowance:
+                return False
+            time.sleep(0.01)  # widen the gap between the check and the write
+            uow.interviews.add(new_interview(job_info.id))
+            uow.users.count_created(user.id, "interviews")
+            uow.commit()
+            return True
+
+    with ThreadPoolExecutor(attempts) as pool:
+        outcomes = list(pool.map(lambda _: attempt(), range(attempts)))
+    assert sum(outcomes) == allowance
+    with storage.unit_of_work() as uow:
+        assert len(uow.interviews.list_for_job_info(job_info.id)) == allowance
+        assert uow.users.usage(user.id) == Usage(interviews_created=allowance)
+
+
+@pytest.mark.postgres
+def test_on_postgres_lock_usage_holds_the_users_row(postgres_engine: Engine) -> None:
+    """Not only the engine's write lock: the user's row itself is locked, so
+    any transaction that wants it waits (here: is refused at once)."""
+    storage = SqlStorage(postgres_engine)
+    user, other = new_user(), new_user()
+    saved(storage, user, other)
+    with storage.unit_of_work(write=True) as uow:
+        assert uow.users.lock_usage(user.id) == Usage(0, 0)
+        with postgres_engine.connect() as outsider:
+            with pytest.raises(OperationalError, match="could not obtain lock"):
+                outsider.execute(
+                    text("SELECT id FROM users WHERE id = :id FOR UPDATE NOWAIT"), {"id": user.id}
+                )
+            outsider.rollback()
+            row = outsider.execute(
+                text("SELECT id FROM users WHERE id = :id FOR UPDATE NOWAIT"), {"id": other.id}
+            ).first()
+            assert row is not None

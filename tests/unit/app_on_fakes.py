@@ -5,17 +5,20 @@ from __future__ import annotations
 
 from attrs import Factory, define, field
 
+from adapters.ai.offline.coach import OfflineCoach
 from adapters.cache.memory import MemoryTagCache
 from adapters.memory import FakeClock, MemoryStorage, SequentialIds
 from adapters.plans import LocalPlans
 from adapters.ratelimit.memory import MemoryRateLimiter
 from adapters.web.converter import structure
+from core.ai_limit import AI_BUCKET
 from core.domain import Actor, User
 from core.interviews import CREATE_INTERVIEW_BUCKET, interview_actions
 from core.jobinfos import job_info_actions
 from core.pipeline import Actions
 from core.plans import PlanCatalog, plan_actions
-from core.ports import Bucket, RateLimiter
+from core.ports import Bucket, Coach, RateLimiter
+from core.questions import question_actions
 
 
 @define
@@ -27,6 +30,8 @@ class FakeApp:
     catalog: PlanCatalog = field(factory=PlanCatalog.default)
     interview_bucket: Bucket = CREATE_INTERVIEW_BUCKET
     limiter: RateLimiter = field(default=Factory(lambda app: MemoryRateLimiter(app.clock), takes_self=True))
+    coach: Coach = field(factory=OfflineCoach)
+    ai_bucket: Bucket | None = AI_BUCKET
     plans: LocalPlans = field(init=False)
     actions: Actions = field(init=False)
 
@@ -40,6 +45,10 @@ class FakeApp:
                     self.plans, self.catalog, self.limiter, self.interview_bucket,
                 ),
                 *plan_actions(self.plans),
+                *question_actions(
+                    self.storage, self.cache, self.clock, self.ids, self.plans,
+                    self.catalog, self.limiter, self.coach, self.ai_bucket,
+                ),
             ],
             structure,
         )

@@ -1,0 +1,264 @@
+"""Technical questions on a job info, and the coach's feedback on the user's
+answers to them.
+
+generateQuestion follows createInterview's pattern — ownership, the plan
+(an unlimited feature, or an allowance not yet used up), the AI token
+bucket — and only then asks the coach, whose text streams out as it comes;
+the finished text is stored in one write transaction that locks the user's
+counters, checks the allowance again, inserts and counts. A coach that fails
+stores nothing. generateQuestionFeedback rates an answer and keeps it with
+its feedback, and listQuestions gives both back.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from datetime import datetime
+
+from attrs import field, frozen
+
+from core.ai_limit import AI_BUCKET, charge_ai
+from core.cache_tags import job_info_questions_tag, question_tags
+from core.coaching import Answer, Difficulty, JobContext, Question
+from core.domain import Actor, JobInfo
+from core.errors import AiFailed, Forbidden, PlanLimitReached
+from core.ownership import cached_owned_job_info, owned_job_info
+from core.pipeline import Action, Streaming
+from core.plans import PlanCatalog
+from core.ports import Bucket, Clock, Coach, Ids, Plans, RateLimiter, Storage, TagCache, UnitOfWork
+from core.validation import identifier, text
+
+ANSWER_MAX = 10_000
+QUESTION_FAILED = "Failed to generate question"
+FEEDBACK_FAILED = "Failed to generate feedback"
+_RATING_HEADER = re.compile(r"\s*## Feedback \(Rating: (\d{1,2})/10\)[ \t]*(?:\r?\n|$)")
+
+
+# --- commands ---------------------------------------------------------------
+
+
+@frozen(kw_only=True)
+class GenerateQuestionCommand:
+    job_info_id: str = field(validator=identifier)
+    difficulty: Difficulty
+
+
+@frozen(kw_only=True)
+class GenerateQuestionFeedbackCommand:
+    question_id: str = field(validator=identifier)
+    answer: str = field(validator=text(ANSWER_MAX))
+
+
+@frozen(kw_only=True)
+class ListQuestionsQuery:
+    job_info_id: str = field(validator=identifier)
+
+
+# --- results ----------------------------------------------------------------
+
+
+@frozen
+class QuestionGenerated:
+    question_id: str
+    text: str
+
+
+@frozen
+class AnswerRated:
+    feedback: str
+    rating: int
+
+
+@frozen
+class ListedQuestion:
+    """A question with the user's answers to it, oldest first."""
+
+    id: str
+    job_info_id: str
+    text: str
+    difficulty: Difficulty
+    created_at: datetime
+    answers: list[Answer]
+
+
+@frozen
+class QuestionList:
+    questions: list[ListedQuestion]
+
+
+def rating_of(feedback: str) -> int:
+    """The rating in the header ``## Feedback (Rating: n/10)`` that feedback
+    must start with; ``AiFailed`` when it is missing or not 1 to 10."""
+    header = _RATING_HEADER.match(feedback)
+    rating = int(header.group(1)) if header else 0
+    if not 1 <= rating <= 10:
+        raise AiFailed(FEEDBACK_FAILED)
+    return rating
+
+
+def _owned_question(uow: UnitOfWork, actor: Actor, question_id: str) -> tuple[Question, JobInfo]:
+    """The question and its job info, if that job info is the caller's."""
+    question = uow.questions.get(question_id)
+    if question is None:
+        raise Forbidden()
+    return question, owned_job_info(uow, actor, question.job_info_id)
+
+
+# --- use cases --------------------------------------------------------------
+
+
+class GenerateQuestion:
+    def __init__(
+        self,
+        storage: Storage,
+        cache: TagCache,
+        clock: Clock,
+        ids: Ids,
+        plans: Plans,
+        catalog: PlanCatalog,
+        limiter: RateLimiter,
+        coach: Coach,
+        bucket: Bucket | None = AI_BUCKET,
+    ) -> None:
+        self.storage = storage
+        self.cache = cache
+        self.clock = clock
+        self.ids = ids
+        self.plans = plans
+        self.catalog = catalog
+        self.limiter = limiter
+        self.coach = coach
+        self.bucket = bucket
+
+    def __call__(self, actor: Actor, command: GenerateQuestionCommand) -> Streaming[QuestionGenerated]:
+        # authorize: ownership, then the plan (checked again under the lock)
+        with self.storage.unit_of_work() as uow:
+            job_info = owned_job_info(uow, actor, command.job_info_id)
+            usage = uow.users.usage(actor.user_id)
+            previous = [q.text for q in uow.questions.list_for_job_info(job_info.id)]
+        if usage is None:
+            raise Forbidden()  # the account was deleted under a live session
+        limit = self.catalog.limit(self.plans.features(actor.user_id), "questions")
+        if limit is not None and usage.of("questions") >= limit:
+            raise PlanLimitReached()
+        # rate limit: only an otherwise acceptable call takes a token
+        charge_ai(self.limiter, self.bucket, "generateQuestion", actor.user_id)
+        chunks = self.coach.question(JobContext.of(job_info), command.difficulty, previous)
+        return Streaming(chunks, lambda produced: self._store(actor, command, limit, produced))
+
+    def _store(
+        self, actor: Actor, command: GenerateQuestionCommand, limit: int | None, produced: str
+    ) -> QuestionGenerated:
+        if not produced.strip():
+            raise AiFailed(QUESTION_FAILED)
+        now = self.clock.now()
+        question = Question(self.ids.new(), command.job_info_id, produced, command.difficulty, now, now)
+        with self.storage.unit_of_work(write=True) as uow:
+            usage = uow.users.lock_usage(actor.user_id)
+            if usage is None:
+                raise Forbidden()
+            owned_job_info(uow, actor, command.job_info_id)
+            asked = uow.questions.list_for_job_info(command.job_info_id)
+            same = next((q for q in asked if q.text == produced), None)
+            if same is not None:
+                # A concurrent call on the same job was given the same
+                # question and stored it first: it is not stored twice.
+                return QuestionGenerated(same.id, same.text)
+            if limit is not None and usage.of("questions") >= limit:
+                raise PlanLimitReached()
+            uow.questions.add(question)
+            uow.users.count_created(actor.user_id, "questions")
+            uow.commit()
+        self.cache.invalidate(question_tags(question.id, question.job_info_id))
+        return QuestionGenerated(question.id, question.text)
+
+
+class GenerateQuestionFeedback:
+    def __init__(
+        self,
+        storage: Storage,
+        cache: TagCache,
+        clock: Clock,
+        ids: Ids,
+        limiter: RateLimiter,
+        coach: Coach,
+        bucket: Bucket | None = AI_BUCKET,
+    ) -> None:
+        self.storage = storage
+        self.cache = cache
+        self.clock = clock
+        self.ids = ids
+        self.limiter = limiter
+        self.coach = coach
+        self.bucket = bucket
+
+    def __call__(
+        self, actor: Actor, command: GenerateQuestionFeedbackCommand
+    ) -> Streaming[AnswerRated]:
+        with self.storage.unit_of_work() as uow:
+            question, job_info = _owned_question(uow, actor, command.question_id)
+        charge_ai(self.limiter, self.bucket, "generateQuestionFeedback", actor.user_id)
+        chunks = self.coach.answer_feedback(JobContext.of(job_info), question.text, command.answer)
+        return Streaming(chunks, lambda feedback: self._store(actor, question, command.answer, feedback))
+
+    def _store(self, actor: Actor, question: Question, answer_text: str, feedback: str) -> AnswerRated:
+        rating = rating_of(feedback)
+        answer = Answer(self.ids.new(), question.id, answer_text, feedback, rating, self.clock.now())
+        with self.storage.unit_of_work(write=True) as uow:
+            _owned_question(uow, actor, question.id)  # gone with its job info meanwhile?
+            uow.answers.add(answer)
+            uow.commit()
+        self.cache.invalidate(question_tags(question.id, question.job_info_id))
+        return AnswerRated(feedback, rating)
+
+
+class ListQuestions:
+    def __init__(self, storage: Storage, cache: TagCache) -> None:
+        self.storage = storage
+        self.cache = cache
+
+    def __call__(self, actor: Actor, command: ListQuestionsQuery) -> QuestionList:
+        cached_owned_job_info(self.storage, self.cache, actor, command.job_info_id)
+        questions = self.cache.get_or_load(
+            f"questions:jobInfo:{command.job_info_id}",
+            [job_info_questions_tag(command.job_info_id)],
+            lambda: tuple(self._load(command.job_info_id)),
+        )
+        return QuestionList(list(questions))
+
+    def _load(self, job_info_id: str) -> list[ListedQuestion]:
+        with self.storage.unit_of_work() as uow:
+            questions = uow.questions.list_for_job_info(job_info_id)
+            answers = uow.answers.list_for_job_info(job_info_id)
+        by_question: dict[str, list[Answer]] = defaultdict(list)
+        for answer in answers:
+            by_question[answer.question_id].append(answer)
+        return [
+            ListedQuestion(q.id, q.job_info_id, q.text, q.difficulty, q.created_at, by_question[q.id])
+            for q in questions
+        ]
+
+
+def question_actions(
+    storage: Storage,
+    cache: TagCache,
+    clock: Clock,
+    ids: Ids,
+    plans: Plans,
+    catalog: PlanCatalog,
+    limiter: RateLimiter,
+    coach: Coach,
+    ai_bucket: Bucket | None = AI_BUCKET,
+) -> list[Action]:
+    generate = GenerateQuestion(storage, cache, clock, ids, plans, catalog, limiter, coach, ai_bucket)
+    feedback = GenerateQuestionFeedback(storage, cache, clock, ids, limiter, coach, ai_bucket)
+    return [
+        Action("generateQuestion", GenerateQuestionCommand, QuestionGenerated, generate,
+               summary="A new technical question for a job info, streamed as it is written "
+                       "(plan allowance and AI rate limit apply)"),
+        Action("generateQuestionFeedback", GenerateQuestionFeedbackCommand, AnswerRated, feedback,
+               summary="Feedback and a rating out of 10 on an answer, streamed; the answer is kept"),
+        Action("listQuestions", ListQuestionsQuery, QuestionList, ListQuestions(storage, cache),
+               summary="A job info's questions, newest first, each with its answers"),
+    ]

@@ -38,3 +38,11 @@ def job_info_interviews_tag(job_info_id: str) -> str:
 
 def job_info_questions_tag(job_info_id: str) -> str:
     return f"jobInfo:{job_info_id}:questions"
+
+
+def resume_analysis_tags(analysis_id: str, job_info_id: str) -> list[str]:
+    return ["global:resumeAnalyses", f"jobInfo:{job_info_id}:resumeAnalyses", f"id:{analysis_id}:resumeAnalyses"]
+
+
+def job_info_resume_analyses_tag(job_info_id: str) -> str:
+    return f"jobInfo:{job_info_id}:resumeAnalyses"

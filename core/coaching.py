@@ -128,11 +128,16 @@ class StoredResumeAnalysis:
     created_at: datetime
 
 
+UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+"""The largest file a user may upload (a resume): 10 MB."""
+
+
 @frozen
 class Upload:
-    """A file a user sent: its bytes as read (the edge bounds their size)
-    and the name it came with, which is only ever shown, never used as a
-    path. Only the web edge's multipart reader makes these from a request."""
+    """A file a user sent: its bytes as read (the edge stops reading past
+    ``UPLOAD_MAX_BYTES``) and the name it came with, which is only ever
+    shown, never used as a path. Only the web edge's multipart reader makes
+    these from a request."""
 
     data: bytes = field(repr=lambda data: f"<{len(data)} bytes>")
     filename: str

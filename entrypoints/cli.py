@@ -121,7 +121,12 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    return args.run(args, Settings.from_env())
+    try:
+        settings = Settings.from_env()
+    except ValueError as bad_setting:
+        print(f"error: {bad_setting}", file=sys.stderr)
+        return 2
+    return args.run(args, settings)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,8 @@ import itertools
 import redis
 from dependency_injector import containers, providers
 
+from adapters.ai.offline.coach import OfflineCoach
+from adapters.ai.openai import OpenAiCoach
 from adapters.cache.memory import MemoryTagCache, NoCache
 from adapters.cache.redis import RedisTagCache
 from adapters.db.engine import make_engine
@@ -25,6 +27,8 @@ from core.interviews import interview_actions
 from core.jobinfos import job_info_actions
 from core.pipeline import Actions
 from core.plans import ChangePlan, plan_actions
+from core.questions import question_actions
+from entrypoints.settings import parse_ai_rate_limit
 
 WEB_MODULES = [
     "adapters.web.actions",
@@ -70,6 +74,19 @@ class Container(containers.DeclarativeContainer):
     plans = providers.Singleton(LocalPlans, storage, plan_catalog)
     change_plan = providers.Singleton(ChangePlan, storage, cache, plan_catalog)
 
+    # The AI coach: built in and offline unless configured otherwise.
+    coach = providers.Selector(
+        config.ai_provider,
+        offline=providers.Singleton(OfflineCoach),
+        openai=providers.Singleton(
+            OpenAiCoach,
+            base_url=config.openai_base_url,
+            api_key=config.openai_api_key,
+            model=config.openai_model,
+        ),
+    )
+    ai_bucket = providers.Singleton(parse_ai_rate_limit, config.ai_rate_limit)
+
     password_hasher = providers.Singleton(Argon2PasswordHasher)
     tokens = providers.Singleton(KeyedTokens, config.secret_key)
     identity = providers.Singleton(LocalIdentity, storage, tokens, clock)
@@ -84,5 +101,9 @@ class Container(containers.DeclarativeContainer):
             interview_actions, storage, cache, clock, ids, plans, plan_catalog, limiter
         ),
         providers.Callable(plan_actions, plans),
+        providers.Callable(
+            question_actions,
+            storage, cache, clock, ids, plans, plan_catalog, limiter, coach, ai_bucket,
+        ),
     )
     actions = providers.Singleton(Actions, action_list, structure)

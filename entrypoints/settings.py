@@ -10,6 +10,11 @@ from pathlib import Path
 
 from attrs import frozen
 
+from adapters.web.ip_limit import IpLimit
+from core.ports import Bucket
+
+AI_PROVIDERS = ("offline", "openai")
+
 
 @frozen
 class Settings:
@@ -24,6 +29,13 @@ class Settings:
     """Worker processes, when known (``darasa serve`` knows; a bare gunicorn
     tells us only through WEB_CONCURRENCY)."""
     log_level: str
+    ai_provider: str
+    """Which coach: the built-in "offline" one, or "openai" (any
+    OpenAI-compatible chat API at ``openai_base_url``)."""
+    openai_base_url: str
+    openai_api_key: str | None
+    openai_model: str
+    ai_rate_limit: str
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -40,6 +52,11 @@ class Settings:
             plan_catalog=env.get("PLAN_CATALOG") or None,
             workers=int(env["WEB_CONCURRENCY"]) if env.get("WEB_CONCURRENCY") else None,
             log_level=env.get("LOG_LEVEL", "INFO"),
+            ai_provider=_ai_provider(env.get("AI_PROVIDER") or "offline"),
+            openai_base_url=env.get("OPENAI_BASE_URL") or "https://api.openai.com/v1",
+            openai_api_key=env.get("OPENAI_API_KEY") or None,
+            openai_model=env.get("OPENAI_MODEL") or "gpt-4o-mini",
+            ai_rate_limit=_ai_rate_limit(env.get("AI_RATE_LIMIT") or "20/hour"),
         )
 
     def as_config(self) -> dict[str, object]:
@@ -53,6 +70,11 @@ class Settings:
             "workers": self.workers,
             "limits_backend": "redis" if self.redis_url else "sql",
             "cache_backend": self.cache_backend,
+            "ai_provider": self.ai_provider,
+            "openai_base_url": self.openai_base_url,
+            "openai_api_key": self.openai_api_key,
+            "openai_model": self.openai_model,
+            "ai_rate_limit": self.ai_rate_limit,
         }
 
     @property
@@ -60,6 +82,28 @@ class Settings:
         if self.redis_url:
             return "redis"
         return "memory" if self.workers == 1 else "none"
+
+
+def _ai_provider(name: str) -> str:
+    if name not in AI_PROVIDERS:
+        raise ValueError(f"AI_PROVIDER must be one of {', '.join(AI_PROVIDERS)}, not {name!r}")
+    return name
+
+
+def _ai_rate_limit(spec: str) -> str:
+    parse_ai_rate_limit(spec)  # a bad value fails at start, not on the first AI call
+    return spec
+
+
+def parse_ai_rate_limit(spec: str) -> Bucket | None:
+    """``AI_RATE_LIMIT`` as each AI action's per-user token bucket:
+    ``"20/hour"`` holds 20 tokens and refills 20 an hour; ``"off"`` lifts the
+    limit."""
+    try:
+        limit = IpLimit.parse(spec)
+    except ValueError:
+        raise ValueError(f"AI_RATE_LIMIT must look like '20/hour' or be 'off', not {spec!r}") from None
+    return None if limit is None else Bucket(limit.limit, limit.limit, limit.window)
 
 
 def _kept_secret(instance: Path) -> str:

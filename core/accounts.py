@@ -15,9 +15,20 @@ from typing import Any
 
 from attrs import Attribute, field, frozen
 
+from core.cache_tags import session_tags
 from core.domain import User
 from core.errors import EmailAlreadyRegistered, Invalid, NotAuthenticated, RateLimited
-from core.ports import Bucket, Clock, Ids, PasswordHasher, RateLimiter, Session, Storage, Tokens
+from core.ports import (
+    Bucket,
+    Clock,
+    Ids,
+    PasswordHasher,
+    RateLimiter,
+    Session,
+    Storage,
+    TagCache,
+    Tokens,
+)
 from core.validation import text
 
 EMAIL_MAX = 320
@@ -261,10 +272,11 @@ class SignIn(_SessionOpener):
 class SignOut:
     """Revoke the session a token opened; an unknown or spent token is a no-op."""
 
-    def __init__(self, storage: Storage, tokens: Tokens, clock: Clock) -> None:
+    def __init__(self, storage: Storage, tokens: Tokens, clock: Clock, cache: TagCache) -> None:
         self.storage = storage
         self.tokens = tokens
         self.clock = clock
+        self.cache = cache
 
     def __call__(self, token: str) -> None:
         if not isinstance(token, str) or not token or len(token) > TOKEN_MAX:
@@ -276,3 +288,4 @@ class SignOut:
                 return
             uow.sessions.revoke(session.id, self.clock.now())
             uow.commit()
+        self.cache.invalidate(session_tags(digest))

@@ -20,6 +20,12 @@ def job_info_tag(job_info_id: str) -> str:
     return f"id:{job_info_id}:jobInfos"
 
 
+def session_tags(token_digest: str) -> list[str]:
+    """A session read is cached under its own tag (sign-out invalidates it)
+    and under every user (deleting a user ends their sessions)."""
+    return [f"session:{token_digest}", "global:users"]
+
+
 def interview_tags(interview_id: str, job_info_id: str) -> list[str]:
     return ["global:interviews", f"jobInfo:{job_info_id}:interviews", f"id:{interview_id}:interviews"]
 

@@ -89,10 +89,10 @@ class Container(containers.DeclarativeContainer):
 
     password_hasher = providers.Singleton(Argon2PasswordHasher)
     tokens = providers.Singleton(KeyedTokens, config.secret_key)
-    identity = providers.Singleton(LocalIdentity, storage, tokens, clock)
+    identity = providers.Singleton(LocalIdentity, storage, tokens, clock, cache)
     sign_up = providers.Singleton(SignUp, storage, password_hasher, tokens, clock, ids, limiter)
     sign_in = providers.Singleton(SignIn, storage, password_hasher, tokens, clock, ids, limiter)
-    sign_out = providers.Singleton(SignOut, storage, tokens, clock)
+    sign_out = providers.Singleton(SignOut, storage, tokens, clock, cache)
 
     action_list = providers.Callable(
         lambda *groups: list(itertools.chain(*groups)),

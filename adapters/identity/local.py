@@ -1,18 +1,24 @@
 """The identity port for local accounts: a presented token is a session's
-token if its digest names a live session of a user who still exists."""
+token if its digest names a live session of a user who still exists.
+
+The lookup is cached (it is on every request): sign-out invalidates the
+session's tag and deleting a user invalidates every user's, so a revoked
+session is refused at once by every process sharing the cache."""
 
 from __future__ import annotations
 
 from core.accounts import TOKEN_MAX
+from core.cache_tags import session_tags
 from core.domain import Actor
-from core.ports import Clock, Storage, Tokens
+from core.ports import Clock, Session, Storage, TagCache, Tokens
 
 
 class LocalIdentity:
-    def __init__(self, storage: Storage, tokens: Tokens, clock: Clock) -> None:
+    def __init__(self, storage: Storage, tokens: Tokens, clock: Clock, cache: TagCache) -> None:
         self._storage = storage
         self._tokens = tokens
         self._clock = clock
+        self._cache = cache
 
     def authenticate(self, token: str) -> Actor | None:
         """The session's user, or None for anything else: an unknown, revoked
@@ -23,12 +29,18 @@ class LocalIdentity:
         if not token.isascii() or not token.isprintable():
             return None
         digest = self._tokens.digest(token)
+        session = self._cache.get_or_load(
+            f"session:{digest}", session_tags(digest), lambda: self._live_session(digest)
+        )
+        if session is None or session.expires_at <= self._clock.now():
+            return None
+        return Actor(session.user_id)
+
+    def _live_session(self, digest: str) -> Session | None:
         with self._storage.unit_of_work() as uow:
             session = uow.sessions.by_digest(digest)
             if session is None or session.revoked_at is not None:
                 return None
-            if session.expires_at <= self._clock.now():
-                return None
             if uow.users.get(session.user_id) is None:
                 return None
-        return Actor(session.user_id)
+            return session

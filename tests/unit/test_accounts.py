@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from adapters.cache.memory import MemoryTagCache
 from adapters.identity.local import LocalIdentity
 from adapters.identity.passwords import Argon2PasswordHasher
 from adapters.identity.tokens import KeyedTokens
@@ -48,8 +49,9 @@ class Accounts:
         deps = (self.storage, self.hasher, self.tokens, self.clock, self.ids, self.limiter)
         self.sign_up = SignUp(*deps, **options)
         self.sign_in = SignIn(*deps, **options)
-        self.sign_out = SignOut(self.storage, self.tokens, self.clock)
-        self.identity = LocalIdentity(self.storage, self.tokens, self.clock)
+        self.cache = MemoryTagCache()
+        self.sign_out = SignOut(self.storage, self.tokens, self.clock, self.cache)
+        self.identity = LocalIdentity(self.storage, self.tokens, self.clock, self.cache)
 
 
 def sign_up_command(email: str = "ada@example.com", password: str = PASSWORD, name: str = "Ada"):
@@ -160,6 +162,10 @@ def test_sign_out_revokes_only_that_session(accounts: Accounts) -> None:
     first = accounts.sign_up(sign_up_command(), ip=None)
     second = accounts.sign_in(sign_in_command(), ip=None)
 
+    # both sessions are read (and so cached) before one is revoked
+    assert accounts.identity.authenticate(first.token) == Actor(first.user.id)
+    assert accounts.identity.authenticate(second.token) == Actor(first.user.id)
+
     accounts.sign_out(first.token)
 
     assert accounts.identity.authenticate(first.token) is None
@@ -213,7 +219,7 @@ def test_storage_keeps_digests_and_hashes_never_tokens_or_passwords(accounts: Ac
 
 def test_a_token_is_worthless_under_another_secret_key(accounts: Accounts) -> None:
     signed_up = accounts.sign_up(sign_up_command(), ip=None)
-    other = LocalIdentity(accounts.storage, KeyedTokens("another key"), accounts.clock)
+    other = LocalIdentity(accounts.storage, KeyedTokens("another key"), accounts.clock, MemoryTagCache())
 
     assert other.authenticate(signed_up.token) is None
 

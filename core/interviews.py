@@ -2,16 +2,19 @@
 change and read them.
 
 createInterview is the whole pattern: ownership, then the plan (an unlimited
-feature, or an allowance not yet used up), then the token bucket, then one
-write transaction that locks the user's counters, checks the allowance again,
-inserts and counts, so that no number of concurrent calls exceeds it.
+feature, or an allowance reserved under a lock of the user's counters, see
+``core.allowances``), then the token bucket, then one write transaction that
+inserts and counts, so that no number of concurrent calls exceeds the
+allowance, and every call past it is told PLAN_LIMIT.
 """
 
 from __future__ import annotations
 
-from attrs import evolve, field, frozen
+from attrs import Factory, asdict, evolve, field, frozen
 
+from core.allowances import Allowances
 from core.cache_tags import interview_tag, interview_tags, job_info_interviews_tag
+from core.coaching import TranscriptEntry
 from core.domain import Actor, Interview
 from core.errors import Forbidden, PlanLimitReached, RateLimited
 from core.ownership import cached_owned_job_info, owned_interview, owned_job_info
@@ -65,8 +68,16 @@ class InterviewUpdated:
 
 
 @frozen
+class InterviewDetail(Interview):
+    """An interview as getInterview shows it: with the transcript of its
+    text conversation, in order."""
+
+    transcript: list[TranscriptEntry] = Factory(list)
+
+
+@frozen
 class InterviewFound:
-    interview: Interview
+    interview: InterviewDetail
 
 
 @frozen
@@ -93,46 +104,38 @@ class CreateInterview:
         self.cache = cache
         self.clock = clock
         self.ids = ids
-        self.plans = plans
-        self.catalog = catalog
+        self.allowances = Allowances(storage, plans, catalog)
         self.limiter = limiter
         self.bucket = bucket
 
     def __call__(self, actor: Actor, command: CreateInterviewCommand) -> InterviewCreated:
-        # authorize: ownership, then the plan (checked again under the lock)
+        # authorize: ownership, then the plan (a limited allowance is reserved)
         with self.storage.unit_of_work() as uow:
             owned_job_info(uow, actor, command.job_info_id)
-            usage = uow.users.usage(actor.user_id)
-        if usage is None:
-            raise Forbidden()  # the account was deleted under a live session
-        limit = self.catalog.limit(self.plans.features(actor.user_id), "interviews")
-        if limit is not None and usage.of("interviews") >= limit:
-            raise PlanLimitReached()
-        # rate limit: only an otherwise acceptable call takes a token
-        decision = self.limiter.consume(f"createInterview:{actor.user_id}", self.bucket)
-        if not decision.allowed:
-            raise RateLimited(decision.retry_after)
-        # write: the count and the insert in one transaction, serialised per user
-        now = self.clock.now()
-        interview = Interview(
-            id=self.ids.new(),
-            job_info_id=command.job_info_id,
-            duration=START_DURATION,
-            hume_chat_id=None,
-            feedback=None,
-            created_at=now,
-            updated_at=now,
-        )
-        with self.storage.unit_of_work(write=True) as uow:
-            usage = uow.users.lock_usage(actor.user_id)
-            if usage is None:
-                raise Forbidden()
-            owned_job_info(uow, actor, command.job_info_id)
-            if limit is not None and usage.of("interviews") >= limit:
-                raise PlanLimitReached()
-            uow.interviews.add(interview)
-            uow.users.count_created(actor.user_id, "interviews")
-            uow.commit()
+        reservation = self.allowances.reserve(actor.user_id, "interviews")
+        try:
+            # rate limit: only an otherwise acceptable call takes a token
+            decision = self.limiter.consume(f"createInterview:{actor.user_id}", self.bucket)
+            if not decision.allowed:
+                raise RateLimited(decision.retry_after)
+            now = self.clock.now()
+            interview = Interview(
+                id=self.ids.new(),
+                job_info_id=command.job_info_id,
+                duration=START_DURATION,
+                hume_chat_id=None,
+                feedback=None,
+                created_at=now,
+                updated_at=now,
+            )
+            with self.storage.unit_of_work(write=True) as uow:
+                owned_job_info(uow, actor, command.job_info_id)
+                uow.interviews.add(interview)
+                self.allowances.record(uow, reservation)
+                uow.commit()
+        except BaseException:
+            self.allowances.release(reservation)
+            raise
         self.cache.invalidate(interview_tags(interview.id, interview.job_info_id))
         return InterviewCreated(interview.id)
 
@@ -167,7 +170,7 @@ class UpdateInterview(_InterviewUseCase):
 class GetInterview(_InterviewUseCase):
     def __call__(self, actor: Actor, command: InterviewRef) -> InterviewFound:
         interview = self.cache.get_or_load(
-            f"interview:{command.id}", [interview_tag(command.id)], lambda: self._load(command.id)
+            f"interviewDetail:{command.id}", [interview_tag(command.id)], lambda: self._load(command.id)
         )
         if interview is None:
             raise Forbidden()
@@ -176,9 +179,13 @@ class GetInterview(_InterviewUseCase):
         cached_owned_job_info(self.storage, self.cache, actor, interview.job_info_id)
         return InterviewFound(interview)
 
-    def _load(self, interview_id: str) -> Interview | None:
+    def _load(self, interview_id: str) -> InterviewDetail | None:
         with self.storage.unit_of_work() as uow:
-            return uow.interviews.get(interview_id)
+            interview = uow.interviews.get(interview_id)
+            if interview is None:
+                return None
+            lines = uow.interview_messages.list_for_interview(interview_id)
+        return InterviewDetail(**asdict(interview, recurse=False), transcript=[m.entry for m in lines])
 
 
 class ListInterviews(_InterviewUseCase):

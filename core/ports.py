@@ -125,8 +125,9 @@ class Users(Protocol):
         ``count_created`` before committing. ``None`` for no such user."""
         ...
 
-    def count_created(self, user_id: str, kind: UsageKind) -> None:
-        """Add one to the user's counter of ``kind``."""
+    def count_created(self, user_id: str, kind: UsageKind, delta: int = 1) -> None:
+        """Add ``delta`` to the user's counter of ``kind`` (-1 gives back an
+        allowance reserved for a record that was never written)."""
         ...
 
 

@@ -37,10 +37,10 @@ class SqlUserPlans:
     def lock_usage(self, user_id: str) -> Usage | None:
         return self._usage(user_id, lock=True)
 
-    def count_created(self, user_id: str, kind: UsageKind) -> None:
+    def count_created(self, user_id: str, kind: UsageKind, delta: int = 1) -> None:
         counter = _COUNTERS[kind]
         self._c.execute(
-            update(t.users).where(t.users.c.id == user_id).values({counter: counter + 1})
+            update(t.users).where(t.users.c.id == user_id).values({counter: counter + delta})
         )
 
     def _usage(self, user_id: str, *, lock: bool) -> Usage | None:

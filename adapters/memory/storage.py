@@ -117,14 +117,14 @@ class MemoryUsers:
         from before their snapshot until they end."""
         return self.usage(user_id)
 
-    def count_created(self, user_id: str, kind: UsageKind) -> None:
+    def count_created(self, user_id: str, kind: UsageKind, delta: int = 1) -> None:
         usage = self.usage(user_id)
         if usage is None:
             return
         if kind == "interviews":
-            usage = evolve(usage, interviews_created=usage.interviews_created + 1)
+            usage = evolve(usage, interviews_created=usage.interviews_created + delta)
         else:
-            usage = evolve(usage, questions_created=usage.questions_created + 1)
+            usage = evolve(usage, questions_created=usage.questions_created + delta)
         self._t.usage[user_id] = usage
 
 

@@ -2,27 +2,29 @@
 answers to them.
 
 generateQuestion follows createInterview's pattern — ownership, the plan
-(an unlimited feature, or an allowance not yet used up), the AI token
-bucket — and only then asks the coach, whose text streams out as it comes;
-the finished text is stored in one write transaction that locks the user's
-counters, checks the allowance again, inserts and counts. A coach that fails
-stores nothing. generateQuestionFeedback rates an answer and keeps it with
-its feedback, and listQuestions gives both back.
+(an unlimited feature, or a limited allowance reserved under the user's
+lock), the AI token bucket — and only then asks the coach, whose text
+streams out as it comes; the finished text is stored in one write
+transaction. A coach that fails, or a client that stops reading, stores
+nothing and gives the reservation back. generateQuestionFeedback rates an
+answer and keeps it with its feedback, and listQuestions gives both back.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from attrs import field, frozen
 
 from core.ai_limit import AI_BUCKET, charge_ai
+from core.allowances import Allowances, Reservation
 from core.cache_tags import job_info_questions_tag, question_tags
 from core.coaching import Answer, Difficulty, JobContext, Question
 from core.domain import Actor, JobInfo
-from core.errors import AiFailed, Forbidden, PlanLimitReached
+from core.errors import AiFailed, Forbidden
 from core.ownership import cached_owned_job_info, owned_job_info
 from core.pipeline import Action, Streaming
 from core.plans import PlanCatalog
@@ -125,51 +127,62 @@ class GenerateQuestion:
         self.cache = cache
         self.clock = clock
         self.ids = ids
-        self.plans = plans
-        self.catalog = catalog
+        self.allowances = Allowances(storage, plans, catalog)
         self.limiter = limiter
         self.coach = coach
         self.bucket = bucket
 
     def __call__(self, actor: Actor, command: GenerateQuestionCommand) -> Streaming[QuestionGenerated]:
-        # authorize: ownership, then the plan (checked again under the lock)
+        # authorize: ownership, then the plan (a limited allowance is reserved)
         with self.storage.unit_of_work() as uow:
             job_info = owned_job_info(uow, actor, command.job_info_id)
-            usage = uow.users.usage(actor.user_id)
             previous = [q.text for q in uow.questions.list_for_job_info(job_info.id)]
-        if usage is None:
-            raise Forbidden()  # the account was deleted under a live session
-        limit = self.catalog.limit(self.plans.features(actor.user_id), "questions")
-        if limit is not None and usage.of("questions") >= limit:
-            raise PlanLimitReached()
-        # rate limit: only an otherwise acceptable call takes a token
-        charge_ai(self.limiter, self.bucket, "generateQuestion", actor.user_id)
-        chunks = self.coach.question(JobContext.of(job_info), command.difficulty, previous)
-        return Streaming(chunks, lambda produced: self._store(actor, command, limit, produced))
+        reservation = self.allowances.reserve(actor.user_id, "questions")
+        try:
+            # rate limit: only an otherwise acceptable call takes a token
+            charge_ai(self.limiter, self.bucket, "generateQuestion", actor.user_id)
+            chunks = self.coach.question(JobContext.of(job_info), command.difficulty, previous)
+        except BaseException:
+            self.allowances.release(reservation)
+            raise
+        return Streaming(
+            self._given_back_on_failure(chunks, reservation),
+            lambda produced: self._store(actor, command, reservation, produced),
+        )
+
+    def _given_back_on_failure(self, chunks: Iterable[str], reservation: Reservation) -> Iterator[str]:
+        """The coach's text; the reservation is given back if the coach
+        fails or the client stops reading before the end."""
+        try:
+            yield from chunks
+        except BaseException:
+            self.allowances.release(reservation)
+            raise
 
     def _store(
-        self, actor: Actor, command: GenerateQuestionCommand, limit: int | None, produced: str
+        self, actor: Actor, command: GenerateQuestionCommand, reservation: Reservation, produced: str
     ) -> QuestionGenerated:
-        if not produced.strip():
-            raise AiFailed(QUESTION_FAILED)
-        now = self.clock.now()
-        question = Question(self.ids.new(), command.job_info_id, produced, command.difficulty, now, now)
-        with self.storage.unit_of_work(write=True) as uow:
-            usage = uow.users.lock_usage(actor.user_id)
-            if usage is None:
-                raise Forbidden()
-            owned_job_info(uow, actor, command.job_info_id)
-            asked = uow.questions.list_for_job_info(command.job_info_id)
-            same = next((q for q in asked if q.text == produced), None)
-            if same is not None:
-                # A concurrent call on the same job was given the same
-                # question and stored it first: it is not stored twice.
-                return QuestionGenerated(same.id, same.text)
-            if limit is not None and usage.of("questions") >= limit:
-                raise PlanLimitReached()
-            uow.questions.add(question)
-            uow.users.count_created(actor.user_id, "questions")
-            uow.commit()
+        try:
+            if not produced.strip():
+                raise AiFailed(QUESTION_FAILED)
+            now = self.clock.now()
+            question = Question(self.ids.new(), command.job_info_id, produced, command.difficulty, now, now)
+            with self.storage.unit_of_work(write=True) as uow:
+                owned_job_info(uow, actor, command.job_info_id)
+                asked = uow.questions.list_for_job_info(command.job_info_id)
+                same = next((q for q in asked if q.text == produced), None)
+                if same is None:
+                    uow.questions.add(question)
+                    self.allowances.record(uow, reservation)
+                    uow.commit()
+        except BaseException:
+            self.allowances.release(reservation)
+            raise
+        if same is not None:
+            # A concurrent call on the same job was given the same question
+            # and stored it first: it is not stored (nor counted) twice.
+            self.allowances.release(reservation)
+            return QuestionGenerated(same.id, same.text)
         self.cache.invalidate(question_tags(question.id, question.job_info_id))
         return QuestionGenerated(question.id, question.text)
 

@@ -28,6 +28,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
             self.cfg.set("workers", workers)
             self.cfg.set("threads", args.threads)
             self.cfg.set("accesslog", None)
+            # gunicorn's control socket lives at one path per user: servers
+            # started side by side (tests, benchmarks) would overwrite it.
+            self.cfg.set("control_socket_disable", True)
 
         def load(self):  # noqa: ANN202 - gunicorn's API
             return create_app(settings)

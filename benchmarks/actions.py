@@ -318,7 +318,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="darasa-bench-") as scratch, ExitStack() as stack:
         root = Path(scratch)
         base_env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "PORT"}}
-        ours_env = {**base_env, "DARASA_INSTANCE": str(root / "ours"), "IP_RATE_LIMIT": "off"}
+        ours_env = {**base_env, "DARASA_INSTANCE": str(root / "ours"), "IP_RATE_LIMIT": "off",
+                    "WEB_CONCURRENCY": str(args.workers)}
         baseline_url = f"sqlite:///{root / 'baseline.sqlite3'}"
         _prepare_baseline_database(baseline_url)
         baseline_env = {**base_env, "BASELINE_DATABASE_URL": baseline_url}

@@ -8,7 +8,9 @@ import itertools
 import redis
 from dependency_injector import containers, providers
 
+from adapters.ai.hume import HumeTranscripts
 from adapters.ai.offline.coach import OfflineCoach
+from adapters.ai.offline.documents import DocumentReader
 from adapters.ai.openai import OpenAiCoach
 from adapters.cache.memory import MemoryTagCache, NoCache
 from adapters.cache.redis import RedisTagCache
@@ -25,10 +27,17 @@ from adapters.web.converter import structure
 from core.accounts import SignIn, SignOut, SignUp
 from core.interviews import interview_actions
 from core.jobinfos import job_info_actions
+from core.mock_interviews import mock_interview_actions
 from core.pipeline import Actions
 from core.plans import ChangePlan, plan_actions
 from core.questions import question_actions
+from core.resumes import resume_actions
 from entrypoints.settings import parse_ai_rate_limit
+
+def hume_transcripts(api_key: str | None) -> HumeTranscripts | None:
+    """Voice transcripts from Hume, when there is a key to read them with."""
+    return HumeTranscripts(api_key) if api_key else None
+
 
 WEB_MODULES = [
     "adapters.web.actions",
@@ -86,6 +95,8 @@ class Container(containers.DeclarativeContainer):
         ),
     )
     ai_bucket = providers.Singleton(parse_ai_rate_limit, config.ai_rate_limit)
+    document_reader = providers.Singleton(DocumentReader)
+    transcripts = providers.Singleton(hume_transcripts, config.hume_api_key)
 
     password_hasher = providers.Singleton(Argon2PasswordHasher)
     tokens = providers.Singleton(KeyedTokens, config.secret_key)
@@ -104,6 +115,14 @@ class Container(containers.DeclarativeContainer):
         providers.Callable(
             question_actions,
             storage, cache, clock, ids, plans, plan_catalog, limiter, coach, ai_bucket,
+        ),
+        providers.Callable(
+            mock_interview_actions,
+            storage, cache, clock, ids, limiter, coach, transcripts, ai_bucket,
+        ),
+        providers.Callable(
+            resume_actions,
+            storage, cache, clock, ids, plans, limiter, coach, document_reader, ai_bucket,
         ),
     )
     actions = providers.Singleton(Actions, action_list, structure)

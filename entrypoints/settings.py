@@ -36,6 +36,8 @@ class Settings:
     openai_api_key: str | None
     openai_model: str
     ai_rate_limit: str
+    hume_api_key: str | None
+    """When set, a voice interview's transcript is read from Hume."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -57,6 +59,7 @@ class Settings:
             openai_api_key=env.get("OPENAI_API_KEY") or None,
             openai_model=env.get("OPENAI_MODEL") or "gpt-4o-mini",
             ai_rate_limit=_ai_rate_limit(env.get("AI_RATE_LIMIT") or "20/hour"),
+            hume_api_key=env.get("HUME_API_KEY") or None,
         )
 
     def as_config(self) -> dict[str, object]:
@@ -75,6 +78,7 @@ class Settings:
             "openai_api_key": self.openai_api_key,
             "openai_model": self.openai_model,
             "ai_rate_limit": self.ai_rate_limit,
+            "hume_api_key": self.hume_api_key,
         }
 
     @property

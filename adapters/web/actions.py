@@ -1,7 +1,8 @@
 """``POST /actions/<name>``: the one endpoint behind which every action lives.
 
-Parse the body, find the caller, hand both to the pipeline, render the
-result. Adding an action never means writing another view.
+Parse the body (JSON, or multipart/form-data for files), find the caller,
+hand both to the pipeline, render the result. Adding an action never means
+writing another view.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from adapters.web.converter import Unreadable
 from adapters.web.credentials import presented, same_origin
 from adapters.web.envelope import refuse, render
 from adapters.web.streaming import event_stream, wants_events
+from adapters.web.uploads import UploadTooLarge, is_multipart, read_form_body
 from core.errors import ErrorCode
 from core.pipeline import Actions, Streaming
 from core.ports import Identity
@@ -52,9 +54,14 @@ def run_action(
         return refuse(ErrorCode.FORBIDDEN)
     actor = identity.authenticate(credentials.token) if credentials.token else None
     try:
-        payload = read_json_body()
+        if not is_multipart(request):
+            payload = read_json_body()
+        else:  # nobody's upload is read: the pipeline refuses them first
+            payload = read_form_body(request) if actor is not None else {}
     except OverflowError:
         return refuse(ErrorCode.PAYLOAD_TOO_LARGE, "Request body exceeds 1MB limit")
+    except UploadTooLarge:
+        return refuse(ErrorCode.PAYLOAD_TOO_LARGE)
     outcome = actions.start(name, actor, payload)
     if isinstance(outcome, Streaming):
         if wants_events(request):

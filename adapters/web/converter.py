@@ -21,6 +21,7 @@ import cattrs
 from cattrs.errors import IterableValidationError
 from cattrs.gen import make_dict_unstructure_fn, override
 
+from core.coaching import Upload
 from core.errors import Invalid
 
 T = TypeVar("T")
@@ -75,6 +76,13 @@ def _structure_datetime(value: object, _: type) -> datetime:
 
 def _unstructure_datetime(value: datetime) -> str:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _structure_upload(value: object, _: type) -> Upload:
+    """Only the multipart reader makes an ``Upload``: JSON cannot fake one."""
+    if not isinstance(value, Upload):
+        raise _WrongType("Must be a file")
+    return value
 
 
 def _structure_enum(cls: type[enum.Enum]) -> Callable[[object, type], enum.Enum]:
@@ -194,6 +202,7 @@ def converter() -> cattrs.Converter:
         lambda t: typing.get_origin(t) is list, lambda t: _list_hook(conv, t)
     )
     conv.register_structure_hook_factory(attrs.has, lambda cls: _attrs_structure_hook(conv, cls))
+    conv.register_structure_hook(Upload, _structure_upload)
     conv.register_unstructure_hook_factory(
         attrs.has,
         lambda cls: make_dict_unstructure_fn(

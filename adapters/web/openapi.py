@@ -23,11 +23,13 @@ from adapters.web.converter import camel
 from adapters.web.credentials import SESSION_COOKIE
 from adapters.web.envelope import STATUS
 from core.accounts import SignedIn, SignInCommand, SignUpCommand
+from core.coaching import Upload
 from core.errors import ErrorCode
 from core.pipeline import Action, Actions
 
 OPENAPI_VERSION = "3.1.0"
 JSON = "application/json"
+MULTIPART = "multipart/form-data"
 REF = "#/components/schemas/"
 
 _SCALARS: dict[type, dict[str, Any]] = {
@@ -36,6 +38,7 @@ _SCALARS: dict[type, dict[str, Any]] = {
     int: {"type": "integer"},
     float: {"type": "number"},
     datetime: {"type": "string", "format": "date-time"},
+    Upload: {"type": "string", "contentMediaType": "application/octet-stream"},
 }
 
 _CONSTRAINTS = {"max_length": "maxLength", "min_length": "minLength", "pattern": "pattern"}
@@ -206,9 +209,12 @@ def _ok_with(schemas: _Schemas, result: type | None) -> dict[str, Any]:
 
 
 def _body(schemas: _Schemas, command: type) -> dict[str, Any]:
+    """A JSON object; a form (multipart/form-data) when a field is a file."""
+    files = any(f.type is Upload for f in attrs.fields(attrs.resolve_types(command)))
+    media = MULTIPART if files else JSON
     return {
         "required": True,
-        "content": {JSON: {"schema": schemas.ref(schemas.object(command, _Direction.COMMAND))}},
+        "content": {media: {"schema": schemas.ref(schemas.object(command, _Direction.COMMAND))}},
     }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from attrs import Factory, define, field
 
 from adapters.ai.offline.coach import OfflineCoach
+from adapters.ai.offline.documents import DocumentReader
 from adapters.cache.memory import MemoryTagCache
 from adapters.memory import FakeClock, MemoryStorage, SequentialIds
 from adapters.plans import LocalPlans
@@ -15,10 +16,12 @@ from core.ai_limit import AI_BUCKET
 from core.domain import Actor, User
 from core.interviews import CREATE_INTERVIEW_BUCKET, interview_actions
 from core.jobinfos import job_info_actions
+from core.mock_interviews import mock_interview_actions
 from core.pipeline import Actions
 from core.plans import PlanCatalog, plan_actions
-from core.ports import Bucket, Coach, RateLimiter
+from core.ports import Bucket, Coach, RateLimiter, VoiceTranscripts
 from core.questions import question_actions
+from core.resumes import resume_actions
 
 
 @define
@@ -32,6 +35,8 @@ class FakeApp:
     limiter: RateLimiter = field(default=Factory(lambda app: MemoryRateLimiter(app.clock), takes_self=True))
     coach: Coach = field(factory=OfflineCoach)
     ai_bucket: Bucket | None = AI_BUCKET
+    reader: DocumentReader = field(factory=DocumentReader)
+    transcripts: VoiceTranscripts | None = None
     plans: LocalPlans = field(init=False)
     actions: Actions = field(init=False)
 
@@ -48,6 +53,14 @@ class FakeApp:
                 *question_actions(
                     self.storage, self.cache, self.clock, self.ids, self.plans,
                     self.catalog, self.limiter, self.coach, self.ai_bucket,
+                ),
+                *mock_interview_actions(
+                    self.storage, self.cache, self.clock, self.ids, self.limiter,
+                    self.coach, self.transcripts, self.ai_bucket,
+                ),
+                *resume_actions(
+                    self.storage, self.cache, self.clock, self.ids, self.plans,
+                    self.limiter, self.coach, self.reader, self.ai_bucket,
                 ),
             ],
             structure,

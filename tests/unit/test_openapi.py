@@ -68,12 +68,20 @@ def test_every_registered_action_has_its_operation(registered: Actions, doc: dic
     for name, action in registered.registry.items():
         operation = doc["paths"][f"/actions/{name}"]["post"]
         assert operation["operationId"] == name
-        assert component(doc, operation["requestBody"]["content"]["application/json"]["schema"]) is (
+        (media,) = operation["requestBody"]["content"]
+        assert media == ("multipart/form-data" if name == "analyzeResume" else "application/json")
+        assert component(doc, operation["requestBody"]["content"][media]["schema"]) is (
             doc["components"]["schemas"][action.command.__name__]
         )
         assert {"200", "401", "403", "404", "413", "422", "429", "500"} <= set(operation["responses"])
         assert {"bearerAuth": []} in operation["security"] and {"cookieAuth": []} in operation["security"]
         assert "Retry-After" in operation["responses"]["429"]["headers"]
+
+
+def test_a_file_is_a_binary_form_field(doc: dict[str, Any]) -> None:
+    command = doc["components"]["schemas"]["AnalyzeResumeCommand"]
+    assert command["properties"]["resumeFile"] == {"type": "string", "contentMediaType": "application/octet-stream"}
+    assert command["required"] == ["jobInfoId", "resumeFile"]
 
 
 def test_auth_routes_and_health_check_are_documented(doc: dict[str, Any]) -> None:

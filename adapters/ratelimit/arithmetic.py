@@ -129,7 +129,9 @@ def hit(
         elif index == state.index + 1:
             previous = state.current
     start = index * window
-    covered = 1.0 - min(1.0, max(0.0, (now - start) / window))
+    # As the decision does, look TOLERANCE ahead, so that ``remaining`` is
+    # exactly how many more requests would be allowed now.
+    covered = 1.0 - min(1.0, max(0.0, (now + TOLERANCE - start) / window))
     estimate = previous * covered + current
     if current >= limit:
         ready = start + window * (2.0 - (limit - 1) / current)
@@ -147,7 +149,7 @@ def hit(
 
 def _room(limit: int, estimate: float) -> float:
     """How many more requests fit right now."""
-    return float(max(0, math.floor(limit - estimate)))
+    return float(max(0, math.floor(limit - estimate + 1e-9)))
 
 
 def window_expiry(state: WindowState, window: float) -> float:

@@ -58,7 +58,7 @@ _HIT = """
 local limit, window = tonumber(ARGV[1]), tonumber(ARGV[2])
 local tolerance = tonumber(ARGV[3])
 local function num(x) return string.format('%.17g', x) end
-local function room(estimate) return math.max(0, math.floor(limit - estimate)) end
+local function room(estimate) return math.max(0, math.floor(limit - estimate + 1e-9)) end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
 local index = math.floor(now / window)
@@ -73,7 +73,7 @@ if saved[1] then
   end
 end
 local start = index * window
-local covered = 1 - math.min(1, math.max(0, (now - start) / window))
+local covered = 1 - math.min(1, math.max(0, (now + tolerance - start) / window))
 local estimate = previous * covered + current
 local ready
 if current >= limit then

@@ -45,8 +45,22 @@ def read_form_body(request: Request) -> dict[str, object] | Unreadable:
         return _Form(boundary.encode("ascii")).read(request)
     except RequestEntityTooLarge:  # a body without a length, read past the limit
         raise UploadTooLarge from None
+    except UploadTooLarge:
+        _discard_rest(request)
+        raise
     except ValueError:  # the decoder's word for a malformed body
         return Unreadable("Body is not valid multipart/form-data")
+
+
+def _discard_rest(request: Request) -> None:
+    """Read what is left of a refused body, keeping none of it, so that the
+    client, still sending, gets the answer instead of a reset connection.
+    There is at most the app's limit of it: the stream ends there."""
+    try:
+        while request.stream.read(CHUNK):
+            pass
+    except (RequestEntityTooLarge, OSError):
+        pass
 
 
 class _Form:

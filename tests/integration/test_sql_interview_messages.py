@@ -1,17 +1,28 @@
 """The storage contract for mock-interview transcripts, on the in-memory
 fake, SQLite and PostgreSQL alike: lines come back in sequence order with
 their speaker, text and timestamp; a sequence number is taken once per
-interview; and deleting the interview or its job info deletes them."""
+interview; deleting the job info deletes them; and concurrent messages to
+one interview all land, in one gapless sequence."""
 
 from __future__ import annotations
 
+import threading
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from attrs import evolve
 
+from adapters.ai.offline.coach import OfflineCoach
+from adapters.cache.memory import MemoryTagCache
+from adapters.ratelimit.memory import MemoryRateLimiter
+from adapters.system import SystemClock, UuidIds
+from adapters.web.converter import structure
 from core.coaching import InterviewMessage, Speaker, TranscriptEntry
-from core.domain import ExperienceLevel, Interview, JobInfo, User
+from core.domain import Actor, ExperienceLevel, Interview, JobInfo, User
+from core.mock_interviews import mock_interview_actions
+from core.pipeline import Actions, Success
 from core.ports import Storage
 
 T0 = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=UTC)
@@ -87,3 +98,37 @@ def test_deleting_the_job_info_deletes_the_transcript(storage: Storage):
         uow.job_infos.delete(interview.job_info_id)
         uow.commit()
     assert listed(storage, interview.id) == []
+
+
+def test_concurrent_messages_to_one_interview_each_get_their_own_lines(storage: Storage):
+    """sendInterviewMessage on real databases: every concurrent call stores
+    its line and the reply after whatever is there, none is lost, and the
+    sequence has no gap."""
+    actions = Actions(
+        mock_interview_actions(storage, MemoryTagCache(), SystemClock(), UuidIds(),
+                               MemoryRateLimiter(SystemClock()), OfflineCoach(), ai_bucket=None),
+        structure,
+    )
+    interview = an_interview(storage)
+    with storage.unit_of_work(write=True) as uow:
+        uow.interviews.update(evolve(interview, started_at=None))
+        uow.commit()
+    with storage.unit_of_work() as uow:
+        owner = Actor(uow.job_infos.get(interview.job_info_id).user_id)
+    assert isinstance(actions.run("startInterview", owner, {"interviewId": interview.id}), Success)
+    calls = 8
+    barrier = threading.Barrier(calls)
+
+    def say(index: int) -> object:
+        barrier.wait()
+        return actions.run("sendInterviewMessage", owner, {"interviewId": interview.id, "text": f"Answer {index}"})
+
+    with ThreadPoolExecutor(calls) as pool:
+        results = list(pool.map(say, range(calls)))
+    assert all(isinstance(r, Success) for r in results), results
+    lines = listed(storage, interview.id)
+    assert [m.seq for m in lines] == list(range(1, 2 + 2 * calls))
+    candidate = [m.text for m in lines if m.speaker is Speaker.CANDIDATE]
+    assert sorted(candidate) == sorted(f"Answer {i}" for i in range(calls))
+    assert all(a.speaker is Speaker.CANDIDATE and b.speaker is Speaker.INTERVIEWER
+               for a, b in zip(lines[1::2], lines[2::2], strict=True))

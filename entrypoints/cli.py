@@ -65,7 +65,9 @@ def _users_create(args: argparse.Namespace, settings: Settings) -> int:
         command = structure(SignUpCommand, {"email": args.email, "password": password, "name": args.name})
         signed_in = app.container.sign_up()(command, ip=None)  # type: ignore[attr-defined]
     except ActionFailed as failed:
-        print(f"error: {failed.message} {failed.extra or ''}".rstrip(), file=sys.stderr)
+        problems = failed.extra.get("fieldErrors", {})
+        details = "; ".join(f"{field}: {', '.join(msgs)}" for field, msgs in problems.items())
+        print(f"error: {failed.message}" + (f" ({details})" if details else ""), file=sys.stderr)
         return 1
     print(f"created user {signed_in.user.id} <{signed_in.user.email}>")
     return 0

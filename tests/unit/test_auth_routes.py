@@ -10,14 +10,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from adapters.memory import FakeClock, MemoryStorage, SequentialIds
-from adapters.memory.passwords import FakePasswordHasher
-from adapters.ratelimit.memory import MemoryRateLimiter, MemoryWindowLimiter
 from adapters.web.credentials import SESSION_COOKIE
 from core.accounts import SIGN_IN_PER_EMAIL
-from entrypoints.app import create_app
-from entrypoints.container import Container
-from entrypoints.settings import Settings
+from tests.unit.web_on_fakes import web_app_on_fakes
 
 PASSWORD = "correct horse battery"
 ADA = {"email": "ada@example.com", "password": PASSWORD, "name": "Ada Lovelace"}
@@ -27,24 +22,8 @@ FOREIGN_ORIGIN = {"Origin": "https://evil.example"}
 
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator[Flask]:
-    settings = Settings.from_env({"DARASA_INSTANCE": str(tmp_path), "SECRET_KEY": "test-secret"})
-    container = Container()
-    container.config.from_dict(settings.as_config())
-    clock = FakeClock()
-    overrides = {
-        container.storage: MemoryStorage(),
-        container.clock: clock,
-        container.ids: SequentialIds(),
-        container.password_hasher: FakePasswordHasher(),
-        container.limiter: MemoryRateLimiter(clock),
-        container.window_limiter: MemoryWindowLimiter(clock),
-    }
-    for provider, fake in overrides.items():
-        provider.override(fake)
-    app = create_app(settings, container, migrate=False)
-    yield app
-    container.unwire()
-    container.reset_override()
+    with web_app_on_fakes(tmp_path) as app:
+        yield app
 
 
 @pytest.fixture

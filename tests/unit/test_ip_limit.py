@@ -6,19 +6,16 @@ RATE_LIMIT envelope with retryAfter and Retry-After."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from adapters.memory import FakeClock, MemoryStorage, SequentialIds
-from adapters.memory.passwords import FakePasswordHasher
-from adapters.ratelimit.memory import MemoryRateLimiter, MemoryWindowLimiter
+from adapters.memory import FakeClock
 from adapters.web.ip_limit import IpLimit
-from entrypoints.app import create_app
-from entrypoints.container import Container
-from entrypoints.settings import Settings
+from tests.unit.web_on_fakes import web_app_on_fakes
 
 LIMIT = 100
 ALICE_IP, BOB_IP = "203.0.113.7", "198.51.100.23"
@@ -67,31 +64,12 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def make_app(tmp_path: Path, clock: FakeClock) -> Iterator[Callable[[str], Flask]]:
-    containers: list[Container] = []
+    with ExitStack() as apps:
 
-    def make(spec: str = "100/minute") -> Flask:
-        settings = Settings.from_env(
-            {"DARASA_INSTANCE": str(tmp_path), "SECRET_KEY": "test-secret", "IP_RATE_LIMIT": spec}
-        )
-        container = Container()
-        container.config.from_dict(settings.as_config())
-        overrides = {
-            container.storage: MemoryStorage(),
-            container.clock: clock,
-            container.ids: SequentialIds(),
-            container.password_hasher: FakePasswordHasher(),
-            container.limiter: MemoryRateLimiter(clock),
-            container.window_limiter: MemoryWindowLimiter(clock),
-        }
-        for provider, fake in overrides.items():
-            provider.override(fake)
-        containers.append(container)
-        return create_app(settings, container, migrate=False)
+        def make(spec: str = "100/minute") -> Flask:
+            return apps.enter_context(web_app_on_fakes(tmp_path, clock, {"IP_RATE_LIMIT": spec}))
 
-    yield make
-    for container in containers:
-        container.unwire()
-        container.reset_override()
+        yield make
 
 
 @pytest.fixture

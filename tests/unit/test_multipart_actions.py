@@ -17,15 +17,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from adapters.memory import FakeClock, MemoryStorage, SequentialIds
-from adapters.memory.passwords import FakePasswordHasher
-from adapters.ratelimit.memory import MemoryRateLimiter, MemoryWindowLimiter
 from adapters.web.uploads import CHUNK
 from core.coaching import UPLOAD_MAX_BYTES
-from entrypoints.app import create_app
-from entrypoints.container import Container
-from entrypoints.settings import Settings
 from tests.fixtures_docs import PNG_BYTES, docx_bytes, pdf_bytes
+from tests.unit.web_on_fakes import web_app_on_fakes
 
 JOB = {
     "name": "Backend",
@@ -53,26 +48,8 @@ def instance(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def app(instance: Path) -> Iterator[Flask]:
-    settings = Settings.from_env({"DARASA_INSTANCE": str(instance), "SECRET_KEY": "test-secret"})
-    container = Container()
-    container.config.from_dict(settings.as_config())
-    clock = FakeClock()
-    storage = MemoryStorage()
-    overrides = {
-        container.storage: storage,
-        container.clock: clock,
-        container.ids: SequentialIds(),
-        container.password_hasher: FakePasswordHasher(),
-        container.limiter: MemoryRateLimiter(clock),
-        container.window_limiter: MemoryWindowLimiter(clock),
-    }
-    for provider, fake in overrides.items():
-        provider.override(fake)
-    app = create_app(settings, container, migrate=False)
-    app.config["storage"] = storage
-    yield app
-    container.unwire()
-    container.reset_override()
+    with web_app_on_fakes(instance) as app:
+        yield app
 
 
 @pytest.fixture
@@ -84,7 +61,7 @@ def account(app: Flask, client: FlaskClient, plan: str = "max") -> tuple[dict[st
     """A signed-up user on ``plan`` with a job info: bearer headers and the job's id."""
     email = f"user-{os.urandom(4).hex()}@example.com"
     body = client.post("/auth/sign-up", json={"email": email, "password": "pw-long-enough", "name": "Amina"}).json
-    storage = app.config["storage"]
+    storage = app.container.storage()
     with storage.unit_of_work(write=True) as uow:
         uow.users.set_plan(body["user"]["id"], plan)
         uow.commit()

@@ -77,9 +77,6 @@ class Actions:
     def registry(self) -> Mapping[str, Action[Any, Any]]:
         return dict(self._actions)
 
-    def get(self, name: str) -> Action[Any, Any] | None:
-        return self._actions.get(name)
-
     def parse(self, name: str, actor: Actor | None, payload: object) -> tuple[Action[Any, Any], Any]:
         """Steps 1 and 2: find the action, authenticate, validate."""
         action = self._actions.get(name)

@@ -17,7 +17,7 @@ from attrs import Attribute, field, frozen
 
 from core.cache_tags import session_tags
 from core.domain import User
-from core.errors import EmailAlreadyRegistered, Invalid, NotAuthenticated, RateLimited
+from core.errors import EmailAlreadyRegistered, Invalid, NotAuthenticated
 from core.ports import (
     Bucket,
     Clock,
@@ -29,6 +29,7 @@ from core.ports import (
     TagCache,
     Tokens,
 )
+from core.rate_limit import charge
 from core.validation import text
 
 EMAIL_MAX = 320
@@ -125,12 +126,6 @@ class SignedIn:
 # --- use cases --------------------------------------------------------------
 
 
-def _charge(limiter: RateLimiter, key: str, bucket: Bucket) -> None:
-    decision = limiter.consume(key, bucket)
-    if not decision.allowed:
-        raise RateLimited(decision.retry_after)
-
-
 class _SessionOpener:
     """What signing up and signing in share: their collaborators and opening
     a session that lives ``session_lifetime``."""
@@ -189,7 +184,7 @@ class SignUp(_SessionOpener):
 
     def __call__(self, command: SignUpCommand, ip: str | None = None) -> SignedIn:
         if ip is not None:
-            _charge(self.limiter, f"sign-up:ip:{ip}", self.per_ip)
+            charge(self.limiter, f"sign-up:ip:{ip}", self.per_ip)
         with self.storage.unit_of_work() as uow:
             taken = uow.users.get_by_email(command.email) is not None
         if taken:
@@ -242,9 +237,9 @@ class SignIn(_SessionOpener):
 
     def __call__(self, command: SignInCommand, ip: str | None = None) -> SignedIn:
         if ip is not None:
-            _charge(self.limiter, f"sign-in:ip:{ip}", self.per_ip)
+            charge(self.limiter, f"sign-in:ip:{ip}", self.per_ip)
         # Keyed digest: the limiter's backend never holds the plain address.
-        _charge(self.limiter, f"sign-in:email:{self.tokens.digest(command.email)}", self.per_email)
+        charge(self.limiter, f"sign-in:email:{self.tokens.digest(command.email)}", self.per_email)
         with self.storage.unit_of_work() as uow:
             credentials = uow.users.credentials(command.email)
         if credentials is None:

@@ -5,8 +5,8 @@ acceptable."""
 
 from __future__ import annotations
 
-from core.errors import RateLimited
 from core.ports import Bucket, RateLimiter
+from core.rate_limit import charge
 
 AI_BUCKET = Bucket(capacity=20, refill=20, interval=3600)
 """Per user and action: 20 at once, then 20 an hour (``AI_RATE_LIMIT``)."""
@@ -17,6 +17,4 @@ def charge_ai(limiter: RateLimiter, bucket: Bucket | None, action: str, user_id:
     ``RateLimited``. ``bucket=None`` means the limit is off."""
     if bucket is None:
         return
-    decision = limiter.consume(f"ai:{action}:{user_id}", bucket)
-    if not decision.allowed:
-        raise RateLimited(decision.retry_after)
+    charge(limiter, f"ai:{action}:{user_id}", bucket)

@@ -16,11 +16,12 @@ from core.allowances import Allowances
 from core.cache_tags import interview_tag, interview_tags, job_info_interviews_tag
 from core.coaching import TranscriptEntry
 from core.domain import Actor, Interview
-from core.errors import Forbidden, PlanLimitReached, RateLimited
+from core.errors import Forbidden
 from core.ownership import cached_owned_job_info, owned_interview, owned_job_info
 from core.pipeline import Action
 from core.plans import PlanCatalog
 from core.ports import Bucket, Clock, Ids, Plans, RateLimiter, Storage, TagCache
+from core.rate_limit import charge
 from core.validation import duration, identifier, text
 
 HUME_CHAT_ID_MAX = 200
@@ -115,9 +116,7 @@ class CreateInterview:
         reservation = self.allowances.reserve(actor.user_id, "interviews")
         try:
             # rate limit: only an otherwise acceptable call takes a token
-            decision = self.limiter.consume(f"createInterview:{actor.user_id}", self.bucket)
-            if not decision.allowed:
-                raise RateLimited(decision.retry_after)
+            charge(self.limiter, f"createInterview:{actor.user_id}", self.bucket)
             now = self.clock.now()
             interview = Interview(
                 id=self.ids.new(),

@@ -20,6 +20,7 @@ from adapters.identity.local import LocalIdentity
 from adapters.identity.passwords import Argon2PasswordHasher
 from adapters.identity.tokens import KeyedTokens
 from adapters.plans import LocalPlans, load_catalog
+from adapters.ratelimit.memory import MemoryRateLimiter, MemoryWindowLimiter
 from adapters.ratelimit.redis import RedisRateLimiter, RedisWindowLimiter
 from adapters.ratelimit.sql import SqlRateLimiter, SqlWindowLimiter
 from adapters.system import SystemClock, UuidIds
@@ -67,16 +68,19 @@ class Container(containers.DeclarativeContainer):
         none=providers.Singleton(NoCache),
     )
 
-    # Rate limits are shared by every worker: in Redis, or in the database.
+    # Rate limits are exact across every worker: in Redis, in the database,
+    # or in this process when it is the only one.
     limiter = providers.Selector(
         config.limits_backend,
         redis=providers.Singleton(RedisRateLimiter, redis_client),
         sql=providers.Singleton(SqlRateLimiter, engine, clock),
+        memory=providers.Singleton(MemoryRateLimiter, clock),
     )
     window_limiter = providers.Selector(
         config.limits_backend,
         redis=providers.Singleton(RedisWindowLimiter, redis_client),
         sql=providers.Singleton(SqlWindowLimiter, engine, clock),
+        memory=providers.Singleton(MemoryWindowLimiter, clock),
     )
 
     plan_catalog = providers.Singleton(load_catalog, config.plan_catalog)

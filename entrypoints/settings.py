@@ -71,8 +71,8 @@ class Settings:
             "ip_rate_limit": self.ip_rate_limit,
             "plan_catalog": self.plan_catalog,
             "workers": self.workers,
-            "limits_backend": "redis" if self.redis_url else "sql",
-            "cache_backend": self.cache_backend,
+            "limits_backend": self.shared_backend("sql"),
+            "cache_backend": self.shared_backend("none"),
             "ai_provider": self.ai_provider,
             "openai_base_url": self.openai_base_url,
             "openai_api_key": self.openai_api_key,
@@ -81,11 +81,14 @@ class Settings:
             "hume_api_key": self.hume_api_key,
         }
 
-    @property
-    def cache_backend(self) -> str:
+    def shared_backend(self, several_workers: str) -> str:
+        """Where state that every worker must agree on lives: Redis when
+        there is one; this process when it is the only one; otherwise
+        ``several_workers`` (the database for rate limits, nowhere for the
+        cache, which is then off rather than ever stale)."""
         if self.redis_url:
             return "redis"
-        return "memory" if self.workers == 1 else "none"
+        return "memory" if self.workers == 1 else several_workers
 
 
 def _ai_provider(name: str) -> str:

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 
 from attrs import evolve, field, frozen
 
-from core.ai_limit import AI_BUCKET, charge_ai
+from core.ai_limit import AI_BUCKET, AiUseCase
 from core.cache_tags import interview_tags
 from core.coaching import InterviewMessage, JobContext, Speaker, TranscriptEntry
 from core.domain import Actor, Interview, JobInfo
@@ -111,25 +111,7 @@ def _locked(uow: UnitOfWork, actor: Actor, interview_id: str) -> Interview:
     return owned_interview(uow, actor, interview_id)
 
 
-class _MockInterviewUseCase:
-    def __init__(
-        self,
-        storage: Storage,
-        cache: TagCache,
-        clock: Clock,
-        ids: Ids,
-        limiter: RateLimiter,
-        coach: Coach,
-        bucket: Bucket | None = AI_BUCKET,
-    ) -> None:
-        self.storage = storage
-        self.cache = cache
-        self.clock = clock
-        self.ids = ids
-        self.limiter = limiter
-        self.coach = coach
-        self.bucket = bucket
-
+class _MockInterviewUseCase(AiUseCase):
     def _turn(self, job_info: JobInfo, transcript: Sequence[TranscriptEntry]) -> str:
         line = self.coach.interviewer_turn(JobContext.of(job_info), transcript).strip()
         if not line:
@@ -159,7 +141,7 @@ class StartInterview(_MockInterviewUseCase):
             opening = self._opening(uow, interview)
         if opening is not None:
             return InterviewStarted(opening)
-        charge_ai(self.limiter, self.bucket, "startInterview", actor.user_id)
+        self.charge_ai("startInterview", actor.user_id)
         line = self._turn(job_info, [])
         now = self.clock.now()
         with self.storage.unit_of_work(write=True) as uow:
@@ -194,7 +176,7 @@ class SendInterviewMessage(_MockInterviewUseCase):
             interview, job_info = _owned(uow, actor, command.interview_id)
             _check_running(interview)
             transcript = [m.entry for m in uow.interview_messages.list_for_interview(interview.id)]
-        charge_ai(self.limiter, self.bucket, "sendInterviewMessage", actor.user_id)
+        self.charge_ai("sendInterviewMessage", actor.user_id)
         said_at = self.clock.now()
         said = TranscriptEntry(Speaker.CANDIDATE, command.text, said_at)
         reply = self._turn(job_info, [*transcript, said])
@@ -273,7 +255,7 @@ class GenerateInterviewFeedback(_MockInterviewUseCase):
             transcript = self.transcripts.transcript(interview.hume_chat_id)
         if not any(e.speaker is Speaker.CANDIDATE and e.text.strip() for e in transcript):
             raise NotCompleted()
-        charge_ai(self.limiter, self.bucket, "generateInterviewFeedback", actor.user_id)
+        self.charge_ai("generateInterviewFeedback", actor.user_id)
         chunks = self.coach.interview_feedback(JobContext.of(job_info), transcript)
         return Streaming(chunks, lambda feedback: self._store(actor, interview.id, feedback))
 

@@ -19,7 +19,7 @@ from datetime import datetime
 
 from attrs import field, frozen
 
-from core.ai_limit import AI_BUCKET, charge_ai
+from core.ai_limit import AI_BUCKET, AiUseCase
 from core.allowances import Allowances, Reservation
 from core.cache_tags import job_info_questions_tag, question_tags
 from core.coaching import Answer, Difficulty, JobContext, Question
@@ -110,7 +110,7 @@ def _owned_question(uow: UnitOfWork, actor: Actor, question_id: str) -> tuple[Qu
 # --- use cases --------------------------------------------------------------
 
 
-class GenerateQuestion:
+class GenerateQuestion(AiUseCase):
     def __init__(
         self,
         storage: Storage,
@@ -123,14 +123,8 @@ class GenerateQuestion:
         coach: Coach,
         bucket: Bucket | None = AI_BUCKET,
     ) -> None:
-        self.storage = storage
-        self.cache = cache
-        self.clock = clock
-        self.ids = ids
+        super().__init__(storage, cache, clock, ids, limiter, coach, bucket)
         self.allowances = Allowances(storage, plans, catalog)
-        self.limiter = limiter
-        self.coach = coach
-        self.bucket = bucket
 
     def __call__(self, actor: Actor, command: GenerateQuestionCommand) -> Streaming[QuestionGenerated]:
         # authorize: ownership, then the plan (a limited allowance is reserved)
@@ -140,7 +134,7 @@ class GenerateQuestion:
         reservation = self.allowances.reserve(actor.user_id, "questions")
         try:
             # rate limit: only an otherwise acceptable call takes a token
-            charge_ai(self.limiter, self.bucket, "generateQuestion", actor.user_id)
+            self.charge_ai("generateQuestion", actor.user_id)
             chunks = self.coach.question(JobContext.of(job_info), command.difficulty, previous)
         except BaseException:
             self.allowances.release(reservation)
@@ -187,31 +181,13 @@ class GenerateQuestion:
         return QuestionGenerated(question.id, question.text)
 
 
-class GenerateQuestionFeedback:
-    def __init__(
-        self,
-        storage: Storage,
-        cache: TagCache,
-        clock: Clock,
-        ids: Ids,
-        limiter: RateLimiter,
-        coach: Coach,
-        bucket: Bucket | None = AI_BUCKET,
-    ) -> None:
-        self.storage = storage
-        self.cache = cache
-        self.clock = clock
-        self.ids = ids
-        self.limiter = limiter
-        self.coach = coach
-        self.bucket = bucket
-
+class GenerateQuestionFeedback(AiUseCase):
     def __call__(
         self, actor: Actor, command: GenerateQuestionFeedbackCommand
     ) -> Streaming[AnswerRated]:
         with self.storage.unit_of_work() as uow:
             question, job_info = _owned_question(uow, actor, command.question_id)
-        charge_ai(self.limiter, self.bucket, "generateQuestionFeedback", actor.user_id)
+        self.charge_ai("generateQuestionFeedback", actor.user_id)
         chunks = self.coach.answer_feedback(JobContext.of(job_info), question.text, command.answer)
         return Streaming(chunks, lambda feedback: self._store(actor, question, command.answer, feedback))
 

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from attrs import field, frozen
 
-from core.ai_limit import AI_BUCKET, charge_ai
+from core.ai_limit import AI_BUCKET, AiUseCase
 from core.cache_tags import job_info_resume_analyses_tag, resume_analysis_tags
 from core.coaching import UPLOAD_MAX_BYTES, JobContext, ResumeAnalysis, StoredResumeAnalysis, Upload
 from core.domain import Actor
@@ -74,7 +74,7 @@ class ResumeAnalysisList:
 # --- use cases --------------------------------------------------------------
 
 
-class AnalyzeResume:
+class AnalyzeResume(AiUseCase):
     def __init__(
         self,
         storage: Storage,
@@ -87,15 +87,9 @@ class AnalyzeResume:
         reader: DocumentReader,
         bucket: Bucket | None = AI_BUCKET,
     ) -> None:
-        self.storage = storage
-        self.cache = cache
-        self.clock = clock
-        self.ids = ids
+        super().__init__(storage, cache, clock, ids, limiter, coach, bucket)
         self.plans = plans
-        self.limiter = limiter
-        self.coach = coach
         self.reader = reader
-        self.bucket = bucket
 
     def __call__(self, actor: Actor, command: AnalyzeResumeCommand) -> ResumeAnalyzed:
         with self.storage.unit_of_work() as uow:
@@ -105,7 +99,7 @@ class AnalyzeResume:
         if len(command.resume_file.data) > UPLOAD_MAX_BYTES:
             raise PayloadTooLarge()
         resume_text = self.reader.text_of(command.resume_file.data)
-        charge_ai(self.limiter, self.bucket, "analyzeResume", actor.user_id)
+        self.charge_ai("analyzeResume", actor.user_id)
         analysis = self.coach.analyze_resume(JobContext.of(job_info), resume_text)
         stored = StoredResumeAnalysis(self.ids.new(), job_info.id, analysis, self.clock.now())
         with self.storage.unit_of_work(write=True) as uow:

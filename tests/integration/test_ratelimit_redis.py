@@ -5,8 +5,6 @@ processes."""
 
 from __future__ import annotations
 
-import multiprocessing
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -20,6 +18,7 @@ from adapters.memory import FakeClock
 from adapters.ratelimit.memory import MemoryRateLimiter, MemoryWindowLimiter
 from adapters.ratelimit.redis import PREFIX, RedisRateLimiter, RedisWindowLimiter
 from core.ports import Bucket
+from tests.concurrently import at_once, in_processes
 from tests.integration._services import random_key, redis_url
 
 INTERVIEWS = Bucket(capacity=12, refill=4, interval=86_400)
@@ -168,21 +167,11 @@ def test_each_decision_is_one_round_trip() -> None:
 
 def _consume_in_threads(url: str, key: str, threads: int) -> list[bool]:
     client = redis.Redis.from_url(url)
-    limiter = RedisRateLimiter(client)
-    barrier = threading.Barrier(threads)
-    results: list[bool] = []
-
-    def worker() -> None:
-        barrier.wait()
-        results.append(limiter.consume(key, INTERVIEWS).allowed)
-
-    workers = [threading.Thread(target=worker) for _ in range(threads)]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join()
-    client.close()
-    return results
+    try:
+        limiter = RedisRateLimiter(client)
+        return at_once([lambda: limiter.consume(key, INTERVIEWS).allowed] * threads)
+    finally:
+        client.close()
 
 
 def test_threads_sharing_one_bucket_get_exactly_its_capacity() -> None:
@@ -191,23 +180,8 @@ def test_threads_sharing_one_bucket_get_exactly_its_capacity() -> None:
     assert results.count(True) == 12
 
 
-def _process(url: str, key: str, start: Any, out: Any) -> None:
-    start.wait()
-    out.put(_consume_in_threads(url, key, 4))
-
-
 def test_processes_sharing_one_bucket_get_exactly_its_capacity() -> None:
     url, key, processes = redis_url(), random_key(), 6
-    context = multiprocessing.get_context("fork")
-    start, out = context.Barrier(processes), context.Queue()
-    workers = [
-        context.Process(target=_process, args=(url, key, start, out)) for _ in range(processes)
-    ]
-    for w in workers:
-        w.start()
-    results = [allowed for _ in workers for allowed in out.get(timeout=120)]
-    for w in workers:
-        w.join(timeout=60)
-        assert w.exitcode == 0
+    results = in_processes(lambda: _consume_in_threads(url, key, 4), processes)
     assert len(results) == 4 * processes
     assert results.count(True) == 12

@@ -5,12 +5,9 @@ threads and processes share one bucket."""
 
 from __future__ import annotations
 
-import multiprocessing
-import threading
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -24,6 +21,7 @@ from adapters.ratelimit.memory import MemoryRateLimiter, MemoryWindowLimiter
 from adapters.ratelimit.sql import SqlRateLimiter, SqlWindowLimiter
 from adapters.system import SystemClock
 from core.ports import Bucket
+from tests.concurrently import at_once, in_processes
 from tests.integration._services import postgres_url, random_key
 
 INTERVIEWS = Bucket(capacity=12, refill=4, interval=86_400)
@@ -170,50 +168,24 @@ def test_the_window_allows_the_limit_then_refuses(engine: Engine) -> None:
     assert limiter.hit(key, 100, 60).allowed
 
 
-def _consume_in_threads(limiter: SqlRateLimiter, key: str, threads: int) -> list[bool]:
-    barrier = threading.Barrier(threads)
-    results: list[bool] = []
-
-    def worker() -> None:
-        barrier.wait()
-        results.append(limiter.consume(key, INTERVIEWS).allowed)
-
-    workers = [threading.Thread(target=worker) for _ in range(threads)]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join()
-    return results
-
-
 def test_threads_sharing_one_bucket_get_exactly_its_capacity(engine: Engine) -> None:
-    results = _consume_in_threads(SqlRateLimiter(engine, SystemClock()), random_key(), 32)
+    limiter, key = SqlRateLimiter(engine, SystemClock()), random_key()
+    results = at_once([lambda: limiter.consume(key, INTERVIEWS).allowed] * 32)
     assert len(results) == 32
     assert results.count(True) == 12
 
 
-def _process(spec: EngineSpec, key: str, start: Any, out: Any) -> None:
+def _consume_in_threads(spec: EngineSpec, key: str, threads: int) -> list[bool]:
     engine = make_engine(spec)
-    limiter = SqlRateLimiter(engine, SystemClock())
-    start.wait()
     try:
-        out.put(_consume_in_threads(limiter, key, 4))
+        limiter = SqlRateLimiter(engine, SystemClock())
+        return at_once([lambda: limiter.consume(key, INTERVIEWS).allowed] * threads)
     finally:
         engine.dispose()
 
 
 def test_processes_sharing_one_bucket_get_exactly_its_capacity(spec: EngineSpec) -> None:
-    context = multiprocessing.get_context("fork")
     key, processes = random_key(), 6
-    start, out = context.Barrier(processes), context.Queue()
-    workers = [
-        context.Process(target=_process, args=(spec, key, start, out)) for _ in range(processes)
-    ]
-    for w in workers:
-        w.start()
-    results = [allowed for _ in workers for allowed in out.get(timeout=120)]
-    for w in workers:
-        w.join(timeout=60)
-        assert w.exitcode == 0
+    results = in_processes(lambda: _consume_in_threads(spec, key, 4), processes)
     assert len(results) == 4 * processes
     assert results.count(True) == 12

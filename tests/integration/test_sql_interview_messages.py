@@ -6,9 +6,7 @@ one interview all land, in one gapless sequence."""
 
 from __future__ import annotations
 
-import threading
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -24,6 +22,7 @@ from core.domain import Actor, ExperienceLevel, Interview, JobInfo, User
 from core.mock_interviews import mock_interview_actions
 from core.pipeline import Actions, Success
 from core.ports import Storage
+from tests.concurrently import at_once
 
 T0 = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=UTC)
 
@@ -117,14 +116,11 @@ def test_concurrent_messages_to_one_interview_each_get_their_own_lines(storage: 
         owner = Actor(uow.job_infos.get(interview.job_info_id).user_id)
     assert isinstance(actions.run("startInterview", owner, {"interviewId": interview.id}), Success)
     calls = 8
-    barrier = threading.Barrier(calls)
 
     def say(index: int) -> object:
-        barrier.wait()
         return actions.run("sendInterviewMessage", owner, {"interviewId": interview.id, "text": f"Answer {index}"})
 
-    with ThreadPoolExecutor(calls) as pool:
-        results = list(pool.map(say, range(calls)))
+    results = at_once([lambda index=index: say(index) for index in range(calls)])
     assert all(isinstance(r, Success) for r in results), results
     lines = listed(storage, interview.id)
     assert [m.seq for m in lines] == list(range(1, 2 + 2 * calls))

@@ -5,10 +5,8 @@ never collide on the shared PostgreSQL schema."""
 
 from __future__ import annotations
 
-import threading
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -19,6 +17,7 @@ from sqlalchemy.exc import OperationalError
 from adapters.db.storage import SqlStorage
 from core.domain import ExperienceLevel, Interview, JobInfo, User
 from core.ports import Storage, Usage
+from tests.concurrently import at_once
 
 T0 = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=UTC)
 
@@ -174,10 +173,8 @@ def test_concurrent_lock_check_insert_creates_exactly_the_allowance(
     once for one user: lock the counters, check, insert, count, commit."""
     attempts = 20
     user, job_info = a_user_with_a_job_info(storage)
-    start = threading.Barrier(attempts)
 
     def attempt() -> bool:
-        start.wait()
         with storage.unit_of_work(write=True) as uow:
             usage = uow.users.lock_usage(user.id)
             assert usage is not None
@@ -189,8 +186,7 @@ def test_concurrent_lock_check_insert_creates_exactly_the_allowance(
             uow.commit()
             return True
 
-    with ThreadPoolExecutor(attempts) as pool:
-        outcomes = list(pool.map(lambda _: attempt(), range(attempts)))
+    outcomes = at_once([attempt] * attempts)
     assert sum(outcomes) == allowance
     with storage.unit_of_work() as uow:
         assert len(uow.interviews.list_for_job_info(job_info.id)) == allowance

@@ -4,10 +4,8 @@ runs never collide on the shared PostgreSQL schema."""
 
 from __future__ import annotations
 
-import threading
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from adapters.db.storage import SqlStorage
 from core.domain import ExperienceLevel, JobInfo, User
 from core.errors import EmailAlreadyRegistered
 from core.ports import Credentials, Session, Storage
+from tests.concurrently import at_once
 
 T0 = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=UTC)
 
@@ -313,10 +312,8 @@ def test_write_units_of_work_serialise_read_check_write_sequences(storage: Stora
     allowance, attempts = 2, 6
     user = new_user()
     saved(storage, user)
-    start = threading.Barrier(attempts)
 
     def attempt() -> bool:
-        start.wait()
         with storage.unit_of_work(write=True) as uow:
             uow.users.lock_usage(user.id)
             if uow.job_infos.count_for_user(user.id) >= allowance:
@@ -326,8 +323,7 @@ def test_write_units_of_work_serialise_read_check_write_sequences(storage: Stora
             uow.commit()
             return True
 
-    with ThreadPoolExecutor(attempts) as pool:
-        outcomes = list(pool.map(lambda _: attempt(), range(attempts)))
+    outcomes = at_once([attempt] * attempts)
     with storage.unit_of_work() as uow:
         assert uow.job_infos.count_for_user(user.id) == allowance
     assert outcomes.count(True) == allowance

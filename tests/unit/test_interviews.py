@@ -5,7 +5,6 @@ allowance holding under concurrent calls."""
 
 from __future__ import annotations
 
-import threading
 import uuid
 
 from attrs import asdict
@@ -17,6 +16,7 @@ from core.errors import ErrorCode, Failure
 from core.interviews import InterviewUpdated
 from core.ports import Decision
 from core.pipeline import Success
+from tests.concurrently import at_once
 from tests.unit.app_on_fakes import FakeApp
 
 DAY = 86_400
@@ -304,19 +304,7 @@ def test_update_accepts_the_longest_chat_id_and_any_hours():
 
 
 def create_at_once(app: FakeApp, actor, job_id: str, calls: int) -> list:
-    barrier = threading.Barrier(calls)
-    results: list = [None] * calls
-
-    def call(index: int) -> None:
-        barrier.wait()
-        results[index] = create(app, actor, job_id)
-
-    threads = [threading.Thread(target=call, args=(i,)) for i in range(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
+    return at_once([lambda: create(app, actor, job_id)] * calls)
 
 
 def test_50_concurrent_creates_by_a_free_user_create_exactly_one_and_refuse_the_rest_by_plan():

@@ -7,7 +7,6 @@ holding under concurrent calls."""
 
 from __future__ import annotations
 
-import threading
 import uuid
 
 import pytest
@@ -20,6 +19,7 @@ from core.errors import AiFailed, ErrorCode, Failure
 from core.pipeline import Streaming, Success
 from core.ports import Bucket
 from core.questions import ANSWER_MAX, rating_of
+from tests.concurrently import at_once
 from tests.unit.app_on_fakes import FakeApp
 
 HOUR = 3_600
@@ -508,23 +508,6 @@ def test_lists_are_fresh_after_every_write():
 
 
 # --- concurrency --------------------------------------------------------------------------
-
-
-def at_once(calls: list) -> list:
-    """Run the calls on threads released together; their results in order."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index: int) -> None:
-        barrier.wait()
-        results[index] = calls[index]()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def test_concurrent_questions_by_a_free_user_store_exactly_5():

@@ -6,7 +6,6 @@ sliding-window counter really gives."""
 from __future__ import annotations
 
 import math
-import threading
 from fractions import Fraction
 
 import pytest
@@ -18,6 +17,7 @@ from adapters.ratelimit import arithmetic
 from adapters.ratelimit.arithmetic import TOLERANCE, BucketState, WindowState
 from adapters.ratelimit.memory import MemoryRateLimiter, MemoryWindowLimiter
 from core.ports import Bucket
+from tests.concurrently import at_once
 
 INTERVIEWS = Bucket(capacity=12, refill=4, interval=86_400)
 ROUNDING = Fraction(1, 10**9)
@@ -189,18 +189,7 @@ def test_nonsense_windows_are_rejected(limit: int, window: float) -> None:
 
 def test_threads_share_one_bucket_exactly() -> None:
     limiter = MemoryRateLimiter(FakeClock())
-    barrier = threading.Barrier(32)
-    results: list[bool] = []
-
-    def worker() -> None:
-        barrier.wait()
-        results.append(limiter.consume("shared", INTERVIEWS).allowed)
-
-    threads = [threading.Thread(target=worker) for _ in range(32)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = at_once([lambda: limiter.consume("shared", INTERVIEWS).allowed] * 32)
     assert results.count(True) == 12
 
 

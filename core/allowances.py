@@ -14,6 +14,9 @@ Counters count what was ever created: deleting a record gives nothing back.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from attrs import frozen
 
 from core.errors import Forbidden, PlanLimitReached
@@ -56,6 +59,16 @@ class Allowances:
         reservation already did."""
         if not reservation.counted:
             uow.users.count_created(reservation.user_id, reservation.kind)
+
+    @contextmanager
+    def given_back_on_failure(self, reservation: Reservation) -> Iterator[None]:
+        """Release the reservation if the block raises anything (around a
+        generator's ``yield``: also if the generator is closed early)."""
+        try:
+            yield
+        except BaseException:
+            self.release(reservation)
+            raise
 
     def release(self, reservation: Reservation) -> None:
         """Give back a reservation whose record was never written."""

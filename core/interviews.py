@@ -114,7 +114,7 @@ class CreateInterview:
         with self.storage.unit_of_work() as uow:
             owned_job_info(uow, actor, command.job_info_id)
         reservation = self.allowances.reserve(actor.user_id, "interviews")
-        try:
+        with self.allowances.given_back_on_failure(reservation):
             # rate limit: only an otherwise acceptable call takes a token
             charge(self.limiter, f"createInterview:{actor.user_id}", self.bucket)
             now = self.clock.now()
@@ -132,9 +132,6 @@ class CreateInterview:
                 uow.interviews.add(interview)
                 self.allowances.record(uow, reservation)
                 uow.commit()
-        except BaseException:
-            self.allowances.release(reservation)
-            raise
         self.cache.invalidate(interview_tags(interview.id, interview.job_info_id))
         return InterviewCreated(interview.id)
 

@@ -132,13 +132,10 @@ class GenerateQuestion(AiUseCase):
             job_info = owned_job_info(uow, actor, command.job_info_id)
             previous = [q.text for q in uow.questions.list_for_job_info(job_info.id)]
         reservation = self.allowances.reserve(actor.user_id, "questions")
-        try:
+        with self.allowances.given_back_on_failure(reservation):
             # rate limit: only an otherwise acceptable call takes a token
             self.charge_ai("generateQuestion", actor.user_id)
             chunks = self.coach.question(JobContext.of(job_info), command.difficulty, previous)
-        except BaseException:
-            self.allowances.release(reservation)
-            raise
         return Streaming(
             self._given_back_on_failure(chunks, reservation),
             lambda produced: self._store(actor, command, reservation, produced),
@@ -147,16 +144,13 @@ class GenerateQuestion(AiUseCase):
     def _given_back_on_failure(self, chunks: Iterable[str], reservation: Reservation) -> Iterator[str]:
         """The coach's text; the reservation is given back if the coach
         fails or the client stops reading before the end."""
-        try:
+        with self.allowances.given_back_on_failure(reservation):
             yield from chunks
-        except BaseException:
-            self.allowances.release(reservation)
-            raise
 
     def _store(
         self, actor: Actor, command: GenerateQuestionCommand, reservation: Reservation, produced: str
     ) -> QuestionGenerated:
-        try:
+        with self.allowances.given_back_on_failure(reservation):
             if not produced.strip():
                 raise AiFailed(QUESTION_FAILED)
             now = self.clock.now()
@@ -169,9 +163,6 @@ class GenerateQuestion(AiUseCase):
                     uow.questions.add(question)
                     self.allowances.record(uow, reservation)
                     uow.commit()
-        except BaseException:
-            self.allowances.release(reservation)
-            raise
         if same is not None:
             # A concurrent call on the same job was given the same question
             # and stored it first: it is not stored (nor counted) twice.

@@ -125,8 +125,7 @@ def deployment(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
             command = [str(BIN / "darasa"), "serve", "--workers", str(WORKERS), "--port", str(port)]
             access_log = None
         else:
-            from tests.integration._services import postgres_url, redis_url
-            from tests.integration.conftest import fresh_postgres_schema
+            from tests.integration._services import fresh_postgres_schema, postgres_url, redis_url
 
             database_url = stack.enter_context(fresh_postgres_schema(make_url(postgres_url())))
             env.update(DATABASE_URL=database_url, REDIS_URL=redis_url(), WEB_CONCURRENCY=str(WORKERS))

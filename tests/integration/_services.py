@@ -1,17 +1,23 @@
 """How integration tests reach the PostgreSQL and Redis servers: the URL, or a
 skip when the server is unreachable (a failure instead when
-DARASA_REQUIRE_SERVICES=1, as on CI)."""
+DARASA_REQUIRE_SERVICES=1, as on CI); and a fresh PostgreSQL schema."""
 
 from __future__ import annotations
 
 import functools
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import NoReturn
 
 import pytest
 import redis
 import sqlalchemy
+from sqlalchemy import text
+from sqlalchemy.engine import URL
+
+from adapters.db.engine import make_engine
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"
@@ -31,6 +37,26 @@ def redis_url() -> str:
     if problem:
         _unreachable("Redis", url, problem)
     return url
+
+
+def render(url: URL) -> str:
+    return url.render_as_string(hide_password=False)
+
+
+@contextmanager
+def fresh_postgres_schema(server: URL) -> Iterator[str]:
+    """A new, randomly named schema; yields a URL that works inside it."""
+    schema = f"darasa_test_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(render(server))
+    try:
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        yield render(server.update_query_dict({"options": f"-csearch_path={schema}"}))
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text("SET LOCAL lock_timeout = '30s'"))
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
 
 
 def random_key(prefix: str = "test") -> str:

@@ -11,67 +11,32 @@
 
 The server is ``DARASA_TEST_POSTGRES_URL`` (default: the local test server).
 When it cannot be reached its tests are skipped, or fail when
-``DARASA_REQUIRE_SERVICES=1`` (as on CI).
+``DARASA_REQUIRE_SERVICES=1`` (as on CI): ``_services.postgres_url`` decides,
+for these fixtures and for the tests that reach the servers directly.
 """
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import OperationalError
 
 from adapters.db.engine import make_engine
 from adapters.db.migrate import upgrade
 from adapters.db.storage import SqlStorage
 from adapters.memory.storage import MemoryStorage
 from core.ports import Storage
-
-DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-
-
-def _render(url: URL) -> str:
-    return url.render_as_string(hide_password=False)
+from tests.integration import _services
+from tests.integration._services import fresh_postgres_schema
 
 
 @pytest.fixture(scope="session")
 def postgres_server() -> URL:
     """The test server's URL, once it has answered."""
-    url = make_url(os.environ.get("DARASA_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL))
-    engine = make_engine(_render(url.update_query_dict({"connect_timeout": "5"})))
-    try:
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-    except OperationalError as error:
-        message = f"PostgreSQL at {url.render_as_string()} is unreachable: {error}"
-        if os.environ.get("DARASA_REQUIRE_SERVICES") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    finally:
-        engine.dispose()
-    return url
-
-
-@contextmanager
-def fresh_postgres_schema(server: URL) -> Iterator[str]:
-    """A new, randomly named schema; yields a URL that works inside it."""
-    schema = f"darasa_test_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(_render(server))
-    try:
-        with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-        yield _render(server.update_query_dict({"options": f"-csearch_path={schema}"}))
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text("SET LOCAL lock_timeout = '30s'"))
-            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
+    return make_url(_services.postgres_url())
 
 
 @pytest.fixture(scope="session")

@@ -5,8 +5,8 @@ threads and processes share one bucket."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
+from contextlib import ExitStack
 from datetime import UTC, datetime
 
 import pytest
@@ -22,7 +22,7 @@ from adapters.ratelimit.sql import SqlRateLimiter, SqlWindowLimiter
 from adapters.system import SystemClock
 from core.ports import Bucket
 from tests.concurrently import at_once, in_processes
-from tests.integration._services import postgres_url, random_key
+from tests.integration._services import fresh_postgres_schema, postgres_url, random_key
 
 INTERVIEWS = Bucket(capacity=12, refill=4, interval=86_400)
 
@@ -41,26 +41,16 @@ def make_engine(spec: EngineSpec) -> Engine:
 def spec(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[EngineSpec]:
-    tables = [rate_limit_buckets, rate_limit_windows]
-    if request.param == "postgresql":
-        server = postgres_url()
-        schema = f"ratelimit_{uuid.uuid4().hex[:12]}"
-        admin = create_engine(server)
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-        url = make_url(server).update_query_dict({"options": f"-csearch_path={schema}"})
-        spec = ("app", url.render_as_string(hide_password=False))
-    else:
-        path = tmp_path_factory.mktemp("ratelimit") / "limits.sqlite"
-        spec = ("plain" if request.param == "sqlite-plain" else "app", f"sqlite:///{path}")
-    engine = make_engine(spec)
-    metadata.create_all(engine, tables=tables)
-    engine.dispose()
-    yield spec
-    if request.param == "postgresql":
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
+    with ExitStack() as stack:
+        if request.param == "postgresql":
+            spec = ("app", stack.enter_context(fresh_postgres_schema(make_url(postgres_url()))))
+        else:
+            path = tmp_path_factory.mktemp("ratelimit") / "limits.sqlite"
+            spec = ("plain" if request.param == "sqlite-plain" else "app", f"sqlite:///{path}")
+        engine = make_engine(spec)
+        metadata.create_all(engine, tables=[rate_limit_buckets, rate_limit_windows])
+        engine.dispose()
+        yield spec
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,9 @@
 """The cache tags of the design: what a read is cached under and what a write
-invalidates."""
+invalidates.
+
+A record of a job info (an interview, a question, a resume analysis) of
+``kind`` is tagged ``global:<kind>``, ``jobInfo:<job info id>:<kind>`` and
+``id:<its id>:<kind>``; a job info likewise under its user."""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ def user_tags(user_id: str) -> list[str]:
 
 
 def job_info_tags(job_info_id: str, user_id: str) -> list[str]:
-    return ["global:jobInfos", f"user:{user_id}:jobInfos", f"id:{job_info_id}:jobInfos"]
+    return ["global:jobInfos", user_job_infos_tag(user_id), job_info_tag(job_info_id)]
 
 
 def user_job_infos_tag(user_id: str) -> str:
@@ -26,29 +30,26 @@ def session_tags(token_digest: str) -> list[str]:
     return [f"session:{token_digest}", "global:users"]
 
 
+def job_info_records_tag(kind: str, job_info_id: str) -> str:
+    """Every record of ``kind`` of one job info."""
+    return f"jobInfo:{job_info_id}:{kind}"
+
+
+def _job_info_record_tags(kind: str, record_id: str, job_info_id: str) -> list[str]:
+    return [f"global:{kind}", job_info_records_tag(kind, job_info_id), f"id:{record_id}:{kind}"]
+
+
 def interview_tags(interview_id: str, job_info_id: str) -> list[str]:
-    return ["global:interviews", f"jobInfo:{job_info_id}:interviews", f"id:{interview_id}:interviews"]
+    return _job_info_record_tags("interviews", interview_id, job_info_id)
 
 
 def question_tags(question_id: str, job_info_id: str) -> list[str]:
-    return ["global:questions", f"jobInfo:{job_info_id}:questions", f"id:{question_id}:questions"]
+    return _job_info_record_tags("questions", question_id, job_info_id)
+
+
+def resume_analysis_tags(analysis_id: str, job_info_id: str) -> list[str]:
+    return _job_info_record_tags("resumeAnalyses", analysis_id, job_info_id)
 
 
 def interview_tag(interview_id: str) -> str:
     return f"id:{interview_id}:interviews"
-
-
-def job_info_interviews_tag(job_info_id: str) -> str:
-    return f"jobInfo:{job_info_id}:interviews"
-
-
-def job_info_questions_tag(job_info_id: str) -> str:
-    return f"jobInfo:{job_info_id}:questions"
-
-
-def resume_analysis_tags(analysis_id: str, job_info_id: str) -> list[str]:
-    return ["global:resumeAnalyses", f"jobInfo:{job_info_id}:resumeAnalyses", f"id:{analysis_id}:resumeAnalyses"]
-
-
-def job_info_resume_analyses_tag(job_info_id: str) -> str:
-    return f"jobInfo:{job_info_id}:resumeAnalyses"

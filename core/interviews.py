@@ -13,11 +13,16 @@ from __future__ import annotations
 from attrs import Factory, asdict, evolve, field, frozen
 
 from core.allowances import Allowances
-from core.cache_tags import interview_tag, interview_tags, job_info_interviews_tag
+from core.cache_tags import interview_tag, interview_tags
 from core.coaching import TranscriptEntry
 from core.domain import Actor, Interview
 from core.errors import Forbidden
-from core.ownership import cached_owned_job_info, owned_interview, owned_job_info
+from core.ownership import (
+    cached_job_info_records,
+    cached_owned_job_info,
+    owned_interview,
+    owned_job_info,
+)
 from core.pipeline import Action
 from core.plans import PlanCatalog
 from core.ports import Bucket, Clock, Ids, Plans, RateLimiter, Storage, TagCache
@@ -186,13 +191,11 @@ class GetInterview(_InterviewUseCase):
 
 class ListInterviews(_InterviewUseCase):
     def __call__(self, actor: Actor, command: ListInterviewsQuery) -> InterviewList:
-        cached_owned_job_info(self.storage, self.cache, actor, command.job_info_id)
-        interviews = self.cache.get_or_load(
-            f"interviews:jobInfo:{command.job_info_id}",
-            [job_info_interviews_tag(command.job_info_id)],
-            lambda: tuple(self._load(command.job_info_id)),
+        return InterviewList(
+            cached_job_info_records(
+                self.storage, self.cache, actor, command.job_info_id, "interviews", self._load
+            )
         )
-        return InterviewList(list(interviews))
 
     def _load(self, job_info_id: str) -> list[Interview]:
         with self.storage.unit_of_work() as uow:

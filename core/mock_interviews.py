@@ -24,7 +24,7 @@ from core.cache_tags import interview_tags
 from core.coaching import InterviewMessage, JobContext, Speaker, TranscriptEntry
 from core.domain import Actor, Interview, JobInfo
 from core.errors import AiFailed, Forbidden, Invalid, NotCompleted
-from core.ownership import owned_interview, owned_job_info
+from core.ownership import owned_interview, owned_interview_with_job_info
 from core.pipeline import Action, Streaming
 from core.ports import (
     Bucket,
@@ -97,11 +97,6 @@ def _refused(message: str) -> Invalid:
     return Invalid({"interviewId": [message]})
 
 
-def _owned(uow: UnitOfWork, actor: Actor, interview_id: str) -> tuple[Interview, JobInfo]:
-    interview = owned_interview(uow, actor, interview_id)
-    return interview, owned_job_info(uow, actor, interview.job_info_id)
-
-
 def _locked(uow: UnitOfWork, actor: Actor, interview_id: str) -> Interview:
     """In a write unit of work: lock the caller's row (so that one user's
     writes to an interview run one at a time), then check ownership again —
@@ -137,7 +132,7 @@ class StartInterview(_MockInterviewUseCase):
 
     def __call__(self, actor: Actor, command: MockInterviewRef) -> InterviewStarted:
         with self.storage.unit_of_work() as uow:
-            interview, job_info = _owned(uow, actor, command.interview_id)
+            interview, job_info = owned_interview_with_job_info(uow, actor, command.interview_id)
             opening = self._opening(uow, interview)
         if opening is not None:
             return InterviewStarted(opening)
@@ -173,7 +168,7 @@ class SendInterviewMessage(_MockInterviewUseCase):
 
     def __call__(self, actor: Actor, command: InterviewMessageCommand) -> InterviewReply:
         with self.storage.unit_of_work() as uow:
-            interview, job_info = _owned(uow, actor, command.interview_id)
+            interview, job_info = owned_interview_with_job_info(uow, actor, command.interview_id)
             _check_running(interview)
             transcript = [m.entry for m in uow.interview_messages.list_for_interview(interview.id)]
         self.charge_ai("sendInterviewMessage", actor.user_id)
@@ -249,7 +244,7 @@ class GenerateInterviewFeedback(_MockInterviewUseCase):
         self, actor: Actor, command: MockInterviewRef
     ) -> Streaming[InterviewFeedback]:
         with self.storage.unit_of_work() as uow:
-            interview, job_info = _owned(uow, actor, command.interview_id)
+            interview, job_info = owned_interview_with_job_info(uow, actor, command.interview_id)
             transcript = [m.entry for m in uow.interview_messages.list_for_interview(interview.id)]
         if not transcript and interview.hume_chat_id and self.transcripts is not None:
             transcript = self.transcripts.transcript(interview.hume_chat_id)

@@ -21,14 +21,14 @@ from attrs import field, frozen
 
 from core.ai_limit import AI_BUCKET, AiUseCase
 from core.allowances import Allowances, Reservation
-from core.cache_tags import job_info_questions_tag, question_tags
+from core.cache_tags import question_tags
 from core.coaching import Answer, Difficulty, JobContext, Question
-from core.domain import Actor, JobInfo
-from core.errors import AiFailed, Forbidden
-from core.ownership import cached_owned_job_info, owned_job_info
+from core.domain import Actor
+from core.errors import AiFailed
+from core.ownership import cached_job_info_records, owned_job_info, owned_question
 from core.pipeline import Action, Streaming
 from core.plans import PlanCatalog
-from core.ports import Bucket, Clock, Coach, Ids, Plans, RateLimiter, Storage, TagCache, UnitOfWork
+from core.ports import Bucket, Clock, Coach, Ids, Plans, RateLimiter, Storage, TagCache
 from core.validation import identifier, text
 
 ANSWER_MAX = 10_000
@@ -97,14 +97,6 @@ def rating_of(feedback: str) -> int:
     if not 1 <= rating <= 10:
         raise AiFailed(FEEDBACK_FAILED)
     return rating
-
-
-def _owned_question(uow: UnitOfWork, actor: Actor, question_id: str) -> tuple[Question, JobInfo]:
-    """The question and its job info, if that job info is the caller's."""
-    question = uow.questions.get(question_id)
-    if question is None:
-        raise Forbidden()
-    return question, owned_job_info(uow, actor, question.job_info_id)
 
 
 # --- use cases --------------------------------------------------------------
@@ -177,7 +169,7 @@ class GenerateQuestionFeedback(AiUseCase):
         self, actor: Actor, command: GenerateQuestionFeedbackCommand
     ) -> Streaming[AnswerRated]:
         with self.storage.unit_of_work() as uow:
-            question, job_info = _owned_question(uow, actor, command.question_id)
+            question, job_info = owned_question(uow, actor, command.question_id)
         self.charge_ai("generateQuestionFeedback", actor.user_id)
         chunks = self.coach.answer_feedback(JobContext.of(job_info), question.text, command.answer)
         return Streaming(chunks, lambda feedback: self._store(actor, question, command.answer, feedback))
@@ -186,7 +178,7 @@ class GenerateQuestionFeedback(AiUseCase):
         rating = rating_of(feedback)
         answer = Answer(self.ids.new(), question.id, answer_text, feedback, rating, self.clock.now())
         with self.storage.unit_of_work(write=True) as uow:
-            _owned_question(uow, actor, question.id)  # gone with its job info meanwhile?
+            owned_question(uow, actor, question.id)  # gone with its job info meanwhile?
             uow.answers.add(answer)
             uow.commit()
         self.cache.invalidate(question_tags(question.id, question.job_info_id))
@@ -199,13 +191,11 @@ class ListQuestions:
         self.cache = cache
 
     def __call__(self, actor: Actor, command: ListQuestionsQuery) -> QuestionList:
-        cached_owned_job_info(self.storage, self.cache, actor, command.job_info_id)
-        questions = self.cache.get_or_load(
-            f"questions:jobInfo:{command.job_info_id}",
-            [job_info_questions_tag(command.job_info_id)],
-            lambda: tuple(self._load(command.job_info_id)),
+        return QuestionList(
+            cached_job_info_records(
+                self.storage, self.cache, actor, command.job_info_id, "questions", self._load
+            )
         )
-        return QuestionList(list(questions))
 
     def _load(self, job_info_id: str) -> list[ListedQuestion]:
         with self.storage.unit_of_work() as uow:

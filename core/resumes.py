@@ -15,11 +15,11 @@ from datetime import datetime
 from attrs import field, frozen
 
 from core.ai_limit import AI_BUCKET, AiUseCase
-from core.cache_tags import job_info_resume_analyses_tag, resume_analysis_tags
+from core.cache_tags import resume_analysis_tags
 from core.coaching import UPLOAD_MAX_BYTES, JobContext, ResumeAnalysis, StoredResumeAnalysis, Upload
 from core.domain import Actor
 from core.errors import PayloadTooLarge, PlanLimitReached
-from core.ownership import cached_owned_job_info, owned_job_info
+from core.ownership import cached_job_info_records, owned_job_info
 from core.pipeline import Action
 from core.ports import (
     Bucket,
@@ -116,13 +116,11 @@ class ListResumeAnalyses:
         self.cache = cache
 
     def __call__(self, actor: Actor, command: ListResumeAnalysesQuery) -> ResumeAnalysisList:
-        cached_owned_job_info(self.storage, self.cache, actor, command.job_info_id)
-        analyses = self.cache.get_or_load(
-            f"resumeAnalyses:jobInfo:{command.job_info_id}",
-            [job_info_resume_analyses_tag(command.job_info_id)],
-            lambda: tuple(self._load(command.job_info_id)),
+        return ResumeAnalysisList(
+            cached_job_info_records(
+                self.storage, self.cache, actor, command.job_info_id, "resumeAnalyses", self._load
+            )
         )
-        return ResumeAnalysisList(list(analyses))
 
     def _load(self, job_info_id: str) -> list[ListedResumeAnalysis]:
         with self.storage.unit_of_work() as uow:

@@ -127,8 +127,11 @@ class SignedIn:
 
 
 class _SessionOpener:
-    """What signing up and signing in share: their collaborators and opening
-    a session that lives ``session_lifetime``."""
+    """What signing up and signing in share: their collaborators, the limit
+    per client IP (charged under ``<action>:ip:<ip>``) and opening a session
+    that lives ``session_lifetime``."""
+
+    action: str
 
     def __init__(
         self,
@@ -139,6 +142,7 @@ class _SessionOpener:
         ids: Ids,
         limiter: RateLimiter,
         session_lifetime: timedelta,
+        per_ip: Bucket,
     ) -> None:
         if session_lifetime <= timedelta(0):
             raise ValueError("session_lifetime must be positive")
@@ -149,6 +153,12 @@ class _SessionOpener:
         self.ids = ids
         self.limiter = limiter
         self.session_lifetime = session_lifetime
+        self.per_ip = per_ip
+
+    def _limit_ip(self, ip: str | None) -> None:
+        """Charge the client IP's bucket; ``ip=None`` (the CLI) is not limited."""
+        if ip is not None:
+            charge(self.limiter, f"{self.action}:ip:{ip}", self.per_ip)
 
     def _new_session(self, user_id: str) -> tuple[Session, str]:
         token = self.tokens.new()
@@ -167,6 +177,8 @@ class SignUp(_SessionOpener):
     """Create a local account and sign it in. Limited per client IP
     (``ip=None``, as from the CLI, is not limited)."""
 
+    action = "sign-up"
+
     def __init__(
         self,
         storage: Storage,
@@ -179,12 +191,10 @@ class SignUp(_SessionOpener):
         session_lifetime: timedelta = SESSION_LIFETIME,
         per_ip: Bucket = SIGN_UP_PER_IP,
     ) -> None:
-        super().__init__(storage, hasher, tokens, clock, ids, limiter, session_lifetime)
-        self.per_ip = per_ip
+        super().__init__(storage, hasher, tokens, clock, ids, limiter, session_lifetime, per_ip)
 
     def __call__(self, command: SignUpCommand, ip: str | None = None) -> SignedIn:
-        if ip is not None:
-            charge(self.limiter, f"sign-up:ip:{ip}", self.per_ip)
+        self._limit_ip(ip)
         with self.storage.unit_of_work() as uow:
             taken = uow.users.get_by_email(command.email) is not None
         if taken:
@@ -215,6 +225,8 @@ class SignIn(_SessionOpener):
     (unless ``ip`` is None) and per email; every mismatch, whether of the
     email or the password, says only ``INVALID_CREDENTIALS``."""
 
+    action = "sign-in"
+
     def __init__(
         self,
         storage: Storage,
@@ -228,16 +240,14 @@ class SignIn(_SessionOpener):
         per_ip: Bucket = SIGN_IN_PER_IP,
         per_email: Bucket = SIGN_IN_PER_EMAIL,
     ) -> None:
-        super().__init__(storage, hasher, tokens, clock, ids, limiter, session_lifetime)
-        self.per_ip = per_ip
+        super().__init__(storage, hasher, tokens, clock, ids, limiter, session_lifetime, per_ip)
         self.per_email = per_email
         # Verified against when the email is unknown, so that the answer takes
         # as long as for a wrong password.
         self._dummy_hash = hasher.hash(secrets.token_urlsafe(16))
 
     def __call__(self, command: SignInCommand, ip: str | None = None) -> SignedIn:
-        if ip is not None:
-            charge(self.limiter, f"sign-in:ip:{ip}", self.per_ip)
+        self._limit_ip(ip)
         # Keyed digest: the limiter's backend never holds the plain address.
         charge(self.limiter, f"sign-in:email:{self.tokens.digest(command.email)}", self.per_email)
         with self.storage.unit_of_work() as uow:

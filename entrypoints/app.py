@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 from flask import Flask
 
-from adapters.web import actions, auth, ip_limit, meta, observability
+from adapters.web import actions, auth, ip_limit, meta, observability, pages
 from entrypoints.container import Container
 from entrypoints.settings import Settings
 
@@ -39,7 +39,8 @@ def create_app(
     app.register_blueprint(actions.blueprint)
     app.register_blueprint(auth.blueprint)
     app.register_blueprint(meta.blueprint)
-    container.wire(modules=[actions, auth, meta])
+    app.register_blueprint(pages.blueprint)
+    container.wire(modules=[actions, auth, meta, pages])
     return app
 
 

@@ -40,7 +40,6 @@ def create_app(
     app.register_blueprint(auth.blueprint)
     app.register_blueprint(meta.blueprint)
     app.register_blueprint(pages.blueprint)
-    container.wire(modules=[actions, auth, meta, pages])
     return app
 
 

@@ -35,6 +35,7 @@ from core.questions import question_actions
 from core.resumes import resume_actions
 from entrypoints.settings import parse_ai_rate_limit
 
+
 def hume_transcripts(api_key: str | None) -> HumeTranscripts | None:
     """Voice transcripts from Hume, when there is a key to read them with."""
     return HumeTranscripts(api_key) if api_key else None
@@ -44,6 +45,7 @@ WEB_MODULES = [
     "adapters.web.actions",
     "adapters.web.auth",
     "adapters.web.meta",
+    "adapters.web.pages",
 ]
 
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -168,16 +167,14 @@ def _peak_rss_kib(pid: int) -> int:
     return 0
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextmanager
 def _gunicorn(app: str, env: dict[str, str], args: argparse.Namespace, log: Path,
               *extra: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    port = _free_port()
+    # the repository is on sys.path once main() has run; the same start, wait
+    # and stop as the end-to-end tests' servers
+    from tests.server_process import NotHealthy, free_port, serving
+
+    port = free_port()
     command = [
         sys.executable, "-m", "gunicorn", app, *extra,
         "--bind", f"127.0.0.1:{port}",
@@ -186,33 +183,12 @@ def _gunicorn(app: str, env: dict[str, str], args: argparse.Namespace, log: Path
         "--worker-class", "gthread",
         "--no-control-socket",
     ]
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_healthy(url, process, log)
-        yield url, process
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"server exited:\n{log.read_text(errors='replace')}")
-        try:
-            if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise SystemExit(f"server did not become healthy:\n{log.read_text(errors='replace')}")
+        with serving(command, env, url, log) as process:
+            yield url, process
+    except NotHealthy as error:
+        raise SystemExit(str(error)) from None
 
 
 # --- load -------------------------------------------------------------------

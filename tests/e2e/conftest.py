@@ -3,26 +3,35 @@ subprocess on a free port, with a fresh instance folder (embedded SQLite) and
 the per-IP limit off. Each test module gets its own server, so one module's
 sign-ups never count against another's sign-up limit.
 
+A module that defines a ``fake_openai`` fixture (a ``FakeOpenAi``) also gets
+``openai_server``, darasa with its coach on that fake, and ``remote``, a
+client of it. The helpers every e2e module calls actions with are here too.
+
 When a test fails, the server's log is attached to its report.
 """
 
 from __future__ import annotations
 
+import json
 import os
-import socket
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from attrs import frozen
 
-REPO = Path(__file__).resolve().parents[2]
-STARTUP_SECONDS = 60
+from tests.integration.fake_openai import FakeOpenAi
+from tests.server_process import REPO, NotHealthy, free_port, log_text, serving
+
+CLEARED_ENV = {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "PORT", "WEB_CONCURRENCY", "AI_PROVIDER",
+               "OPENAI_BASE_URL", "OPENAI_API_KEY", "OPENAI_MODEL", "AI_RATE_LIMIT"}
+"""What of the caller's environment a test server must not see."""
 
 
 @frozen
@@ -31,7 +40,7 @@ class Server:
     log: Path
 
     def log_text(self) -> str:
-        return self.log.read_text(errors="replace") if self.log.exists() else ""
+        return log_text(self.log)
 
 
 @frozen
@@ -46,55 +55,40 @@ class Account:
         return {"Authorization": f"Bearer {self.token}"}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def server_env(instance: str, **extra: str) -> dict[str, str]:
+    """The environment of a server (or CLI) on ``instance``: embedded SQLite,
+    offline coach, the per-IP limit off, unless ``extra`` says otherwise."""
+    env = {key: value for key, value in os.environ.items() if key not in CLEARED_ENV}
+    env.update(DARASA_INSTANCE=instance, IP_RATE_LIMIT="off", PYTHONUNBUFFERED="1", **extra)
+    return env
 
 
-def _wait_until_healthy(url: str, process: subprocess.Popen[bytes], server: Server) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"darasa serve exited with {process.returncode}:\n{server.log_text()}")
-        try:
-            if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    pytest.fail(f"darasa serve did not become healthy in {STARTUP_SECONDS}s:\n{server.log_text()}")
+@contextmanager
+def running_server(instance: Path, **extra_env: str) -> Iterator[Server]:
+    """``darasa serve`` on ``instance`` for one block, once healthy."""
+    port = free_port()
+    server = Server(f"http://127.0.0.1:{port}", instance / "server.log")
+    command = [sys.executable, "-m", "entrypoints.cli", "serve", "--port", str(port)]
+    try:
+        with serving(command, server_env(str(instance), **extra_env), server.url, server.log):
+            yield server
+    except NotHealthy as error:
+        pytest.fail(str(error))
+
+
+@contextmanager
+def cookieless_client(server: Server, timeout: float = 30) -> Iterator[httpx.Client]:
+    """A client that keeps no cookies: every credential a test sends is
+    spelled out in its headers."""
+    with httpx.Client(base_url=server.url, timeout=timeout) as http:
+        http.event_hooks["response"] = [lambda _: http.cookies.clear()]
+        yield http
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    instance = tmp_path_factory.mktemp("instance")
-    port = _free_port()
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "PORT", "WEB_CONCURRENCY"}
-    }
-    env.update(DARASA_INSTANCE=str(instance), IP_RATE_LIMIT="off", PYTHONUNBUFFERED="1")
-    server = Server(f"http://127.0.0.1:{port}", instance / "server.log")
-    with server.log.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "entrypoints.cli", "serve", "--port", str(port)],
-            cwd=REPO,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        _wait_until_healthy(server.url, process, server)
-        yield server
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    with running_server(tmp_path_factory.mktemp("instance")) as running:
+        yield running
 
 
 @pytest.hookimpl(wrapper=True)
@@ -108,11 +102,27 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 @pytest.fixture()
 def client(server: Server) -> Iterator[httpx.Client]:
-    """A client that keeps no cookies: every credential a test sends is
-    spelled out in its headers."""
-    with httpx.Client(base_url=server.url, timeout=30) as http:
-        http.event_hooks["response"] = [lambda _: http.cookies.clear()]
+    with cookieless_client(server) as http:
         yield http
+
+
+@pytest.fixture(scope="module")
+def openai_server(tmp_path_factory: pytest.TempPathFactory, fake_openai: FakeOpenAi) -> Iterator[Server]:
+    """darasa with AI_PROVIDER=openai, its coach on the module's fake server."""
+    with running_server(tmp_path_factory.mktemp("instance-openai"), AI_PROVIDER="openai",
+                        OPENAI_BASE_URL=fake_openai.base_url, OPENAI_API_KEY="sk-test-key",
+                        OPENAI_MODEL="fake-model") as running:
+        yield running
+
+
+@pytest.fixture()
+def remote(openai_server: Server) -> Iterator[httpx.Client]:
+    """Like ``client``, for ``openai_server``."""
+    with cookieless_client(openai_server, timeout=60) as http:
+        yield http
+
+
+# --- helpers ------------------------------------------------------------------
 
 
 def sign_up(client: httpx.Client, name: str = "Ada") -> Account:
@@ -123,3 +133,45 @@ def sign_up(client: httpx.Client, name: str = "Ada") -> Account:
     assert response.status_code == 200, response.text
     body = response.json()
     return Account(body["user"], body["token"], email, password)
+
+
+def set_plan(server: Server, account: Account, plan: str) -> None:
+    """``darasa plans set <email> <plan>`` on the server's own database."""
+    done = subprocess.run(
+        [sys.executable, "-m", "entrypoints.cli", "plans", "set", account.email, plan],
+        cwd=REPO, env=server_env(str(server.log.parent)), capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def act(client: httpx.Client, account: Account | None, name: str, payload: object,
+        headers: dict[str, str] | None = None) -> httpx.Response:
+    credentials = account.bearer if account is not None else {}
+    return client.post(f"/actions/{name}", json=payload, headers={**credentials, **(headers or {})})
+
+
+def envelope(response: httpx.Response, status: int = 200, code: str | None = None) -> dict[str, Any]:
+    """The response is the plain JSON envelope with this status (and code)."""
+    assert response.status_code == status, response.text
+    assert response.headers["Content-Type"].startswith("application/json"), response.headers
+    body = response.json()
+    if code is None:
+        assert body["error"] is False, body
+    else:
+        assert body["error"] is True and body["code"] == code, body
+    return body
+
+
+def events(response: httpx.Response) -> tuple[list[str], dict[str, Any]]:
+    """The streamed text pieces (``delta`` events) and the final envelope
+    (the one ``result`` event, last)."""
+    assert response.status_code == 200, response.text
+    assert response.headers["Content-Type"].startswith("text/event-stream")
+    parsed = []
+    for block in response.text.split("\n\n"):
+        if block.strip():
+            fields = dict(line.split(": ", 1) for line in block.splitlines())
+            parsed.append((fields["event"], json.loads(fields["data"])))
+    names = [name for name, _ in parsed]
+    assert names[-1] == "result" and set(names[:-1]) <= {"delta"}, names
+    return [data["text"] for _, data in parsed[:-1]], parsed[-1][1]

@@ -11,16 +11,13 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.e2e.conftest import REPO, Account, Server, _free_port, _wait_until_healthy, sign_up
-from tests.e2e.test_questions_http import act, envelope, events, server_env
+from tests.e2e.conftest import Account, Server, act, envelope, events, set_plan, sign_up
 from tests.fixtures_docs import PNG_BYTES, docx_bytes, pdf_bytes
 from tests.integration.fake_openai import SAMPLE_ANALYSIS, CutOff, FakeOpenAi, MalformedBody, Status
 
@@ -56,15 +53,6 @@ MB = 1024 * 1024
 
 
 # --- helpers -------------------------------------------------------------------
-
-
-def set_plan(server: Server, account: Account, plan: str) -> None:
-    """``darasa plans set <email> <plan>`` on the server's own database."""
-    done = subprocess.run(
-        [sys.executable, "-m", "entrypoints.cli", "plans", "set", account.email, plan],
-        cwd=REPO, env=server_env(str(server.log.parent)), capture_output=True, text=True, timeout=60,
-    )
-    assert done.returncode == 0, done.stderr
 
 
 def member(client: httpx.Client, server: Server, name: str, plan: str) -> tuple[Account, str]:
@@ -225,40 +213,9 @@ def coach_reply(body: Any) -> str:
 
 @pytest.fixture(scope="module")
 def fake_openai() -> Iterator[FakeOpenAi]:
+    """The provider conftest's ``openai_server`` runs darasa's coach on."""
     with FakeOpenAi(responder=coach_reply) as fake:
         yield fake
-
-
-@pytest.fixture(scope="module")
-def openai_server(tmp_path_factory: pytest.TempPathFactory, fake_openai: FakeOpenAi) -> Iterator[Server]:
-    """darasa with AI_PROVIDER=openai, its coach on the fake server."""
-    instance = tmp_path_factory.mktemp("instance-openai")
-    port = _free_port()
-    env = server_env(str(instance), AI_PROVIDER="openai", OPENAI_BASE_URL=fake_openai.base_url,
-                     OPENAI_API_KEY="sk-test-key", OPENAI_MODEL="fake-model")
-    running = Server(f"http://127.0.0.1:{port}", instance / "server.log")
-    with running.log.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "entrypoints.cli", "serve", "--port", str(port)],
-            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )
-    try:
-        _wait_until_healthy(running.url, process, running)
-        yield running
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-@pytest.fixture()
-def remote(openai_server: Server) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=openai_server.url, timeout=60) as http:
-        http.event_hooks["response"] = [lambda _: http.cookies.clear()]
-        yield http
 
 
 def test_the_same_flows_with_an_openai_compatible_server(

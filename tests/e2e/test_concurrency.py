@@ -42,7 +42,8 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.engine import make_url
 
 from adapters.db import tables
-from tests.e2e.conftest import REPO, Account, Server, _free_port, sign_up
+from tests.e2e.conftest import Account, Server, server_env, sign_up
+from tests.server_process import REPO, free_port
 
 WORKERS = 4
 CALLS = 50
@@ -101,24 +102,14 @@ class Deployment:
         )
 
 
-def _base_env(instance: Path) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "PORT", "WEB_CONCURRENCY"}
-    }
-    env.update(DARASA_INSTANCE=str(instance), IP_RATE_LIMIT="off", PYTHONUNBUFFERED="1")
-    return env
-
-
 @pytest.fixture(
     scope="module",
     params=["sqlite", pytest.param("postgres+redis", marks=[pytest.mark.postgres, pytest.mark.redis])],
 )
 def deployment(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
     instance = tmp_path_factory.mktemp("instance")
-    port = _free_port()
-    env = _base_env(instance)
+    port = free_port()
+    env = server_env(str(instance))
     with ExitStack() as stack:
         if request.param == "sqlite":
             database_url = f"sqlite:///{instance / 'darasa.sqlite3'}"

@@ -9,17 +9,13 @@ nothing stored."""
 from __future__ import annotations
 
 import itertools
-import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.e2e.conftest import REPO, Account, Server, _free_port, _wait_until_healthy, sign_up
+from tests.e2e.conftest import Account, Server, act, envelope, events, set_plan, sign_up
 from tests.integration.fake_openai import DEFAULT_TEXT, CutOff, FakeOpenAi, Reply, Status
 
 JOB = {
@@ -36,44 +32,9 @@ ANSWER = (
     "EXPLAIN (ANALYZE, BUFFERS) shows the real plan. For example, a sequential scan on 40 million "
     "payments went away with a composite index created CONCURRENTLY; p95 went from 800 ms to 20 ms."
 )
-CLEARED_ENV = {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "PORT", "WEB_CONCURRENCY", "AI_PROVIDER",
-               "OPENAI_BASE_URL", "OPENAI_API_KEY", "OPENAI_MODEL", "AI_RATE_LIMIT"}
 
 
 # --- helpers -------------------------------------------------------------------
-
-
-def act(client: httpx.Client, account: Account | None, name: str, payload: object,
-        headers: dict[str, str] | None = None) -> httpx.Response:
-    credentials = account.bearer if account is not None else {}
-    return client.post(f"/actions/{name}", json=payload, headers={**credentials, **(headers or {})})
-
-
-def envelope(response: httpx.Response, status: int = 200, code: str | None = None) -> dict[str, Any]:
-    """The response is the plain JSON envelope with this status (and code)."""
-    assert response.status_code == status, response.text
-    assert response.headers["Content-Type"].startswith("application/json"), response.headers
-    body = response.json()
-    if code is None:
-        assert body["error"] is False, body
-    else:
-        assert body["error"] is True and body["code"] == code, body
-    return body
-
-
-def events(response: httpx.Response) -> tuple[list[str], dict[str, Any]]:
-    """The streamed text pieces (``delta`` events) and the final envelope
-    (the one ``result`` event, last)."""
-    assert response.status_code == 200, response.text
-    assert response.headers["Content-Type"].startswith("text/event-stream")
-    parsed = []
-    for block in response.text.split("\n\n"):
-        if block.strip():
-            fields = dict(line.split(": ", 1) for line in block.splitlines())
-            parsed.append((fields["event"], json.loads(fields["data"])))
-    names = [name for name, _ in parsed]
-    assert names[-1] == "result" and set(names[:-1]) <= {"delta"}, names
-    return [data["text"] for _, data in parsed[:-1]], parsed[-1][1]
 
 
 def new_job(client: httpx.Client, account: Account) -> str:
@@ -102,28 +63,12 @@ def assert_feedback(body: dict[str, Any]) -> None:
     assert critique.strip() and "## Correct Answer" in correct
 
 
-def server_env(instance: str, **extra: str) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if key not in CLEARED_ENV}
-    env.update(DARASA_INSTANCE=instance, IP_RATE_LIMIT="off", PYTHONUNBUFFERED="1", **extra)
-    return env
-
-
-def make_pro(server: Server, account: Account) -> None:
-    """``darasa plans set <email> pro`` on the server's own database."""
-    done = subprocess.run(
-        [sys.executable, "-m", "entrypoints.cli", "plans", "set", account.email, "pro"],
-        cwd=REPO, env=server_env(str(server.log.parent)), capture_output=True, text=True, timeout=60,
-    )
-    assert done.returncode == 0, done.stderr
-    assert "pro" in done.stdout
-
-
 # --- the offline coach (the default) ----------------------------------------------
 
 
 def test_questions_and_feedback_on_a_senior_python_postgres_job(server: Server, client: httpx.Client) -> None:
     account = sign_up(client, "Wanjiru")
-    make_pro(server, account)
+    set_plan(server, account, "pro")
     job_id = new_job(client, account)
 
     first = envelope(ask(client, account, job_id))
@@ -182,7 +127,7 @@ def test_refusals_are_plain_json_even_when_events_are_asked_for(server: Server, 
     limit = envelope(ask(client, account, job_id, "medium", SSE), 403, "PLAN_LIMIT")
     assert limit["upgradeUrl"]
     assert len(listed(client, account, job_id)) == 5
-    make_pro(server, account)
+    set_plan(server, account, "pro")
     _, result = events(ask(client, account, job_id, "medium", SSE))
     assert result["error"] is False and len(listed(client, account, job_id)) == 6
 
@@ -204,41 +149,9 @@ def question_or_feedback(body: Any) -> str:
 
 @pytest.fixture(scope="module")
 def fake_openai() -> Iterator[FakeOpenAi]:
+    """The provider conftest's ``openai_server`` runs darasa's coach on."""
     with FakeOpenAi(responder=question_or_feedback) as fake:
         yield fake
-
-
-@pytest.fixture(scope="module")
-def openai_server(tmp_path_factory: pytest.TempPathFactory, fake_openai: FakeOpenAi) -> Iterator[Server]:
-    """darasa with AI_PROVIDER=openai, its coach on the fake server."""
-    instance = tmp_path_factory.mktemp("instance-openai")
-    port = _free_port()
-    env = server_env(str(instance), AI_PROVIDER="openai", OPENAI_BASE_URL=fake_openai.base_url,
-                     OPENAI_API_KEY="sk-test-key", OPENAI_MODEL="fake-model")
-    running = Server(f"http://127.0.0.1:{port}", instance / "server.log")
-    with running.log.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "entrypoints.cli", "serve", "--port", str(port)],
-            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )
-    try:
-        _wait_until_healthy(running.url, process, running)
-        yield running
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-@pytest.fixture()
-def remote(openai_server: Server) -> Iterator[httpx.Client]:
-    """Like conftest's ``client``: no cookies kept, every credential explicit."""
-    with httpx.Client(base_url=openai_server.url, timeout=60) as http:
-        http.event_hooks["response"] = [lambda _: http.cookies.clear()]
-        yield http
 
 
 def test_the_same_flow_with_an_openai_compatible_server(

@@ -7,6 +7,21 @@ import io
 import zipfile
 from collections.abc import Sequence
 
+RESUME = [
+    "Amina Njeri",
+    "amina@example.com | +254 700 000 000",
+    "Experience",
+    "Senior Engineer, Acme (2019 - Present)",
+    "- Built REST APIs in Python serving 2M requests a day",
+    "- Cut PostgreSQL query time by 60%",
+    "Education",
+    "BSc Computer Science, 2015",
+    "Skills",
+    "Python, PostgreSQL, Docker",
+]
+"""The lines of a senior Python engineer's resume, with no Kubernetes or
+Kafka: what the resume tests upload as PDF, DOCX or text."""
+
 
 def _pdf_string(line: str) -> bytes:
     """A PDF literal string in WinAnsi (cp1252), parentheses and backslashes escaped."""

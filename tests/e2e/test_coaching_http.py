@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from tests.e2e.conftest import Account, Server, act, envelope, events, set_plan, sign_up
-from tests.fixtures_docs import PNG_BYTES, docx_bytes, pdf_bytes
+from tests.fixtures_docs import PNG_BYTES, RESUME, docx_bytes, pdf_bytes
 from tests.integration.fake_openai import SAMPLE_ANALYSIS, CutOff, FakeOpenAi, MalformedBody, Status
 
 JOB = {
@@ -33,18 +33,6 @@ ANSWERS = [
     "Um, I guess I would maybe use Kubernetes?",
     "I once disagreed with my lead about caching; I measured both options and we kept the simpler "
     "one. What does the team's on-call look like?",
-]
-RESUME = [
-    "Amina Njeri",
-    "amina@example.com | +254 700 000 000",
-    "Experience",
-    "Senior Engineer, Acme (2019 - Present)",
-    "- Built REST APIs in Python serving 2M requests a day",
-    "- Cut PostgreSQL query time by 60%",
-    "Education",
-    "BSc Computer Science, 2015",
-    "Skills",
-    "Python, PostgreSQL, Docker",
 ]
 SSE = {"Accept": "text/event-stream"}
 CATEGORIES = {"overallScore", "ats", "jobMatch", "writingAndFormatting", "keywordCoverage", "other"}

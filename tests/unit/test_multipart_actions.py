@@ -19,7 +19,7 @@ from flask.testing import FlaskClient
 
 from adapters.web.uploads import CHUNK
 from core.coaching import UPLOAD_MAX_BYTES
-from tests.fixtures_docs import PNG_BYTES, docx_bytes, pdf_bytes
+from tests.fixtures_docs import PNG_BYTES, RESUME, docx_bytes, pdf_bytes
 from tests.unit.web_on_fakes import web_app_on_fakes
 
 JOB = {
@@ -28,15 +28,6 @@ JOB = {
     "experienceLevel": "senior",
     "description": "Senior Python engineer: PostgreSQL, Kubernetes, Kafka, REST APIs.",
 }
-RESUME = [
-    "Amina Njeri",
-    "amina@example.com | +254 700 000 000",
-    "Experience",
-    "Senior Engineer, Acme (2019 - Present)",
-    "- Built REST APIs in Python serving 2M requests a day",
-    "Skills",
-    "Python, PostgreSQL, Docker",
-]
 BOUNDARY = "darasa-test-boundary"
 TOO_LARGE = {"error": True, "code": "PAYLOAD_TOO_LARGE", "message": "File size exceeds 10MB limit"}
 

@@ -15,6 +15,7 @@ from core.ports import Bucket
 from tests.fixtures_docs import (
     EXE_BYTES,
     PNG_BYTES,
+    RESUME,
     docx_bytes,
     encrypted_office_bytes,
     encrypted_pdf_bytes,
@@ -32,18 +33,6 @@ JOB = {
     "experienceLevel": "senior",
     "description": "Senior Python engineer: PostgreSQL, Kubernetes, Kafka, REST APIs.",
 }
-RESUME = [
-    "Amina Njeri",
-    "amina@example.com | +254 700 000 000",
-    "Experience",
-    "Senior Engineer, Acme (2019 - Present)",
-    "- Built REST APIs in Python serving 2M requests a day",
-    "- Cut PostgreSQL query time by 60%",
-    "Education",
-    "BSc Computer Science, 2015",
-    "Skills",
-    "Python, PostgreSQL, Docker",
-]
 
 
 def ok(result):

@@ -131,6 +131,11 @@ class Unavailable(ActionFailed):
     code = ErrorCode.UNAVAILABLE
 
 
+class OwnerMissing(Exception):
+    """Raised by ``JobInfos.add`` when the user it names does not exist (the
+    foreign key decides): an account deleted under a live session."""
+
+
 class EmailAlreadyRegistered(Exception):
     """Raised by ``Users.add`` when the email (case-insensitively) is taken;
     a storage conflict, not an answer: the use case decides what to say."""

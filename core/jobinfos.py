@@ -8,7 +8,7 @@ from attrs import evolve, field, frozen
 from core.cache_tags import job_info_tags, user_job_infos_tag
 from core.pipeline import Action
 from core.domain import Actor, ExperienceLevel, JobInfo
-from core.errors import Forbidden
+from core.errors import Forbidden, OwnerMissing
 from core.ownership import cached_owned_job_info, owned_job_info
 from core.ports import Clock, Ids, Storage, TagCache
 from core.validation import identifier, text
@@ -102,9 +102,10 @@ class CreateJobInfo(_JobInfoUseCase):
             updated_at=now,
         )
         with self.storage.unit_of_work(write=True) as uow:
-            if uow.users.get(actor.user_id) is None:
-                raise Forbidden()  # the account was deleted under a live session
-            uow.job_infos.add(job_info)
+            try:
+                uow.job_infos.add(job_info)
+            except OwnerMissing:
+                raise Forbidden() from None  # the account was deleted under a live session
             uow.commit()
         self.cache.invalidate(job_info_tags(job_info.id, actor.user_id))
         return JobInfoSaved(job_info.id, _redirect_to(job_info.id))

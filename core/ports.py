@@ -140,7 +140,9 @@ class Sessions(Protocol):
 
 
 class JobInfos(Protocol):
-    def add(self, job_info: JobInfo) -> None: ...
+    def add(self, job_info: JobInfo) -> None:
+        """Raises ``core.errors.OwnerMissing`` if its user does not exist."""
+        ...
 
     def get(self, job_info_id: str) -> JobInfo | None: ...
 

@@ -19,7 +19,7 @@ from adapters.db.plans import SqlUserPlans
 from adapters.db.questions import SqlAnswers, SqlQuestions
 from adapters.db.resume_analyses import SqlResumeAnalyses
 from core.domain import ExperienceLevel, JobInfo, User
-from core.errors import EmailAlreadyRegistered
+from core.errors import EmailAlreadyRegistered, OwnerMissing
 from core.ports import Credentials, Session
 
 
@@ -158,7 +158,11 @@ class SqlJobInfos:
         self._c = connection
 
     def add(self, job_info: JobInfo) -> None:
-        self._c.execute(insert(t.job_infos).values(id=job_info.id, **_job_info_values(job_info)))
+        try:
+            self._c.execute(insert(t.job_infos).values(id=job_info.id, **_job_info_values(job_info)))
+        except IntegrityError:
+            # A fresh id breaks no other constraint than the user's foreign key.
+            raise OwnerMissing(job_info.user_id) from None
 
     def get(self, job_info_id: str) -> JobInfo | None:
         row = self._c.execute(select(t.job_infos).where(t.job_infos.c.id == job_info_id)).first()

@@ -15,7 +15,7 @@ from adapters.memory.coaching_records import MemoryInterviewMessages, MemoryResu
 from adapters.memory.questions import MemoryAnswers, MemoryQuestions
 from core.coaching import Answer, InterviewMessage, Question, StoredResumeAnalysis
 from core.domain import Interview, JobInfo, User
-from core.errors import EmailAlreadyRegistered
+from core.errors import EmailAlreadyRegistered, OwnerMissing
 from core.ports import Credentials, Session, Usage, UsageKind
 
 
@@ -149,6 +149,8 @@ class MemoryJobInfos:
         self._t = tables
 
     def add(self, job_info: JobInfo) -> None:
+        if job_info.user_id not in self._t.users:
+            raise OwnerMissing(job_info.user_id)
         self._t.job_infos[job_info.id] = job_info
 
     def get(self, job_info_id: str) -> JobInfo | None:

@@ -17,7 +17,7 @@ from sqlalchemy.exc import OperationalError
 from adapters.db.engine import make_engine
 from adapters.db.storage import SqlStorage
 from core.domain import ExperienceLevel, JobInfo, User
-from core.errors import EmailAlreadyRegistered
+from core.errors import EmailAlreadyRegistered, OwnerMissing
 from core.ports import Credentials, Session, Storage
 from tests.concurrently import at_once
 
@@ -189,6 +189,17 @@ def test_a_job_info_is_added_updated_and_deleted(storage: Storage) -> None:
     with storage.unit_of_work() as uow:
         assert uow.job_infos.get(job_info.id) is None
         assert uow.users.get(user.id) == user
+
+
+def test_a_job_info_for_a_missing_user_is_refused_and_writes_nothing(storage: Storage) -> None:
+    with storage.unit_of_work(write=True) as uow:
+        with pytest.raises(OwnerMissing):
+            uow.job_infos.add(new_job_info("no-such-user"))
+    user = new_user()
+    saved(storage, user)
+    with storage.unit_of_work() as uow:
+        assert uow.job_infos.count_for_user("no-such-user") == 0
+        assert uow.job_infos.list_for_user(user.id) == []
 
 
 def test_unicode_and_the_longest_description_round_trip(storage: Storage) -> None:

@@ -184,3 +184,15 @@ def test_validation_reports_every_field_by_wire_name():
         "experienceLevel": ["Must be one of: junior, mid-level, senior"],
         "description": ["Required"],
     }
+
+
+def test_an_account_deleted_under_a_live_session_cannot_create():
+    app = FakeApp()
+    actor = app.user()
+    with app.storage.unit_of_work(write=True) as uow:
+        uow.users.delete(actor.user_id)
+        uow.commit()
+    commits = app.storage.commits
+    payload = {"name": "n", "experienceLevel": "junior", "description": "d"}
+    assert app.actions.run("createJobInfo", actor, payload) == FORBIDDEN
+    assert app.storage.commits == commits

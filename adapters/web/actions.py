@@ -16,7 +16,7 @@ from adapters.web.converter import Unreadable
 from adapters.web.credentials import presented, same_origin
 from adapters.web.envelope import refuse, render
 from adapters.web.streaming import event_stream, wants_events
-from adapters.web.uploads import UploadTooLarge, is_multipart, read_form_body
+from adapters.web.uploads import UploadTooLarge, discard_rest, is_multipart, read_form_body
 from core.errors import ErrorCode
 from core.pipeline import Actions, Streaming
 from core.ports import Identity
@@ -29,10 +29,10 @@ JSON_BODY_LIMIT = 1024 * 1024
 def read_json_body() -> object:
     """The request body as JSON, or ``Unreadable`` with a reason a person can
     read (the pipeline reports it as VALIDATION, after authentication)."""
-    if request.content_length is not None and request.content_length > JSON_BODY_LIMIT:
-        raise OverflowError
-    raw = request.stream.read(JSON_BODY_LIMIT + 1)
-    if len(raw) > JSON_BODY_LIMIT:
+    too_long = request.content_length is not None and request.content_length > JSON_BODY_LIMIT
+    raw = b"" if too_long else request.stream.read(JSON_BODY_LIMIT + 1)
+    if too_long or len(raw) > JSON_BODY_LIMIT:
+        discard_rest(request)
         raise OverflowError
     if not raw.strip():
         return {}

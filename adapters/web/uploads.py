@@ -46,13 +46,13 @@ def read_form_body(request: Request) -> dict[str, object] | Unreadable:
     except RequestEntityTooLarge:  # a body without a length, read past the limit
         raise UploadTooLarge from None
     except UploadTooLarge:
-        _discard_rest(request)
+        discard_rest(request)
         raise
     except ValueError:  # the decoder's word for a malformed body
         return Unreadable("Body is not valid multipart/form-data")
 
 
-def _discard_rest(request: Request) -> None:
+def discard_rest(request: Request) -> None:
     """Read what is left of a refused body, keeping none of it, so that the
     client, still sending, gets the answer instead of a reset connection.
     There is at most the app's limit of it: the stream ends there."""

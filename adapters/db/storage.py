@@ -153,13 +153,18 @@ class SqlSessions:
         )
 
 
+_INSERT_JOB_INFO = insert(t.job_infos)
+
+
 class SqlJobInfos:
     def __init__(self, connection: Connection) -> None:
         self._c = connection
 
     def add(self, job_info: JobInfo) -> None:
         try:
-            self._c.execute(insert(t.job_infos).values(id=job_info.id, **_job_info_values(job_info)))
+            # Values as parameters, not .values(): the statement is built once
+            # and its compiled form reused (this is on every createJobInfo).
+            self._c.execute(_INSERT_JOB_INFO, {"id": job_info.id, **_job_info_values(job_info)})
         except IntegrityError:
             # A fresh id breaks no other constraint than the user's foreign key.
             raise OwnerMissing(job_info.user_id) from None

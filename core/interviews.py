@@ -17,6 +17,7 @@ from core.cache_tags import interview_tag, interview_tags
 from core.coaching import TranscriptEntry
 from core.domain import Actor, Interview
 from core.errors import Forbidden
+from core.jobinfos import JobInfoRecordsQuery
 from core.ownership import (
     cached_job_info_records,
     cached_owned_job_info,
@@ -53,11 +54,6 @@ class UpdateInterviewCommand:
 @frozen(kw_only=True)
 class InterviewRef:
     id: str = field(validator=identifier)
-
-
-@frozen(kw_only=True)
-class ListInterviewsQuery:
-    job_info_id: str = field(validator=identifier)
 
 
 # --- results ----------------------------------------------------------------
@@ -190,7 +186,7 @@ class GetInterview(_InterviewUseCase):
 
 
 class ListInterviews(_InterviewUseCase):
-    def __call__(self, actor: Actor, command: ListInterviewsQuery) -> InterviewList:
+    def __call__(self, actor: Actor, command: JobInfoRecordsQuery) -> InterviewList:
         return InterviewList(
             cached_job_info_records(
                 self.storage, self.cache, actor, command.job_info_id, "interviews", self._load
@@ -221,6 +217,6 @@ def interview_actions(
                summary="Attach the voice chat's id and record the duration"),
         Action("getInterview", InterviewRef, InterviewFound, GetInterview(*deps),
                summary="Read one interview"),
-        Action("listInterviews", ListInterviewsQuery, InterviewList, ListInterviews(*deps),
+        Action("listInterviews", JobInfoRecordsQuery, InterviewList, ListInterviews(*deps),
                summary="A job info's interviews, newest first"),
     ]

@@ -45,6 +45,14 @@ class JobInfoRef:
 
 
 @frozen(kw_only=True)
+class JobInfoRecordsQuery:
+    """The payload of every action that lists one kind of a job info's
+    records (listInterviews, listQuestions, listResumeAnalyses)."""
+
+    job_info_id: str = field(validator=identifier)
+
+
+@frozen(kw_only=True)
 class ListJobInfosQuery:
     query: str | None = field(default=None, validator=text(NAME_MAX, required=False))
 

@@ -25,6 +25,7 @@ from core.cache_tags import question_tags
 from core.coaching import Answer, Difficulty, JobContext, Question
 from core.domain import Actor
 from core.errors import AiFailed
+from core.jobinfos import JobInfoRecordsQuery
 from core.ownership import cached_job_info_records, owned_job_info, owned_question
 from core.pipeline import Action, Streaming
 from core.plans import PlanCatalog
@@ -50,11 +51,6 @@ class GenerateQuestionCommand:
 class GenerateQuestionFeedbackCommand:
     question_id: str = field(validator=identifier)
     answer: str = field(validator=text(ANSWER_MAX))
-
-
-@frozen(kw_only=True)
-class ListQuestionsQuery:
-    job_info_id: str = field(validator=identifier)
 
 
 # --- results ----------------------------------------------------------------
@@ -190,7 +186,7 @@ class ListQuestions:
         self.storage = storage
         self.cache = cache
 
-    def __call__(self, actor: Actor, command: ListQuestionsQuery) -> QuestionList:
+    def __call__(self, actor: Actor, command: JobInfoRecordsQuery) -> QuestionList:
         return QuestionList(
             cached_job_info_records(
                 self.storage, self.cache, actor, command.job_info_id, "questions", self._load
@@ -229,6 +225,6 @@ def question_actions(
                        "(plan allowance and AI rate limit apply)"),
         Action("generateQuestionFeedback", GenerateQuestionFeedbackCommand, AnswerRated, feedback,
                summary="Feedback and a rating out of 10 on an answer, streamed; the answer is kept"),
-        Action("listQuestions", ListQuestionsQuery, QuestionList, ListQuestions(storage, cache),
+        Action("listQuestions", JobInfoRecordsQuery, QuestionList, ListQuestions(storage, cache),
                summary="A job info's questions, newest first, each with its answers"),
     ]

@@ -19,6 +19,7 @@ from core.cache_tags import resume_analysis_tags
 from core.coaching import UPLOAD_MAX_BYTES, JobContext, ResumeAnalysis, StoredResumeAnalysis, Upload
 from core.domain import Actor
 from core.errors import PayloadTooLarge, PlanLimitReached
+from core.jobinfos import JobInfoRecordsQuery
 from core.ownership import cached_job_info_records, owned_job_info
 from core.pipeline import Action
 from core.ports import (
@@ -44,11 +45,6 @@ RESUME_FEATURE = "unlimited_resume_analysis"
 class AnalyzeResumeCommand:
     job_info_id: str = field(validator=identifier)
     resume_file: Upload
-
-
-@frozen(kw_only=True)
-class ListResumeAnalysesQuery:
-    job_info_id: str = field(validator=identifier)
 
 
 # --- results ----------------------------------------------------------------
@@ -115,7 +111,7 @@ class ListResumeAnalyses:
         self.storage = storage
         self.cache = cache
 
-    def __call__(self, actor: Actor, command: ListResumeAnalysesQuery) -> ResumeAnalysisList:
+    def __call__(self, actor: Actor, command: JobInfoRecordsQuery) -> ResumeAnalysisList:
         return ResumeAnalysisList(
             cached_job_info_records(
                 self.storage, self.cache, actor, command.job_info_id, "resumeAnalyses", self._load
@@ -144,7 +140,7 @@ def resume_actions(
         Action("analyzeResume", AnalyzeResumeCommand, ResumeAnalyzed, analyze,
                summary="Analyse a resume (PDF, Word or text, at most 10 MB, sent as "
                        "multipart/form-data) against a job info (max plan; AI rate limit applies)"),
-        Action("listResumeAnalyses", ListResumeAnalysesQuery, ResumeAnalysisList,
+        Action("listResumeAnalyses", JobInfoRecordsQuery, ResumeAnalysisList,
                ListResumeAnalyses(storage, cache),
                summary="A job info's resume analyses, newest first"),
     ]

@@ -64,13 +64,10 @@ class Settings:
 
     def as_config(self) -> dict[str, object]:
         return {
-            "instance_path": str(self.instance_path),
             "database_url": self.database_url,
             "redis_url": self.redis_url,
             "secret_key": self.secret_key,
-            "ip_rate_limit": self.ip_rate_limit,
             "plan_catalog": self.plan_catalog,
-            "workers": self.workers,
             "limits_backend": self.shared_backend("sql"),
             "cache_backend": self.shared_backend("none"),
             "ai_provider": self.ai_provider,

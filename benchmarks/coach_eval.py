@@ -23,7 +23,7 @@ import json
 import re
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -168,7 +168,7 @@ def grading(texts: dict[str, str]) -> None:
 
 def interview(texts: dict[str, str]) -> None:
     job = job_context(JOBS[0])
-    start = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
+    start = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
     print("## Mock interview feedback (backend job, five questions)\n")
     for label in ("excellent", "wrong", "mediocre"):
         entries: list[TranscriptEntry] = []

@@ -701,7 +701,8 @@ Education
 BA Accounting, Ohio State University - 2015 - 2019
 
 Skills
-GAAP, month-end close, reconciliations, journal entries, accruals, accounts payable, accounts receivable, Excel, NetSuite
+GAAP, month-end close, reconciliations, journal entries, accruals, accounts payable,
+accounts receivable, Excel, NetSuite
 """,
     "sales": """Alex Kim
 alex.kim@example.com | +1 212 555 0199 | linkedin.com/in/alexkim
@@ -723,7 +724,8 @@ Education
 BA Economics, NYU - 2015 - 2019
 
 Skills
-B2B SaaS sales, prospecting, discovery, demos, objection handling, negotiation, closing, MEDDICC, Salesforce, forecasting
+B2B SaaS sales, prospecting, discovery, demos, objection handling, negotiation, closing,
+MEDDICC, Salesforce, forecasting
 """,
 }
 

@@ -11,7 +11,6 @@ every family.
 
 from __future__ import annotations
 
-from collections import Counter
 from functools import cache
 
 from attrs import frozen
@@ -35,11 +34,13 @@ class Family:
     titles: tuple[str, ...]
     keywords: tuple[str, ...]
     skills: tuple[str, ...]
+    rubric: str
 
 
 @frozen
 class _Vocabulary:
     families: dict[str, Family]
+    general_rubric: str
     engineering: frozenset[str]
     titles: dict[tuple[str, ...], tuple[str, ...]]
     keywords: dict[tuple[str, ...], tuple[str, ...]]
@@ -56,6 +57,7 @@ def _vocabulary() -> _Vocabulary:
             titles=tuple(entry["titles"]),
             keywords=tuple(entry["keywords"]),
             skills=tuple(entry["skills"]),
+            rubric=entry["rubric"],
         )
         for entry in raw["families"]
     }
@@ -71,6 +73,7 @@ def _vocabulary() -> _Vocabulary:
             skills.setdefault(skill, []).append(family.id)
     return _Vocabulary(
         families=families,
+        general_rubric=raw["general_rubric"],
         engineering=frozenset(raw["engineering"]),
         titles={k: tuple(v) for k, v in titles.items()},
         keywords={k: tuple(v) for k, v in keywords.items()},
@@ -95,6 +98,14 @@ def family_name(family: str) -> str:
     return found.name if found else "general"
 
 
+def family_rubric(family: str) -> str:
+    """What a strong answer does in ``family``'s work, completing "A strong
+    answer …": the general rubric custom questions are graded with."""
+    vocabulary = _vocabulary()
+    found = vocabulary.families.get(family)
+    return found.rubric if found else vocabulary.general_rubric
+
+
 def skill_families(skill: str) -> tuple[str, ...]:
     """The families whose work ``skill`` belongs to (may be empty)."""
     return _vocabulary().skills.get(skill, ())
@@ -110,18 +121,18 @@ def _phrases(words: list[str], table: dict[tuple[str, ...], tuple[str, ...]]):
                 yield size, found
 
 
-def family_scores(text: str) -> Counter[str]:
+def family_scores(text: str) -> dict[str, float]:
     """How strongly ``text`` speaks of each family's work: its keywords,
     each mention counted, and the skills the family uses."""
     vocabulary = _vocabulary()
     capped_text = capped(text)
-    scores: Counter[str] = Counter()
+    scores: dict[str, float] = {}
     for _, families in _phrases(normalize(capped_text).split(), vocabulary.keywords):
         for family in families:
-            scores[family] += 1
+            scores[family] = scores.get(family, 0.0) + 1
     for skill in extract_skills(capped_text):
         for family in vocabulary.skills.get(skill, ()):
-            scores[family] += 0.5 if family == SOFTWARE else 1
+            scores[family] = scores.get(family, 0.0) + (0.5 if family == SOFTWARE else 1)
     return scores
 
 
@@ -136,7 +147,7 @@ def family_of(title: str | None, text: str) -> str:
     if found:
         longest = max(size for size, _ in found)
         tied = {f for size, families in found if size == longest for f in families}
-        return min(tied, key=lambda f: (-scores[f], f == SOFTWARE, f))
+        return min(tied, key=lambda f: (-scores.get(f, 0.0), f == SOFTWARE, f))
     if not scores:
         return GENERAL
     best, score = max(scores.items(), key=lambda item: (item[1], item[0] != SOFTWARE))

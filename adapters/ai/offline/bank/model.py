@@ -33,8 +33,12 @@ _ENGINEERING_WORDS = frozenset(
 )
 _TIPS = {
     "technical": "Explain the idea and the trade-offs, and give a concrete example from your experience.",
-    "situational": "Say what you would do first and why, who you would involve, and how you would check the outcome.",
-    "behavioral": "Answer with one real situation: what happened, what you did yourself, the result and what you learned.",
+    "situational": (
+        "Say what you would do first and why, who you would involve, and how you would check the outcome."
+    ),
+    "behavioral": (
+        "Answer with one real situation: what happened, what you did yourself, the result and what you learned."
+    ),
     "system-design": (
         "Start from the requirements, sketch the main components and data flow, then discuss "
         "scaling, failure modes and trade-offs."

@@ -69,9 +69,9 @@ def emphasis(job: JobContext) -> dict[str, float]:
     """The job's skills weighted by how its text stresses them: each mention
     in the title counts ``_TITLE_WEIGHT``, in a requirement ``_REQUIRED``, in a
     nice-to-have ``_NICE``, anywhere else 1."""
-    weights: Counter[str] = Counter()
+    weights: dict[str, float] = {}
     for skill, count in count_skills(job.title or "").items():
-        weights[skill] += _TITLE_WEIGHT * count
+        weights[skill] = weights.get(skill, 0.0) + _TITLE_WEIGHT * count
     mode = 1.0
     for sentence in sentences(capped(job.description)):
         lowered = sentence.lower()
@@ -82,9 +82,9 @@ def emphasis(job: JobContext) -> dict[str, float]:
             mode = _NICE if nice else _REQUIRED if required else 1.0
         factor = _NICE if nice else _REQUIRED if required else mode
         for skill, count in found.items():
-            weights[skill] += factor * count
+            weights[skill] = weights.get(skill, 0.0) + factor * count
     weights.pop(BEHAVIORAL, None)
-    return dict(weights)
+    return weights
 
 
 def difficulty_order(difficulty: Difficulty, level: ExperienceLevel) -> list[Difficulty]:

@@ -9,26 +9,7 @@ from collections.abc import Sequence
 
 from adapters.ai.offline.bank import BankQuestion, Kind
 from adapters.ai.offline.grading.grade import Grade, key_terms
-from adapters.ai.offline.roles import family_name
-
-_RUBRICS = {
-    "software": "states the idea correctly, explains how it works and its trade-offs, and shows it with code, a command or a project",
-    "data": "gets the data concepts right, explains the trade-offs (cost, freshness, correctness) and shows it with a query, a pipeline or a dataset you worked on",
-    "ml": "gets the method right, says how you would evaluate it and what can go wrong (leakage, drift, bias), with an example model or dataset",
-    "mobile": "gets the platform behaviour right, considers the device (lifecycle, threads, memory, offline) and shows it with an app you built",
-    "design": "starts from users and evidence, explains the design decisions and trade-offs, and shows how you would test them",
-    "product": "starts from the user problem and the goal, prioritises with evidence, names the metric of success and the trade-offs",
-    "sales": "shows you understand the buyer, qualifies and handles objections with questions, and moves the deal to a clear next step",
-    "customer-success": "puts the customer's outcome first, acts early on risk, involves the right people and follows up with measurable results",
-    "marketing": "starts from the audience and the goal, picks channels and messages for a reason, and measures results",
-    "finance": "follows the accounting standards and controls, reconciles and documents, and explains the effect on the statements",
-    "healthcare": "puts patient safety first: assess, act within your scope, escalate clearly (SBAR), follow protocol and document",
-    "teaching": "centres the students' learning, adapts to different needs, checks understanding and involves parents or colleagues when needed",
-    "operations": "measures the process, finds the root cause, improves it with the people who run it and tracks the result",
-    "hr": "is fair and consistent, follows policy and employment law, documents, and balances the employee's and the business's needs",
-    "legal": "identifies the legal issue and the risk, applies the right law or clause, and gives the client a clear, practical recommendation",
-    "general": "answers the question directly, explains your reasoning, and gives a concrete example from your own experience",
-}
+from adapters.ai.offline.roles import family_name, family_rubric
 
 
 def feedback_chunks(grade: Grade, question: BankQuestion | None, question_text: str) -> list[str]:
@@ -140,7 +121,7 @@ def _assessment(grade: Grade) -> list[str]:
 
 def _assessment_unknown(grade: Grade) -> list[str]:
     terms_shown = ", ".join(f"**{w}**" for w in (*grade.covered, *grade.missed)) or "none"
-    rubric = _RUBRICS.get(grade.family, _RUBRICS["general"])
+    rubric = family_rubric(grade.family)
     how = (
         "on the structure of your story (STAR)"
         if grade.star is not None
@@ -232,7 +213,7 @@ def _no_model_answer(grade: Grade, question_text: str) -> str:
         )
     listed = ", ".join(f"**{w}**" for w in key_terms(question_text))
     address = f"address {listed} directly" if listed else "answer the question directly"
-    rubric = _RUBRICS.get(grade.family, _RUBRICS["general"])
+    rubric = family_rubric(grade.family)
     return (
         f"The offline coach has no model answer for this question. A strong answer would "
         f"{address} and {rubric}."

@@ -98,6 +98,7 @@ def grade_answer(
     """Grade ``answer`` to ``question`` (or, when it is not a bank question,
     to ``question_text`` with the rubric of ``family``)."""
     reading = read_answer(answer)
+    wrong: list[Error] = []
     if question is not None:
         kind = question.kind
         wrong = asserted(question.misconceptions, reading)
@@ -107,7 +108,6 @@ def grade_answer(
         depth = min(1.0, len(reading.connected & term_set(question.answer)) / 25)
     else:
         kind = Kind.BEHAVIORAL if is_story_prompt(question_text) else Kind.TECHNICAL
-        wrong: list[Error] = []
         wanted = key_terms(question_text)
         covered = tuple(w for w in wanted if term(w) in reading.connected)
         points = PointJudgement(covered, (), tuple(w for w in wanted if w not in covered), ())

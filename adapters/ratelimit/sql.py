@@ -18,10 +18,9 @@ processes agree.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
-
-import math
 
 from sqlalchemy import Engine, Table, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert

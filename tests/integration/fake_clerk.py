@@ -38,7 +38,7 @@ class FakeClerk:
             def log_message(self, *args: object) -> None:
                 pass
 
-            def do_GET(self) -> None:  # noqa: N802 - the http.server name
+            def do_GET(self) -> None:
                 fake._answer(self)
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

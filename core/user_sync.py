@@ -138,7 +138,8 @@ class Profiles(Protocol):
 
 class EnsureUser:
     """Make sure a signed-in user exists, creating them on first use from
-    ``profile`` (the token's claims) or else from ``profiles``. Returns
+    ``profile`` (the token's claims) or else from ``profiles`` (when there
+    is a way to read them). Returns
     whether the user exists now."""
 
     def __init__(
@@ -157,7 +158,7 @@ class EnsureUser:
         ):
             return True
         if profile is None or profile.id != user_id:
-            profile = self.profiles.profile(user_id)
+            profile = self.profiles.profile(user_id) if self.profiles is not None else None
         if profile is None:
             return False
         with self.storage.unit_of_work(write=True) as uow:

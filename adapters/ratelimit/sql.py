@@ -59,6 +59,7 @@ class _LockedRow:
         raw = self._engine.raw_connection()
         try:
             dbapi = raw.driver_connection
+            assert dbapi is not None  # a pooled connection that is open
             if not raw.info.get("darasa_busy_timeout"):
                 (current,) = dbapi.execute("PRAGMA busy_timeout").fetchone()
                 dbapi.execute(f"PRAGMA busy_timeout = {max(current, BUSY_TIMEOUT_MS)}")

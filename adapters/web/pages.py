@@ -18,6 +18,7 @@ from typing import Any
 from dependency_injector.wiring import Provide, inject
 from flask import Blueprint, Response, current_app, g, redirect, render_template, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from adapters.web import markdown
 from adapters.web.credentials import presented
@@ -100,7 +101,7 @@ def _actor(identity: Identity) -> Actor | None:
     return identity.authenticate(token) if token else None
 
 
-def _sign_in() -> Response:
+def _sign_in() -> WerkzeugResponse:
     return redirect(current_app.config.get("SIGN_IN_URL", LOCAL_SIGN_IN), code=303)
 
 
@@ -124,7 +125,7 @@ def _read(actions: Actions, actor: Actor, name: str, payload: dict[str, Any]) ->
 
 @blueprint.get("/")
 @inject
-def home(identity: Identity = Provide["identity"]) -> Response:
+def home(identity: Identity = Provide["identity"]) -> WerkzeugResponse:
     return redirect("/app", code=303) if _actor(identity) else _sign_in()
 
 

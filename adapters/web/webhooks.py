@@ -47,7 +47,7 @@ def clerk(
         discard_rest(request)
         return refuse(ErrorCode.PAYLOAD_TOO_LARGE, "Request body exceeds 256KB limit")
     try:
-        delivery = webhooks.delivery(body, request.headers)
+        delivery = webhooks.delivery(body, dict(request.headers))
     except BadDelivery as bad:
         log.warning("Clerk webhook refused: %s", bad)
         return _bad(str(bad))

@@ -46,18 +46,10 @@ def profile_from_clerk(data: object) -> Profile | None:
         data.get("email_addresses"),
         data.get("primary_email_address_id"),
     )
-    if (
-        not isinstance(user_id, str)
-        or not isinstance(emails, list)
-        or not isinstance(primary, str)
-    ):
+    if not isinstance(user_id, str) or not isinstance(emails, list) or not isinstance(primary, str):
         return None
     email = next(
-        (
-            e.get("email_address")
-            for e in emails[:EMAILS_MAX]
-            if isinstance(e, dict) and e.get("id") == primary
-        ),
+        (e.get("email_address") for e in emails[:EMAILS_MAX] if isinstance(e, dict) and e.get("id") == primary),
         None,
     )
     if not isinstance(email, str):
@@ -66,9 +58,7 @@ def profile_from_clerk(data: object) -> Profile | None:
     if not isinstance(image, str) or not image or len(image) > IMAGE_URL_MAX:
         image = None
     try:
-        return Profile(
-            id=user_id, email=email, name=display_name(data), image_url=image
-        )
+        return Profile(id=user_id, email=email, name=display_name(data), image_url=image)
     except ValueError:
         return None
 
@@ -93,16 +83,11 @@ class ClerkWebhooks:
 
     def delivery(self, body: bytes, headers: Mapping[str, str]) -> Delivery:
         """Raises ``BadDelivery`` with the reason."""
-        wanted = {
-            name: headers.get(name) or ""
-            for name in ("svix-id", "svix-timestamp", "svix-signature")
-        }
+        lowered = {name.lower(): value for name, value in headers.items()}
+        wanted = {name: lowered.get(name) or "" for name in ("svix-id", "svix-timestamp", "svix-signature")}
         if not all(wanted.values()):
             raise BadDelivery("Missing svix headers")
-        if (
-            len(wanted["svix-id"]) > DELIVERY_ID_MAX
-            or len(wanted["svix-signature"]) > SIGNATURE_HEADER_MAX
-        ):
+        if len(wanted["svix-id"]) > DELIVERY_ID_MAX or len(wanted["svix-signature"]) > SIGNATURE_HEADER_MAX:
             raise BadDelivery("Invalid svix headers")
         try:
             self._webhook.verify(body, wanted)
@@ -149,9 +134,7 @@ class ClerkBackend:
             "Authorization": f"Bearer {secret_key}",
             "Accept": "application/json",
         }
-        self._http = (
-            http if http is not None else httpx.Client(timeout=httpx.Timeout(timeout))
-        )
+        self._http = http if http is not None else httpx.Client(timeout=httpx.Timeout(timeout))
 
     def profile(self, user_id: str) -> Profile | None:
         url = f"{self._api_url}/users/{quote(user_id, safe='')}"

@@ -191,3 +191,9 @@ def test_an_email_another_user_has_writes_nothing_and_is_not_remembered() -> Non
 def test_a_delivery_id_out_of_bounds_is_refused() -> None:
     with pytest.raises(ValueError):
         Delivery("m" * 256, None)
+
+
+def test_header_names_are_read_in_any_case() -> None:
+    body, headers = signed_delivery(created(), msg_id="msg_case")
+    titled = {name.title(): value for name, value in headers.items()}
+    assert WEBHOOKS.delivery(body, titled).id == "msg_case"

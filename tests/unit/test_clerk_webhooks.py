@@ -108,13 +108,14 @@ def _refused_cases() -> dict[str, tuple[bytes, dict[str, str]]]:
     }
 
 
-REFUSED = _refused_cases()
+CASES = list(_refused_cases())
 
 
-@pytest.mark.parametrize("case", REFUSED.values(), ids=REFUSED.keys())
-def test_a_bad_delivery_is_refused(case: tuple[bytes, dict[str, str]]) -> None:
+@pytest.mark.parametrize("case", CASES)
+def test_a_bad_delivery_is_refused(case: str) -> None:
+    body, headers = _refused_cases()[case]  # signed now: the timestamps are relative to now
     with pytest.raises(BadDelivery):
-        WEBHOOKS.delivery(*case)
+        WEBHOOKS.delivery(body, headers)
 
 
 # --- applying ----------------------------------------------------------------

@@ -434,12 +434,12 @@ def test_a_client_that_stops_reading_stores_nothing_and_gets_the_allowance_back(
     assert all(isinstance(ask(app, actor, job_id), Success) for _ in range(5))
 
 
-def test_every_question_of_the_jobs_family_asked_is_an_ai_failure_that_counts_nothing():
+def test_every_question_of_the_bank_asked_is_an_ai_failure_that_counts_nothing():
     app = FakeApp(ai_bucket=None)
     actor = app.user(plan="pro")
     job_id = new_job(app, actor)
     family = family_of(JOB["title"], JOB["description"])
-    total = len([q for q in OfflineCoach().bank.questions if fits_family(q, family)])
+    total = sum(1 for q in OfflineCoach().bank.questions if fits_family(q, family))
     results = [ask(app, actor, job_id) for _ in range(total + 1)]
     assert all(isinstance(r, Success) for r in results[:-1])
     assert results[-1] == Failure(ErrorCode.AI_FAILED, "Failed to generate question", {})

@@ -1,6 +1,7 @@
 """The storage port on SQLAlchemy Core: one unit of work is one transaction
 on one connection, rolled back unless ``commit()`` is called; repositories
-turn rows into the frozen domain values and back."""
+turn rows into the frozen domain values and back, and record the cache tags
+of what they write (invalidated after commit: ``core.unit_of_work``)."""
 
 from __future__ import annotations
 
@@ -18,9 +19,11 @@ from adapters.db.interviews import SqlInterviews
 from adapters.db.plans import SqlUserPlans
 from adapters.db.questions import SqlAnswers, SqlQuestions
 from adapters.db.resume_analyses import SqlResumeAnalyses
+from core.cache_tags import job_info_tags, session_tag, user_tags
 from core.domain import ExperienceLevel, JobInfo, User
 from core.errors import EmailAlreadyRegistered, OwnerMissing
-from core.ports import Credentials, Session
+from core.ports import Credentials, Session, TagCache
+from core.unit_of_work import TrackedUnitOfWork, Wrote
 
 
 def _user(row: Row[Any]) -> User:
@@ -74,8 +77,9 @@ class SqlUsers(SqlUserPlans):
     """Emails are stored lower-cased, so the unique constraint on them is
     case-insensitive. Plans and usage counters: ``SqlUserPlans``."""
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, wrote: Wrote) -> None:
         self._c = connection
+        self._wrote = wrote
 
     def add(self, user: User, password_hash: str | None = None) -> None:
         statement = insert(t.users).values(
@@ -97,6 +101,7 @@ class SqlUsers(SqlUserPlans):
             if self.get_by_email(user.email) is None:
                 raise
             raise EmailAlreadyRegistered(user.email) from None
+        self._wrote(user_tags(user.id))
 
     def get(self, user_id: str) -> User | None:
         row = self._c.execute(select(t.users).where(t.users.c.id == user_id)).first()
@@ -118,14 +123,17 @@ class SqlUsers(SqlUserPlans):
         self._c.execute(
             update(t.users).where(t.users.c.id == user_id).values(password_hash=password_hash)
         )
+        self._wrote(user_tags(user_id))
 
     def delete(self, user_id: str) -> None:
         self._c.execute(delete(t.users).where(t.users.c.id == user_id))
+        self._wrote(user_tags(user_id))
 
 
 class SqlSessions:
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, wrote: Wrote) -> None:
         self._c = connection
+        self._wrote = wrote
 
     def add(self, session: Session) -> None:
         self._c.execute(
@@ -138,6 +146,11 @@ class SqlSessions:
                 revoked_at=session.revoked_at,
             )
         )
+        self._wrote([session_tag(session.token_digest)])
+
+    def get(self, session_id: str) -> Session | None:
+        row = self._c.execute(select(t.sessions).where(t.sessions.c.id == session_id)).first()
+        return None if row is None else _session(row)
 
     def by_digest(self, token_digest: str) -> Session | None:
         row = self._c.execute(
@@ -146,19 +159,22 @@ class SqlSessions:
         return None if row is None else _session(row)
 
     def revoke(self, session_id: str, at: datetime) -> None:
-        self._c.execute(
+        revoked = self._c.execute(
             update(t.sessions)
             .where(t.sessions.c.id == session_id, t.sessions.c.revoked_at.is_(None))
             .values(revoked_at=at)
-        )
+            .returning(t.sessions.c.token_digest)
+        ).scalars()
+        self._wrote([session_tag(digest) for digest in revoked])
 
 
 _INSERT_JOB_INFO = insert(t.job_infos)
 
 
 class SqlJobInfos:
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, wrote: Wrote) -> None:
         self._c = connection
+        self._wrote = wrote
 
     def add(self, job_info: JobInfo) -> None:
         try:
@@ -168,6 +184,7 @@ class SqlJobInfos:
         except IntegrityError:
             # A fresh id breaks no other constraint than the user's foreign key.
             raise OwnerMissing(job_info.user_id) from None
+        self._wrote(job_info_tags(job_info.id, job_info.user_id))
 
     def get(self, job_info_id: str) -> JobInfo | None:
         row = self._c.execute(select(t.job_infos).where(t.job_infos.c.id == job_info_id)).first()
@@ -179,9 +196,14 @@ class SqlJobInfos:
             .where(t.job_infos.c.id == job_info.id)
             .values(**_job_info_values(job_info))
         )
+        self._wrote(job_info_tags(job_info.id, job_info.user_id))
 
     def delete(self, job_info_id: str) -> None:
-        self._c.execute(delete(t.job_infos).where(t.job_infos.c.id == job_info_id))
+        owners = self._c.execute(
+            delete(t.job_infos).where(t.job_infos.c.id == job_info_id).returning(t.job_infos.c.user_id)
+        ).scalars()
+        for user_id in owners:
+            self._wrote(job_info_tags(job_info_id, user_id))
 
     def list_for_user(self, user_id: str, query: str | None = None) -> list[JobInfo]:
         c = t.job_infos.c
@@ -202,36 +224,60 @@ class SqlJobInfos:
         ).scalar_one()
 
 
-class SqlUnitOfWork:
+class SqlUnitOfWork(TrackedUnitOfWork):
     """One connection and one transaction, begun by the first statement;
     ``write=True`` makes it a write transaction (see ``adapters.db.engine``)."""
 
-    users: SqlUsers
-    sessions: SqlSessions
-    job_infos: SqlJobInfos
-    interviews: SqlInterviews
-    questions: SqlQuestions
-    answers: SqlAnswers
-    interview_messages: SqlInterviewMessages
-    resume_analyses: SqlResumeAnalyses
-
-    def __init__(self, engine: Engine, write: bool) -> None:
+    def __init__(self, engine: Engine, write: bool, cache: TagCache | None) -> None:
+        super().__init__(cache)
         self._engine = engine
         self._write = write
 
     def __enter__(self) -> Self:
-        self._connection = self._engine.connect()
+        self._connection = c = self._engine.connect()
         if self._write:
-            self._connection.execution_options(**{WRITE: True})
-        self.users = SqlUsers(self._connection)
-        self.sessions = SqlSessions(self._connection)
-        self.job_infos = SqlJobInfos(self._connection)
-        self.interviews = SqlInterviews(self._connection)
-        self.questions = SqlQuestions(self._connection)
-        self.answers = SqlAnswers(self._connection)
-        self.interview_messages = SqlInterviewMessages(self._connection)
-        self.resume_analyses = SqlResumeAnalyses(self._connection)
+            c.execution_options(**{WRITE: True})
+        self._users = SqlUsers(c, self.wrote)
+        self._sessions = SqlSessions(c, self.wrote)
+        self._job_infos = SqlJobInfos(c, self.wrote)
+        self._interviews = SqlInterviews(c, self.wrote)
+        self._questions = SqlQuestions(c, self.wrote)
+        self._answers = SqlAnswers(c, self.wrote)
+        self._interview_messages = SqlInterviewMessages(c, self.wrote)
+        self._resume_analyses = SqlResumeAnalyses(c, self.wrote)
         return self
+
+    @property
+    def users(self) -> SqlUsers:
+        return self._users
+
+    @property
+    def sessions(self) -> SqlSessions:
+        return self._sessions
+
+    @property
+    def job_infos(self) -> SqlJobInfos:
+        return self._job_infos
+
+    @property
+    def interviews(self) -> SqlInterviews:
+        return self._interviews
+
+    @property
+    def questions(self) -> SqlQuestions:
+        return self._questions
+
+    @property
+    def answers(self) -> SqlAnswers:
+        return self._answers
+
+    @property
+    def interview_messages(self) -> SqlInterviewMessages:
+        return self._interview_messages
+
+    @property
+    def resume_analyses(self) -> SqlResumeAnalyses:
+        return self._resume_analyses
 
     def __exit__(
         self,
@@ -244,21 +290,25 @@ class SqlUnitOfWork:
         finally:
             self._connection.close()
 
-    def commit(self) -> None:
+    def _commit(self) -> None:
         if not self._write:
             raise RuntimeError("commit() on a read-only unit of work")
         self._connection.commit()
 
-    def rollback(self) -> None:
+    def _rollback(self) -> None:
         self._connection.rollback()
 
 
 class SqlStorage:
-    def __init__(self, engine: Engine) -> None:
+    """Units of work on ``engine``; ``cache`` is where the tags of what they
+    write are invalidated (``None``: nothing is cached)."""
+
+    def __init__(self, engine: Engine, cache: TagCache | None = None) -> None:
         self.engine = engine
+        self.cache = cache
 
     def unit_of_work(self, *, write: bool = False) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, write)
+        return SqlUnitOfWork(self.engine, write, self.cache)
 
     def ping(self) -> None:
         """Raises unless the database answers; cheap enough for a health check."""

@@ -14,7 +14,6 @@ from collections.abc import Mapping
 from core.errors import RateLimited
 from core.ports import Bucket, RateLimiter
 
-
 AI_BUCKET = Bucket(capacity=20, refill=20, interval=3600)
 """Every AI action's bucket, per user and action: 20 at once, then 20 an
 hour (the settings' ``ai`` bucket, ``AI_RATE_LIMIT``). Charged only once the

@@ -9,7 +9,6 @@ from typing import Any
 
 from attrs import Attribute
 
-
 Validator = Callable[[Any, "Attribute[Any]", Any], None]
 """An attrs validator: ``(instance, attribute, value)``, raising ValueError."""
 

@@ -31,7 +31,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     settings = evolve(settings, workers=args.workers or settings.workers or 1)
     port = args.port or settings.port
 
-    class Server(BaseApplication):  # type: ignore[misc]
+    class Server(BaseApplication):
         def load_config(self) -> None:
             self.cfg.set("bind", f"{args.host}:{port}")
             self.cfg.set("workers", settings.workers)

@@ -10,11 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from adapters.cache.memory import MemoryTagCache
+from adapters.fakes import FakeClock, FakeStorage, SequentialIds
+from adapters.fakes.passwords import FakePasswordHasher
 from adapters.identity.local import LocalIdentity
 from adapters.identity.passwords import Argon2PasswordHasher
 from adapters.identity.tokens import KeyedTokens
-from adapters.fakes import FakeClock, FakeStorage, SequentialIds
-from adapters.fakes.passwords import FakePasswordHasher
 from adapters.ratelimit.memory import MemoryRateLimiter
 from adapters.web.converter import structure
 from core.accounts import (

@@ -12,6 +12,7 @@ from core.coaching import UPLOAD_MAX_BYTES, ResumeAnalysis, Upload
 from core.errors import ErrorCode, Failure
 from core.pipeline import Success
 from core.ports import Bucket
+from tests.conftest import FORBIDDEN, PLAN_LIMIT, TOO_LARGE, UNSUPPORTED, ai_failed, invalid, rate_limited
 from tests.fixtures_docs import (
     EXE_BYTES,
     PNG_BYTES,
@@ -22,7 +23,6 @@ from tests.fixtures_docs import (
     legacy_doc_bytes,
     pdf_bytes,
 )
-from tests.conftest import FORBIDDEN, PLAN_LIMIT, TOO_LARGE, UNSUPPORTED, ai_failed, invalid, rate_limited
 from tests.unit.app_on_fakes import FakeApp
 
 JOB = {

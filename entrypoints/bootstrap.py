@@ -30,6 +30,7 @@ from adapters.cache.redis import RedisTagCache
 from adapters.db.engine import make_engine
 from adapters.db.storage import SqlStorage
 from adapters.documents.reader import PypdfDocuments
+from adapters.identity.clerk import ClerkIdentity
 from adapters.identity.local import LocalIdentity
 from adapters.identity.passwords import Argon2PasswordHasher
 from adapters.identity.tokens import KeyedTokens
@@ -44,10 +45,11 @@ from core.allowances import Allowances
 from core.pipeline import Action, Actions, Handler
 from core.ports import Bucket
 from core.rate_limit import ActionLimiter
+from core.user_sync import ApplyUserEvent, EnsureUser
+from entrypoints import clerk_wiring
 from entrypoints.settings import Settings
 
 ACTIONS: list[Action[Any, Any]] = [
-    *accounts.actions,
     *jobinfos.actions,
     *interviews.actions,
     *plans.actions,
@@ -55,13 +57,20 @@ ACTIONS: list[Action[Any, Any]] = [
     *text_interviews.actions,
     *resumes.actions,
 ]
-"""Every action of the API, feature by feature."""
+"""Every action of the API, feature by feature, but local accounts'."""
+
+
+def actions_of(settings: Settings) -> list[Action[Any, Any]]:
+    """The actions of this deployment: with local accounts, signing up, in
+    and out too (Clerk does those itself)."""
+    return [*accounts.actions, *ACTIONS] if settings.identity == "local" else list(ACTIONS)
 
 WEB_MODULES = [
     "adapters.web.actions",
     "adapters.web.auth",
     "adapters.web.meta",
     "adapters.web.pages",
+    "adapters.web.webhooks",
 ]
 
 
@@ -130,9 +139,23 @@ class Container(containers.DeclarativeContainer):
 
     password_hasher = providers.Singleton(Argon2PasswordHasher)
     tokens = providers.Singleton(KeyedTokens, settings.provided.secret_key)
-    identity = providers.Singleton(LocalIdentity, storage, tokens, clock, cache)
+    # Who signs in: local accounts, or Clerk session tokens (users kept in
+    # step by Clerk's webhooks, and created on first use).
+    profiles = providers.Singleton(clerk_wiring.clerk_backend, settings.provided.clerk)
+    ensure_user = providers.Singleton(EnsureUser, storage=storage, cache=cache, clock=clock, profiles=profiles)
+    identity = providers.Selector(
+        settings.provided.identity,
+        local=providers.Singleton(LocalIdentity, storage, tokens, clock, cache),
+        clerk=providers.Singleton(
+            ClerkIdentity,
+            providers.Singleton(clerk_wiring.clerk_tokens, settings.provided.clerk, clock),
+            ensure_user,
+        ),
+    )
+    clerk_webhooks = providers.Singleton(clerk_wiring.clerk_webhooks, settings.provided.clerk)
+    apply_user_event = providers.Singleton(ApplyUserEvent, storage=storage, clock=clock)
 
-    action_list = providers.Object(ACTIONS)
+    action_list = providers.Callable(actions_of, settings)
     actions = providers.Singleton(lambda container, declared: bind(container, declared), __self__, action_list)
 
 

@@ -21,6 +21,7 @@ from core.accounts import SESSION_LIFETIME, SIGN_IN_PER_EMAIL, SIGN_IN_PER_IP, S
 from core.interviews import CREATE_INTERVIEW_BUCKET
 from core.ports import Bucket
 from core.rate_limit import AI_BUCKET
+from entrypoints.clerk_settings import ClerkSettings, identity_and_plans
 
 AI_PROVIDERS = ("offline", "openai")
 
@@ -58,6 +59,13 @@ class Settings:
     openai_model: str
     hume_api_key: str | None
     """When set, a voice interview's transcript is read from Hume."""
+    identity: str
+    """Who signs in: "local" accounts or "clerk" session tokens."""
+    plans: str
+    """Where plan features come from: "local" (the database) or "clerk"
+    (the session token's claims)."""
+    clerk: ClerkSettings | None
+    """The Clerk deployment's settings, when ``identity`` is "clerk"."""
     buckets: Mapping[str, Bucket | None] = field(factory=lambda: dict(DEFAULT_BUCKETS))
     session_lifetime: timedelta = SESSION_LIFETIME
 
@@ -66,6 +74,7 @@ class Settings:
         env = os.environ if env is None else env
         instance = Path(env.get("DARASA_INSTANCE", "instance")).resolve()
         database_url = env.get("DATABASE_URL") or f"sqlite:///{instance / 'darasa.sqlite3'}"
+        identity, plans = identity_and_plans(env)
         return cls(
             instance_path=instance,
             database_url=database_url,
@@ -81,6 +90,9 @@ class Settings:
             openai_api_key=env.get("OPENAI_API_KEY") or None,
             openai_model=env.get("OPENAI_MODEL") or "gpt-4o-mini",
             hume_api_key=env.get("HUME_API_KEY") or None,
+            identity=identity,
+            plans=plans,
+            clerk=ClerkSettings.from_env(env) if identity == "clerk" else None,
             buckets={**DEFAULT_BUCKETS, "ai": parse_ai_rate_limit(env.get("AI_RATE_LIMIT") or "20/hour")},
         )
 

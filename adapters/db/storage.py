@@ -10,6 +10,7 @@ from types import TracebackType
 from typing import Any, Self
 
 from sqlalchemy import Connection, Engine, Row, delete, func, insert, or_, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from adapters.db import tables as t
@@ -103,6 +104,45 @@ class SqlUsers(SqlUserPlans):
             raise EmailAlreadyRegistered(user.email) from None
         self._wrote(user_tags(user.id))
 
+    def upsert(self, user: User) -> None:
+        self._insert_on_id_conflict(user, update=True)
+
+    def add_if_absent(self, user: User) -> None:
+        self._insert_on_id_conflict(user, update=False)
+
+    def _insert_on_id_conflict(self, user: User, *, update: bool) -> None:
+        """One statement (INSERT ... ON CONFLICT (id)), so a concurrent
+        writer of the same id cannot make it fail; a conflict on the email
+        is another user's."""
+        dialect = postgresql if self._c.dialect.name == "postgresql" else sqlite
+        statement = dialect.insert(t.users).values(
+            id=user.id,
+            name=user.name,
+            email=user.email.lower(),
+            image_url=user.image_url,
+            created_at=user.created_at,
+            updated_at=user.updated_at,
+        )
+        if update:
+            changed = statement.excluded
+            statement = statement.on_conflict_do_update(
+                index_elements=[t.users.c.id],
+                set_={
+                    "name": changed.name,
+                    "email": changed.email,
+                    "image_url": changed.image_url,
+                    "updated_at": changed.updated_at,
+                },
+            )
+        else:
+            statement = statement.on_conflict_do_nothing(index_elements=[t.users.c.id])
+        try:
+            with self._c.begin_nested():
+                self._c.execute(statement)
+        except IntegrityError:
+            raise EmailAlreadyRegistered(user.email) from None
+        self._wrote(user_tags(user.id))
+
     def get(self, user_id: str) -> User | None:
         row = self._c.execute(select(t.users).where(t.users.c.id == user_id)).first()
         return None if row is None else _user(row)
@@ -166,6 +206,23 @@ class SqlSessions:
             .returning(t.sessions.c.token_digest)
         ).scalars()
         self._wrote([session_tag(digest) for digest in revoked])
+
+
+class SqlWebhookDeliveries:
+    """Delivery ids of webhooks applied; never cached, so nothing to record."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def record(self, delivery_id: str, at: datetime, forget_before: datetime) -> bool:
+        deliveries = t.webhook_deliveries
+        self._c.execute(delete(deliveries).where(deliveries.c.received_at < forget_before))
+        try:
+            with self._c.begin_nested():
+                self._c.execute(insert(deliveries).values(id=delivery_id, received_at=at))
+        except IntegrityError:
+            return False
+        return True
 
 
 _INSERT_JOB_INFO = insert(t.job_infos)
@@ -245,6 +302,7 @@ class SqlUnitOfWork(TrackedUnitOfWork):
         self._answers = SqlAnswers(c, self.wrote)
         self._interview_messages = SqlInterviewMessages(c, self.wrote)
         self._resume_analyses = SqlResumeAnalyses(c, self.wrote)
+        self._deliveries = SqlWebhookDeliveries(c)
         return self
 
     @property
@@ -278,6 +336,10 @@ class SqlUnitOfWork(TrackedUnitOfWork):
     @property
     def resume_analyses(self) -> SqlResumeAnalyses:
         return self._resume_analyses
+
+    @property
+    def deliveries(self) -> SqlWebhookDeliveries:
+        return self._deliveries
 
     def __exit__(
         self,

@@ -39,6 +39,7 @@ class Tables:
     resume_analyses: dict[str, StoredResumeAnalysis] = field(factory=dict)
     plans: dict[str, str] = field(factory=dict)
     usage: dict[str, Usage] = field(factory=dict)
+    deliveries: dict[str, datetime] = field(factory=dict)
 
     def copy(self) -> Tables:
         return Tables(**{a.name: dict(getattr(self, a.name)) for a in fields(Tables)})
@@ -84,6 +85,31 @@ class FakeUsers:
         if password_hash is not None:
             self._t.password_hashes[user.id] = password_hash
         self._wrote(user_tags(user.id))
+
+    def upsert(self, user: User) -> None:
+        existing = self._t.users.get(user.id)
+        if existing is None:
+            self.add(user)
+            return
+        self._check_email_free(user)
+        self._t.users[user.id] = evolve(
+            existing,
+            name=user.name,
+            email=user.email.lower(),
+            image_url=user.image_url,
+            updated_at=user.updated_at,
+        )
+        self._wrote(user_tags(user.id))
+
+    def add_if_absent(self, user: User) -> None:
+        if user.id in self._t.users:
+            return
+        self.add(user)
+
+    def _check_email_free(self, user: User) -> None:
+        holder = self.get_by_email(user.email)
+        if holder is not None and holder.id != user.id:
+            raise EmailAlreadyRegistered(user.email)
 
     def get(self, user_id: str) -> User | None:
         return self._t.users.get(user_id)
@@ -223,6 +249,20 @@ class FakeInterviews:
         return sorted(found, key=lambda i: (i.created_at, i.id), reverse=True)
 
 
+class FakeWebhookDeliveries:
+    def __init__(self, tables: Tables) -> None:
+        self._t = tables
+
+    def record(self, delivery_id: str, at: datetime, forget_before: datetime) -> bool:
+        kept = {k: v for k, v in self._t.deliveries.items() if v >= forget_before}
+        self._t.deliveries.clear()
+        self._t.deliveries.update(kept)
+        if delivery_id in kept:
+            return False
+        self._t.deliveries[delivery_id] = at
+        return True
+
+
 class FakeUnitOfWork(TrackedUnitOfWork):
     def __init__(self, storage: FakeStorage, write: bool) -> None:
         super().__init__(storage.cache)
@@ -247,6 +287,7 @@ class FakeUnitOfWork(TrackedUnitOfWork):
         self._answers = FakeAnswers(tables, self.wrote)
         self._interview_messages = FakeInterviewMessages(tables, self.wrote)
         self._resume_analyses = FakeResumeAnalyses(tables, self.wrote)
+        self._deliveries = FakeWebhookDeliveries(tables)
 
     @property
     def users(self) -> FakeUsers:
@@ -279,6 +320,10 @@ class FakeUnitOfWork(TrackedUnitOfWork):
     @property
     def resume_analyses(self) -> FakeResumeAnalyses:
         return self._resume_analyses
+
+    @property
+    def deliveries(self) -> FakeWebhookDeliveries:
+        return self._deliveries
 
     def __exit__(
         self,

@@ -81,7 +81,7 @@ def test_every_question_is_complete_with_valid_values():
         assert entry["levels"] and set(entry["levels"]) <= {"junior", "mid-level", "senior"}
         assert len(set(entry["levels"])) == len(entry["levels"])
         assert entry["difficulty"] in {"easy", "medium", "hard"}, entry["id"]
-        assert entry["kind"] in {"technical", "behavioral", "system-design"}, entry["id"]
+        assert entry["kind"] in {"technical", "situational", "behavioral", "system-design"}, entry["id"]
         assert len(entry["key_points"]) >= 3, entry["id"]
         assert all(0 < len(p) <= 120 for p in entry["key_points"]), entry["id"]
         assert len(entry["answer"]) >= 200, entry["id"]

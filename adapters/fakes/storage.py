@@ -262,6 +262,9 @@ class FakeWebhookDeliveries:
         self._t.deliveries[delivery_id] = at
         return True
 
+    def remembered(self, delivery_id: str) -> bool:
+        return delivery_id in self._t.deliveries
+
 
 class FakeUnitOfWork(TrackedUnitOfWork):
     def __init__(self, storage: FakeStorage, write: bool) -> None:

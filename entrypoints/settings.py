@@ -12,6 +12,7 @@ from attrs import frozen
 
 from adapters.web.ip_limit import IpLimit
 from core.ports import Bucket
+from entrypoints.clerk_settings import ClerkSettings, identity_and_plans
 
 AI_PROVIDERS = ("offline", "openai")
 
@@ -38,12 +39,20 @@ class Settings:
     ai_rate_limit: str
     hume_api_key: str | None
     """When set, a voice interview's transcript is read from Hume."""
+    identity: str
+    """Who signs in: "local" accounts or "clerk" session tokens."""
+    plans: str
+    """Where plan features come from: "local" (the database) or "clerk"
+    (the session token's claims)."""
+    clerk: ClerkSettings | None
+    """The Clerk deployment's settings, when ``identity`` is "clerk"."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         instance = Path(env.get("DARASA_INSTANCE", "instance")).resolve()
         database_url = env.get("DATABASE_URL") or f"sqlite:///{instance / 'darasa.sqlite3'}"
+        identity, plans = identity_and_plans(env)
         return cls(
             instance_path=instance,
             database_url=database_url,
@@ -60,6 +69,9 @@ class Settings:
             openai_model=env.get("OPENAI_MODEL") or "gpt-4o-mini",
             ai_rate_limit=_ai_rate_limit(env.get("AI_RATE_LIMIT") or "20/hour"),
             hume_api_key=env.get("HUME_API_KEY") or None,
+            identity=identity,
+            plans=plans,
+            clerk=ClerkSettings.from_env(env) if identity == "clerk" else None,
         )
 
     def as_config(self) -> dict[str, object]:
@@ -76,6 +88,9 @@ class Settings:
             "openai_model": self.openai_model,
             "ai_rate_limit": self.ai_rate_limit,
             "hume_api_key": self.hume_api_key,
+            "identity": self.identity,
+            "plans": self.plans,
+            "clerk": self.clerk,
         }
 
     def shared_backend(self, several_workers: str) -> str:

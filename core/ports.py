@@ -151,10 +151,15 @@ class Sessions(Protocol):
 
 
 class WebhookDeliveries(Protocol):
+    """Ids of webhook deliveries already applied, and of other events worth
+    remembering for as long (a user's deletion)."""
+
     def record(self, delivery_id: str, at: datetime, forget_before: datetime) -> bool:
         """Remember a delivery; False when it was already remembered. Ids
         recorded before ``forget_before`` are forgotten."""
         ...
+
+    def remembered(self, delivery_id: str) -> bool: ...
 
 
 class JobInfos(Protocol):

@@ -28,11 +28,7 @@ DELIVERY_RETENTION = timedelta(days=7)
 
 
 def _user_id(_instance: object, _attribute: object, value: str) -> None:
-    if (
-        not isinstance(value, str)
-        or not 0 < len(value) <= USER_ID_MAX
-        or not value.isprintable()
-    ):
+    if not isinstance(value, str) or not 0 < len(value) <= USER_ID_MAX or not value.isprintable():
         raise ValueError(f"a user id is 1 to {USER_ID_MAX} printable characters")
 
 
@@ -87,9 +83,17 @@ class EmailTaken(Exception):
     the provider retries.)"""
 
 
+def deletion_mark(user_id: str) -> str:
+    """Remembered among the deliveries when a user is deleted, so that
+    neither a change delivered late nor a session token still alive brings
+    them back."""
+    return f"user.deleted:{user_id}"
+
+
 class ApplyUserEvent:
     """Apply one delivery. Returns False for a delivery already applied (or
-    about nothing darasa keeps), which changes nothing."""
+    about nothing darasa keeps, or about a user since deleted), which
+    changes nothing."""
 
     def __init__(
         self,
@@ -109,11 +113,12 @@ class ApplyUserEvent:
             return False
         now = self.clock.now()
         with self.storage.unit_of_work(write=True) as uow:
-            if not uow.deliveries.record(
-                delivery.id, now, forget_before=now - self.retention
-            ):
+            if not uow.deliveries.record(delivery.id, now, forget_before=now - self.retention):
                 return False
             if isinstance(change, UserChanged):
+                if uow.deliveries.remembered(deletion_mark(change.profile.id)):
+                    uow.commit()  # a change delivered after the deletion
+                    return False
                 try:
                     uow.users.upsert(change.profile.user(now))
                 except EmailAlreadyRegistered:
@@ -121,6 +126,7 @@ class ApplyUserEvent:
                 user_id = change.profile.id
             else:
                 uow.users.delete(change.user_id)
+                uow.deliveries.record(deletion_mark(change.user_id), now, forget_before=now - self.retention)
                 user_id = change.user_id
             uow.commit()
         self.cache.invalidate(user_tags(user_id))
@@ -142,9 +148,7 @@ class EnsureUser:
     is a way to read them). Returns
     whether the user exists now."""
 
-    def __init__(
-        self, storage: Storage, cache: TagCache, clock: Clock, profiles: Profiles
-    ) -> None:
+    def __init__(self, storage: Storage, cache: TagCache, clock: Clock, profiles: Profiles) -> None:
         self.storage = storage
         self.cache = cache
         self.clock = clock
@@ -153,15 +157,15 @@ class EnsureUser:
     def __call__(self, user_id: str, profile: Profile | None = None) -> bool:
         # Only "exists" is worth caching: a user not there yet is looked for
         # again on the next request.
-        if self.cache.get_or_load(
-            f"user-exists:{user_id}", user_tags(user_id), lambda: self._exists(user_id)
-        ):
+        if self.cache.get_or_load(f"user-exists:{user_id}", user_tags(user_id), lambda: self._exists(user_id)):
             return True
         if profile is None or profile.id != user_id:
             profile = self.profiles.profile(user_id) if self.profiles is not None else None
         if profile is None:
             return False
         with self.storage.unit_of_work(write=True) as uow:
+            if uow.deliveries.remembered(deletion_mark(user_id)):
+                return False
             try:
                 # left as it is when a delivery wrote the user meanwhile
                 uow.users.add_if_absent(profile.user(self.clock.now()))

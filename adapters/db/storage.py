@@ -206,6 +206,11 @@ class SqlWebhookDeliveries:
             return False
         return True
 
+    def remembered(self, delivery_id: str) -> bool:
+        deliveries = t.webhook_deliveries
+        found = select(deliveries.c.id).where(deliveries.c.id == delivery_id)
+        return self._c.execute(found).first() is not None
+
 
 _INSERT_JOB_INFO = insert(t.job_infos)
 

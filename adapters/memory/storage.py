@@ -237,6 +237,9 @@ class MemoryWebhookDeliveries:
         self._t.deliveries[delivery_id] = at
         return True
 
+    def remembered(self, delivery_id: str) -> bool:
+        return delivery_id in self._t.deliveries
+
 
 class MemoryUnitOfWork:
     def __init__(self, storage: MemoryStorage, write: bool) -> None:

@@ -129,6 +129,13 @@ def test_forged_stale_or_unusable_deliveries_answer_400_and_write_nothing(
     assert user_row(server, user_id) is not None
 
 
+def test_an_oversized_delivery_is_refused_unread(client: httpx.Client, server: Server) -> None:
+    user_id = new_id()
+    huge = created(user_id, "huge@example.com", padding="x" * 300_000)
+    envelope(deliver(client, huge), 413, "PAYLOAD_TOO_LARGE")
+    assert user_row(server, user_id) is None
+
+
 def test_other_event_types_are_acknowledged_and_ignored(client: httpx.Client, server: Server) -> None:
     before = rows(server, "SELECT count(*) FROM users")
     envelope(deliver(client, {"type": "session.created", "data": {"id": "sess_1"}}))

@@ -107,6 +107,16 @@ def test_a_delivery_is_recorded_once(storage: Storage) -> None:
         )
 
 
+def test_a_recorded_delivery_is_remembered(storage: Storage) -> None:
+    delivery = f"msg_{uuid.uuid4().hex}"
+    with storage.unit_of_work(write=True) as uow:
+        assert not uow.deliveries.remembered(delivery)
+        uow.deliveries.record(delivery, T0, forget_before=T0 - timedelta(days=7))
+        uow.commit()
+    with storage.unit_of_work() as uow:
+        assert uow.deliveries.remembered(delivery)
+
+
 def test_a_delivery_rolled_back_is_not_remembered(storage: Storage) -> None:
     delivery = f"msg_{uuid.uuid4().hex}"
     with storage.unit_of_work(write=True) as uow:

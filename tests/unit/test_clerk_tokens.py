@@ -22,7 +22,7 @@ from adapters.memory.clock import FakeClock
 from adapters.memory.profiles import MemoryProfiles
 from adapters.memory.storage import MemoryStorage
 from core.domain import Actor
-from core.user_sync import EnsureUser, Profile
+from core.user_sync import ApplyUserEvent, Delivery, EnsureUser, Profile, UserDeleted
 from tests.clerk_tokens import Issuer
 
 ISSUER = Issuer()
@@ -198,3 +198,15 @@ def test_a_user_whose_email_another_user_still_has_is_nobody() -> None:
     assert identity.authenticate(ISSUER.token("user_2new")) is None
     with storage.unit_of_work() as uow:
         assert uow.users.get("user_2new") is None
+
+
+def test_a_deleted_users_token_still_alive_does_not_bring_them_back() -> None:
+    storage = MemoryStorage()
+    identity = identity_on(storage, MemoryProfiles())
+    token = ISSUER.token("user_2del", email="del@example.com", name="Deleted")
+    assert identity.authenticate(token) == Actor("user_2del")
+    ApplyUserEvent(storage, MemoryTagCache(), FakeClock())(Delivery("msg_del", UserDeleted("user_2del")))
+    fresh = identity_on(storage, MemoryProfiles())  # a cache that has not seen the user
+    assert fresh.authenticate(token) is None
+    with storage.unit_of_work() as uow:
+        assert uow.users.get("user_2del") is None

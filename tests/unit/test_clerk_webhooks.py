@@ -26,9 +26,7 @@ from tests.clerk_tokens import WEBHOOK_SECRET, clerk_user, signed_delivery
 WEBHOOKS = ClerkWebhooks(WEBHOOK_SECRET)
 
 
-def created(
-    user_id: str = "user_2a", email: str = "amina@example.com", **changes: object
-) -> dict[str, object]:
+def created(user_id: str = "user_2a", email: str = "amina@example.com", **changes: object) -> dict[str, object]:
     return {
         "type": "user.created",
         "object": "event",
@@ -61,21 +59,15 @@ def test_a_signed_user_created_delivery_is_read() -> None:
         ("  ", "", "User"),
     ],
 )
-def test_the_name_is_first_and_last_else_user(
-    first: str | None, last: str | None, name: str
-) -> None:
+def test_the_name_is_first_and_last_else_user(first: str | None, last: str | None, name: str) -> None:
     profile = profile_from_clerk(clerk_user("user_2a", "a@example.com", first, last))
     assert profile is not None and profile.name == name
 
 
 def test_user_deleted_and_unknown_types_are_read() -> None:
-    body, headers = signed_delivery(
-        {"type": "user.deleted", "data": {"id": "user_2a", "deleted": True}}
-    )
+    body, headers = signed_delivery({"type": "user.deleted", "data": {"id": "user_2a", "deleted": True}})
     assert WEBHOOKS.delivery(body, headers).change == UserDeleted("user_2a")
-    body, headers = signed_delivery(
-        {"type": "session.created", "data": {"id": "sess_1"}}
-    )
+    body, headers = signed_delivery({"type": "session.created", "data": {"id": "sess_1"}})
     assert WEBHOOKS.delivery(body, headers).change is None
 
 
@@ -92,9 +84,7 @@ def _refused_cases() -> dict[str, tuple[bytes, dict[str, str]]]:
         "no svix-id": (body, _without(headers, "svix-id")),
         "no timestamp": (body, _without(headers, "svix-timestamp")),
         "no signature": (body, _without(headers, "svix-signature")),
-        "forged": signed_delivery(
-            created(), secret="whsec_" + "Zm9yZ2VkLXNlY3JldC1mb3ItdGVzdHM="
-        ),
+        "forged": signed_delivery(created(), secret="whsec_" + "Zm9yZ2VkLXNlY3JldC1mb3ItdGVzdHM="),
         "changed body": (body.replace(b"amina@", b"mallory@"), headers),
         "six minutes old": signed_delivery(created(), at=now - timedelta(minutes=6)),
         "six minutes ahead": signed_delivery(created(), at=now + timedelta(minutes=6)),
@@ -145,11 +135,7 @@ def test_created_then_updated_then_deleted_with_everything_owned() -> None:
     )
     with storage.unit_of_work(write=True) as uow:
         now = clock.now()
-        uow.job_infos.add(
-            JobInfo(
-                "job_1", "user_2a", "n", None, ExperienceLevel.JUNIOR, "d", now, now
-            )
-        )
+        uow.job_infos.add(JobInfo("job_1", "user_2a", "n", None, ExperienceLevel.JUNIOR, "d", now, now))
         uow.commit()
     assert apply(Delivery("msg_3", UserDeleted("user_2a")))
     with storage.unit_of_work() as uow:
@@ -184,9 +170,7 @@ def test_an_email_another_user_has_writes_nothing_and_is_not_remembered() -> Non
         apply(Delivery("msg_2", changed("user_2new", "same@example.com")))
     assert storage.commits == commits
     apply(Delivery("msg_3", UserDeleted("user_2old")))
-    assert apply(
-        Delivery("msg_2", changed("user_2new", "same@example.com"))
-    )  # the retry succeeds
+    assert apply(Delivery("msg_2", changed("user_2new", "same@example.com")))  # the retry succeeds
 
 
 def test_a_delivery_id_out_of_bounds_is_refused() -> None:
@@ -198,3 +182,13 @@ def test_header_names_are_read_in_any_case() -> None:
     body, headers = signed_delivery(created(), msg_id="msg_case")
     titled = {name.title(): value for name, value in headers.items()}
     assert WEBHOOKS.delivery(body, titled).id == "msg_case"
+
+
+def test_a_change_delivered_after_the_deletion_does_not_bring_the_user_back() -> None:
+    storage = MemoryStorage()
+    apply = apply_on(storage)
+    apply(Delivery("msg_1", changed("user_2a", "a@example.com")))
+    apply(Delivery("msg_3", UserDeleted("user_2a")))
+    assert not apply(Delivery("msg_2", changed("user_2a", "a@example.com", "Late")))
+    with storage.unit_of_work() as uow:
+        assert uow.users.get("user_2a") is None

@@ -8,7 +8,9 @@ from typing import Any
 from sqlalchemy import Connection, Row, insert, select
 
 from adapters.db import tables as t
+from core.cache_tags import interview_tag
 from core.coaching import InterviewMessage, Speaker
+from core.unit_of_work import Wrote
 
 
 def _message(row: Row[Any]) -> InterviewMessage:
@@ -23,8 +25,9 @@ def _message(row: Row[Any]) -> InterviewMessage:
 
 
 class SqlInterviewMessages:
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, wrote: Wrote) -> None:
         self._c = connection
+        self._wrote = wrote
 
     def add(self, message: InterviewMessage) -> None:
         self._c.execute(
@@ -37,6 +40,7 @@ class SqlInterviewMessages:
                 at=message.at,
             )
         )
+        self._wrote([interview_tag(message.interview_id)])
 
     def list_for_interview(self, interview_id: str) -> list[InterviewMessage]:
         c = t.interview_messages.c

@@ -25,7 +25,7 @@ from adapters.web.credentials import presented
 from adapters.web.envelope import STATUS
 from core.domain import Actor, ExperienceLevel
 from core.errors import ErrorCode, Failure
-from core.pipeline import Actions
+from core.pipeline import Actions, Context
 from core.plans import PlanCatalog
 from core.ports import Identity
 
@@ -112,7 +112,7 @@ def _local_accounts() -> bool:
 def _read(actions: Actions, actor: Actor, name: str, payload: dict[str, Any]) -> Any:
     """The data of a read, or the 404 page when the record is not the
     caller's, or the error page."""
-    result = actions.run(name, actor, payload)
+    result = actions.run(name, Context(actor, request.remote_addr), payload)
     if isinstance(result, Failure):
         if result.code in NOT_MINE:
             raise NotYours
@@ -213,7 +213,7 @@ CATEGORIES = [
 def upgrade(
     actions: Actions = Provide["actions"],
     identity: Identity = Provide["identity"],
-    catalog: PlanCatalog = Provide["plan_catalog"],
+    catalog: PlanCatalog = Provide["catalog"],
 ) -> Any:
     actor = _actor(identity)
     if actor is None:

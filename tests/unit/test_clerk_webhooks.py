@@ -8,10 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from adapters.cache.memory import MemoryTagCache
+from adapters.fakes.clock import FakeClock
+from adapters.fakes.storage import FakeStorage
 from adapters.identity.clerk_users import BadDelivery, ClerkWebhooks, profile_from_clerk
-from adapters.memory.clock import FakeClock
-from adapters.memory.storage import MemoryStorage
 from core.domain import ExperienceLevel, JobInfo
 from core.user_sync import (
     ApplyUserEvent,
@@ -111,8 +110,8 @@ def test_a_bad_delivery_is_refused(case: str) -> None:
 # --- applying ----------------------------------------------------------------
 
 
-def apply_on(storage: MemoryStorage, clock: FakeClock | None = None) -> ApplyUserEvent:
-    return ApplyUserEvent(storage, MemoryTagCache(), clock or FakeClock())
+def apply_on(storage: FakeStorage, clock: FakeClock | None = None) -> ApplyUserEvent:
+    return ApplyUserEvent(storage=storage, clock=clock or FakeClock())
 
 
 def changed(user_id: str, email: str, name: str = "Amina Njeri") -> UserChanged:
@@ -120,7 +119,7 @@ def changed(user_id: str, email: str, name: str = "Amina Njeri") -> UserChanged:
 
 
 def test_created_then_updated_then_deleted_with_everything_owned() -> None:
-    storage, clock = MemoryStorage(), FakeClock()
+    storage, clock = FakeStorage(), FakeClock()
     apply = apply_on(storage, clock)
     assert apply(Delivery("msg_1", changed("user_2a", "a@example.com")))
     clock.advance(60)
@@ -144,7 +143,7 @@ def test_created_then_updated_then_deleted_with_everything_owned() -> None:
 
 
 def test_a_redelivery_changes_nothing() -> None:
-    storage = MemoryStorage()
+    storage = FakeStorage()
     apply = apply_on(storage)
     assert apply(Delivery("msg_1", changed("user_2a", "a@example.com")))
     apply(Delivery("msg_2", changed("user_2a", "b@example.com")))
@@ -156,13 +155,13 @@ def test_a_redelivery_changes_nothing() -> None:
 
 
 def test_an_unknown_event_is_ignored() -> None:
-    storage = MemoryStorage()
+    storage = FakeStorage()
     assert not apply_on(storage)(Delivery("msg_1", None))
     assert storage.commits == 0
 
 
 def test_an_email_another_user_has_writes_nothing_and_is_not_remembered() -> None:
-    storage = MemoryStorage()
+    storage = FakeStorage()
     apply = apply_on(storage)
     apply(Delivery("msg_1", changed("user_2old", "same@example.com")))
     commits = storage.commits
@@ -185,7 +184,7 @@ def test_header_names_are_read_in_any_case() -> None:
 
 
 def test_a_change_delivered_after_the_deletion_does_not_bring_the_user_back() -> None:
-    storage = MemoryStorage()
+    storage = FakeStorage()
     apply = apply_on(storage)
     apply(Delivery("msg_1", changed("user_2a", "a@example.com")))
     apply(Delivery("msg_3", UserDeleted("user_2a")))

@@ -1,4 +1,6 @@
-"""The mock interview in text, and the coach's feedback on it.
+"""Text interviews: the mock interview typed rather than spoken, and the
+coach's feedback on an interview (typed or, read from the voice service,
+spoken).
 
 startInterview has the interviewer open the conversation, sendInterviewMessage
 stores the candidate's line and the interviewer's reply (each with the
@@ -20,24 +22,12 @@ from typing import Any
 
 from attrs import evolve, field, frozen
 
-from core.ai_limit import AI_BUCKET, AiUseCase
-from core.cache_tags import interview_tags
 from core.coaching import InterviewMessage, JobContext, Speaker, TranscriptEntry
 from core.domain import Actor, Interview, JobInfo
 from core.errors import AiFailed, Forbidden, Invalid, NotCompleted
-from core.ownership import owned_interview, owned_interview_with_job_info
-from core.pipeline import Action, Streaming
-from core.ports import (
-    Bucket,
-    Clock,
-    Coach,
-    Ids,
-    RateLimiter,
-    Storage,
-    TagCache,
-    UnitOfWork,
-    VoiceTranscripts,
-)
+from core.pipeline import Action, Context, Streaming
+from core.ports import Clock, Coach, Ids, Storage, UnitOfWork, VoiceTranscripts
+from core.rate_limit import ActionLimiter
 from core.validation import identifier, text
 
 MESSAGE_MAX = 5_000
@@ -58,7 +48,7 @@ class InterviewMessageCommand:
 
 
 @frozen(kw_only=True)
-class MockInterviewRef:
+class TextInterviewRef:
     interview_id: str = field(validator=identifier)
 
 
@@ -95,7 +85,7 @@ def elapsed(start: datetime, end: datetime) -> str:
 
 
 def _refused(message: str) -> Invalid:
-    return Invalid({"interviewId": [message]})
+    return Invalid({"interview_id": [message]})
 
 
 def _locked(uow: UnitOfWork, actor: Actor, interview_id: str) -> Interview:
@@ -104,53 +94,69 @@ def _locked(uow: UnitOfWork, actor: Actor, interview_id: str) -> Interview:
     the job info may have gone meanwhile."""
     if uow.users.lock_usage(actor.user_id) is None:
         raise Forbidden()
-    return owned_interview(uow, actor, interview_id)
+    return uow.owned_interview(actor, interview_id)[0]
 
 
-class _MockInterviewUseCase(AiUseCase):
-    def _turn(self, job_info: JobInfo, transcript: Sequence[TranscriptEntry]) -> str:
-        line = self.coach.interviewer_turn(JobContext.of(job_info), transcript).strip()
-        if not line:
-            raise AiFailed(TURN_FAILED)
-        return line
-
-    def _append(
-        self, uow: UnitOfWork, interview: Interview, lines: Sequence[tuple[Speaker, str, datetime]]
-    ) -> None:
-        """Add lines after the last one stored."""
-        stored = uow.interview_messages.list_for_interview(interview.id)
-        seq = stored[-1].seq if stored else 0
-        for speaker, said, at in lines:
-            seq += 1
-            uow.interview_messages.add(
-                InterviewMessage(self.ids.new(), interview.id, seq, speaker, said, at)
-            )
+def _turn(coach: Coach, job_info: JobInfo, transcript: Sequence[TranscriptEntry]) -> str:
+    """The interviewer's next line; ``AiFailed`` when the coach says nothing."""
+    line = coach.interviewer_turn(JobContext.of(job_info), transcript).strip()
+    if not line:
+        raise AiFailed(TURN_FAILED)
+    return line
 
 
-class StartInterview(_MockInterviewUseCase):
+def _append(
+    uow: UnitOfWork, ids: Ids, interview: Interview, lines: Sequence[tuple[Speaker, str, datetime]]
+) -> None:
+    """Add lines after the last one stored."""
+    stored = uow.interview_messages.list_for_interview(interview.id)
+    seq = stored[-1].seq if stored else 0
+    for speaker, said, at in lines:
+        seq += 1
+        uow.interview_messages.add(InterviewMessage(ids.new(), interview.id, seq, speaker, said, at))
+
+
+def _check_running(interview: Interview) -> None:
+    if interview.ended_at is not None:
+        raise _refused(ALREADY_ENDED)
+    if interview.started_at is None:
+        raise _refused(NOT_STARTED)
+
+
+# --- use cases --------------------------------------------------------------
+
+
+@frozen(kw_only=True)
+class StartInterview:
     """The interviewer's first line. Starting again answers that same line
     and costs nothing; an ended interview cannot start."""
 
-    def __call__(self, actor: Actor, command: MockInterviewRef) -> InterviewStarted:
+    storage: Storage
+    clock: Clock
+    ids: Ids
+    limiter: ActionLimiter
+    coach: Coach
+
+    def __call__(self, context: Context, command: TextInterviewRef) -> InterviewStarted:
+        actor = context.caller
         with self.storage.unit_of_work() as uow:
-            interview, job_info = owned_interview_with_job_info(uow, actor, command.interview_id)
+            interview, job_info = uow.owned_interview(actor, command.interview_id)
             opening = self._opening(uow, interview)
         if opening is not None:
             return InterviewStarted(opening)
-        self.charge_ai("startInterview", actor.user_id)
-        line = self._turn(job_info, [])
+        self.limiter.charge(actor.user_id)
+        line = _turn(self.coach, job_info, [])
         now = self.clock.now()
         with self.storage.unit_of_work(write=True) as uow:
             current = _locked(uow, actor, command.interview_id)
             opening = self._opening(uow, current)
             if opening is not None:  # a concurrent start got there first
                 return InterviewStarted(opening)
-            self._append(uow, current, [(Speaker.INTERVIEWER, line, now)])
+            _append(uow, self.ids, current, [(Speaker.INTERVIEWER, line, now)])
             uow.interviews.update(
                 evolve(current, started_at=now, updated_at=max(now, current.updated_at))
             )
             uow.commit()
-        self.cache.invalidate(interview_tags(current.id, current.job_info_id))
         return InterviewStarted(line)
 
     @staticmethod
@@ -164,53 +170,53 @@ class StartInterview(_MockInterviewUseCase):
         return next((m.text for m in lines if m.speaker is Speaker.INTERVIEWER), None)
 
 
-class SendInterviewMessage(_MockInterviewUseCase):
+@frozen(kw_only=True)
+class SendInterviewMessage:
     """The candidate says something; the interviewer answers."""
 
-    def __call__(self, actor: Actor, command: InterviewMessageCommand) -> InterviewReply:
+    storage: Storage
+    clock: Clock
+    ids: Ids
+    limiter: ActionLimiter
+    coach: Coach
+
+    def __call__(self, context: Context, command: InterviewMessageCommand) -> InterviewReply:
+        actor = context.caller
         with self.storage.unit_of_work() as uow:
-            interview, job_info = owned_interview_with_job_info(uow, actor, command.interview_id)
+            interview, job_info = uow.owned_interview(actor, command.interview_id)
             _check_running(interview)
             transcript = [m.entry for m in uow.interview_messages.list_for_interview(interview.id)]
-        self.charge_ai("sendInterviewMessage", actor.user_id)
+        self.limiter.charge(actor.user_id)
         said_at = self.clock.now()
         said = TranscriptEntry(Speaker.CANDIDATE, command.text, said_at)
-        reply = self._turn(job_info, [*transcript, said])
+        reply = _turn(self.coach, job_info, [*transcript, said])
         replied_at = max(self.clock.now(), said_at)
         with self.storage.unit_of_work(write=True) as uow:
             current = _locked(uow, actor, command.interview_id)
             _check_running(current)
-            self._append(
+            _append(
                 uow,
+                self.ids,
                 current,
                 [(Speaker.CANDIDATE, command.text, said_at), (Speaker.INTERVIEWER, reply, replied_at)],
             )
             uow.interviews.update(evolve(current, updated_at=max(replied_at, current.updated_at)))
             uow.commit()
-        self.cache.invalidate(interview_tags(current.id, current.job_info_id))
         return InterviewReply(reply)
 
 
-def _check_running(interview: Interview) -> None:
-    if interview.ended_at is not None:
-        raise _refused(ALREADY_ENDED)
-    if interview.started_at is None:
-        raise _refused(NOT_STARTED)
-
-
+@frozen(kw_only=True)
 class EndInterview:
     """Records when the interview ended and how long it lasted. Ending an
     ended interview answers the duration it was given."""
 
-    def __init__(self, storage: Storage, cache: TagCache, clock: Clock) -> None:
-        self.storage = storage
-        self.cache = cache
-        self.clock = clock
+    storage: Storage
+    clock: Clock
 
-    def __call__(self, actor: Actor, command: MockInterviewRef) -> InterviewEnded:
+    def __call__(self, context: Context, command: TextInterviewRef) -> InterviewEnded:
         now = self.clock.now()
         with self.storage.unit_of_work(write=True) as uow:
-            current = _locked(uow, actor, command.interview_id)
+            current = _locked(uow, context.caller, command.interview_id)
             if current.started_at is None:
                 raise _refused(NOT_STARTED)
             if current.ended_at is not None:
@@ -220,38 +226,31 @@ class EndInterview:
                 evolve(current, ended_at=now, duration=duration, updated_at=max(now, current.updated_at))
             )
             uow.commit()
-        self.cache.invalidate(interview_tags(current.id, current.job_info_id))
         return InterviewEnded(duration)
 
 
-class GenerateInterviewFeedback(_MockInterviewUseCase):
-    """The coach's review of the interview, streamed, then kept on it."""
+@frozen(kw_only=True)
+class GenerateInterviewFeedback:
+    """The coach's review of the interview, streamed, then kept on it. A
+    voice interview (one with a voice chat and no text transcript) is
+    reviewed from the voice service's transcript, when there is one."""
 
-    def __init__(
-        self,
-        storage: Storage,
-        cache: TagCache,
-        clock: Clock,
-        ids: Ids,
-        limiter: RateLimiter,
-        coach: Coach,
-        transcripts: VoiceTranscripts | None = None,
-        bucket: Bucket | None = AI_BUCKET,
-    ) -> None:
-        super().__init__(storage, cache, clock, ids, limiter, coach, bucket)
-        self.transcripts = transcripts
+    storage: Storage
+    clock: Clock
+    limiter: ActionLimiter
+    coach: Coach
+    transcripts: VoiceTranscripts | None
 
-    def __call__(
-        self, actor: Actor, command: MockInterviewRef
-    ) -> Streaming[InterviewFeedback]:
+    def __call__(self, context: Context, command: TextInterviewRef) -> Streaming[InterviewFeedback]:
+        actor = context.caller
         with self.storage.unit_of_work() as uow:
-            interview, job_info = owned_interview_with_job_info(uow, actor, command.interview_id)
+            interview, job_info = uow.owned_interview(actor, command.interview_id)
             transcript = [m.entry for m in uow.interview_messages.list_for_interview(interview.id)]
         if not transcript and interview.hume_chat_id and self.transcripts is not None:
             transcript = self.transcripts.transcript(interview.hume_chat_id)
         if not any(e.speaker is Speaker.CANDIDATE and e.text.strip() for e in transcript):
             raise NotCompleted()
-        self.charge_ai("generateInterviewFeedback", actor.user_id)
+        self.limiter.charge(actor.user_id)
         chunks = self.coach.interview_feedback(JobContext.of(job_info), transcript)
         return Streaming(chunks, lambda feedback: self._store(actor, interview.id, feedback))
 
@@ -265,33 +264,23 @@ class GenerateInterviewFeedback(_MockInterviewUseCase):
                 evolve(current, feedback=feedback, updated_at=max(now, current.updated_at))
             )
             uow.commit()
-        self.cache.invalidate(interview_tags(current.id, current.job_info_id))
         return InterviewFeedback(feedback)
 
 
-def mock_interview_actions(
-    storage: Storage,
-    cache: TagCache,
-    clock: Clock,
-    ids: Ids,
-    limiter: RateLimiter,
-    coach: Coach,
-    transcripts: VoiceTranscripts | None = None,
-    ai_bucket: Bucket | None = AI_BUCKET,
-) -> list[Action[Any, Any]]:
-    deps = (storage, cache, clock, ids, limiter, coach)
-    feedback = GenerateInterviewFeedback(*deps, transcripts, ai_bucket)
-    return [
-        Action("startInterview", MockInterviewRef, InterviewStarted, StartInterview(*deps, ai_bucket),
-               summary="Start a text mock interview: the interviewer's opening line "
-                       "(AI rate limit applies)"),
-        Action("sendInterviewMessage", InterviewMessageCommand, InterviewReply,
-               SendInterviewMessage(*deps, ai_bucket),
-               summary="Say something in a text mock interview; the interviewer replies "
-                       "(AI rate limit applies)"),
-        Action("endInterview", MockInterviewRef, InterviewEnded, EndInterview(storage, cache, clock),
-               summary="End a text mock interview and record its duration"),
-        Action("generateInterviewFeedback", MockInterviewRef, InterviewFeedback, feedback,
-               summary="The coach's review of an interview's transcript, streamed, then kept "
-                       "on the interview (AI rate limit applies)"),
-    ]
+actions: list[Action[Any, Any]] = [
+    Action("startInterview", TextInterviewRef, InterviewStarted, StartInterview,
+           summary="Start a text mock interview: the interviewer's opening line "
+                   "(AI rate limit applies)",
+           buckets={"user": "ai"}),
+    Action("sendInterviewMessage", InterviewMessageCommand, InterviewReply, SendInterviewMessage,
+           summary="Say something in a text mock interview; the interviewer replies "
+                   "(AI rate limit applies)",
+           buckets={"user": "ai"}),
+    Action("endInterview", TextInterviewRef, InterviewEnded, EndInterview,
+           summary="End a text mock interview and record its duration"),
+    Action("generateInterviewFeedback", TextInterviewRef, InterviewFeedback, GenerateInterviewFeedback,
+           summary="The coach's review of an interview's transcript, streamed, then kept "
+                   "on the interview (AI rate limit applies)",
+           buckets={"user": "ai"}),
+]
+"""The text-interview actions, in the order the API lists them."""

@@ -1,7 +1,7 @@
 """The action pipeline: what an action is, what every use case is called
 with, and the runner that takes each call through authenticate -> validate
--> the use case (authorize -> rate limit -> write, whose unit of work
-invalidates the cache tags of what it wrote) -> result.
+-> (idempotency key) -> the use case (authorize -> rate limit -> write,
+whose unit of work invalidates the cache tags of what it wrote) -> result.
 
 A feature declares its actions as a plain list of ``Action`` values, each
 naming its use case *class*; the composition root (``entrypoints.bootstrap``)
@@ -11,7 +11,9 @@ called the same way, ``handler(context, command)``.
 
 The runner knows nothing of HTTP or of how payloads are parsed: the edge gives
 it a ``parse`` function that structures an untrusted payload into a command
-or raises ``Invalid``.
+or raises ``Invalid``, and an ``encode``/``decode`` pair that turns a result
+into stored text and back, for the answers kept under idempotency keys
+(``core.idempotency``).
 """
 
 from __future__ import annotations
@@ -23,21 +25,26 @@ from attrs import field, frozen
 
 from core.domain import Actor
 from core.errors import DEFAULT_MESSAGES, ActionFailed, ErrorCode, Failure, Invalid, NotAuthenticated, UnknownAction
+from core.idempotency import IdempotencyKeys, StillRunning, checked_key, fingerprint, mismatch
 
 C = TypeVar("C")
 R = TypeVar("R")
 
 Parse = Callable[[type[C], object], C]
+Encode = Callable[[object], str]
+Decode = Callable[[Any, str], object]
 
 
 @frozen
 class Context:
     """What a call knows besides its command: who is calling (``None`` for
-    nobody: public actions, the CLI) and from which address (``None`` when
-    there is no client, as from the CLI)."""
+    nobody: public actions, the CLI), from which address (``None`` when
+    there is no client, as from the CLI), and the idempotency key the client
+    sent, if any (honoured for calls with an actor: keys are per user)."""
 
     actor: Actor | None = None
     client_ip: str | None = None
+    idempotency_key: str | None = None
 
     @property
     def caller(self) -> Actor:
@@ -105,13 +112,26 @@ class Action(Generic[C, R]):
 class Actions:
     """The registry of built actions and the pipeline that runs them."""
 
-    def __init__(self, handlers: Iterable[tuple[Action[Any, Any], Handler]], parse: Parse[Any]) -> None:
+    def __init__(
+        self,
+        handlers: Iterable[tuple[Action[Any, Any], Handler]],
+        parse: Parse[Any],
+        *,
+        keys: IdempotencyKeys | None = None,
+        encode: Encode | None = None,
+        decode: Decode | None = None,
+    ) -> None:
         self._actions: dict[str, tuple[Action[Any, Any], Handler]] = {}
         for action, handler in handlers:
             if action.name in self._actions:
                 raise ValueError(f"action {action.name!r} registered twice")
             self._actions[action.name] = (action, handler)
         self._parse = parse
+        if keys is not None and (encode is None or decode is None):
+            raise ValueError("idempotency keys need an encode and a decode for the answers they keep")
+        self._keys = keys
+        self._encode = encode
+        self._decode = decode
 
     @property
     def registry(self) -> Mapping[str, Action[Any, Any]]:
@@ -136,11 +156,58 @@ class Actions:
         answer is streamed, a ``Streaming`` that every check has passed.
         Failures on purpose never raise."""
         try:
-            _, handler, command = self.parse(name, context, payload)
+            action, handler, command = self.parse(name, context, payload)
+            if context.idempotency_key is not None and context.actor is not None and self._keys:
+                return self._once(self._keys, action, handler, context, command)
             outcome = handler(context, command)
         except ActionFailed as failed:
             return failed.failure()
         return outcome if isinstance(outcome, Streaming) else Success(outcome)
+
+    def _once(
+        self, keys: IdempotencyKeys, action: Action[Any, Any], handler: Handler, context: Context, command: Any
+    ) -> Success[Any] | Streaming[Any]:
+        """Run under the caller's idempotency key: replay the stored answer,
+        refuse a duplicate still running or another request under the same
+        key, or run and keep a successful answer (a streamed one once
+        finished). A failure frees the key, so that a retry runs again."""
+        assert context.actor is not None and context.idempotency_key is not None
+        encode, decode = self._encode, self._decode
+        assert encode is not None and decode is not None
+        user_id, key = context.actor.user_id, checked_key(context.idempotency_key)
+        claim = keys.claim(user_id, key, fingerprint(action.name, command))
+        if claim.state == "done":
+            return Success(decode(action.result, claim.response))
+        if claim.state == "running":
+            raise StillRunning()
+        if claim.state == "mismatch":
+            raise mismatch()
+        try:
+            outcome = handler(context, command)
+        except BaseException:
+            keys.release(user_id, key, claim.token)
+            raise
+        if not isinstance(outcome, Streaming):
+            keys.finish(user_id, key, claim.token, encode(outcome))
+            return Success(outcome)
+
+        def chunks() -> Iterable[str]:
+            try:
+                yield from outcome.chunks
+            except BaseException:
+                keys.release(user_id, key, claim.token)
+                raise
+
+        def finish(text: str) -> Any:
+            try:
+                result = outcome.finish(text)
+            except BaseException:
+                keys.release(user_id, key, claim.token)
+                raise
+            keys.finish(user_id, key, claim.token, encode(result))
+            return result
+
+        return Streaming(chunks(), finish)
 
     def run(self, name: str, context: Context, payload: object) -> Result:
         """Run one action to its result, draining a streamed answer."""

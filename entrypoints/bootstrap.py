@@ -16,6 +16,7 @@ its feature's ``actions`` list.
 from __future__ import annotations
 
 import inspect
+import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -28,6 +29,7 @@ from adapters.ai.openai import OpenAiCoach
 from adapters.cache.memory import MemoryTagCache, NoCache
 from adapters.cache.redis import RedisTagCache
 from adapters.db.engine import make_engine
+from adapters.db.idempotency import SqlIdempotencyKeys
 from adapters.db.storage import SqlStorage
 from adapters.documents.reader import PypdfDocuments
 from adapters.identity.clerk import ClerkIdentity
@@ -40,7 +42,7 @@ from adapters.ratelimit.redis import RedisRateLimiter, RedisWindowLimiter
 from adapters.ratelimit.sql import SqlRateLimiter, SqlWindowLimiter
 from adapters.resilience import BreakerConnection
 from adapters.system import SystemClock, UuidIds
-from adapters.web.converter import structure
+from adapters.web.converter import structure, unstructure
 from core import accounts, interviews, jobinfos, plans, questions, resumes, text_interviews
 from core.allowances import Allowances
 from core.pipeline import Action, Actions, Handler
@@ -188,6 +190,9 @@ class Container(containers.DeclarativeContainer):
     clerk_webhooks = providers.Singleton(clerk_wiring.clerk_webhooks, settings.provided.clerk)
     apply_user_event = providers.Singleton(ApplyUserEvent, storage=storage, clock=clock)
 
+    # Answers kept under clients' idempotency keys, in the database.
+    idempotency_keys = providers.Singleton(SqlIdempotencyKeys, engine, clock)
+
     action_list = providers.Callable(actions_of, settings)
     actions = providers.Singleton(lambda container, declared: bind(container, declared), __self__, action_list)
 
@@ -234,5 +239,12 @@ def _buckets(container: Container, action: Action[Any, Any]) -> Mapping[str, Buc
 
 
 def bind(container: Container, declared: Iterable[Action[Any, Any]]) -> Actions:
-    """The registry of ``declared`` actions, each use case built once."""
-    return Actions([(action, build(container, action.use_case, action)) for action in declared], structure)
+    """The registry of ``declared`` actions, each use case built once; the
+    answers kept under idempotency keys are stored as their wire JSON."""
+    return Actions(
+        [(action, build(container, action.use_case, action)) for action in declared],
+        structure,
+        keys=container.idempotency_keys(),
+        encode=lambda result: json.dumps(unstructure(result), ensure_ascii=False),
+        decode=lambda kind, text: None if kind is None else structure(kind, json.loads(text)),
+    )

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
@@ -191,4 +192,20 @@ rate_limit_windows = Table(
     Column("window_start", Float, nullable=False),
     Column("current", Integer, nullable=False),
     Column("previous", Integer, nullable=False),
+)
+
+# Idempotency keys (core.idempotency): per user, the fingerprint of the request
+# that took the key, the token of the call holding it, and its answer (JSON)
+# once it has one. created_at starts both the running lease and the 24 hours.
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    _owner("user_id", "users.id"),
+    Column("key", String(255), nullable=False),
+    Column("fingerprint", String(64), nullable=False),
+    Column("token", String(36), nullable=False),
+    Column("response", Text, nullable=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    PrimaryKeyConstraint("user_id", "key"),
+    Index("ix_idempotency_keys_created_at", "created_at"),
 )

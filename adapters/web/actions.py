@@ -66,7 +66,8 @@ def run_action(
         return refuse(ErrorCode.PAYLOAD_TOO_LARGE, "Request body exceeds 1MB limit")
     except UploadTooLarge:
         return refuse(ErrorCode.PAYLOAD_TOO_LARGE)
-    outcome = actions.start(name, Context(actor, request.remote_addr), payload)
+    key = request.headers.get("Idempotency-Key")
+    outcome = actions.start(name, Context(actor, request.remote_addr, key), payload)
     if isinstance(outcome, Streaming):
         if wants_events(request):
             return event_stream(outcome)

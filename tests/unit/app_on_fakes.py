@@ -13,6 +13,7 @@ from adapters.ai.offline.coach import OfflineCoach
 from adapters.cache.memory import MemoryTagCache
 from adapters.documents.reader import PypdfDocuments
 from adapters.fakes import FakeClock, FakePasswordHasher, FakeStorage, SequentialIds
+from adapters.fakes.idempotency import FakeIdempotencyKeys
 from adapters.ratelimit.memory import MemoryRateLimiter
 from core.domain import Actor, User
 from core.interviews import CREATE_INTERVIEW_BUCKET
@@ -66,6 +67,7 @@ class FakeApp:
             documents=self.documents,
             transcripts=self.transcripts,
             password_hasher=FakePasswordHasher(),
+            idempotency_keys=FakeIdempotencyKeys(self.clock),
         )
         self.actions = self.container.actions()
 

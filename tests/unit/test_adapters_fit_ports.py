@@ -14,10 +14,12 @@ from adapters.ai.offline.coach import OfflineCoach
 from adapters.ai.openai import OpenAiCoach
 from adapters.cache.memory import MemoryTagCache, NoCache
 from adapters.cache.redis import RedisTagCache
+from adapters.db.idempotency import SqlIdempotencyKeys
 from adapters.db.storage import SqlStorage
 from adapters.documents.reader import PypdfDocuments
 from adapters.fakes import FakeClock, FakePasswordHasher, FakeStorage, SequentialIds
 from adapters.fakes.coach import FailingCoach
+from adapters.fakes.idempotency import FakeIdempotencyKeys
 from adapters.fakes.transcripts import FakeVoiceTranscripts
 from adapters.identity.local import LocalIdentity
 from adapters.identity.passwords import Argon2PasswordHasher
@@ -27,6 +29,7 @@ from adapters.ratelimit.memory import MemoryRateLimiter, MemoryWindowLimiter
 from adapters.ratelimit.redis import RedisRateLimiter, RedisWindowLimiter
 from adapters.ratelimit.sql import SqlRateLimiter, SqlWindowLimiter
 from adapters.system import SystemClock, UuidIds
+from core.idempotency import IdempotencyKeys
 from core.plans import PlanCatalog
 from core.ports import (
     Clock,
@@ -53,6 +56,7 @@ def test_every_adapter_is_its_port(tmp_path: Path) -> None:
     caches: list[TagCache] = [MemoryTagCache(), NoCache(), RedisTagCache(client)]
     clocks: list[Clock] = [SystemClock(), FakeClock()]
     ids: list[Ids] = [UuidIds(), SequentialIds()]
+    keys: list[IdempotencyKeys] = [SqlIdempotencyKeys(engine, clocks[0]), FakeIdempotencyKeys(clocks[0])]
     limiters: list[RateLimiter] = [
         MemoryRateLimiter(clocks[0]),
         SqlRateLimiter(engine, clocks[0]),
@@ -75,6 +79,6 @@ def test_every_adapter_is_its_port(tmp_path: Path) -> None:
     documents: Documents = PypdfDocuments()
     transcripts: list[VoiceTranscripts] = [HumeTranscripts("key"), FakeVoiceTranscripts({})]
 
-    built = [*storages, *caches, *clocks, *ids, *limiters, *window_limiters, *hashers,
+    built = [*storages, *caches, *clocks, *ids, *keys, *limiters, *window_limiters, *hashers,
              tokens, identity, plans, *coaches, documents, *transcripts]
     assert all(adapter is not None for adapter in built)

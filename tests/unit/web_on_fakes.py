@@ -12,6 +12,7 @@ from flask import Flask
 
 from adapters.cache.memory import MemoryTagCache
 from adapters.fakes import FakeClock, FakePasswordHasher, FakeStorage, SequentialIds
+from adapters.fakes.idempotency import FakeIdempotencyKeys
 from adapters.ratelimit.memory import MemoryRateLimiter, MemoryWindowLimiter
 from entrypoints.app import create_app
 from entrypoints.bootstrap import bootstrap
@@ -36,6 +37,7 @@ def web_app_on_fakes(
         password_hasher=FakePasswordHasher(),
         rate_limiter=MemoryRateLimiter(clock),
         window_limiter=MemoryWindowLimiter(clock),
+        idempotency_keys=FakeIdempotencyKeys(clock),
     )
     try:
         yield create_app(settings, container)

@@ -1,0 +1,65 @@
+"""Idempotency keys in a dict behind a lock, with the SQL store's rules."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta
+
+from attrs import define
+
+from core.idempotency import REPLAY_SECONDS, RUNNING_LEASE_SECONDS, Claim
+from core.ports import Clock
+
+
+@define
+class _Row:
+    fingerprint: str
+    token: str
+    created_at: datetime
+    response: str | None = None
+
+
+class FakeIdempotencyKeys:
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self._rows: dict[tuple[str, str], _Row] = {}
+        self._tokens = 0
+        self._lock = threading.Lock()
+
+    def claim(self, user_id: str, key: str, fingerprint: str) -> Claim:
+        now = self._clock.now()
+        with self._lock:
+            row = self._rows.get((user_id, key))
+            free = row is None or row.created_at < now - timedelta(seconds=REPLAY_SECONDS) or (
+                row.response is None and row.created_at < now - timedelta(seconds=RUNNING_LEASE_SECONDS)
+            )
+            if free:
+                self._tokens += 1
+                self._rows[(user_id, key)] = _Row(fingerprint, str(self._tokens), now)
+                return Claim("new", token=str(self._tokens))
+            assert row is not None
+            if row.fingerprint != fingerprint:
+                return Claim("mismatch")
+            if row.response is None:
+                return Claim("running")
+            return Claim("done", response=row.response)
+
+    def finish(self, user_id: str, key: str, token: str, response: str) -> None:
+        with self._lock:
+            row = self._rows.get((user_id, key))
+            if row is not None and row.token == token:
+                row.response = response
+
+    def release(self, user_id: str, key: str, token: str) -> None:
+        with self._lock:
+            row = self._rows.get((user_id, key))
+            if row is not None and row.token == token and row.response is None:
+                del self._rows[(user_id, key)]
+
+    def purge(self, limit: int) -> int:
+        cutoff = self._clock.now() - timedelta(seconds=REPLAY_SECONDS)
+        with self._lock:
+            expired = [k for k, row in self._rows.items() if row.created_at < cutoff][:limit]
+            for k in expired:
+                del self._rows[k]
+            return len(expired)

@@ -1,0 +1,113 @@
+"""Idempotency keys in SQLite and PostgreSQL: the store agrees with the
+fake's rules, and of many threads and processes taking one key at once,
+exactly one gets it."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import Engine, func, select
+
+from adapters.db.engine import make_engine
+from adapters.db.idempotency import SqlIdempotencyKeys
+from adapters.db.tables import idempotency_keys, users
+from adapters.fakes import FakeClock
+from core.idempotency import REPLAY_SECONDS, RUNNING_LEASE_SECONDS
+from tests.concurrently import at_once, in_processes
+
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request: pytest.FixtureRequest) -> str:
+    name = "sqlite_engine" if request.param == "sqlite" else "postgres_engine"
+    engine: Engine = request.getfixturevalue(name)
+    return engine.url.render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def engine(url: str) -> Iterator[Engine]:
+    engine = make_engine(url)
+    yield engine
+    engine.dispose()
+
+
+def new_user(engine: Engine) -> str:
+    user_id = str(uuid.uuid4())
+    with engine.begin() as connection:
+        connection.execute(users.insert().values(
+            id=user_id, name="u", email=f"{user_id}@example.com", created_at=NOW, updated_at=NOW))
+    return user_id
+
+
+def test_claim_finish_replay_mismatch_release_and_expiry(engine: Engine) -> None:
+    clock = FakeClock(NOW)
+    keys = SqlIdempotencyKeys(engine, clock)
+    user, other = new_user(engine), new_user(engine)
+    first = keys.claim(user, "k", "f1")
+    assert first.state == "new"
+    assert keys.claim(user, "k", "f1").state == "running"
+    assert keys.claim(other, "k", "f1").state == "new"  # keys are per user
+    keys.finish(user, "k", "not-the-token", "{}")
+    assert keys.claim(user, "k", "f1").state == "running"
+    keys.finish(user, "k", first.token, '{"id": "1"}')
+    assert keys.claim(user, "k", "f1").response == '{"id": "1"}'
+    assert keys.claim(user, "k", "f2").state == "mismatch"
+    keys.release(user, "k", first.token)  # a finished key is kept
+    assert keys.claim(user, "k", "f1").state == "done"
+
+    second = keys.claim(user, "k2", "f")
+    keys.release(user, "k2", second.token)
+    assert keys.claim(user, "k2", "other").state == "new"  # freed
+
+    clock.advance(RUNNING_LEASE_SECONDS + 1)  # k2's call died: taken over
+    assert keys.claim(user, "k2", "f").state == "new"
+    clock.advance(REPLAY_SECONDS)
+    assert keys.claim(user, "k", "f2").state == "new"  # k lapsed
+
+
+def test_purge_deletes_only_lapsed_keys_in_bounded_batches(engine: Engine) -> None:
+    clock = FakeClock(NOW)
+    keys = SqlIdempotencyKeys(engine, clock)
+    user = new_user(engine)
+    for n in range(5):
+        keys.claim(user, f"old-{n}", "f")
+    clock.advance(REPLAY_SECONDS + 1)
+    keys.claim(user, "fresh", "f")
+    batches = [keys.purge(limit=3)]
+    while batches[-1]:  # other tests' keys share the PostgreSQL schema
+        batches.append(keys.purge(limit=3))
+    assert batches[0] == 3 and sum(batches) >= 5 and max(batches) <= 3
+    with engine.connect() as connection:
+        left = connection.execute(
+            select(idempotency_keys.c.key).where(idempotency_keys.c.user_id == user)).scalars().all()
+    assert left == ["fresh"]
+
+
+def test_one_of_many_threads_taking_a_key_at_once_gets_it(engine: Engine) -> None:
+    keys = SqlIdempotencyKeys(engine, FakeClock(NOW))
+    user = new_user(engine)
+    states = at_once([lambda: keys.claim(user, "race", "f").state for _ in range(16)])
+    assert sorted(states) == ["new"] + ["running"] * 15
+
+
+def test_one_of_many_processes_taking_a_key_at_once_gets_it(engine: Engine, url: str) -> None:
+    user = new_user(engine)
+    engine.dispose()  # no pooled connection crosses the fork
+
+    def work() -> list[str]:
+        own = make_engine(url)
+        try:
+            return [SqlIdempotencyKeys(own, FakeClock(NOW)).claim(user, "race", "f").state]
+        finally:
+            own.dispose()
+
+    assert sorted(in_processes(work, 4)) == ["new", "running", "running", "running"]
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(func.count()).select_from(idempotency_keys).where(idempotency_keys.c.user_id == user)
+        ).scalar_one()
+    assert rows == 1

@@ -1,9 +1,10 @@
 """Local accounts: sign up, sign in and sign out with an email and a password.
 
 Passwords are kept only as hashes and session tokens only as keyed digests,
-so a leaked database holds neither. Sign-in attempts are throttled per client
-IP and per email, and a wrong password and an unknown email get the same
-answer after comparable work.
+so a leaked database holds neither. Sign-in attempts are throttled per
+(email, client address), per address, and under a loose per-email ceiling
+(the numbers are by the buckets below), and a wrong password and an unknown
+email get the same answer after comparable work.
 """
 
 from __future__ import annotations
@@ -31,11 +32,18 @@ TOKEN_MAX = 256
 """Longer presented tokens are not ours and are not even digested."""
 
 SESSION_LIFETIME = timedelta(days=30)
-SIGN_IN_PER_EMAIL = Bucket(capacity=10, refill=10, interval=15 * 60)
+SIGN_IN_PER_EMAIL_IP = Bucket(capacity=5, refill=5, interval=15 * 60)
+"""One address guessing one account: 5 attempts, then 5 more per 15 minutes."""
 SIGN_IN_PER_IP = Bucket(capacity=30, refill=30, interval=15 * 60)
+"""One address guessing any accounts: 30, then 30 more per 15 minutes."""
+SIGN_IN_PER_EMAIL = Bucket(capacity=100, refill=100, interval=60 * 60)
+"""The ceiling on one account from all addresses together: 100, then 100 an
+hour. It only slows a guesser spread over 20 or more addresses (at most
+about 2,400 guesses a day); what any one address does never reaches it, so
+wrong passwords sent from elsewhere do not lock the owner out."""
 SIGN_UP_PER_IP = Bucket(capacity=10, refill=10, interval=60 * 60)
-"""The settings' ``sign_in_per_email``, ``sign_in_per_ip`` and
-``sign_up_per_ip`` buckets."""
+"""The settings' ``sign_in_per_email_ip``, ``sign_in_per_ip``,
+``sign_in_per_email`` and ``sign_up_per_ip`` buckets."""
 
 INVALID_CREDENTIALS = "Invalid email or password"
 EMAIL_TAKEN = "An account with this email already exists"
@@ -209,9 +217,10 @@ class SignIn:
         return self._dummy[0]
 
     def __call__(self, context: Context, command: SignInCommand) -> SignedIn:
+        # Keyed digests: the limiter's backend never holds the plain email.
         if context.client_ip is not None:
+            self.limiter.charge(self.tokens.digest(f"{command.email}\n{context.client_ip}"), per="email_ip")
             self.limiter.charge(context.client_ip, per="ip")
-        # Keyed digest: the limiter's backend never holds the plain address.
         self.limiter.charge(self.tokens.digest(command.email), per="email")
         with self.storage.unit_of_work() as uow:
             credentials = uow.users.credentials(command.email)
@@ -264,7 +273,8 @@ actions: list[Action[Any, Any]] = [
            buckets={"ip": "sign_up_per_ip"}),
     Action("signIn", SignInCommand, SignedIn, SignIn, public=True,
            summary="Sign in with email and password",
-           buckets={"ip": "sign_in_per_ip", "email": "sign_in_per_email"}),
+           buckets={"email_ip": "sign_in_per_email_ip", "ip": "sign_in_per_ip",
+                    "email": "sign_in_per_email"}),
     Action("signOut", SignOutCommand, None, SignOut, public=True,
            summary="Revoke the current session"),
 ]

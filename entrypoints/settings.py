@@ -17,7 +17,7 @@ from pathlib import Path
 from attrs import field, frozen
 
 from adapters.web.ip_limit import IpLimit
-from core.accounts import SESSION_LIFETIME, SIGN_IN_PER_EMAIL, SIGN_IN_PER_IP, SIGN_UP_PER_IP
+from core.accounts import SESSION_LIFETIME, SIGN_IN_PER_EMAIL, SIGN_IN_PER_EMAIL_IP, SIGN_IN_PER_IP, SIGN_UP_PER_IP
 from core.interviews import CREATE_INTERVIEW_BUCKET
 from core.ports import Bucket
 from core.rate_limit import AI_BUCKET
@@ -29,6 +29,7 @@ DEFAULT_BUCKETS: Mapping[str, Bucket | None] = {
     "create_interview": CREATE_INTERVIEW_BUCKET,
     "ai": AI_BUCKET,
     "sign_up_per_ip": SIGN_UP_PER_IP,
+    "sign_in_per_email_ip": SIGN_IN_PER_EMAIL_IP,
     "sign_in_per_ip": SIGN_IN_PER_IP,
     "sign_in_per_email": SIGN_IN_PER_EMAIL,
 }

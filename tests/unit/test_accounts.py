@@ -21,6 +21,7 @@ from core.accounts import (
     EMAIL_TAKEN,
     INVALID_CREDENTIALS,
     SIGN_IN_PER_EMAIL,
+    SIGN_IN_PER_EMAIL_IP,
     SIGN_IN_PER_IP,
     SIGN_UP_PER_IP,
     SignedIn,
@@ -262,21 +263,39 @@ def _attempt(accounts: Accounts, command: SignInCommand, ip: str) -> BaseExcepti
     return raised.value
 
 
-def test_sign_in_is_throttled_per_email_even_for_the_right_password(accounts: Accounts) -> None:
+def test_ten_wrong_passwords_from_other_addresses_do_not_lock_the_owner_out(accounts: Accounts) -> None:
+    # issue 8, finding 9: these ten used to make the right password answer 429
     accounts.sign_up(sign_up_command(), ip=None)
-    allowed = int(SIGN_IN_PER_EMAIL.capacity)
-    for attempt in range(allowed):
-        # spread over many addresses: the per-IP limit must not be what stops it
+    for attempt in range(10):
         failed = _attempt(accounts, sign_in_command(password="wrong password"), f"10.0.0.{attempt}")
         assert isinstance(failed, NotAuthenticated)
-
-    refused = _attempt(accounts, sign_in_command(), "10.0.1.1")
-
-    assert isinstance(refused, RateLimited)
-    assert refused.retry_after >= 1
-    assert refused.failure().retry_after == refused.retry_after
-    accounts.clock.advance(refused.retry_after)
+    for attempt in range(10):  # and from one other address, past its own limit
+        _attempt(accounts, sign_in_command(password="wrong password"), "10.6.6.6")
     assert accounts.sign_in(sign_in_command(), ip="10.0.1.1").user.email == "ada@example.com"
+
+
+def test_one_address_guessing_one_account_is_throttled_for_that_account_only(accounts: Accounts) -> None:
+    accounts.sign_up(sign_up_command(), ip=None)
+    for _ in range(int(SIGN_IN_PER_EMAIL_IP.capacity)):
+        assert isinstance(_attempt(accounts, sign_in_command(password="wrong"), "10.6.6.6"), NotAuthenticated)
+    refused = _attempt(accounts, sign_in_command(), "10.6.6.6")
+    assert isinstance(refused, RateLimited) and refused.retry_after >= 1
+    assert refused.failure().retry_after == refused.retry_after
+    assert isinstance(_attempt(accounts, sign_in_command(email="bob@example.com"), "10.6.6.6"), NotAuthenticated)
+    assert accounts.sign_in(sign_in_command(), ip="10.0.1.1").user.email == "ada@example.com"
+    accounts.clock.advance(refused.retry_after)
+    assert accounts.sign_in(sign_in_command(), ip="10.6.6.6").user.email == "ada@example.com"
+
+
+def test_guessing_from_many_addresses_is_slowed_by_the_per_email_ceiling(accounts: Accounts) -> None:
+    accounts.sign_up(sign_up_command(), ip=None)
+    for attempt in range(int(SIGN_IN_PER_EMAIL.capacity)):
+        failed = _attempt(accounts, sign_in_command(password="wrong"), f"10.{attempt // 250}.{attempt % 250}.1")
+        assert isinstance(failed, NotAuthenticated)
+    refused = _attempt(accounts, sign_in_command(password="wrong"), "10.9.9.9")
+    assert isinstance(refused, RateLimited)
+    accounts.clock.advance(refused.retry_after)
+    assert accounts.sign_in(sign_in_command(), ip="10.9.9.9").user.email == "ada@example.com"
 
 
 def test_sign_in_is_throttled_per_ip_across_emails(accounts: Accounts) -> None:
@@ -290,11 +309,11 @@ def test_sign_in_is_throttled_per_ip_across_emails(accounts: Accounts) -> None:
 
 
 def test_a_refused_sign_in_does_no_password_work(accounts: Accounts) -> None:
-    for _ in range(int(SIGN_IN_PER_EMAIL.capacity)):
+    for _ in range(int(SIGN_IN_PER_EMAIL_IP.capacity)):
         _attempt(accounts, sign_in_command(), "10.0.0.1")
     before = accounts.hasher.verifications
 
-    assert isinstance(_attempt(accounts, sign_in_command(), "10.0.0.2"), RateLimited)
+    assert isinstance(_attempt(accounts, sign_in_command(), "10.0.0.1"), RateLimited)
     assert accounts.hasher.verifications == before
 
 

@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from adapters.web.credentials import SESSION_COOKIE
-from core.accounts import SIGN_IN_PER_EMAIL
+from core.accounts import SIGN_IN_PER_EMAIL_IP
 from tests.unit.web_on_fakes import web_app_on_fakes
 
 PASSWORD = "correct horse battery"
@@ -131,7 +131,7 @@ def test_a_taken_email_is_a_validation_error_on_the_email_field(client: FlaskCli
 def test_repeated_sign_in_failures_are_rate_limited(client: FlaskClient) -> None:
     client.post("/auth/sign-up", json=ADA)
     wrong = {"email": ADA["email"], "password": "wrong password"}
-    for _ in range(int(SIGN_IN_PER_EMAIL.capacity)):
+    for _ in range(int(SIGN_IN_PER_EMAIL_IP.capacity)):
         assert client.post("/auth/sign-in", json=wrong).status_code == 401
 
     response = client.post("/auth/sign-in", json={"email": ADA["email"], "password": PASSWORD})

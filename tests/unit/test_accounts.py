@@ -269,7 +269,7 @@ def test_ten_wrong_passwords_from_other_addresses_do_not_lock_the_owner_out(acco
     for attempt in range(10):
         failed = _attempt(accounts, sign_in_command(password="wrong password"), f"10.0.0.{attempt}")
         assert isinstance(failed, NotAuthenticated)
-    for attempt in range(10):  # and from one other address, past its own limit
+    for _ in range(10):  # and from one other address, past its own limit
         _attempt(accounts, sign_in_command(password="wrong password"), "10.6.6.6")
     assert accounts.sign_in(sign_in_command(), ip="10.0.1.1").user.email == "ada@example.com"
 

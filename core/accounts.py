@@ -19,7 +19,7 @@ from attrs import Attribute, field, frozen
 from core.domain import User
 from core.errors import EmailAlreadyRegistered, Invalid, NotAuthenticated
 from core.pipeline import Action, Context
-from core.ports import Bucket, Clock, Ids, PasswordHasher, Session, Storage, Tokens
+from core.ports import Bucket, Clock, Ids, PasswordHasher, PasswordStrength, Session, Storage, Tokens
 from core.rate_limit import ActionLimiter
 from core.validation import Validator, text
 
@@ -155,11 +155,14 @@ def new_session(tokens: Tokens, clock: Clock, ids: Ids, user_id: str, lifetime: 
 
 @frozen(kw_only=True)
 class SignUp:
-    """Create a local account and sign it in. Limited per client address
-    (none, as from the CLI, is not limited)."""
+    """Create a local account and sign it in. The password must be strong
+    enough (``password_strength``; the same rule for ``darasa users create``,
+    which calls this action). Limited per client address (none, as from the
+    CLI, is not limited)."""
 
     storage: Storage
     password_hasher: PasswordHasher
+    password_strength: PasswordStrength
     tokens: Tokens
     clock: Clock
     ids: Ids
@@ -167,6 +170,9 @@ class SignUp:
     session_lifetime: timedelta = field(validator=_positive)
 
     def __call__(self, context: Context, command: SignUpCommand) -> SignedIn:
+        weaknesses = self.password_strength.weaknesses(command.password, [command.email, command.name])
+        if weaknesses:
+            raise Invalid({"password": weaknesses})
         if context.client_ip is not None:
             self.limiter.charge(context.client_ip, per="ip")
         with self.storage.unit_of_work() as uow:

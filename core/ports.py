@@ -397,6 +397,17 @@ class PasswordHasher(Protocol):
     def needs_rehash(self, password_hash: str) -> bool: ...
 
 
+class PasswordStrength(Protocol):
+    """Whether a new password is too easy to guess (common, breached-pattern,
+    keyboard walks, the account's own words)."""
+
+    def weaknesses(self, password: str, related: Sequence[str]) -> list[str]:
+        """Why ``password`` is too weak, as sentences for the field error;
+        empty when it is strong enough. ``related`` are the account's own
+        words (email, name), which a password must not lean on."""
+        ...
+
+
 class Tokens(Protocol):
     def new(self) -> str:
         """A fresh unguessable token to hand to the client."""

@@ -35,6 +35,7 @@ from adapters.documents.isolated import IsolatedDocuments
 from adapters.identity.clerk import ClerkIdentity
 from adapters.identity.local import LocalIdentity
 from adapters.identity.passwords import Argon2PasswordHasher
+from adapters.identity.strength import ZxcvbnStrength
 from adapters.identity.tokens import KeyedTokens
 from adapters.plans import LocalPlans, ProvidedPlans, load_catalog
 from adapters.ratelimit.memory import MemoryRateLimiter, MemoryWindowLimiter
@@ -173,6 +174,7 @@ class Container(containers.DeclarativeContainer):
     transcripts = providers.Singleton(hume_transcripts, settings.provided.hume_api_key)
 
     password_hasher = providers.Singleton(Argon2PasswordHasher)
+    password_strength = providers.Singleton(ZxcvbnStrength)
     tokens = providers.Singleton(KeyedTokens, settings.provided.secret_key)
     # Who signs in: local accounts, or Clerk session tokens (users kept in
     # step by Clerk's webhooks, and created on first use).

@@ -51,6 +51,7 @@ def test_users_create_takes_the_password_from_the_environment(database: str, mon
     [
         ("not-an-email", PASSWORD, "email"),
         ("ada@example.com", "short", "password"),
+        ("ada@example.com", "password123", "This is a very common password."),
     ],
 )
 def test_users_create_refuses_bad_input_and_writes_nothing(database: str, capsys, email, password, message) -> None:

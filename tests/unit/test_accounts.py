@@ -328,6 +328,35 @@ def test_sign_up_is_throttled_per_ip(accounts: Accounts) -> None:
     accounts.sign_up(sign_up_command(email="cli@example.com"), ip=None)  # the CLI is not limited
 
 
+# --- the password rule -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("password", "name", "why"),
+    [
+        ("password123", "Ada", "This is a very common password."),
+        ("qwertyuiop", "Ada", "This is a top-100 common password."),
+        ("aaaaaaaaaaaa", "Ada", 'Repeats like "aaa" are easy to guess.'),
+        ("iloveyou2024", "Ada", "This is similar to a commonly used password."),
+        ("lovelace1815", "Lovelace", "This password is too easy to guess."),  # the account's own words
+    ],
+)
+def test_sign_up_refuses_a_guessable_password_saying_why_and_creates_nothing(
+    accounts: Accounts, password: str, name: str, why: str
+) -> None:
+    with pytest.raises(Invalid) as raised:
+        accounts.sign_up(sign_up_command(password=password, name=name), ip="10.0.0.1")
+    errors = raised.value.field_errors
+    assert list(errors) == ["password"] and errors["password"][0] == why
+    with accounts.storage.unit_of_work() as uow:
+        assert uow.users.get_by_email("ada@example.com") is None
+
+
+def test_a_strong_password_is_accepted(accounts: Accounts) -> None:
+    for n, password in enumerate(["correct horse battery", "Tr0ub4dor&3", "x7#Qp!mZ2v" * 10]):
+        accounts.sign_up(sign_up_command(email=f"u{n}@example.com", password=password), ip=None)
+
+
 # --- what the commands accept -----------------------------------------------
 
 

@@ -23,6 +23,7 @@ from adapters.fakes.idempotency import FakeIdempotencyKeys
 from adapters.fakes.transcripts import FakeVoiceTranscripts
 from adapters.identity.local import LocalIdentity
 from adapters.identity.passwords import Argon2PasswordHasher
+from adapters.identity.strength import ZxcvbnStrength
 from adapters.identity.tokens import KeyedTokens
 from adapters.plans import LocalPlans
 from adapters.ratelimit.memory import MemoryRateLimiter, MemoryWindowLimiter
@@ -38,6 +39,7 @@ from core.ports import (
     Identity,
     Ids,
     PasswordHasher,
+    PasswordStrength,
     Plans,
     RateLimiter,
     Storage,
@@ -77,8 +79,9 @@ def test_every_adapter_is_its_port(tmp_path: Path) -> None:
         FailingCoach(),
     ]
     documents: Documents = PypdfDocuments()
+    strength: PasswordStrength = ZxcvbnStrength()
     transcripts: list[VoiceTranscripts] = [HumeTranscripts("key"), FakeVoiceTranscripts({})]
 
     built = [*storages, *caches, *clocks, *ids, *keys, *limiters, *window_limiters, *hashers,
-             tokens, identity, plans, *coaches, documents, *transcripts]
+             tokens, identity, plans, *coaches, documents, strength, *transcripts]
     assert all(adapter is not None for adapter in built)

@@ -152,7 +152,8 @@ class GetInterview:
 
     def __call__(self, context: Context, command: InterviewRef) -> InterviewFound:
         interview = self.cache.get_or_load(
-            f"interviewDetail:{command.id}", [interview_tag(command.id)], lambda: self._load(command.id)
+            f"interviewDetail:{command.id}", [interview_tag(command.id)], lambda: self._load(command.id),
+            owner=context.caller.user_id,
         )
         if interview is None:
             raise Forbidden()

@@ -9,7 +9,7 @@ from attrs import evolve, field, frozen
 
 from core.cache_tags import user_job_infos_tag
 from core.domain import ExperienceLevel, JobInfo
-from core.errors import Forbidden, OwnerMissing
+from core.errors import Forbidden, Invalid, OwnerMissing
 from core.ownership import cached_owned_job_info
 from core.pipeline import Action, Context
 from core.ports import Clock, Ids, Storage, TagCache
@@ -90,11 +90,24 @@ def _redirect_to(job_info_id: str) -> str:
 # --- use cases --------------------------------------------------------------
 
 
+MAX_JOB_INFOS = 100
+"""How many job infos one user may keep at once (``MAX_JOB_INFOS``)."""
+
+
+def too_many_job_infos(limit: int) -> Invalid:
+    return Invalid({"$": [f"You can keep at most {limit} job infos: delete one to add another"]},
+                   f"You can keep at most {limit} job infos")
+
+
 @frozen(kw_only=True)
 class CreateJobInfo:
+    """Adds a job info, unless the caller has ``max_job_infos`` already
+    (VALIDATION: a bound of the service, not of a plan)."""
+
     storage: Storage
     clock: Clock
     ids: Ids
+    max_job_infos: int
 
     def __call__(self, context: Context, command: CreateJobInfoCommand) -> JobInfoSaved:
         now = self.clock.now()
@@ -109,6 +122,11 @@ class CreateJobInfo:
             updated_at=now,
         )
         with self.storage.unit_of_work(write=True) as uow:
+            # the user's row lock serialises concurrent creates by one user
+            if uow.users.lock_usage(job_info.user_id) is None:
+                raise Forbidden()  # the account was deleted under a live session
+            if uow.job_infos.count_for_user(job_info.user_id) >= self.max_job_infos:
+                raise too_many_job_infos(self.max_job_infos)
             try:
                 uow.job_infos.add(job_info)
             except OwnerMissing:
@@ -170,10 +188,13 @@ class ListJobInfos:
     def __call__(self, context: Context, command: ListJobInfosQuery) -> JobInfoList:
         user_id = context.caller.user_id
         query = command.query.strip() if command.query else None
+        if query:  # a search is one-off: caching each would let queries fill the cache
+            return JobInfoList(self._load(user_id, query))
         job_infos = self.cache.get_or_load(
-            f"jobInfos:user:{user_id}:query:{query or ''}",
+            f"jobInfos:user:{user_id}",
             [user_job_infos_tag(user_id)],
             lambda: tuple(self._load(user_id, query)),
+            owner=user_id,
         )
         return JobInfoList(list(job_infos))
 

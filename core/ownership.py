@@ -25,7 +25,8 @@ def cached_owned_job_info(storage: Storage, cache: TagCache, actor: Actor, job_i
         with storage.unit_of_work() as uow:
             return uow.job_infos.get(job_info_id)
 
-    return owns(actor, cache.get_or_load(f"jobInfo:{job_info_id}", [job_info_tag(job_info_id)], load))
+    key, tags = f"jobInfo:{job_info_id}", [job_info_tag(job_info_id)]
+    return owns(actor, cache.get_or_load(key, tags, load, owner=actor.user_id))
 
 
 def cached_job_info_records(
@@ -44,5 +45,6 @@ def cached_job_info_records(
         f"{kind}:jobInfo:{job_info_id}",
         [job_info_records_tag(kind, job_info_id)],
         lambda: tuple(load(job_info_id)),
+        owner=actor.user_id,
     )
     return list(records)

@@ -328,7 +328,11 @@ class TagCache(Protocol):
     sharing the backend returns a value loaded before it.
     """
 
-    def get_or_load(self, key: str, tags: Sequence[str], load: Callable[[], T]) -> T: ...
+    def get_or_load(self, key: str, tags: Sequence[str], load: Callable[[], T], *, owner: str | None = None) -> T:
+        """The value under ``key``, loaded (and kept, within the cache's
+        bounds) on a miss. ``owner`` is the user whose call keeps it, for the
+        per-user bound: one user's reads never crowd out everyone else's."""
+        ...
 
     def invalidate(self, tags: Iterable[str]) -> None: ...
 

@@ -110,6 +110,7 @@ class Container(containers.DeclarativeContainer):
     ids = providers.Singleton(UuidIds)
     buckets = providers.Callable(lambda s: s.buckets, settings)
     session_lifetime = providers.Callable(lambda s: s.session_lifetime, settings)
+    max_job_infos = providers.Callable(lambda s: s.max_job_infos, settings)
 
     engine = providers.Singleton(make_engine, settings.provided.database_url)
     # Short timeouts: a Redis that is down or frozen costs a quick 503, not a

@@ -19,6 +19,7 @@ from attrs import field, frozen
 from adapters.web.ip_limit import IpLimit
 from core.accounts import SESSION_LIFETIME, SIGN_IN_PER_EMAIL, SIGN_IN_PER_EMAIL_IP, SIGN_IN_PER_IP, SIGN_UP_PER_IP
 from core.interviews import CREATE_INTERVIEW_BUCKET
+from core.jobinfos import MAX_JOB_INFOS
 from core.ports import Bucket
 from core.rate_limit import AI_BUCKET
 from entrypoints.clerk_settings import ClerkSettings, identity_and_plans
@@ -69,6 +70,8 @@ class Settings:
     """The Clerk deployment's settings, when ``identity`` is "clerk"."""
     buckets: Mapping[str, Bucket | None] = field(factory=lambda: dict(DEFAULT_BUCKETS))
     session_lifetime: timedelta = SESSION_LIFETIME
+    max_job_infos: int = MAX_JOB_INFOS
+    """How many job infos one user may keep (``MAX_JOB_INFOS``)."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -95,6 +98,7 @@ class Settings:
             plans=plans,
             clerk=ClerkSettings.from_env(env) if identity == "clerk" else None,
             buckets={**DEFAULT_BUCKETS, "ai": parse_ai_rate_limit(env.get("AI_RATE_LIMIT") or "20/hour")},
+            max_job_infos=_whole_number(env, "MAX_JOB_INFOS") or MAX_JOB_INFOS,
         )
 
     def shared_backend(self, several_workers: str) -> str:

@@ -14,7 +14,9 @@ answered as failed: the process instead owes the cluster a new epoch, and
 changes it at its first contact with Redis, before serving anything from the
 cache again, which makes every process's copies stale at once. Local copies
 also expire after ``max_age`` seconds, which bounds what a process that
-missed the outage could serve before that new epoch arrives.
+missed the outage could serve before that new epoch arrives. Local copies are
+bounded in number, in bytes in all and in bytes per user
+(``adapters.cache.entries``).
 """
 
 from __future__ import annotations
@@ -23,11 +25,12 @@ import logging
 import secrets
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 import redis
+
+from adapters.cache.entries import MAX_BYTES, MAX_BYTES_PER_OWNER, MAX_ENTRIES, SizedEntries
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -38,15 +41,16 @@ class RedisTagCache:
         self,
         client: redis.Redis,
         prefix: str = "darasa:cache",
-        max_entries: int = 10_000,
+        max_entries: int = MAX_ENTRIES,
         max_age: float = 60.0,
+        max_bytes: int = MAX_BYTES,
+        max_bytes_per_user: int = MAX_BYTES_PER_OWNER,
     ) -> None:
         self._redis = client
         self._prefix = prefix
         self._epoch_key = f"{prefix}:epoch"
-        self._entries: OrderedDict[str, tuple[tuple[Any, ...], float, Any]] = OrderedDict()
+        self._entries = SizedEntries(max_entries, max_bytes, max_bytes_per_user)
         self._lock = threading.Lock()
-        self._max_entries = max_entries
         self._max_age = max_age
         self._owes_new_epoch = False
 
@@ -74,22 +78,24 @@ class RedisTagCache:
         with self._lock:
             self._entries.clear()
 
-    def get_or_load(self, key: str, tags: Sequence[str], load: Callable[[], T]) -> T:
+    def kept_bytes(self, owner: str | None = None) -> int:
+        """The estimated bytes kept here: in all, or for ``owner``'s reads."""
+        with self._lock:
+            return self._entries.bytes if owner is None else self._entries.owner_bytes(owner)
+
+    def get_or_load(self, key: str, tags: Sequence[str], load: Callable[[], T], *, owner: str | None = None) -> T:
         versions = self._versions(tags)
         if versions is None:
             return load()
         now = time.monotonic()
         with self._lock:
             entry = self._entries.get(key)
-            if entry is not None and entry[0] == versions and now - entry[1] < self._max_age:
-                self._entries.move_to_end(key)
-                return entry[2]
+            if entry is not None and entry[0][0] == versions and now - entry[0][1] < self._max_age:
+                value: T = entry[1]
+                return value
         value = load()
         with self._lock:
-            self._entries[key] = (versions, now, value)
-            self._entries.move_to_end(key)
-            while len(self._entries) > self._max_entries:
-                self._entries.popitem(last=False)
+            self._entries.put(key, (versions, now), value, owner)
         return value
 
     def invalidate(self, tags: Iterable[str]) -> None:

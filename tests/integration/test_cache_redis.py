@@ -119,3 +119,15 @@ def test_a_process_that_loses_redis_drops_its_copies(client, prefix):
     assert cache.get_or_load("k", ["t"], lambda: "v2") == "v2"
     link.down = False
     assert cache.get_or_load("k", ["t"], lambda: "v3") == "v3"
+
+
+def test_local_copies_are_bounded_in_bytes_per_user_and_in_all(client, prefix):
+    cache = RedisTagCache(client, prefix, max_bytes=300 * 1024, max_bytes_per_user=100 * 1024)
+    cache.get_or_load("first", ["t"], lambda: 0)  # sets the epoch
+    cache.get_or_load("victim", ["t"], lambda: "v" * 50 * 1024, owner="victim")
+    for n in range(200):  # 4 MB of distinct reads by one user
+        cache.get_or_load(f"k{n}", ["t"], lambda n=n: f"{n}" + "x" * 20 * 1024, owner="attacker")
+    assert cache.kept_bytes("attacker") <= 100 * 1024 and cache.kept_bytes() <= 300 * 1024
+    loads = []
+    cache.get_or_load("victim", ["t"], lambda: loads.append(1) or "", owner="victim")
+    assert loads == []

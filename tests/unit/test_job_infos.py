@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, consumes, invariant, rule
 
 from core.errors import ErrorCode, Failure
+from core.jobinfos import MAX_JOB_INFOS
 from core.pipeline import Success
 from tests.conftest import FORBIDDEN
 from tests.unit.app_on_fakes import FakeApp
@@ -196,3 +197,33 @@ def test_an_account_deleted_under_a_live_session_cannot_create():
     payload = {"name": "n", "experienceLevel": "junior", "description": "d"}
     assert app.run("createJobInfo", actor, payload) == FORBIDDEN
     assert app.storage.commits == commits
+
+
+def test_a_user_keeps_at_most_max_job_infos_and_may_add_again_after_deleting():
+    app = FakeApp()
+    actor, other = app.user("a"), app.user("b")
+    payload = {"name": "Job", "experienceLevel": "junior", "description": "d"}
+    ids = []
+    for _ in range(MAX_JOB_INFOS):
+        created = app.run("createJobInfo", actor, payload)
+        assert isinstance(created, Success)
+        ids.append(created.data.id)
+    refused = app.run("createJobInfo", actor, payload)
+    assert isinstance(refused, Failure) and refused.code is ErrorCode.VALIDATION
+    assert refused.field_errors == {"$": [f"You can keep at most {MAX_JOB_INFOS} job infos: delete one to add another"]}
+    assert len(app.run("listJobInfos", actor, {}).data.job_infos) == MAX_JOB_INFOS
+    assert isinstance(app.run("createJobInfo", other, payload), Success)
+    assert isinstance(app.run("deleteJobInfo", actor, {"id": ids[0]}), Success)
+    assert isinstance(app.run("createJobInfo", actor, payload), Success)
+
+
+def test_searches_are_not_cached_but_the_plain_list_is():
+    app = FakeApp()
+    actor = app.user()
+    app.run("createJobInfo", actor, {"name": "Python dev", "experienceLevel": "junior", "description": "web"})
+    for n in range(50):
+        assert isinstance(app.run("listJobInfos", actor, {"query": f"python {n}"}), Success)
+    assert app.cache.entry_count() == 0
+    app.run("listJobInfos", actor, {})
+    app.run("listJobInfos", actor, {})
+    assert app.cache.entry_count() == 1 and app.cache.hits == 1

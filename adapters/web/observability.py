@@ -64,7 +64,7 @@ _MESSAGES = {
 }
 
 
-def _http_error(error: HTTPException) -> Response:
+def http_error(error: HTTPException) -> Response:
     status = error.code or 500
     fallback = ErrorCode.NOT_FOUND if status == 405 else ErrorCode.INTERNAL
     response = refuse(_HTTP_CODES.get(status, fallback), _MESSAGES.get(status))
@@ -72,7 +72,7 @@ def _http_error(error: HTTPException) -> Response:
     return response
 
 
-def _unexpected(error: Exception) -> Response:
+def unexpected(error: Exception) -> Response:
     log.exception("unhandled error, requestId=%s", g.get("request_id"))
     return refuse(ErrorCode.INTERNAL)
 
@@ -80,5 +80,5 @@ def _unexpected(error: Exception) -> Response:
 def install(app: Flask) -> None:
     app.before_request(_start)
     app.after_request(_finish)
-    app.register_error_handler(HTTPException, _http_error)
-    app.register_error_handler(Exception, _unexpected)
+    app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(Exception, unexpected)

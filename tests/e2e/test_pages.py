@@ -1,8 +1,10 @@
-"""The HTML pages end to end against a real server: a user signed up through
-the API reads their job infos, a job info with its question, answer feedback,
-text interview and resume analysis, all rendered as (sanitised) HTML; hostile
-text in a job info comes out inert; someone else's job info is the same 404
-as an id that names nothing; a signed-out visitor is sent to /sign-in."""
+"""The HTML pages end to end against a real server (plain HTTP, no
+JavaScript): a user reads their job infos and a job's hub with what the plan
+allows and uses; the job form, sign-in and delete work as plain POSTs with a
+CSRF token; sign-in returns to the page asked for and never to another site;
+hostile text in a job info comes out inert; someone else's job info is the
+same 404 as an id that names nothing; unknown browser URLs get the HTML 404
+page while the API keeps its JSON."""
 
 from __future__ import annotations
 
@@ -17,7 +19,6 @@ from typing import Any
 import httpx
 import pytest
 
-from adapters.web.markdown import render
 from tests.e2e.conftest import REPO, Account, Server, sign_up
 
 JOB = {
@@ -31,16 +32,7 @@ HOSTILE = (
     "[y](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==) "
     '<a href="javascript:alert(2)" onclick="alert(3)">z</a>'
 )
-ANSWER = (
-    "I start from pg_stat_statements and EXPLAIN (ANALYZE, BUFFERS); for example a sequential "
-    "scan on 40 million payments went away with a composite index created CONCURRENTLY."
-)
-RESUME = (
-    "Ada Lovelace\nada@example.com | +44 20 7946 0000\n\nExperience\n"
-    "Senior Backend Engineer, Acme (2019-2024)\n- Cut p95 latency by 60% with PostgreSQL indexes\n"
-    "- Built Python payment APIs serving 2M requests a day\n\nEducation\nBSc Mathematics (2015)\n"
-    "\nSkills\nPython, PostgreSQL, Redis, Docker\n"
-)
+
 
 
 # --- helpers -------------------------------------------------------------------

@@ -219,9 +219,11 @@ def test_plan_features_come_from_the_token(client: httpx.Client, server: Server)
 
     assert envelope(client.post("/actions/getPlan", json={}, headers=bearer(pro, **pro_claims))) == {
         "error": False, "plan": "pro", "features": ["unlimited_interviews", "unlimited_questions"],
+        "usage": [{"kind": "interviews", "used": 0, "limit": None}, {"kind": "questions", "used": 0, "limit": None}],
     }
     assert envelope(client.post("/actions/getPlan", json={}, headers=bearer(free, **org_only))) == {
         "error": False, "plan": "free", "features": ["1_interview"],
+        "usage": [{"kind": "interviews", "used": 0, "limit": 1}, {"kind": "questions", "used": 0, "limit": 0}],
     }
 
     def interviews(user_id: str, claims: dict[str, str], count: int) -> list[httpx.Response]:

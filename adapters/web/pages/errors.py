@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from adapters.web import observability
 from adapters.web.envelope import STATUS
+from adapters.web.outages import OUTAGES, RETRY_AFTER_SECONDS
 from adapters.web.pages.common import CSP, NotYours, PageFailed, blueprint
 
 log = logging.getLogger(__name__)
@@ -76,7 +77,19 @@ def _unexpected(error: Exception) -> Any:
                  request_id=g.get("request_id", ""))
 
 
+def _outage(error: Exception) -> Any:
+    if for_machines():
+        return observability.outage(error)
+    observability.outage(error)  # logs it
+    page, status = _page("error.html", 503, title="Sorry, darasa is unavailable",
+                         message="Part of the service is not answering. Please try again in a minute.")
+    page.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return page, status
+
+
 def install(app: Flask) -> None:
     """HTML error pages for browser URLs; JSON for the machine routes."""
     app.register_error_handler(HTTPException, _http_error)
+    for kind in OUTAGES:
+        app.register_error_handler(kind, _outage)
     app.register_error_handler(Exception, _unexpected)

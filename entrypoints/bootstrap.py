@@ -29,7 +29,7 @@ from adapters.cache.memory import MemoryTagCache, NoCache
 from adapters.cache.redis import RedisTagCache
 from adapters.db.engine import make_engine
 from adapters.db.storage import SqlStorage
-from adapters.documents.reader import PypdfDocuments
+from adapters.documents.isolated import IsolatedDocuments
 from adapters.identity.clerk import ClerkIdentity
 from adapters.identity.local import LocalIdentity
 from adapters.identity.passwords import Argon2PasswordHasher
@@ -70,9 +70,10 @@ WEB_MODULES = [
     "adapters.web.actions",
     "adapters.web.auth",
     "adapters.web.meta",
-    "adapters.web.pages",
     "adapters.web.webhooks",
 ]
+WEB_PACKAGES = ["adapters.web.pages"]
+"""Wired module by module: every page module of the package."""
 
 
 def hume_transcripts(api_key: str | None) -> HumeTranscripts | None:
@@ -167,7 +168,7 @@ class Container(containers.DeclarativeContainer):
             model=settings.provided.openai_model,
         ),
     )
-    documents = providers.Singleton(PypdfDocuments)
+    documents = providers.Singleton(IsolatedDocuments)  # each file read in a limited child process
     transcripts = providers.Singleton(hume_transcripts, settings.provided.hume_api_key)
 
     password_hasher = providers.Singleton(Argon2PasswordHasher)

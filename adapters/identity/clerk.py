@@ -94,7 +94,8 @@ class ClerkTokens:
             return None
         if claims.get("sts", "active") != "active":
             return None
-        if self._parties and claims.get("azp") not in self._parties:
+        azp = claims.get("azp")
+        if self._parties and (not isinstance(azp, str) or azp not in self._parties):
             return None
         return ClerkSession(
             user_id=sub,

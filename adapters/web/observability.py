@@ -1,5 +1,6 @@
 """Request ids, one structured log line per request, and the last line of
-defence: anything unexpected becomes the INTERNAL envelope, logged with the
+defence: a backend outage becomes ``503 UNAVAILABLE`` with ``Retry-After``;
+anything else unexpected becomes the INTERNAL envelope, logged with the
 request id and never shown to the client."""
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
 from adapters.web.envelope import refuse
+from adapters.web.outages import OUTAGES, RETRY_AFTER_SECONDS, backend_of
 from core.errors import ErrorCode
 
 log = logging.getLogger("darasa.requests")
@@ -72,6 +74,15 @@ def _http_error(error: HTTPException) -> Response:
     return response
 
 
+def _outage(error: Exception) -> Response:
+    """A backend that is down or too slow: a quick 503 the client may retry."""
+    log.warning(
+        "backend unavailable, requestId=%s backend=%s error=%s",
+        g.get("request_id"), backend_of(error), type(error).__name__,
+    )
+    return refuse(ErrorCode.UNAVAILABLE, retry_after=RETRY_AFTER_SECONDS)
+
+
 def _unexpected(error: Exception) -> Response:
     log.exception("unhandled error, requestId=%s", g.get("request_id"))
     return refuse(ErrorCode.INTERNAL)
@@ -81,4 +92,6 @@ def install(app: Flask) -> None:
     app.before_request(_start)
     app.after_request(_finish)
     app.register_error_handler(HTTPException, _http_error)
+    for outage in OUTAGES:
+        app.register_error_handler(outage, _outage)
     app.register_error_handler(Exception, _unexpected)

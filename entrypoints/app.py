@@ -55,10 +55,20 @@ def configure_logging(level: str = "INFO") -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
 
+def with_periodic_purge(app: Flask) -> Flask:
+    """Purge what the database no longer needs every 15 minutes or so, in
+    the background of this worker (``adapters.db.purge``)."""
+    from adapters.db.purge import purge, start_periodic_purge
+
+    container = app.container  # type: ignore[attr-defined]
+    start_periodic_purge(lambda: purge(container.engine(), container.clock()))
+    return app
+
+
 def wsgi(env: Mapping[str, str] | None = None) -> Flask:
     """The WSGI entry for gunicorn: ``gunicorn 'entrypoints.app:wsgi()'``.
     It does not migrate (every worker would): run ``darasa db upgrade``
-    first."""
+    first. Each worker purges periodically."""
     settings = Settings.from_env(env)
     configure_logging(settings.log_level)
-    return create_app(settings)
+    return with_periodic_purge(create_app(settings))

@@ -25,7 +25,7 @@ from entrypoints.settings import Settings
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from gunicorn.app.base import BaseApplication
 
-    from entrypoints.app import configure_logging, create_app
+    from entrypoints.app import configure_logging, create_app, with_periodic_purge
 
     configure_logging(settings.log_level)
     settings = evolve(settings, workers=args.workers or settings.workers or 1)
@@ -42,7 +42,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
             self.cfg.set("control_socket_disable", True)
 
         def load(self):  # noqa: ANN202 - gunicorn's API
-            return create_app(settings)  # in each worker: migrated already, below
+            return with_periodic_purge(create_app(settings))  # in each worker: migrated already, below
 
     _upgrade(settings)
     print(f"darasa serving on http://{args.host}:{port}", flush=True)
@@ -59,6 +59,21 @@ def _upgrade(settings: Settings) -> None:
         upgrade(engine)
     finally:
         engine.dispose()
+
+
+def _purge(_: argparse.Namespace, settings: Settings) -> int:
+    from adapters.db.engine import make_engine
+    from adapters.db.purge import purge
+    from adapters.system import SystemClock
+
+    engine = make_engine(settings.database_url)
+    try:
+        purged = purge(engine, SystemClock())
+    finally:
+        engine.dispose()
+    print(f"purged {purged.sessions} sessions, {purged.idempotency_keys} idempotency keys, "
+          f"{purged.rate_limit_rows} rate-limit rows")
+    return 0
 
 
 def _db_upgrade(_: argparse.Namespace, settings: Settings) -> int:
@@ -131,6 +146,10 @@ def parser() -> argparse.ArgumentParser:
 
     db = commands.add_parser("db", help="database schema").add_subparsers(dest="db", required=True)
     db.add_parser("upgrade", help="migrate to the latest schema").set_defaults(run=_db_upgrade)
+
+    commands.add_parser(
+        "purge", help="delete expired sessions, used idempotency keys and idle rate-limit rows"
+    ).set_defaults(run=_purge)
 
     users = commands.add_parser("users", help="accounts").add_subparsers(dest="users", required=True)
     create = users.add_parser("create", help="create a local account")

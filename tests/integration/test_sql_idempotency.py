@@ -111,3 +111,13 @@ def test_one_of_many_processes_taking_a_key_at_once_gets_it(engine: Engine, url:
             select(func.count()).select_from(idempotency_keys).where(idempotency_keys.c.user_id == user)
         ).scalar_one()
     assert rows == 1
+
+
+def test_storing_an_answer_after_the_write_never_fails_the_call() -> None:
+    # the action has committed: a database gone by now must not turn its
+    # answer into an error (the key lapses after its lease instead)
+    gone = make_engine("postgresql+psycopg://postgres@127.0.0.1:1/gone")
+    keys = SqlIdempotencyKeys(gone, FakeClock(NOW))
+    keys.finish("user", "key", "token", "{}")
+    keys.release("user", "key", "token")
+    gone.dispose()

@@ -70,9 +70,10 @@ WEB_MODULES = [
     "adapters.web.actions",
     "adapters.web.auth",
     "adapters.web.meta",
-    "adapters.web.pages",
     "adapters.web.webhooks",
 ]
+WEB_PACKAGES = ["adapters.web.pages"]
+"""Wired module by module: every page module of the package."""
 
 
 def hume_transcripts(api_key: str | None) -> HumeTranscripts | None:

@@ -66,7 +66,7 @@ _MESSAGES = {
 }
 
 
-def _http_error(error: HTTPException) -> Response:
+def http_error(error: HTTPException) -> Response:
     status = error.code or 500
     fallback = ErrorCode.NOT_FOUND if status == 405 else ErrorCode.INTERNAL
     response = refuse(_HTTP_CODES.get(status, fallback), _MESSAGES.get(status))
@@ -74,7 +74,7 @@ def _http_error(error: HTTPException) -> Response:
     return response
 
 
-def _outage(error: Exception) -> Response:
+def outage(error: Exception) -> Response:
     """A backend that is down or too slow: a quick 503 the client may retry."""
     log.warning(
         "backend unavailable, requestId=%s backend=%s error=%s",
@@ -83,7 +83,7 @@ def _outage(error: Exception) -> Response:
     return refuse(ErrorCode.UNAVAILABLE, retry_after=RETRY_AFTER_SECONDS)
 
 
-def _unexpected(error: Exception) -> Response:
+def unexpected(error: Exception) -> Response:
     log.exception("unhandled error, requestId=%s", g.get("request_id"))
     return refuse(ErrorCode.INTERNAL)
 
@@ -91,7 +91,7 @@ def _unexpected(error: Exception) -> Response:
 def install(app: Flask) -> None:
     app.before_request(_start)
     app.after_request(_finish)
-    app.register_error_handler(HTTPException, _http_error)
-    for outage in OUTAGES:
-        app.register_error_handler(outage, _outage)
-    app.register_error_handler(Exception, _unexpected)
+    app.register_error_handler(HTTPException, http_error)
+    for kind in OUTAGES:
+        app.register_error_handler(kind, outage)
+    app.register_error_handler(Exception, unexpected)

@@ -32,8 +32,8 @@ TOKEN_MAX = 256
 """Longer presented tokens are not ours and are not even digested."""
 
 SESSION_LIFETIME = timedelta(days=30)
-SIGN_IN_PER_EMAIL_IP = Bucket(capacity=5, refill=5, interval=15 * 60)
-"""One address guessing one account: 5 attempts, then 5 more per 15 minutes."""
+SIGN_IN_PER_EMAIL_IP = Bucket(capacity=10, refill=10, interval=15 * 60)
+"""One address guessing one account: 10 attempts, then 10 more per 15 minutes."""
 SIGN_IN_PER_IP = Bucket(capacity=30, refill=30, interval=15 * 60)
 """One address guessing any accounts: 30, then 30 more per 15 minutes."""
 SIGN_IN_PER_EMAIL = Bucket(capacity=100, refill=100, interval=60 * 60)

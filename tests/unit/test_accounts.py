@@ -243,7 +243,7 @@ def test_a_token_is_worthless_under_another_secret_key(accounts: Accounts) -> No
     assert other.authenticate(signed_up.token) is None
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)  # a loaded CI machine is no bug
 @given(token=st.text(max_size=400) | st.binary(max_size=400).map(lambda b: b.decode("latin-1")))
 def test_any_string_as_a_token_is_nobody_and_never_raises(token: str) -> None:
     accounts = Accounts()

@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from adapters.ai.openai import MAX_RETRY_AFTER, OpenAiCoach
+from adapters.ai.http import MAX_RETRY_AFTER
+from adapters.ai.openai import OpenAiCoach
 from core.coaching import (
     CategoryAnalysis,
     Difficulty,

@@ -25,6 +25,7 @@ from core.coaching import (
     TranscriptEntry,
 )
 from core.domain import Actor, Interview, JobInfo, User
+from core.speech import AudioFormat, Recording
 
 T = TypeVar("T")
 
@@ -377,4 +378,35 @@ class VoiceTranscripts(Protocol):
     def transcript(self, chat_id: str) -> list[TranscriptEntry]:
         """The chat's lines in order. Raises ``core.errors.AiFailed`` when
         the chat cannot be read."""
+        ...
+
+
+# --- speech -----------------------------------------------------------------
+
+
+class RecordingReader(Protocol):
+    """Recognises and measures a spoken answer."""
+
+    def read(self, data: bytes) -> Recording:
+        """The recording's format, length and voiced stretches, recognised
+        by content and decoded no further than ``AUDIO_MAX_SECONDS``.
+        Raises ``PayloadTooLarge`` past ``UPLOAD_MAX_BYTES``,
+        ``UnsupportedMedia`` for anything but WebM/Opus, Ogg/Opus, WAV or
+        MP3 audio, ``Invalid`` (on ``audio``) for a recording that is too
+        long or cannot be decoded."""
+        ...
+
+
+class SpeechToText(Protocol):
+    """Turns a recording into the words said in it."""
+
+    @property
+    def available(self) -> bool:
+        """Whether this server transcribes at all (none is configured by
+        default: the browser then recognises speech itself)."""
+        ...
+
+    def transcribe(self, data: bytes, audio_format: AudioFormat) -> str:
+        """The words said. Raises ``core.errors.AiFailed`` when the service
+        fails or is not there."""
         ...

@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test unit integration e2e bench clean
+.PHONY: run test check unit integration e2e bench clean
 
 $(BIN)/darasa: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,12 @@ run: $(BIN)/darasa
 
 test: $(BIN)/darasa
 	$(BIN)/pytest
+
+# Lint, types (strict on core/) and the import contracts of pyproject.toml.
+check: $(BIN)/darasa
+	$(BIN)/ruff check core adapters entrypoints tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 unit: $(BIN)/darasa
 	$(BIN)/pytest tests/unit

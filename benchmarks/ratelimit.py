@@ -47,7 +47,8 @@ from limits.strategies import (
     MovingWindowRateLimiter,
     SlidingWindowCounterRateLimiter,
 )
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Engine, create_engine, make_url
+from wire import RoundTripProxy  # beside this script
 
 from adapters.db.engine import make_engine
 from adapters.db.tables import metadata, rate_limit_buckets, rate_limit_windows
@@ -86,6 +87,7 @@ class Row:
     decide: Decide
     baseline: str | None = None  # the ``limiter`` of the row to compare with
     client: redis.Redis | None = None  # to count Redis commands
+    wire: RoundTripProxy | None = None  # to count round trips to a SQL server
 
 
 @frozen
@@ -114,6 +116,7 @@ def measure(rows: list[Row], seconds: float, rounds: int = 3) -> list[Result]:
 
 def _slice(row: Row, keys: list[str], seconds: float) -> Result:
     sent, served = CountingConnection.sent, _commands(row.client)
+    trips = row.wire.round_trips if row.wire is not None else 0
     done, started = 0, time.perf_counter()
     deadline = started + seconds
     while True:
@@ -124,6 +127,8 @@ def _slice(row: Row, keys: list[str], seconds: float) -> Result:
             break
     elapsed = time.perf_counter() - started
     round_trips = server_commands = None
+    if row.wire is not None:
+        round_trips = (row.wire.round_trips - trips) / done
     if row.client is not None:
         round_trips = (CountingConnection.sent - sent - 1) / done  # minus the first INFO
         server_commands = (_commands(row.client) - served - 1) / done  # the same
@@ -156,13 +161,13 @@ def _limits_rows(backend: str, storage: Any, client: redis.Redis | None) -> list
     ]
 
 
-def sql_rows(backend: str, engine: Engine) -> list[Row]:
+def sql_rows(backend: str, engine: Engine, wire: RoundTripProxy | None = None) -> list[Row]:
     metadata.create_all(engine, tables=[rate_limit_buckets, rate_limit_windows])
     clock = SystemClock()
     bucket, window = SqlRateLimiter(engine, clock), SqlWindowLimiter(engine, clock)
     return [
-        Row(backend, BUCKET_ROW, lambda k: bucket.consume(k, BUCKET)),
-        Row(backend, WINDOW_ROW, lambda k: window.hit(k, LIMIT, WINDOW)),
+        Row(backend, BUCKET_ROW, lambda k: bucket.consume(k, BUCKET), wire=wire),
+        Row(backend, WINDOW_ROW, lambda k: window.hit(k, LIMIT, WINDOW), wire=wire),
     ]
 
 
@@ -180,14 +185,17 @@ def redis_rows(url: str) -> list[Row]:
 
 
 @contextmanager
-def postgres_schema(url: str) -> Iterator[Engine]:
-    """An engine on a fresh schema, dropped afterwards."""
+def postgres_schema(url: str, wire: RoundTripProxy) -> Iterator[Engine]:
+    """An engine on a fresh schema, dropped afterwards, talking to the server
+    through ``wire`` (which counts its round trips)."""
     schema = f"bench_{uuid.uuid4().hex[:12]}"
     admin = create_engine(url, connect_args={"connect_timeout": 3})
     with admin.begin() as conn:
         conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    separator = "&" if "?" in url else "?"
-    engine = make_engine(f"{url}{separator}options=-csearch_path%3D{schema}")
+    proxied = make_url(url).set(host="127.0.0.1", port=wire.port)
+    rendered = proxied.render_as_string(hide_password=False)
+    separator = "&" if "?" in rendered else "?"
+    engine = make_engine(f"{rendered}{separator}options=-csearch_path%3D{schema}")
     try:
         yield engine
     finally:
@@ -238,8 +246,10 @@ def main() -> None:
         stack.callback(sqlite.dispose)
         rows += sql_rows("sqlite", sqlite)
         try:
-            postgres = stack.enter_context(postgres_schema(args.postgres_url))
-            rows += sql_rows("postgresql", postgres)
+            server = make_url(args.postgres_url)
+            wire = stack.enter_context(RoundTripProxy(server.host or "127.0.0.1", server.port or 5432))
+            postgres = stack.enter_context(postgres_schema(args.postgres_url, wire))
+            rows += sql_rows("postgresql", postgres, wire)
         except Exception as exc:  # unreachable or refused: leave the rows out
             notes.append(f"PostgreSQL left out: {exc.__class__.__name__}: {exc}".splitlines()[0])
         try:
@@ -253,8 +263,9 @@ def main() -> None:
     print(
         "\n'vs limits': ops/s over the named limits row on the same backend. The sliding"
         "\nwindow counters are like for like; the token bucket has no limits twin."
-        "\n'trips': commands sent per decision (round trips); 'server cmds': commands the"
-        "\nserver ran per decision, inside scripts included."
+        "\n'trips': round trips per decision (Redis: commands sent; PostgreSQL: the"
+        "\nclient's turns counted on the wire by a proxy, pool pre-ping included);"
+        "\n'server cmds': commands the Redis server ran per decision, inside scripts included."
     )
 
 

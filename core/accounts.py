@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -82,7 +83,7 @@ def encodable(_instance: Any, _attribute: Attribute[Any], value: str) -> None:
         raise ValueError("Must be valid text") from None
 
 
-def password_length(min_length: int):  # noqa: ANN201 - attrs validator
+def password_length(min_length: int) -> Callable[[Any, Attribute[Any], str], None]:
     """A password as typed: never trimmed, at least ``min_length`` and at
     most ``PASSWORD_MAX`` characters."""
 

@@ -10,6 +10,8 @@ allowance, and every call past it is told PLAN_LIMIT.
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import Factory, asdict, evolve, field, frozen
 
 from core.allowances import Allowances
@@ -207,7 +209,7 @@ def interview_actions(
     catalog: PlanCatalog,
     limiter: RateLimiter,
     bucket: Bucket = CREATE_INTERVIEW_BUCKET,
-) -> list[Action]:
+) -> list[Action[Any, Any]]:
     deps = (storage, cache, clock)
     create = CreateInterview(storage, cache, clock, ids, plans, catalog, limiter, bucket)
     return [

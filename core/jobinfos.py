@@ -3,13 +3,15 @@ change, read and delete them."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import evolve, field, frozen
 
 from core.cache_tags import job_info_tags, user_job_infos_tag
-from core.pipeline import Action
 from core.domain import Actor, ExperienceLevel, JobInfo
 from core.errors import Forbidden, OwnerMissing
 from core.ownership import cached_owned_job_info, owned_job_info
+from core.pipeline import Action
 from core.ports import Clock, Ids, Storage, TagCache
 from core.validation import identifier, text
 
@@ -169,7 +171,7 @@ class ListJobInfos(_JobInfoUseCase):
             return uow.job_infos.list_for_user(user_id, query)
 
 
-def job_info_actions(storage: Storage, cache: TagCache, clock: Clock, ids: Ids) -> list[Action]:
+def job_info_actions(storage: Storage, cache: TagCache, clock: Clock, ids: Ids) -> list[Action[Any, Any]]:
     deps = (storage, cache, clock, ids)
     return [
         Action("createJobInfo", CreateJobInfoCommand, JobInfoSaved, CreateJobInfo(*deps),

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from attrs import evolve, field, frozen
 
@@ -277,7 +278,7 @@ def mock_interview_actions(
     coach: Coach,
     transcripts: VoiceTranscripts | None = None,
     ai_bucket: Bucket | None = AI_BUCKET,
-) -> list[Action]:
+) -> list[Action[Any, Any]]:
     deps = (storage, cache, clock, ids, limiter, coach)
     feedback = GenerateInterviewFeedback(*deps, transcripts, ai_bucket)
     return [

@@ -207,7 +207,7 @@ class ChangePlan:
         return user
 
 
-def plan_actions(plans: Plans) -> list[Action]:
+def plan_actions(plans: Plans) -> list[Action[Any, Any]]:
     return [
         Action("getPlan", GetPlanQuery, PlanFound, GetPlan(plans),
                summary="The caller's plan and the features it grants"),

@@ -210,16 +210,26 @@ class ResumeAnalyses(Protocol):
 
 
 class UnitOfWork(Protocol):
-    """One transaction. It rolls back unless ``commit()`` is called."""
+    """One transaction. It rolls back unless ``commit()`` is called. The
+    repositories are read-only: a use case works through them, it never
+    swaps one."""
 
-    users: Users
-    sessions: Sessions
-    job_infos: JobInfos
-    interviews: Interviews
-    questions: Questions
-    answers: Answers
-    interview_messages: InterviewMessages
-    resume_analyses: ResumeAnalyses
+    @property
+    def users(self) -> Users: ...
+    @property
+    def sessions(self) -> Sessions: ...
+    @property
+    def job_infos(self) -> JobInfos: ...
+    @property
+    def interviews(self) -> Interviews: ...
+    @property
+    def questions(self) -> Questions: ...
+    @property
+    def answers(self) -> Answers: ...
+    @property
+    def interview_messages(self) -> InterviewMessages: ...
+    @property
+    def resume_analyses(self) -> ResumeAnalyses: ...
 
     def __enter__(self) -> Self: ...
 

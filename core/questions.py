@@ -16,6 +16,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import datetime
+from typing import Any
 
 from attrs import field, frozen
 
@@ -216,7 +217,7 @@ def question_actions(
     limiter: RateLimiter,
     coach: Coach,
     ai_bucket: Bucket | None = AI_BUCKET,
-) -> list[Action]:
+) -> list[Action[Any, Any]]:
     generate = GenerateQuestion(storage, cache, clock, ids, plans, catalog, limiter, coach, ai_bucket)
     feedback = GenerateQuestionFeedback(storage, cache, clock, ids, limiter, coach, ai_bucket)
     return [

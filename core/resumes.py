@@ -11,6 +11,7 @@ one write transaction that checks the job info is still the caller's.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from attrs import field, frozen
 
@@ -134,7 +135,7 @@ def resume_actions(
     coach: Coach,
     reader: DocumentReader,
     ai_bucket: Bucket | None = AI_BUCKET,
-) -> list[Action]:
+) -> list[Action[Any, Any]]:
     analyze = AnalyzeResume(storage, cache, clock, ids, plans, limiter, coach, reader, ai_bucket)
     return [
         Action("analyzeResume", AnalyzeResumeCommand, ResumeAnalyzed, analyze,

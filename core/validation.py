@@ -4,12 +4,13 @@ read. The web edge runs them field by field to report every error at once."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from attrs import Attribute
 
 
-def text(max_length: int, *, required: bool = True):  # noqa: ANN201 - attrs validator
+def text(max_length: int, *, required: bool = True) -> Callable[[Any, Attribute[Any], str | None], None]:
     """A string that is not blank (unless optional) and not too long."""
 
     def check(_instance: Any, attribute: Attribute[Any], value: str | None) -> None:

@@ -22,7 +22,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         os.environ["WEB_CONCURRENCY"] = str(workers)
         settings = Settings.from_env()
 
-    class Server(BaseApplication):  # type: ignore[misc]
+    class Server(BaseApplication):
         def load_config(self) -> None:
             self.cfg.set("bind", f"{args.host}:{args.port or settings.port}")
             self.cfg.set("workers", workers)
@@ -35,8 +35,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         def load(self):  # noqa: ANN202 - gunicorn's API
             return create_app(settings)
 
-    from adapters.db.migrate import upgrade
     from adapters.db.engine import make_engine
+    from adapters.db.migrate import upgrade
 
     upgrade(make_engine(settings.database_url))
     print(f"darasa serving on http://{args.host}:{args.port or settings.port}", flush=True)
@@ -56,7 +56,7 @@ def _db_upgrade(_: argparse.Namespace, settings: Settings) -> int:
 def _users_create(args: argparse.Namespace, settings: Settings) -> int:
     from adapters.web.converter import structure
     from core.accounts import SignUpCommand
-    from core.errors import ActionFailed
+    from core.errors import ActionFailed, Invalid
     from entrypoints.app import create_app
 
     password = args.password or os.environ.get("DARASA_PASSWORD") or getpass.getpass("Password: ")
@@ -65,7 +65,7 @@ def _users_create(args: argparse.Namespace, settings: Settings) -> int:
         command = structure(SignUpCommand, {"email": args.email, "password": password, "name": args.name})
         signed_in = app.container.sign_up()(command, ip=None)  # type: ignore[attr-defined]
     except ActionFailed as failed:
-        problems = failed.extra.get("fieldErrors", {})
+        problems = failed.field_errors if isinstance(failed, Invalid) else {}
         details = "; ".join(f"{field}: {', '.join(msgs)}" for field, msgs in problems.items())
         print(f"error: {failed.message}" + (f" ({details})" if details else ""), file=sys.stderr)
         return 1

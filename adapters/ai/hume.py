@@ -78,7 +78,7 @@ class HumeTranscripts:
         return entries
 
     def _page(self, url: str, page: int) -> tuple[list[Any], int]:
-        params = {"page_number": page, "page_size": PAGE_SIZE, "ascending_order": "true"}
+        params: dict[str, str | int] = {"page_number": page, "page_size": PAGE_SIZE, "ascending_order": "true"}
         request = self._http.build_request(
             "GET", url, params=params, headers=self._headers, timeout=self._timeout
         )

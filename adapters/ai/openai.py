@@ -275,7 +275,7 @@ def _strict_converter() -> cattrs.Converter:
 
     converter.register_structure_hook(FeedbackType, feedback_type)
     for cls in (FeedbackItem, CategoryAnalysis, ResumeAnalysis):
-        renames = {a.name: override(rename=_camel(a.name)) for a in attrs.fields(cls)}
+        renames: dict[str, Any] = {a.name: override(rename=_camel(a.name)) for a in attrs.fields(cls)}
         converter.register_structure_hook(
             cls,
             make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=True, **renames),

@@ -23,7 +23,9 @@ _CAMEL = {"overall_score": "overallScore", "job_match": "jobMatch",
 def _converter() -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=True)
     for cls in (ResumeAnalysis, CategoryAnalysis, FeedbackItem):
-        renames = {f.name: override(rename=_CAMEL[f.name]) for f in attrs.fields(cls) if f.name in _CAMEL}
+        renames: dict[str, Any] = {
+            f.name: override(rename=_CAMEL[f.name]) for f in attrs.fields(cls) if f.name in _CAMEL
+        }
         conv.register_unstructure_hook(cls, make_dict_unstructure_fn(cls, conv, **renames))
         conv.register_structure_hook(
             cls, make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True, **renames)

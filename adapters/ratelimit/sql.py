@@ -1,20 +1,28 @@
 """Rate limiters whose state lives in the database, so the limits hold across
 every process and host that shares it (SQLite or PostgreSQL).
 
-Each decision is one short transaction that locks the key's row (PostgreSQL:
-``SELECT .. FOR UPDATE``, creating a missing row with ``INSERT .. ON CONFLICT
-DO NOTHING``) or the whole database (SQLite: ``BEGIN IMMEDIATE`` on the raw
-connection, waiting up to the busy timeout for other writers), reads the
-state, decides with ``arithmetic`` and writes the new state. Times come from
-``clock.now()``, as epoch seconds, so that all processes agree.
+A token-bucket decision on PostgreSQL is one prebuilt statement in
+autocommit (one round trip): an ``INSERT .. ON CONFLICT DO UPDATE .. WHERE
+enough tokens .. RETURNING`` whose row lock serialises concurrent callers,
+with the bucket arithmetic of ``arithmetic.take`` written in SQL; a refused
+call reads the unchanged row in the same statement to say how long to wait.
+
+Every other decision is one short transaction that locks the key's row
+(PostgreSQL: ``SELECT .. FOR UPDATE``, creating a missing row with ``INSERT
+.. ON CONFLICT DO NOTHING``) or the whole database (SQLite: ``BEGIN
+IMMEDIATE`` on the raw connection, waiting up to the busy timeout for other
+writers), reads the state, decides with ``arithmetic`` and writes the new
+state. Times come from ``clock.now()``, as epoch seconds, so that all
+processes agree.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Engine, Table, select, update
+from sqlalchemy import Engine, Table, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from adapters.db.tables import rate_limit_buckets, rate_limit_windows
@@ -59,6 +67,7 @@ class _LockedRow:
         raw = self._engine.raw_connection()
         try:
             dbapi = raw.driver_connection
+            assert dbapi is not None  # a pooled connection that is open
             if not raw.info.get("darasa_busy_timeout"):
                 (current,) = dbapi.execute("PRAGMA busy_timeout").fetchone()
                 dbapi.execute(f"PRAGMA busy_timeout = {max(current, BUSY_TIMEOUT_MS)}")
@@ -110,16 +119,42 @@ class _LockedRow:
             return decision
 
 
+# ``arithmetic.take`` in SQL over the stored row ``b``: the time it is
+# brought up to (never back), and the tokens there are then.
+_STAMP = "GREATEST(b.updated_at, :now)"
+_LEVEL = f"LEAST(:capacity, b.tokens + ({_STAMP} - b.updated_at) * :rate)"
+_TAKE_POSTGRESQL = text(f"""
+WITH stored AS (
+    SELECT tokens, updated_at FROM rate_limit_buckets WHERE key = :key
+), taken AS (
+    INSERT INTO rate_limit_buckets AS b (key, tokens, updated_at)
+    VALUES (:key, :capacity - :cost, :now)
+    ON CONFLICT (key) DO UPDATE SET
+        tokens = CASE WHEN {_LEVEL} >= :cost THEN {_LEVEL} - :cost ELSE 0 END,
+        updated_at = CASE WHEN {_LEVEL} >= :cost THEN {_STAMP}
+                          ELSE {_STAMP} + (:cost - {_LEVEL}) / NULLIF(:rate, 0) END
+    WHERE :cost - {_LEVEL} <= GREATEST(0, :now + :tolerance - {_STAMP}) * :rate
+    RETURNING b.tokens, b.updated_at
+)
+SELECT true AS allowed, tokens, updated_at FROM taken
+UNION ALL
+SELECT false, tokens, updated_at FROM stored WHERE NOT EXISTS (SELECT 1 FROM taken)
+""")
+
+
 class SqlRateLimiter:
     """Token buckets in the ``rate_limit_buckets`` table."""
 
     def __init__(self, engine: Engine, clock: Clock) -> None:
+        self._engine = engine
         self._rows = _LockedRow(engine, rate_limit_buckets)
         self._clock = clock
 
     def consume(self, key: str, bucket: Bucket, tokens: float = 1) -> Decision:
         arithmetic.check_bucket(bucket, tokens)
         now = self._clock.now().timestamp()
+        if self._engine.dialect.name == "postgresql" and tokens <= bucket.capacity:
+            return self._take_postgresql(key, bucket, tokens, now)
 
         def decide(row: Sequence[Any] | None) -> tuple[Decision, Sequence[Any] | None]:
             state = None if row is None else BucketState(tokens=row[0], stamp=row[1])
@@ -127,6 +162,30 @@ class SqlRateLimiter:
             return decision, None if new is None else (new.tokens, new.stamp)
 
         return self._rows.apply(key, decide)
+
+    def _take_postgresql(self, key: str, bucket: Bucket, tokens: float, now: float) -> Decision:
+        parameters = {
+            "key": key,
+            "capacity": float(bucket.capacity),
+            "rate": arithmetic.rate_of(bucket),
+            "cost": float(tokens),
+            "now": now,
+            "tolerance": arithmetic.TOLERANCE,
+        }
+        with self._engine.connect() as connection:
+            connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+            allowed, left, stamp = connection.execute(_TAKE_POSTGRESQL, parameters).one()
+        if allowed:
+            return Decision(True, 0.0, max(0.0, left))
+        # Refused: say how long until enough, from the row as the statement
+        # began. A concurrent caller may have taken tokens since, which that
+        # row does not show: then wait as long as the whole request takes to
+        # accrue.
+        decision, _ = arithmetic.take(BucketState(left, stamp), bucket, tokens, now)
+        if decision.allowed:
+            rate = arithmetic.rate_of(bucket)
+            return Decision(False, tokens / rate if rate else math.inf, 0.0)
+        return decision
 
 
 class SqlWindowLimiter:

@@ -109,8 +109,11 @@ def _errors_of(exc: BaseException, path: str, into: dict[str, list[str]]) -> Non
             sub = path if key == ROOT else (key if path == ROOT else f"{path}.{key}")
             into.setdefault(sub, []).extend(messages)
     elif isinstance(exc, IterableValidationError):
-        for inner, note in exc.group_exceptions():
+        with_index, without_index = exc.group_exceptions()
+        for inner, note in with_index:
             _errors_of(inner, f"{path}[{note.index}]", into)
+        for inner in without_index:
+            _errors_of(inner, path, into)
     else:
         into.setdefault(path, []).append(_message(exc))
 
@@ -121,7 +124,8 @@ def _list_hook(converter: cattrs.Converter, type_: Any) -> Callable[[object, typ
     def structure(value: object, _: type) -> list[Any]:
         if not isinstance(value, list):
             raise _WrongType("Must be a list")
-        items, errors = [], {}
+        items: list[Any] = []
+        errors: dict[str, list[str]] = {}
         for index, item in enumerate(value):
             try:
                 items.append(converter.structure(item, item_type))
@@ -185,6 +189,11 @@ def _optional_hook(converter: cattrs.Converter, type_: Any) -> Callable[[object,
     return structure
 
 
+def _wire_names(cls: type) -> dict[str, Any]:
+    """cattrs overrides renaming each attribute to its camelCase wire name."""
+    return {f.name: override(rename=camel(f.name)) for f in attrs.fields(cls)}
+
+
 @cache
 def converter() -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=True)
@@ -205,9 +214,7 @@ def converter() -> cattrs.Converter:
     conv.register_structure_hook(Upload, _structure_upload)
     conv.register_unstructure_hook_factory(
         attrs.has,
-        lambda cls: make_dict_unstructure_fn(
-            cls, conv, **{f.name: override(rename=camel(f.name)) for f in attrs.fields(cls)}
-        ),
+        lambda cls: make_dict_unstructure_fn(cls, conv, **_wire_names(cls)),
     )
     return conv
 

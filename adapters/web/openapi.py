@@ -127,12 +127,12 @@ class _Schemas:
             else:
                 required.append(wire)
             properties[wire] = schema
-        schema: dict[str, Any] = {"type": "object", "properties": properties}
+        described: dict[str, Any] = {"type": "object", "properties": properties}
         if required:
-            schema["required"] = required
+            described["required"] = required
         if direction is _Direction.COMMAND:
-            schema["additionalProperties"] = False
-        return schema
+            described["additionalProperties"] = False
+        return described
 
 
 def _constrained(schema: dict[str, Any], validator: object) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from typing import Any
 from dependency_injector.wiring import Provide, inject
 from flask import Blueprint, Response, g, redirect, render_template, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from adapters.web import markdown
 from adapters.web.credentials import presented
@@ -98,7 +99,7 @@ def _actor(identity: Identity) -> Actor | None:
     return identity.authenticate(token) if token else None
 
 
-def _sign_in() -> Response:
+def _sign_in() -> WerkzeugResponse:
     return redirect("/sign-in", code=303)
 
 
@@ -118,7 +119,7 @@ def _read(actions: Actions, actor: Actor, name: str, payload: dict[str, Any]) ->
 
 @blueprint.get("/")
 @inject
-def home(identity: Identity = Provide["identity"]) -> Response:
+def home(identity: Identity = Provide["identity"]) -> WerkzeugResponse:
     return redirect("/app" if _actor(identity) else "/sign-in", code=303)
 
 

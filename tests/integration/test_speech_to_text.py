@@ -4,10 +4,9 @@ malformed answers; and the "none" adapter."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 import socket
+from collections.abc import Iterator
 
-import numpy as np
 import pytest
 
 from adapters.speech.transcription import NoTranscription, OpenAiTranscription
@@ -16,7 +15,7 @@ from core.speech import AudioFormat
 from tests.audio_files import encoded, tone
 from tests.fake_stt import FakeStt, Malformed, Slow, Status
 
-WAV = encoded(np.concatenate([tone(0.5)]), "wav")
+WAV = encoded(tone(0.5), "wav")
 
 
 @pytest.fixture

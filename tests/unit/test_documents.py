@@ -157,7 +157,7 @@ def test_a_password_protected_word_document_is_explained():
 @pytest.mark.parametrize(
     ("data", "expected"),
     [
-        ("Jane Doe\r\nPython developer\r\n".encode(), "Jane Doe\nPython developer"),
+        (b"Jane Doe\r\nPython developer\r\n", "Jane Doe\nPython developer"),
         ("\ufeffZo\u00eb M\u00fcller, d\u00e9veloppeuse".encode(), "Zo\u00eb M\u00fcller, d\u00e9veloppeuse"),
         ("Zo\u00eb M\u00fcller".encode("utf-16"), "Zo\u00eb M\u00fcller"),
         ("Zo\u00eb M\u00fcller".encode("utf-16-be").join([b"\xfe\xff", b""]), "Zo\u00eb M\u00fcller"),
@@ -182,8 +182,8 @@ def test_reads_plain_text(data, expected):
         b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 8,
         bytes(range(256)),
         b"{\\rtf1\\ansi Jane Doe}",
-        "Jane\x01\x02\x03\x04".encode(),
-        "text with a NUL\x00 in it".encode(),
+        b"Jane\x01\x02\x03\x04",
+        b"text with a NUL\x00 in it",
     ],
     ids=[
         "legacy-doc",

@@ -4,7 +4,7 @@ transcript: ratings a candidate can trust and quotes of their own words."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -36,7 +36,7 @@ CATEGORIES = [
     "Strengths and Areas to Improve",
 ]
 
-START = datetime(2024, 5, 1, 10, 0, tzinfo=timezone.utc)
+START = datetime(2024, 5, 1, 10, 0, tzinfo=UTC)
 
 
 def transcript(*turns: tuple[str, float, str]) -> list[TranscriptEntry]:
@@ -213,7 +213,7 @@ _entry = st.builds(
     st.sampled_from(list(Speaker)),
     st.text(max_size=300)
     | st.sampled_from(["Um, like, I think so?", "What is the team like?", "I led 3 teams.", ""]),
-    st.datetimes(timezones=st.sampled_from([timezone.utc]))
+    st.datetimes(timezones=st.sampled_from([UTC]))
     | st.datetimes(),
 )
 

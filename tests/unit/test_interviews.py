@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from core.domain import Interview
 from core.errors import ErrorCode, Failure
 from core.interviews import InterviewUpdated
-from core.ports import Decision
 from core.pipeline import Success
+from core.ports import Decision
 from tests.concurrently import at_once
 from tests.unit.app_on_fakes import FakeApp
 

@@ -5,7 +5,7 @@ meets them."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import given, settings
@@ -35,7 +35,7 @@ SENIOR_PYTHON = JobContext(
     ),
 )
 
-NOW = datetime(2026, 1, 5, 9, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 1, 5, 9, 30, tzinfo=UTC)
 
 coach = OfflineCoach()
 bank = load_bank()

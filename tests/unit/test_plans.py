@@ -75,7 +75,7 @@ def test_from_json_keeps_the_default_allowances_when_none_are_given():
         ('{"plans": {"free": "1_interview"}}', "plan 'free' must list its features"),
         ('{"plans": {"free": [1]}}', "plan 'free' must list its features"),
         ('{"plans": {"free": [""]}}', "plan 'free' must list its features"),
-        ('{"plans": {"%s": []}, "defaultPlan": "%s"}' % ("x" * 33, "x" * 33), "1 to 32 characters"),
+        (json.dumps({"plans": {"x" * 33: []}, "defaultPlan": "x" * 33}), "1 to 32 characters"),
         ('{"plans": {"pro": []}}', "default plan 'free' is not one of the plans"),
         ('{"plans": {"free": []}, "defaultPlan": 1}', "'defaultPlan' must be a string"),
         ('{"plans": {"free": []}, "allowances": []}', "'allowances' must be an object"),

@@ -162,7 +162,7 @@ def _tiers(
             BEHAVIORAL,
         )
     else:
-        general, general_rank = frozenset({Kind.BEHAVIORAL}), (BEHAVIORAL,)
+        general, general_rank = frozenset({Kind.BEHAVIORAL}), (BEHAVIORAL, BEHAVIORAL)
 
     def fits(
         pool: frozenset[str] | None,

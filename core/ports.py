@@ -420,3 +420,20 @@ class SpeechToText(Protocol):
         """The words said. Raises ``core.errors.AiFailed`` when the service
         fails or is not there."""
         ...
+
+
+class RecordingArchive(Protocol):
+    """Keeps spoken answers, when the deployment wants them kept."""
+
+    def keep(self, interview_id: str, data: bytes, audio_format: AudioFormat) -> str | None:
+        """Store the recording; the name it is kept under, or ``None`` when
+        recordings are not kept."""
+        ...
+
+    def discard(self, interview_id: str, name: str) -> None:
+        """Remove one kept recording (its answer was never stored)."""
+        ...
+
+    def discard_interview(self, interview_id: str) -> None:
+        """Remove every recording of an interview that is gone."""
+        ...

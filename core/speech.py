@@ -82,6 +82,12 @@ class Recording:
 
 
 @frozen
+class Filler:
+    word: str
+    count: int
+
+
+@frozen
 class SpeechMetrics:
     """How a candidate's spoken answer sounded, kept with their turn."""
 
@@ -95,11 +101,11 @@ class SpeechMetrics:
     words_per_minute: float | None
     """Words said per minute of speaking time; None when no voice was heard
     or no word was said."""
-    long_pauses: tuple[float, ...]
+    long_pauses: list[float]
     """Each silence of at least ``LONG_PAUSE_SECONDS`` between two stretches
     of speech, in seconds, in order."""
     filler_words: int
-    fillers: tuple[tuple[str, int], ...]
+    fillers: list[Filler]
     """Each filler said, with how many times, most frequent first."""
 
     @property
@@ -120,7 +126,7 @@ def speech_metrics(recording: Recording, text: str) -> SpeechMetrics:
         response_delay_seconds=round(recording.voiced[0][0] if recording.voiced else 0.0, 2),
         words=words,
         words_per_minute=round(words / speaking * 60, 1) if speaking > 0 and words else None,
-        long_pauses=tuple(round(p, 2) for p in recording.pauses if p >= LONG_PAUSE_SECONDS),
+        long_pauses=[round(p, 2) for p in recording.pauses if p >= LONG_PAUSE_SECONDS],
         filler_words=sum(counted.values()),
-        fillers=tuple(sorted(counted.items(), key=lambda item: (-item[1], item[0]))),
+        fillers=[Filler(word, n) for word, n in sorted(counted.items(), key=lambda i: (-i[1], i[0]))],
     )

@@ -23,6 +23,8 @@ from adapters.plans import LocalPlans, load_catalog
 from adapters.ratelimit.memory import MemoryRateLimiter, MemoryWindowLimiter
 from adapters.ratelimit.redis import RedisRateLimiter, RedisWindowLimiter
 from adapters.ratelimit.sql import SqlRateLimiter, SqlWindowLimiter
+from adapters.speech.recordings import AvRecordings
+from adapters.speech.transcription import NoTranscription, OpenAiTranscription
 from adapters.system import SystemClock, UuidIds
 from adapters.web.converter import structure
 from core.accounts import SignIn, SignOut, SignUp
@@ -39,6 +41,13 @@ from entrypoints.settings import parse_ai_rate_limit
 def hume_transcripts(api_key: str | None) -> HumeTranscripts | None:
     """Voice transcripts from Hume, when there is a key to read them with."""
     return HumeTranscripts(api_key) if api_key else None
+
+
+def transcription_service(
+    base_url: str | None, api_key: str | None, model: str
+) -> OpenAiTranscription | NoTranscription:
+    """The transcription service of ``STT_BASE_URL``, or none."""
+    return OpenAiTranscription(base_url, api_key, model) if base_url else NoTranscription()
 
 
 WEB_MODULES = [
@@ -103,6 +112,10 @@ class Container(containers.DeclarativeContainer):
     ai_bucket = providers.Singleton(parse_ai_rate_limit, config.ai_rate_limit)
     document_reader = providers.Singleton(DocumentReader)
     transcripts = providers.Singleton(hume_transcripts, config.hume_api_key)
+    recordings = providers.Singleton(AvRecordings)
+    speech_to_text = providers.Singleton(
+        transcription_service, config.stt_base_url, config.stt_api_key, config.stt_model
+    )
 
     password_hasher = providers.Singleton(Argon2PasswordHasher)
     tokens = providers.Singleton(KeyedTokens, config.secret_key)

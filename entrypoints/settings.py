@@ -38,6 +38,13 @@ class Settings:
     ai_rate_limit: str
     hume_api_key: str | None
     """When set, a voice interview's transcript is read from Hume."""
+    stt_base_url: str | None
+    """An OpenAI-compatible transcription API for spoken answers; none by
+    default (the page then uses the browser's own speech recognition)."""
+    stt_api_key: str | None
+    stt_model: str
+    keep_audio: bool
+    """Whether spoken answers are kept (under the instance folder)."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -60,6 +67,10 @@ class Settings:
             openai_model=env.get("OPENAI_MODEL") or "gpt-4o-mini",
             ai_rate_limit=_ai_rate_limit(env.get("AI_RATE_LIMIT") or "20/hour"),
             hume_api_key=env.get("HUME_API_KEY") or None,
+            stt_base_url=env.get("STT_BASE_URL") or None,
+            stt_api_key=env.get("STT_API_KEY") or None,
+            stt_model=env.get("STT_MODEL") or "whisper-1",
+            keep_audio=_flag("KEEP_AUDIO", env.get("KEEP_AUDIO", "")),
         )
 
     def as_config(self) -> dict[str, object]:
@@ -76,6 +87,9 @@ class Settings:
             "openai_model": self.openai_model,
             "ai_rate_limit": self.ai_rate_limit,
             "hume_api_key": self.hume_api_key,
+            "stt_base_url": self.stt_base_url,
+            "stt_api_key": self.stt_api_key,
+            "stt_model": self.stt_model,
         }
 
     def shared_backend(self, several_workers: str) -> str:
@@ -92,6 +106,12 @@ def _ai_provider(name: str) -> str:
     if name not in AI_PROVIDERS:
         raise ValueError(f"AI_PROVIDER must be one of {', '.join(AI_PROVIDERS)}, not {name!r}")
     return name
+
+
+def _flag(name: str, value: str) -> bool:
+    if value not in ("", "0", "1"):
+        raise ValueError(f"{name} must be 1 or 0, not {value!r}")
+    return value == "1"
 
 
 def _ai_rate_limit(spec: str) -> str:

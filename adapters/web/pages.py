@@ -26,7 +26,7 @@ from core.domain import Actor, ExperienceLevel
 from core.errors import ErrorCode, Failure
 from core.pipeline import Actions
 from core.plans import PlanCatalog
-from core.ports import Identity
+from core.ports import Identity, SpeechToText
 
 blueprint = Blueprint(
     "pages",
@@ -187,6 +187,22 @@ def job_info(
         analyses=analyses,
         categories=CATEGORIES,
     )
+
+
+@blueprint.get("/app/job-infos/<job_info_id>/interviews/new")
+@inject
+def interview_call(
+    job_info_id: str,
+    actions: Actions = Provide["actions"],
+    identity: Identity = Provide["identity"],
+    speech_to_text: SpeechToText = Provide["speech_to_text"],
+) -> Any:
+    """The voice interview: a call in the browser (static/call.js)."""
+    actor = _actor(identity)
+    if actor is None:
+        return _sign_in()
+    found = _read(actions, actor, "getJobInfo", {"id": job_info_id}).job_info
+    return render_template("interview_call.html", job_info=found, server_stt=speech_to_text.available)
 
 
 CATEGORIES = [

@@ -84,11 +84,12 @@ class Elements(HTMLParser):
 
 
 def assert_inert(html: str) -> None:
-    """No script but our own file, no event handler, no link or source to
+    """No script but our own files, no event handler, no link or source to
     anything but http(s), mailto or our own paths."""
     for tag, attrs in Elements(html).tags:
         if tag == "script":
-            assert attrs == {"src": "/assets/app.js", "defer": None}, attrs
+            assert attrs in ({"src": "/assets/app.js", "defer": None},
+                             {"src": "/assets/call.js", "defer": None}), attrs
         assert not [name for name in attrs if name.startswith("on")], (tag, attrs)
         for name in ("href", "src", "action", "formaction"):
             value = (attrs.get(name) or "").strip().lower()
@@ -121,7 +122,8 @@ def accounts(server: Server) -> dict[str, Account]:
 def test_signed_out_visitors_are_sent_to_sign_in(client: httpx.Client, accounts: dict[str, Account]) -> None:
     someone = accounts["Ada"]
     job_id = act(client, someone, "createJobInfo", JOB)["id"]
-    for path in ["/app", "/app/job-infos/new", f"/app/job-infos/{job_id}", "/app/upgrade", "/"]:
+    for path in ["/app", "/app/job-infos/new", f"/app/job-infos/{job_id}", "/app/upgrade", "/",
+                 f"/app/job-infos/{job_id}/interviews/new"]:
         for headers in [{}, {"Cookie": "darasa_session=not-a-session"}]:
             response = client.get(path, headers=headers)
             assert response.status_code == 303, (path, response.status_code)
@@ -229,9 +231,31 @@ def test_someone_elses_job_info_is_the_same_404_as_a_missing_one(
     theirs = page(client, ada, f"/app/job-infos/{bobs}", 404)
     missing = page(client, ada, f"/app/job-infos/{uuid.uuid4()}", 404)
     nonsense = page(client, ada, "/app/job-infos/" + "x" * 300, 404)
-    assert theirs == missing == nonsense
+    their_call = page(client, ada, f"/app/job-infos/{bobs}/interviews/new", 404)
+    assert theirs == missing == nonsense == their_call
     assert "Bob" not in theirs
     assert "Bob&#39;s private job" in page(client, bob, f"/app/job-infos/{bobs}")
+
+
+def test_the_voice_interview_page_offers_a_call_beside_the_text_chat(
+    client: httpx.Client, accounts: dict[str, Account]
+) -> None:
+    ada = accounts["Ada"]
+    job_id = act(client, ada, "createJobInfo", {**JOB, "name": "Voice <b>job</b>"})["id"]
+
+    assert f'href="/app/job-infos/{job_id}/interviews/new"' in page(client, ada, f"/app/job-infos/{job_id}")
+    html = page(client, ada, f"/app/job-infos/{job_id}/interviews/new")
+
+    ids = {attrs.get("id") for _, attrs in Elements(html).tags}
+    assert {"call-start", "call-talk", "call-mute", "call-end", "call-level", "call-timer",
+            "call-transcript", "call-voice"} <= ids
+    assert f'data-job-info-id="{job_id}"' in html
+    assert 'data-recognition="browser"' in html  # no STT_BASE_URL on this server
+    assert "Voice &lt;b&gt;job&lt;/b&gt;" in html
+    assert '<script src="/assets/call.js" defer></script>' in html
+    assert_inert(html)
+    script = client.get("/assets/call.js")
+    assert script.status_code == 200 and "sendInterviewAudio" in script.text
 
 
 def test_the_upgrade_page_shows_the_plan_and_how_to_change_it(
@@ -246,7 +270,8 @@ def test_the_upgrade_page_shows_the_plan_and_how_to_change_it(
     assert_inert(html)
 
 
-@pytest.mark.parametrize("path", ["/app/job-infos/new", "/app/upgrade", "/app"])
+@pytest.mark.parametrize("path", ["/app/job-infos/new", "/app/upgrade", "/app",
+                                  f"/app/job-infos/{uuid.uuid4()}/interviews/new"])
 def test_pages_are_not_cached(client: httpx.Client, accounts: dict[str, Account], path: str) -> None:
     ada = accounts["Ada"]
     response = client.get(path, headers=cookie(ada))

@@ -25,6 +25,7 @@ from adapters.plans import LocalPlans
 from adapters.ratelimit.memory import MemoryRateLimiter, MemoryWindowLimiter
 from adapters.ratelimit.redis import RedisRateLimiter, RedisWindowLimiter
 from adapters.ratelimit.sql import SqlRateLimiter, SqlWindowLimiter
+from adapters.speech.archive import FolderRecordings, NoRecordings
 from adapters.speech.recordings import AvRecordings
 from adapters.speech.transcription import NoTranscription, OpenAiTranscription
 from adapters.system import SystemClock, UuidIds
@@ -38,6 +39,7 @@ from core.ports import (
     PasswordHasher,
     Plans,
     RateLimiter,
+    RecordingArchive,
     RecordingReader,
     SpeechToText,
     Storage,
@@ -74,10 +76,11 @@ def test_every_adapter_is_its_port(tmp_path: Path) -> None:
     reader: DocumentReader = OfflineDocumentReader()
     transcripts: VoiceTranscripts = HumeTranscripts("key")
     recordings: RecordingReader = AvRecordings()
+    archives: list[RecordingArchive] = [FolderRecordings(tmp_path / "audio"), NoRecordings()]
     speech_to_text: list[SpeechToText] = [
         NoTranscription(), OpenAiTranscription("http://127.0.0.1:1/v1", None, "m")
     ]
 
     built = [*storages, *caches, *clocks, *ids, *limiters, *window_limiters, *hashers,
-             tokens, identity, plans, *coaches, reader, transcripts, recordings, *speech_to_text]
+             tokens, identity, plans, *coaches, reader, transcripts, recordings, *speech_to_text, *archives]
     assert all(adapter is not None for adapter in built)

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from adapters.speech.activity import voiced_segments
-from core.speech import AudioFormat, Recording, speech_metrics
+from core.speech import AudioFormat, Filler, Recording, speech_metrics
 from tests.audio_files import RATE, silence, tone
 
 
@@ -97,8 +97,9 @@ def test_filler_words_and_phrases_are_counted_and_ordinary_words_are_not() -> No
         "the sort of thing I like. Erm.",
     )
 
-    assert metrics.fillers == (("um", 2), ("basically", 1), ("erm", 1), ("kind of", 1),
-                               ("sort of", 1), ("uh", 1), ("you know", 1))
+    assert metrics.fillers == [Filler("um", 2), Filler("basically", 1), Filler("erm", 1),
+                               Filler("kind of", 1), Filler("sort of", 1), Filler("uh", 1),
+                               Filler("you know", 1)]
     assert metrics.filler_words == 8
     assert metrics.words == 23
     assert metrics.words_per_minute == 46.0

@@ -437,3 +437,16 @@ class RecordingArchive(Protocol):
     def discard_interview(self, interview_id: str) -> None:
         """Remove every recording of an interview that is gone."""
         ...
+
+
+class SpeechSynthesis(Protocol):
+    """Gives the interviewer a voice."""
+
+    @property
+    def available(self) -> bool:
+        """Whether this server speaks at all (by default the browser does)."""
+        ...
+
+    def speak(self, text: str) -> bytes:
+        """``text`` as MP3 audio. Raises ``core.errors.AiFailed``."""
+        ...

@@ -45,6 +45,12 @@ class Settings:
     stt_model: str
     keep_audio: bool
     """Whether spoken answers are kept (under the instance folder)."""
+    tts_base_url: str | None
+    """An OpenAI-compatible speech API for the interviewer's voice; none by
+    default (the browser's own speech synthesis speaks)."""
+    tts_api_key: str | None
+    tts_model: str
+    tts_voice: str
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -71,6 +77,10 @@ class Settings:
             stt_api_key=env.get("STT_API_KEY") or None,
             stt_model=env.get("STT_MODEL") or "whisper-1",
             keep_audio=_flag("KEEP_AUDIO", env.get("KEEP_AUDIO", "")),
+            tts_base_url=env.get("TTS_BASE_URL") or None,
+            tts_api_key=env.get("TTS_API_KEY") or None,
+            tts_model=env.get("TTS_MODEL") or "tts-1",
+            tts_voice=env.get("TTS_VOICE") or "alloy",
         )
 
     def as_config(self) -> dict[str, object]:

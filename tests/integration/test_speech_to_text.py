@@ -13,14 +13,14 @@ from adapters.speech.transcription import NoTranscription, OpenAiTranscription
 from core.errors import AiFailed
 from core.speech import AudioFormat
 from tests.audio_files import encoded, tone
-from tests.fake_stt import FakeStt, Malformed, Slow, Status
+from tests.fake_speech import FakeSpeech, Malformed, Slow, Status
 
 WAV = encoded(tone(0.5), "wav")
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeStt]:
-    with FakeStt(texts=["First answer.", "Second answer."]) as server:
+def fake() -> Iterator[FakeSpeech]:
+    with FakeSpeech(texts=["First answer.", "Second answer."]) as server:
         yield server
 
 
@@ -30,7 +30,7 @@ def waits() -> list[float]:
 
 
 @pytest.fixture
-def stt(fake: FakeStt, waits: list[float]) -> Iterator[OpenAiTranscription]:
+def stt(fake: FakeSpeech, waits: list[float]) -> Iterator[OpenAiTranscription]:
     client = OpenAiTranscription(
         fake.base_url, "stt-key", "whisper-1", timeout=0.5, backoff=0.01, sleep=waits.append
     )
@@ -39,7 +39,7 @@ def stt(fake: FakeStt, waits: list[float]) -> Iterator[OpenAiTranscription]:
 
 
 def test_a_recording_is_sent_as_a_file_with_the_model_and_key(
-    fake: FakeStt, stt: OpenAiTranscription
+    fake: FakeSpeech, stt: OpenAiTranscription
 ) -> None:
     assert stt.transcribe(WAV, AudioFormat.WAV) == "First answer."
     assert stt.transcribe(b"OggS...", AudioFormat.OGG) == "Second answer."
@@ -51,7 +51,7 @@ def test_a_recording_is_sent_as_a_file_with_the_model_and_key(
     assert (second.filename, second.content_type) == ("answer.ogg", "audio/ogg")
 
 
-def test_a_bare_server_address_gets_v1_and_no_key_sends_no_header(fake: FakeStt) -> None:
+def test_a_bare_server_address_gets_v1_and_no_key_sends_no_header(fake: FakeSpeech) -> None:
     client = OpenAiTranscription(fake.base_url.removesuffix("/v1"), None, "whisper-1")
 
     assert client.transcribe(WAV, AudioFormat.WAV) == "First answer."
@@ -60,7 +60,7 @@ def test_a_bare_server_address_gets_v1_and_no_key_sends_no_header(fake: FakeStt)
 
 
 def test_too_many_requests_then_success_waits_as_told(
-    fake: FakeStt, stt: OpenAiTranscription, waits: list[float]
+    fake: FakeSpeech, stt: OpenAiTranscription, waits: list[float]
 ) -> None:
     fake.script(Status(429, {"Retry-After": "2"}), Status(503))
 
@@ -70,7 +70,7 @@ def test_too_many_requests_then_success_waits_as_told(
 
 
 def test_a_server_that_keeps_failing_is_ai_failed(
-    fake: FakeStt, stt: OpenAiTranscription, waits: list[float]
+    fake: FakeSpeech, stt: OpenAiTranscription, waits: list[float]
 ) -> None:
     fake.script(Status(500), Status(500), Status(500), Status(500))
 
@@ -80,14 +80,14 @@ def test_a_server_that_keeps_failing_is_ai_failed(
     assert waits == [0.01, 0.02]
 
 
-def test_a_slow_server_times_out_and_is_retried(fake: FakeStt, stt: OpenAiTranscription) -> None:
+def test_a_slow_server_times_out_and_is_retried(fake: FakeSpeech, stt: OpenAiTranscription) -> None:
     fake.script(Slow(1.5))
 
     assert stt.transcribe(WAV, AudioFormat.WAV) in ("First answer.", "Second answer.")
     assert len(fake.requests) == 2
 
 
-def test_a_server_too_slow_every_time_is_ai_failed(fake: FakeStt, stt: OpenAiTranscription) -> None:
+def test_a_server_too_slow_every_time_is_ai_failed(fake: FakeSpeech, stt: OpenAiTranscription) -> None:
     fake.script(Slow(1.5), Slow(1.5), Slow(1.5))
 
     with pytest.raises(AiFailed):
@@ -99,7 +99,7 @@ def test_a_server_too_slow_every_time_is_ai_failed(fake: FakeStt, stt: OpenAiTra
     ids=["not-json", "text-not-a-string", "no-text", "a-list", "null"],
 )
 def test_a_malformed_answer_is_ai_failed_and_not_retried(
-    fake: FakeStt, stt: OpenAiTranscription, body: str
+    fake: FakeSpeech, stt: OpenAiTranscription, body: str
 ) -> None:
     fake.script(Malformed(body))
 
@@ -108,7 +108,7 @@ def test_a_malformed_answer_is_ai_failed_and_not_retried(
     assert len(fake.requests) == 1
 
 
-def test_a_refused_request_is_not_retried(fake: FakeStt, stt: OpenAiTranscription) -> None:
+def test_a_refused_request_is_not_retried(fake: FakeSpeech, stt: OpenAiTranscription) -> None:
     fake.script(Status(401))
 
     with pytest.raises(AiFailed):

@@ -27,6 +27,7 @@ from adapters.ratelimit.redis import RedisRateLimiter, RedisWindowLimiter
 from adapters.ratelimit.sql import SqlRateLimiter, SqlWindowLimiter
 from adapters.speech.archive import FolderRecordings, NoRecordings
 from adapters.speech.recordings import AvRecordings
+from adapters.speech.synthesis import NoSpeech, OpenAiSpeech
 from adapters.speech.transcription import NoTranscription, OpenAiTranscription
 from adapters.system import SystemClock, UuidIds
 from core.plans import PlanCatalog
@@ -41,6 +42,7 @@ from core.ports import (
     RateLimiter,
     RecordingArchive,
     RecordingReader,
+    SpeechSynthesis,
     SpeechToText,
     Storage,
     TagCache,
@@ -77,10 +79,11 @@ def test_every_adapter_is_its_port(tmp_path: Path) -> None:
     transcripts: VoiceTranscripts = HumeTranscripts("key")
     recordings: RecordingReader = AvRecordings()
     archives: list[RecordingArchive] = [FolderRecordings(tmp_path / "audio"), NoRecordings()]
+    voices: list[SpeechSynthesis] = [NoSpeech(), OpenAiSpeech("http://127.0.0.1:1/v1", None, "m", "v")]
     speech_to_text: list[SpeechToText] = [
         NoTranscription(), OpenAiTranscription("http://127.0.0.1:1/v1", None, "m")
     ]
 
     built = [*storages, *caches, *clocks, *ids, *limiters, *window_limiters, *hashers,
-             tokens, identity, plans, *coaches, reader, transcripts, recordings, *speech_to_text, *archives]
+             tokens, identity, plans, *coaches, reader, transcripts, recordings, *speech_to_text, *archives, *voices]
     assert all(adapter is not None for adapter in built)

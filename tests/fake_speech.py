@@ -1,11 +1,13 @@
-"""A fake OpenAI-compatible transcription server on 127.0.0.1, for tests.
+"""A fake OpenAI-compatible speech server on 127.0.0.1, for tests.
 
 A real HTTP server (werkzeug, in a background thread) on an ephemeral port
-that answers ``POST /v1/audio/transcriptions``. Each request takes the next
-scripted behaviour, or, when the script is empty, answers the next of
-``texts`` (the last one again once they run out); every request is recorded::
+that answers ``POST /v1/audio/transcriptions`` (speech to text) and
+``POST /v1/audio/speech`` (text to speech). Each request takes the next
+scripted behaviour; when the script is empty a transcription answers the
+next of ``texts`` (the last one again once they run out) and speech answers
+``voice`` (MP3). Every request is recorded::
 
-    with FakeStt(texts=["Hello there"]) as fake:
+    with FakeSpeech(texts=["Hello there"]) as fake:
         fake.script(Status(429), Slow(2.0))
         stt = OpenAiTranscription(fake.base_url, "key", "whisper-1")
 """
@@ -21,6 +23,8 @@ from typing import Self
 from attrs import field, frozen
 from flask import Flask, Response, jsonify, request
 from werkzeug.serving import make_server
+
+from tests.audio_files import encoded, tone
 
 DEFAULT_TEXT = "I have built Django services for six years, um, mostly payments."
 
@@ -52,7 +56,7 @@ Behaviour = Slow | Status | Malformed
 
 @frozen
 class Heard:
-    """One request as the server received it."""
+    """One transcription request as the server received it."""
 
     model: str | None
     filename: str | None
@@ -61,15 +65,26 @@ class Heard:
     authorization: str | None
 
 
-class FakeStt:
+@frozen
+class Asked:
+    """One speech request as the server received it."""
+
+    body: object
+    authorization: str | None
+
+
+class FakeSpeech:
     def __init__(self, texts: Sequence[str] = (DEFAULT_TEXT,)) -> None:
         self.texts = list(texts)
+        self.voice = encoded(tone(0.5), "mp3")
         self.requests: list[Heard] = []
+        self.spoken: list[Asked] = []
         self._script: list[Behaviour] = []
         self._answered = 0
         self._lock = threading.Lock()
         app = Flask("fake_stt")
         app.add_url_rule("/v1/audio/transcriptions", view_func=self._transcribe, methods=["POST"])
+        app.add_url_rule("/v1/audio/speech", view_func=self._speak, methods=["POST"])
         self._server = make_server("127.0.0.1", 0, app, threaded=True)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -81,6 +96,28 @@ class FakeStt:
         with self._lock:
             self._script.extend(behaviours)
 
+    def _next(self) -> Behaviour | None:
+        with self._lock:
+            return self._script.pop(0) if self._script else None
+
+    def _misbehave(self, behaviour: Behaviour | None) -> Response | tuple[Response, int, Mapping[str, str]] | None:
+        """The answer a scripted misbehaviour gives, if it gives one."""
+        if isinstance(behaviour, Status):
+            return jsonify(error={"message": "scripted"}), behaviour.code, dict(behaviour.headers)
+        if isinstance(behaviour, Malformed):
+            return Response(behaviour.body, 200, content_type="application/json")
+        if isinstance(behaviour, Slow):
+            time.sleep(behaviour.seconds)
+        return None
+
+    def _speak(self) -> Response | tuple[Response, int, Mapping[str, str]]:
+        with self._lock:
+            self.spoken.append(Asked(request.get_json(silent=True), request.headers.get("Authorization")))
+        answer = self._misbehave(self._next())
+        if answer is not None:
+            return answer
+        return Response(self.voice, 200, content_type="audio/mpeg")
+
     def _transcribe(self) -> Response | tuple[Response, int, Mapping[str, str]]:
         upload = request.files.get("file")
         data = upload.read() if upload is not None else b""
@@ -90,13 +127,9 @@ class FakeStt:
                       upload.mimetype if upload else None, len(data),
                       request.headers.get("Authorization"))
             )
-            behaviour = self._script.pop(0) if self._script else None
-        if isinstance(behaviour, Status):
-            return jsonify(error={"message": "scripted"}), behaviour.code, dict(behaviour.headers)
-        if isinstance(behaviour, Malformed):
-            return Response(behaviour.body, 200, content_type="application/json")
-        if isinstance(behaviour, Slow):
-            time.sleep(behaviour.seconds)
+        answer = self._misbehave(self._next())
+        if answer is not None:
+            return answer
         if upload is None or not request.form.get("model"):
             return jsonify(error={"message": "file and model are required"}), 400, {}
         with self._lock:

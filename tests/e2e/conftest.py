@@ -30,7 +30,9 @@ from tests.integration.fake_openai import FakeOpenAi
 from tests.server_process import REPO, NotHealthy, free_port, log_text, serving
 
 CLEARED_ENV = {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "PORT", "WEB_CONCURRENCY", "AI_PROVIDER",
-               "OPENAI_BASE_URL", "OPENAI_API_KEY", "OPENAI_MODEL", "AI_RATE_LIMIT"}
+               "OPENAI_BASE_URL", "OPENAI_API_KEY", "OPENAI_MODEL", "AI_RATE_LIMIT",
+               "STT_BASE_URL", "STT_API_KEY", "STT_MODEL", "TTS_BASE_URL", "TTS_API_KEY", "TTS_MODEL",
+               "TTS_VOICE", "KEEP_AUDIO", "HUME_API_KEY"}
 """What of the caller's environment a test server must not see."""
 
 

@@ -26,6 +26,7 @@ class ErrorCode(enum.Enum):
     UNSUPPORTED_MEDIA = "UNSUPPORTED_MEDIA"
     AI_FAILED = "AI_FAILED"
     UNAVAILABLE = "UNAVAILABLE"
+    CONFLICT = "CONFLICT"
     INTERNAL = "INTERNAL"
 
 
@@ -41,6 +42,7 @@ DEFAULT_MESSAGES: Mapping[ErrorCode, str] = {
     ErrorCode.UNSUPPORTED_MEDIA: "Please upload a PDF, Word document, or text file",
     ErrorCode.AI_FAILED: "Failed to generate feedback",
     ErrorCode.UNAVAILABLE: "The service is temporarily unavailable",
+    ErrorCode.CONFLICT: "A request with this idempotency key is still running",
     ErrorCode.INTERNAL: "Something went wrong",
 }
 

@@ -99,6 +99,17 @@ class Users(Protocol):
         """Look up by email, case-insensitively."""
         ...
 
+    def upsert(self, user: User) -> None:
+        """Insert the user, or update the name, email, image and
+        ``updated_at`` of the one with its id. Raises
+        ``core.errors.EmailAlreadyRegistered`` if another user has the email."""
+        ...
+
+    def add_if_absent(self, user: User) -> None:
+        """Insert the user unless one with its id exists. Raises
+        ``core.errors.EmailAlreadyRegistered`` if another user has the email."""
+        ...
+
     def credentials(self, email: str) -> Credentials | None: ...
 
     def set_password_hash(self, user_id: str, password_hash: str) -> None: ...
@@ -138,6 +149,18 @@ class Sessions(Protocol):
     def by_digest(self, token_digest: str) -> Session | None: ...
 
     def revoke(self, session_id: str, at: datetime) -> None: ...
+
+
+class WebhookDeliveries(Protocol):
+    """Ids of webhook deliveries already applied, and of other events worth
+    remembering for as long (a user's deletion)."""
+
+    def record(self, delivery_id: str, at: datetime, forget_before: datetime) -> bool:
+        """Remember a delivery; False when it was already remembered. Ids
+        recorded before ``forget_before`` are forgotten."""
+        ...
+
+    def remembered(self, delivery_id: str) -> bool: ...
 
 
 class JobInfos(Protocol):
@@ -230,6 +253,8 @@ class UnitOfWork(Protocol):
     def interview_messages(self) -> InterviewMessages: ...
     @property
     def resume_analyses(self) -> ResumeAnalyses: ...
+    @property
+    def deliveries(self) -> WebhookDeliveries: ...
 
     def __enter__(self) -> Self: ...
 

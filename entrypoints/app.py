@@ -8,7 +8,8 @@ from collections.abc import Mapping
 
 from flask import Flask
 
-from adapters.web import actions, auth, ip_limit, meta, observability, pages
+from adapters.identity.clerk import SESSION_COOKIE as CLERK_SESSION_COOKIE
+from adapters.web import actions, auth, ip_limit, meta, observability, pages, webhooks
 from entrypoints.container import Container
 from entrypoints.settings import Settings
 
@@ -36,8 +37,14 @@ def create_app(
     app.container = container  # type: ignore[attr-defined]
     observability.install(app)
     ip_limit.install(app, container.window_limiter, ip_limit.IpLimit.parse(settings.ip_rate_limit))
+    if settings.clerk is not None:
+        # Clerk signs people in and out: the local account routes are not
+        # part of this deployment (404), pages send visitors to Clerk
+        app.config.update(TOKEN_COOKIE=CLERK_SESSION_COOKIE, SIGN_IN_URL=settings.clerk.sign_in_url)
+    else:
+        app.register_blueprint(auth.blueprint)
     app.register_blueprint(actions.blueprint)
-    app.register_blueprint(auth.blueprint)
+    app.register_blueprint(webhooks.blueprint)
     app.register_blueprint(meta.blueprint)
     app.register_blueprint(pages.blueprint)
     return app

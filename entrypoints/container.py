@@ -16,6 +16,7 @@ from adapters.cache.memory import MemoryTagCache, NoCache
 from adapters.cache.redis import RedisTagCache
 from adapters.db.engine import make_engine
 from adapters.db.storage import SqlStorage
+from adapters.identity.clerk import ClerkIdentity
 from adapters.identity.local import LocalIdentity
 from adapters.identity.passwords import Argon2PasswordHasher
 from adapters.identity.tokens import KeyedTokens
@@ -35,6 +36,8 @@ from core.pipeline import Actions
 from core.plans import ChangePlan, plan_actions
 from core.questions import question_actions
 from core.resumes import resume_actions
+from core.user_sync import ApplyUserEvent, EnsureUser
+from entrypoints import clerk_wiring
 from entrypoints.settings import parse_ai_rate_limit
 
 
@@ -55,6 +58,7 @@ WEB_MODULES = [
     "adapters.web.auth",
     "adapters.web.meta",
     "adapters.web.pages",
+    "adapters.web.webhooks",
 ]
 
 
@@ -119,7 +123,20 @@ class Container(containers.DeclarativeContainer):
 
     password_hasher = providers.Singleton(Argon2PasswordHasher)
     tokens = providers.Singleton(KeyedTokens, config.secret_key)
-    identity = providers.Singleton(LocalIdentity, storage, tokens, clock, cache)
+    # Who signs in: local accounts, or Clerk session tokens (users kept in
+    # step by Clerk's webhooks, and created on first use).
+    ensure_user = providers.Singleton(
+        EnsureUser, storage, cache, clock, providers.Singleton(clerk_wiring.clerk_backend, config.clerk)
+    )
+    identity = providers.Selector(
+        config.identity,
+        local=providers.Singleton(LocalIdentity, storage, tokens, clock, cache),
+        clerk=providers.Singleton(
+            ClerkIdentity, providers.Singleton(clerk_wiring.clerk_tokens, config.clerk, clock), ensure_user
+        ),
+    )
+    clerk_webhooks = providers.Singleton(clerk_wiring.clerk_webhooks, config.clerk)
+    apply_user_event = providers.Singleton(ApplyUserEvent, storage, cache, clock)
     sign_up = providers.Singleton(SignUp, storage, password_hasher, tokens, clock, ids, limiter)
     sign_in = providers.Singleton(SignIn, storage, password_hasher, tokens, clock, ids, limiter)
     sign_out = providers.Singleton(SignOut, storage, tokens, clock, cache)

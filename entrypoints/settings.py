@@ -12,6 +12,7 @@ from attrs import frozen
 
 from adapters.web.ip_limit import IpLimit
 from core.ports import Bucket
+from entrypoints.clerk_settings import ClerkSettings, identity_and_plans
 
 AI_PROVIDERS = ("offline", "openai")
 
@@ -38,6 +39,13 @@ class Settings:
     ai_rate_limit: str
     hume_api_key: str | None
     """When set, a voice interview's transcript is read from Hume."""
+    identity: str
+    """Who signs in: "local" accounts or "clerk" session tokens."""
+    plans: str
+    """Where plan features come from: "local" (the database) or "clerk"
+    (the session token's claims)."""
+    clerk: ClerkSettings | None
+    """The Clerk deployment's settings, when ``identity`` is "clerk"."""
     stt_base_url: str | None
     """An OpenAI-compatible transcription API for spoken answers; none by
     default (the page then uses the browser's own speech recognition)."""
@@ -57,6 +65,7 @@ class Settings:
         env = os.environ if env is None else env
         instance = Path(env.get("DARASA_INSTANCE", "instance")).resolve()
         database_url = env.get("DATABASE_URL") or f"sqlite:///{instance / 'darasa.sqlite3'}"
+        identity, plans = identity_and_plans(env)
         return cls(
             instance_path=instance,
             database_url=database_url,
@@ -73,6 +82,9 @@ class Settings:
             openai_model=env.get("OPENAI_MODEL") or "gpt-4o-mini",
             ai_rate_limit=_ai_rate_limit(env.get("AI_RATE_LIMIT") or "20/hour"),
             hume_api_key=env.get("HUME_API_KEY") or None,
+            identity=identity,
+            plans=plans,
+            clerk=ClerkSettings.from_env(env) if identity == "clerk" else None,
             stt_base_url=env.get("STT_BASE_URL") or None,
             stt_api_key=env.get("STT_API_KEY") or None,
             stt_model=env.get("STT_MODEL") or "whisper-1",
@@ -97,6 +109,9 @@ class Settings:
             "openai_model": self.openai_model,
             "ai_rate_limit": self.ai_rate_limit,
             "hume_api_key": self.hume_api_key,
+            "identity": self.identity,
+            "plans": self.plans,
+            "clerk": self.clerk,
             "stt_base_url": self.stt_base_url,
             "stt_api_key": self.stt_api_key,
             "stt_model": self.stt_model,

@@ -9,6 +9,7 @@ from types import TracebackType
 from typing import Any, Self
 
 from sqlalchemy import Connection, Engine, Row, delete, func, insert, or_, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from adapters.db import tables as t
@@ -98,6 +99,44 @@ class SqlUsers(SqlUserPlans):
                 raise
             raise EmailAlreadyRegistered(user.email) from None
 
+    def upsert(self, user: User) -> None:
+        self._insert_on_id_conflict(user, update=True)
+
+    def add_if_absent(self, user: User) -> None:
+        self._insert_on_id_conflict(user, update=False)
+
+    def _insert_on_id_conflict(self, user: User, *, update: bool) -> None:
+        """One statement (INSERT ... ON CONFLICT (id)), so a concurrent
+        writer of the same id cannot make it fail; a conflict on the email
+        is another user's."""
+        dialect = postgresql if self._c.dialect.name == "postgresql" else sqlite
+        statement = dialect.insert(t.users).values(
+            id=user.id,
+            name=user.name,
+            email=user.email.lower(),
+            image_url=user.image_url,
+            created_at=user.created_at,
+            updated_at=user.updated_at,
+        )
+        if update:
+            changed = statement.excluded
+            statement = statement.on_conflict_do_update(
+                index_elements=[t.users.c.id],
+                set_={
+                    "name": changed.name,
+                    "email": changed.email,
+                    "image_url": changed.image_url,
+                    "updated_at": changed.updated_at,
+                },
+            )
+        else:
+            statement = statement.on_conflict_do_nothing(index_elements=[t.users.c.id])
+        try:
+            with self._c.begin_nested():
+                self._c.execute(statement)
+        except IntegrityError:
+            raise EmailAlreadyRegistered(user.email) from None
+
     def get(self, user_id: str) -> User | None:
         row = self._c.execute(select(t.users).where(t.users.c.id == user_id)).first()
         return None if row is None else _user(row)
@@ -151,6 +190,26 @@ class SqlSessions:
             .where(t.sessions.c.id == session_id, t.sessions.c.revoked_at.is_(None))
             .values(revoked_at=at)
         )
+
+
+class SqlWebhookDeliveries:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def record(self, delivery_id: str, at: datetime, forget_before: datetime) -> bool:
+        deliveries = t.webhook_deliveries
+        self._c.execute(delete(deliveries).where(deliveries.c.received_at < forget_before))
+        try:
+            with self._c.begin_nested():
+                self._c.execute(insert(deliveries).values(id=delivery_id, received_at=at))
+        except IntegrityError:
+            return False
+        return True
+
+    def remembered(self, delivery_id: str) -> bool:
+        deliveries = t.webhook_deliveries
+        found = select(deliveries.c.id).where(deliveries.c.id == delivery_id)
+        return self._c.execute(found).first() is not None
 
 
 _INSERT_JOB_INFO = insert(t.job_infos)
@@ -214,6 +273,7 @@ class SqlUnitOfWork:
     answers: SqlAnswers
     interview_messages: SqlInterviewMessages
     resume_analyses: SqlResumeAnalyses
+    deliveries: SqlWebhookDeliveries
 
     def __init__(self, engine: Engine, write: bool) -> None:
         self._engine = engine
@@ -231,6 +291,7 @@ class SqlUnitOfWork:
         self.answers = SqlAnswers(self._connection)
         self.interview_messages = SqlInterviewMessages(self._connection)
         self.resume_analyses = SqlResumeAnalyses(self._connection)
+        self.deliveries = SqlWebhookDeliveries(self._connection)
         return self
 
     def __exit__(

@@ -165,6 +165,16 @@ resume_analyses = Table(
     Index("ix_resume_analyses_job_info_id_created_at", "job_info_id", "created_at"),
 )
 
+# Webhook deliveries already applied (by the sender's id, the same on every
+# retry), kept for a while so a redelivery changes nothing.
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    Column("id", String(255), primary_key=True),
+    Column("received_at", UTCDateTime(), nullable=False),
+    Index("ix_webhook_deliveries_received_at", "received_at"),
+)
+
 # Token buckets for the SQL rate limiter: tokens left as of updated_at (epoch s).
 rate_limit_buckets = Table(
     "rate_limit_buckets",

@@ -35,6 +35,7 @@ class Tables:
     resume_analyses: dict[str, StoredResumeAnalysis] = field(factory=dict)
     plans: dict[str, str] = field(factory=dict)
     usage: dict[str, Usage] = field(factory=dict)
+    deliveries: dict[str, datetime] = field(factory=dict)
 
     def copy(self) -> Tables:
         return Tables(**{a.name: dict(getattr(self, a.name)) for a in fields(Tables)})
@@ -78,6 +79,30 @@ class MemoryUsers:
         self._t.users[user.id] = evolve(user, email=user.email.lower())  # as SQL stores it
         if password_hash is not None:
             self._t.password_hashes[user.id] = password_hash
+
+    def upsert(self, user: User) -> None:
+        existing = self._t.users.get(user.id)
+        if existing is None:
+            self.add(user)
+            return
+        self._check_email_free(user)
+        self._t.users[user.id] = evolve(
+            existing,
+            name=user.name,
+            email=user.email.lower(),
+            image_url=user.image_url,
+            updated_at=user.updated_at,
+        )
+
+    def add_if_absent(self, user: User) -> None:
+        if user.id in self._t.users:
+            return
+        self.add(user)
+
+    def _check_email_free(self, user: User) -> None:
+        holder = self.get_by_email(user.email)
+        if holder is not None and holder.id != user.id:
+            raise EmailAlreadyRegistered(user.email)
 
     def get(self, user_id: str) -> User | None:
         return self._t.users.get(user_id)
@@ -199,6 +224,23 @@ class MemoryInterviews:
         return sorted(found, key=lambda i: (i.created_at, i.id), reverse=True)
 
 
+class MemoryWebhookDeliveries:
+    def __init__(self, tables: Tables) -> None:
+        self._t = tables
+
+    def record(self, delivery_id: str, at: datetime, forget_before: datetime) -> bool:
+        kept = {k: v for k, v in self._t.deliveries.items() if v >= forget_before}
+        self._t.deliveries.clear()
+        self._t.deliveries.update(kept)
+        if delivery_id in kept:
+            return False
+        self._t.deliveries[delivery_id] = at
+        return True
+
+    def remembered(self, delivery_id: str) -> bool:
+        return delivery_id in self._t.deliveries
+
+
 class MemoryUnitOfWork:
     def __init__(self, storage: MemoryStorage, write: bool) -> None:
         self._storage = storage
@@ -222,6 +264,7 @@ class MemoryUnitOfWork:
         self.answers = MemoryAnswers(self._tables)
         self.interview_messages = MemoryInterviewMessages(self._tables)
         self.resume_analyses = MemoryResumeAnalyses(self._tables)
+        self.deliveries = MemoryWebhookDeliveries(self._tables)
 
     def __exit__(
         self,

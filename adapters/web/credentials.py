@@ -1,12 +1,14 @@
-"""Where a request's credentials are: a bearer token or the session cookie,
-and whether a cookie-borne call comes from our own origin."""
+"""Where a request's credentials are: a bearer token or the session cookie
+(``darasa_session`` for local accounts; the app's ``TOKEN_COOKIE`` setting
+names another, Clerk's ``__session``), and whether a cookie-borne call
+comes from our own origin."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
 from attrs import frozen
-from flask import Request
+from flask import Request, current_app
 
 SESSION_COOKIE = "darasa_session"
 
@@ -22,7 +24,7 @@ def presented(request: Request) -> Presented:
     scheme, _, token = header.partition(" ")
     if scheme.lower() == "bearer" and token.strip():
         return Presented(token.strip(), via_cookie=False)
-    cookie = request.cookies.get(SESSION_COOKIE)
+    cookie = request.cookies.get(current_app.config.get("TOKEN_COOKIE", SESSION_COOKIE))
     return Presented(cookie or None, via_cookie=bool(cookie))
 
 

@@ -22,6 +22,7 @@ STATUS: dict[ErrorCode, int] = {
     ErrorCode.UNSUPPORTED_MEDIA: 415,
     ErrorCode.AI_FAILED: 502,
     ErrorCode.UNAVAILABLE: 503,
+    ErrorCode.CONFLICT: 409,
     ErrorCode.INTERNAL: 500,
 }
 

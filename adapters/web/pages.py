@@ -5,7 +5,8 @@ cookie (or a bearer token), never through storage; forms post to
 ``/actions/<name>`` or ``/auth/*`` with ``static/app.js``. Text from users
 and from the coach is either escaped by Jinja or rendered with
 ``adapters.web.markdown.render``, which sanitises it. A signed-out visitor
-is sent to /sign-in; a record that is missing or someone else's gives the
+is sent to the sign-in page (the app's ``SIGN_IN_URL``: /sign-in, or
+Clerk's); a record that is missing or someone else's gives the
 same 404 page.
 """
 
@@ -15,7 +16,7 @@ import logging
 from typing import Any
 
 from dependency_injector.wiring import Provide, inject
-from flask import Blueprint, Response, g, redirect, render_template, request
+from flask import Blueprint, Response, current_app, g, redirect, render_template, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -39,6 +40,7 @@ blueprint = Blueprint(
 log = logging.getLogger(__name__)
 
 SEARCH_MAX = 200
+LOCAL_SIGN_IN = "/sign-in"
 NOT_MINE = {ErrorCode.FORBIDDEN, ErrorCode.NOT_FOUND, ErrorCode.VALIDATION}
 """What a read of a record answers when the id names nothing of the caller's."""
 
@@ -100,7 +102,11 @@ def _actor(identity: Identity) -> Actor | None:
 
 
 def _sign_in() -> WerkzeugResponse:
-    return redirect("/sign-in", code=303)
+    return redirect(current_app.config.get("SIGN_IN_URL", LOCAL_SIGN_IN), code=303)
+
+
+def _local_accounts() -> bool:
+    return current_app.config.get("SIGN_IN_URL", LOCAL_SIGN_IN) == LOCAL_SIGN_IN
 
 
 def _read(actions: Actions, actor: Actor, name: str, payload: dict[str, Any]) -> Any:
@@ -120,7 +126,7 @@ def _read(actions: Actions, actor: Actor, name: str, payload: dict[str, Any]) ->
 @blueprint.get("/")
 @inject
 def home(identity: Identity = Provide["identity"]) -> WerkzeugResponse:
-    return redirect("/app" if _actor(identity) else "/sign-in", code=303)
+    return redirect("/app", code=303) if _actor(identity) else _sign_in()
 
 
 @blueprint.get("/sign-in")
@@ -128,6 +134,8 @@ def home(identity: Identity = Provide["identity"]) -> WerkzeugResponse:
 def sign_in(identity: Identity = Provide["identity"]) -> Any:
     if _actor(identity):
         return redirect("/app", code=303)
+    if not _local_accounts():
+        return _sign_in()
     return render_template("sign_in.html", signing_up=False)
 
 
@@ -136,6 +144,8 @@ def sign_in(identity: Identity = Provide["identity"]) -> Any:
 def sign_up(identity: Identity = Provide["identity"]) -> Any:
     if _actor(identity):
         return redirect("/app", code=303)
+    if not _local_accounts():
+        return _sign_in()
     return render_template("sign_in.html", signing_up=True)
 
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from adapters.ai.offline.interview_feedback import interview_feedback
+from adapters.ai.offline.interview import interview_feedback
 from adapters.ai.offline.skills import extract_skills
 from core.coaching import JobContext, Speaker, TranscriptEntry
 from core.domain import ExperienceLevel

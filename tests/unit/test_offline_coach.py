@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from adapters.ai.offline import OfflineCoach, data
-from adapters.ai.offline.bank import Kind, QuestionBank, load_bank
+from adapters.ai.offline.bank import JobProfile, Kind, QuestionBank, fits_family, load_bank
 from adapters.ai.offline.skills import SYSTEM_DESIGN, extract_skills, is_known
 from core.coaching import Difficulty, JobContext, Speaker, TranscriptEntry
 from core.domain import ExperienceLevel
@@ -81,7 +81,7 @@ def test_every_question_is_complete_with_valid_values():
         assert entry["levels"] and set(entry["levels"]) <= {"junior", "mid-level", "senior"}
         assert len(set(entry["levels"])) == len(entry["levels"])
         assert entry["difficulty"] in {"easy", "medium", "hard"}, entry["id"]
-        assert entry["kind"] in {"technical", "behavioral", "system-design"}, entry["id"]
+        assert entry["kind"] in {"technical", "situational", "behavioral", "system-design"}, entry["id"]
         assert len(entry["key_points"]) >= 3, entry["id"]
         assert all(0 < len(p) <= 120 for p in entry["key_points"]), entry["id"]
         assert len(entry["answer"]) >= 200, entry["id"]
@@ -175,10 +175,14 @@ def test_a_job_without_known_skills_gets_general_questions():
 
 
 def test_the_whole_bank_is_used_before_failing_and_nothing_repeats():
+    # Every question that may be asked of the job's family, and no other.
+    family = JobProfile.of(SENIOR_PYTHON).family
+    fitting = {q.id for q in bank.questions if fits_family(q, family)}
+    assert len(fitting) < len(bank.questions)
     previous: list[str] = []
-    for _ in range(len(bank.questions)):
+    for _ in range(len(fitting)):
         previous.append(ask(SENIOR_PYTHON, Difficulty.MEDIUM, previous))
-    assert len({bank.find(m).id for m in previous}) == len(bank.questions)
+    assert {bank.find(m).id for m in previous} == fitting
     with pytest.raises(AiFailed) as failure:
         ask(SENIOR_PYTHON, Difficulty.MEDIUM, previous)
     assert failure.value.message == "Failed to generate question"

@@ -1,5 +1,6 @@
 """Skill extraction: which technologies and topics a text (a job description,
-a resume) mentions, against a taxonomy of canonical skills with aliases.
+a resume) mentions, against a taxonomy of canonical skills with aliases read
+from ``data/skills.json`` and every ``data/skills-*.json`` pack.
 
 Matching is case-insensitive and word-boundary aware: "go" is not found in
 "good" nor "java" in "javascript", while "C++", "C#" and ".NET" are. Aliases
@@ -16,6 +17,7 @@ from functools import cache
 from attrs import frozen
 
 from adapters.ai.offline import data
+from adapters.ai.offline.text import capped
 
 BEHAVIORAL = "Behavioral"
 SYSTEM_DESIGN = "System Design"
@@ -42,12 +44,17 @@ class _Taxonomy:
     exact: dict[str, str]
 
 
+def skill_files() -> list[str]:
+    """The taxonomy's data files: ``skills.json`` and the packs beside it."""
+    return ["skills.json", *data.names("skills-")]
+
+
 @cache
 def _taxonomy() -> _Taxonomy:
     skills: dict[str, Skill] = {}
     by_alias: dict[str, str] = {}
     exact: dict[str, str] = {}
-    for entry in data.load("skills.json"):
+    for entry in (e for name in skill_files() for e in data.load(name)):
         skill = Skill(
             name=entry["name"],
             aliases=tuple(entry.get("aliases", ())),
@@ -78,11 +85,12 @@ def _canonical(matched: str) -> str | None:
 
 
 def count_skills(text: str) -> dict[str, int]:
-    """How often each canonical skill is mentioned in ``text``, most relevant
-    first: by number of mentions, then by earliest mention."""
+    """How often each canonical skill is mentioned in ``text`` (its first
+    ``MAX_TEXT`` characters), most relevant first: by number of mentions,
+    then by earliest mention."""
     counts: dict[str, int] = {}
     first: dict[str, int] = {}
-    for match in _taxonomy().pattern.finditer(text):
+    for match in _taxonomy().pattern.finditer(capped(text)):
         name = _canonical(match.group(0))
         if name is None:
             continue
@@ -110,6 +118,25 @@ def related_skills(names: Sequence[str]) -> list[str]:
             if other not in given:
                 related.setdefault(other, None)
     return list(related)
+
+
+def skill_named(name: str) -> str | None:
+    """The canonical skill that ``name`` spells (a name or an alias, any
+    case), or None."""
+    taxonomy = _taxonomy()
+    spelled = " ".join(name.split())
+    if spelled in taxonomy.skills:
+        return spelled
+    lowered = spelled.lower()
+    for skill in taxonomy.skills:
+        if skill.lower() == lowered:
+            return skill
+    return taxonomy.exact.get(spelled) or taxonomy.by_alias.get(lowered)
+
+
+def all_skills() -> list[str]:
+    """Every canonical skill name of the taxonomy."""
+    return list(_taxonomy().skills)
 
 
 def is_known(names: Iterable[str]) -> bool:

@@ -1,5 +1,10 @@
 """Text helpers shared by the offline coach: tokenising, stop words, stemming
-with a small synonym table, and the normal form used to recognise questions.
+with a small synonym table, sentences, negation, and the normal form used to
+recognise questions.
+
+Every analysis of user text goes through ``capped`` first and uses only
+patterns without nested quantifiers, so its cost is linear in the text's
+length and bounded.
 
 ``terms`` is what comparisons are made on: two texts that say the same thing
 with different inflections ("indexes" / "indexing"), spellings ("optimise" /
@@ -20,6 +25,24 @@ _WORD = re.compile(r"[a-z0-9]+(?:[+#]+|(?:[.'][a-z0-9]+)*)")
 _NORMAL = re.compile(r"[^a-z0-9+#]+")
 _LOOSE_MARK = re.compile(r"(?<![a-z0-9+#])[+#]+")
 _BRITISH = re.compile(r"is(e|ed|es|ing|ation|ations)$")
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
+
+MAX_TEXT = 200_000
+"""The most characters of a user's text that any analysis reads."""
+
+NEGATORS: frozenset[str] = frozenset(
+    """
+    not no never none nothing neither nor without cannot can't isn't aren't wasn't weren't
+    don't doesn't didn't won't wouldn't shouldn't couldn't mustn't hasn't haven't hadn't
+    shan't ain't nobody nowhere
+    """.split()
+)
+"""Words that negate what follows them in a clause."""
+
+DISCLAIMERS: frozenset[str] = frozenset(
+    "myth myths misconception misconceptions mistakenly wrongly incorrectly untrue false".split()
+)
+"""Words that mark a whole sentence as reporting a claim rather than making it."""
 
 STOPWORDS: frozenset[str] = frozenset(
     """
@@ -49,6 +72,17 @@ def words(text: str) -> list[str]:
     """The lower-cased word tokens of ``text``; keeps ``c++``, ``c#``,
     ``node.js`` and ``3.12`` whole, splits on hyphens and other punctuation."""
     return _WORD.findall(text.lower().replace("\u2019", "'"))
+
+
+def capped(text: str) -> str:
+    """``text`` cut to the first ``MAX_TEXT`` characters."""
+    return text[:MAX_TEXT]
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of ``text``: split after ``.``, ``!``, ``?`` or ``;``
+    and at line breaks (a bullet is a sentence), blanks dropped."""
+    return [s for s in (part.strip() for part in _SENTENCE.split(text)) if s]
 
 
 def normalize(text: str) -> str:

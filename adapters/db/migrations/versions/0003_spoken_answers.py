@@ -1,8 +1,8 @@
 """Spoken answers: a mock-interview line may carry its speech metrics (JSON)
 and the name of its kept recording.
 
-Revision ID: 0002_spoken_answers
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 Create Date: 2026-12-01
 """
 
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0002_spoken_answers"
-down_revision: str | None = "0001"
+revision: str = "0003"
+down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

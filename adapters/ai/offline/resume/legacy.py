@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from attrs import frozen
 
@@ -978,7 +978,7 @@ def analyze_resume(
     """Score the resume against the job in five categories and overall, 0–10.
     ``this_year`` (default: the current year) is what “Present” means in a
     role's dates."""
-    this_year = this_year or datetime.now(timezone.utc).year
+    this_year = this_year or datetime.now(UTC).year
     resume = _read(resume_text)
     coverage = _coverage(job, resume)
     categories = {

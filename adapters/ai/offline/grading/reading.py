@@ -1,0 +1,133 @@
+"""How the grader reads an answer: sentences, their terms, which words a
+negation covers, and whether a sentence connects its terms (a sentence) or
+only lists them (keyword stuffing).
+
+Everything is one pass over the words of the answer (capped at
+``MAX_TEXT``), without backtracking patterns.
+"""
+
+from __future__ import annotations
+
+import re
+
+from attrs import frozen
+
+from adapters.ai.offline.skills import extract_skills
+from adapters.ai.offline.text import (
+    DISCLAIMERS,
+    NEGATORS,
+    STOPWORDS,
+    capped,
+    sentences,
+    term,
+    words,
+)
+
+_CLAUSE = re.compile(r"[,:;()\u2014\u2013]| - ")
+_SCOPE = 4
+"""How many words after a negator it covers (within its clause)."""
+_CONNECTED_SHARE = 0.15
+_EXAMPLE_MARKERS = (
+    "for example", "for instance", "e.g.", "such as", "say we", "imagine", "in my last",
+    "in my previous", "in my current", "at my last", "at my previous", "at my current",
+    "on a project", "on one project", "on my project", "we had", "we were", "i once",
+    "i worked", "i built", "i led", "i wrote", "i used", "i implemented", "i fixed",
+    "i designed", "i noticed", "i introduced", "i was", "like this", "```",
+)
+_STEP_WORDS = frozenset("first firstly second secondly then next finally lastly step".split())
+_NOT_TRUE = frozenset({"true", "correct", "right", "case"})
+
+
+@frozen
+class Sentence:
+    text: str
+    terms: frozenset[str]
+    """Every word's term, stop words included (cues may use them)."""
+    content: frozenset[str]
+    """Terms of content words only."""
+    asserted: frozenset[str]
+    """Terms with at least one occurrence outside a negation's scope."""
+    negators: frozenset[str]
+    """The negating words the sentence uses."""
+    disclaimed: bool
+    """Reports a claim rather than making it ("a common myth is …"), or asks."""
+    connected: bool
+    """Has enough function words to be a sentence rather than a list."""
+
+
+def read_sentence(text: str) -> Sentence:
+    terms: set[str] = set()
+    content: set[str] = set()
+    asserted: set[str] = set()
+    negators: set[str] = set()
+    disclaimed = text.rstrip().endswith("?")
+    total = function = 0
+    for clause in _CLAUSE.split(text):
+        tokens = words(clause)
+        scope = 0
+        for index, token in enumerate(tokens):
+            total += 1
+            if token in STOPWORDS:
+                function += 1
+            if token in DISCLAIMERS:
+                disclaimed = True
+            if token in NEGATORS:
+                negators.add(token)
+                scope = _SCOPE
+                if index + 1 < len(tokens) and tokens[index + 1] in _NOT_TRUE:
+                    disclaimed = True
+                continue
+            found = term(token)
+            terms.add(found)
+            if token not in STOPWORDS and (len(token) > 1 or token == "c"):
+                content.add(found)
+            if scope:
+                scope -= 1
+            else:
+                asserted.add(found)
+    connected = total >= 3 and function / total >= _CONNECTED_SHARE
+    return Sentence(
+        text=text,
+        terms=frozenset(terms),
+        content=frozenset(content),
+        asserted=frozenset(asserted),
+        negators=frozenset(negators),
+        disclaimed=disclaimed,
+        connected=connected,
+    )
+
+
+@frozen
+class Reading:
+    sentences: tuple[Sentence, ...]
+    word_count: int
+    content: frozenset[str]
+    """Content terms of the whole answer."""
+    connected: frozenset[str]
+    """Content terms of its connected sentences."""
+    has_example: bool
+    has_specifics: bool
+    has_structure: bool
+
+    @property
+    def stuffed(self) -> bool:
+        """Most of its terms stand in lists, not sentences."""
+        return len(self.content) >= 6 and len(self.connected) < 0.5 * len(self.content)
+
+
+def read_answer(answer: str) -> Reading:
+    text = capped(answer)
+    read = tuple(read_sentence(s) for s in sentences(text))
+    lowered = text.lower()
+    all_words = words(text)
+    steps = sum(1 for w in all_words if w in _STEP_WORDS)
+    listed = any(s.text[:1] in "-*•" or s.text[:2].rstrip(".)").isdigit() for s in read)
+    return Reading(
+        sentences=read,
+        word_count=len(all_words),
+        content=frozenset(t for s in read for t in s.content),
+        connected=frozenset(t for s in read if s.connected for t in s.content),
+        has_example=any(marker in lowered for marker in _EXAMPLE_MARKERS),
+        has_specifics=any(ch.isdigit() for ch in text) or "`" in text or bool(extract_skills(text)),
+        has_structure=listed or steps >= 2,
+    )

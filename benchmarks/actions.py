@@ -300,6 +300,9 @@ def main(argv: list[str] | None = None) -> int:
         _prepare_baseline_database(baseline_url)
         baseline_env = {**base_env, "BASELINE_DATABASE_URL": baseline_url}
 
+        # gunicorn's workers do not migrate: the schema first, as the README says
+        subprocess.run([sys.executable, "-m", "entrypoints.cli", "db", "upgrade"], cwd=REPO,
+                       env=ours_env, check=True, capture_output=True)
         ours_url, ours_process = stack.enter_context(
             _gunicorn("entrypoints.app:wsgi()", ours_env, args, root / "ours.log"))
         baseline_base, baseline_process = stack.enter_context(

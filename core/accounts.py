@@ -10,28 +10,17 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 from attrs import Attribute, field, frozen
 
-from core.cache_tags import session_tags
 from core.domain import User
 from core.errors import EmailAlreadyRegistered, Invalid, NotAuthenticated
-from core.ports import (
-    Bucket,
-    Clock,
-    Ids,
-    PasswordHasher,
-    RateLimiter,
-    Session,
-    Storage,
-    TagCache,
-    Tokens,
-)
-from core.rate_limit import charge
-from core.validation import text
+from core.pipeline import Action, Context
+from core.ports import Bucket, Clock, Ids, PasswordHasher, Session, Storage, Tokens
+from core.rate_limit import ActionLimiter
+from core.validation import Validator, text
 
 EMAIL_MAX = 320
 NAME_MAX = 200
@@ -45,6 +34,8 @@ SESSION_LIFETIME = timedelta(days=30)
 SIGN_IN_PER_EMAIL = Bucket(capacity=10, refill=10, interval=15 * 60)
 SIGN_IN_PER_IP = Bucket(capacity=30, refill=30, interval=15 * 60)
 SIGN_UP_PER_IP = Bucket(capacity=10, refill=10, interval=60 * 60)
+"""The settings' ``sign_in_per_email``, ``sign_in_per_ip`` and
+``sign_up_per_ip`` buckets."""
 
 INVALID_CREDENTIALS = "Invalid email or password"
 EMAIL_TAKEN = "An account with this email already exists"
@@ -83,7 +74,7 @@ def encodable(_instance: Any, _attribute: Attribute[Any], value: str) -> None:
         raise ValueError("Must be valid text") from None
 
 
-def password_length(min_length: int) -> Callable[[Any, Attribute[Any], str], None]:
+def password_length(min_length: int) -> Validator:
     """A password as typed: never trimmed, at least ``min_length`` and at
     most ``PASSWORD_MAX`` characters."""
 
@@ -124,83 +115,55 @@ class SignedIn:
     token: str = field(repr=False)
 
 
+@frozen
+class SignOutCommand:
+    """signOut takes nothing: it ends the session the caller presented."""
+
+
 # --- use cases --------------------------------------------------------------
 
 
-class _SessionOpener:
-    """What signing up and signing in share: their collaborators, the limit
-    per client IP (charged under ``<action>:ip:<ip>``) and opening a session
-    that lives ``session_lifetime``."""
-
-    action: str
-
-    def __init__(
-        self,
-        storage: Storage,
-        hasher: PasswordHasher,
-        tokens: Tokens,
-        clock: Clock,
-        ids: Ids,
-        limiter: RateLimiter,
-        session_lifetime: timedelta,
-        per_ip: Bucket,
-    ) -> None:
-        if session_lifetime <= timedelta(0):
-            raise ValueError("session_lifetime must be positive")
-        self.storage = storage
-        self.hasher = hasher
-        self.tokens = tokens
-        self.clock = clock
-        self.ids = ids
-        self.limiter = limiter
-        self.session_lifetime = session_lifetime
-        self.per_ip = per_ip
-
-    def _limit_ip(self, ip: str | None) -> None:
-        """Charge the client IP's bucket; ``ip=None`` (the CLI) is not limited."""
-        if ip is not None:
-            charge(self.limiter, f"{self.action}:ip:{ip}", self.per_ip)
-
-    def _new_session(self, user_id: str) -> tuple[Session, str]:
-        token = self.tokens.new()
-        now = self.clock.now()
-        session = Session(
-            id=self.ids.new(),
-            user_id=user_id,
-            token_digest=self.tokens.digest(token),
-            created_at=now,
-            expires_at=now + self.session_lifetime,
-        )
-        return session, token
+def _positive(_instance: Any, _attribute: Attribute[Any], value: timedelta) -> None:
+    if value <= timedelta(0):
+        raise ValueError("session_lifetime must be positive")
 
 
-class SignUp(_SessionOpener):
-    """Create a local account and sign it in. Limited per client IP
-    (``ip=None``, as from the CLI, is not limited)."""
+def new_session(tokens: Tokens, clock: Clock, ids: Ids, user_id: str, lifetime: timedelta) -> tuple[Session, str]:
+    """A session for the user and the token that opens it (only its digest
+    is stored)."""
+    token = tokens.new()
+    now = clock.now()
+    session = Session(
+        id=ids.new(),
+        user_id=user_id,
+        token_digest=tokens.digest(token),
+        created_at=now,
+        expires_at=now + lifetime,
+    )
+    return session, token
 
-    action = "sign-up"
 
-    def __init__(
-        self,
-        storage: Storage,
-        hasher: PasswordHasher,
-        tokens: Tokens,
-        clock: Clock,
-        ids: Ids,
-        limiter: RateLimiter,
-        *,
-        session_lifetime: timedelta = SESSION_LIFETIME,
-        per_ip: Bucket = SIGN_UP_PER_IP,
-    ) -> None:
-        super().__init__(storage, hasher, tokens, clock, ids, limiter, session_lifetime, per_ip)
+@frozen(kw_only=True)
+class SignUp:
+    """Create a local account and sign it in. Limited per client address
+    (none, as from the CLI, is not limited)."""
 
-    def __call__(self, command: SignUpCommand, ip: str | None = None) -> SignedIn:
-        self._limit_ip(ip)
+    storage: Storage
+    password_hasher: PasswordHasher
+    tokens: Tokens
+    clock: Clock
+    ids: Ids
+    limiter: ActionLimiter
+    session_lifetime: timedelta = field(validator=_positive)
+
+    def __call__(self, context: Context, command: SignUpCommand) -> SignedIn:
+        if context.client_ip is not None:
+            self.limiter.charge(context.client_ip, per="ip")
         with self.storage.unit_of_work() as uow:
             taken = uow.users.get_by_email(command.email) is not None
         if taken:
             raise Invalid({"email": [EMAIL_TAKEN]})
-        password_hash = self.hasher.hash(command.password)  # slow: outside the transaction
+        password_hash = self.password_hasher.hash(command.password)  # slow: outside the transaction
         now = self.clock.now()
         user = User(
             id=self.ids.new(),
@@ -210,7 +173,7 @@ class SignUp(_SessionOpener):
             created_at=now,
             updated_at=now,
         )
-        session, token = self._new_session(user.id)
+        session, token = new_session(self.tokens, self.clock, self.ids, user.id, self.session_lifetime)
         with self.storage.unit_of_work(write=True) as uow:
             try:
                 uow.users.add(user, password_hash)
@@ -221,49 +184,47 @@ class SignUp(_SessionOpener):
         return SignedIn(user, token)
 
 
-class SignIn(_SessionOpener):
-    """Check an email and password and open a session. Limited per client IP
-    (unless ``ip`` is None) and per email; every mismatch, whether of the
-    email or the password, says only ``INVALID_CREDENTIALS``."""
+@frozen(kw_only=True)
+class SignIn:
+    """Check an email and password and open a session. Limited per client
+    address (unless there is none) and per email; every mismatch, whether of
+    the email or the password, says only ``INVALID_CREDENTIALS``."""
 
-    action = "sign-in"
+    storage: Storage
+    password_hasher: PasswordHasher
+    tokens: Tokens
+    clock: Clock
+    ids: Ids
+    limiter: ActionLimiter
+    session_lifetime: timedelta = field(validator=_positive)
+    _dummy: list[str] = field(init=False, factory=list)
 
-    def __init__(
-        self,
-        storage: Storage,
-        hasher: PasswordHasher,
-        tokens: Tokens,
-        clock: Clock,
-        ids: Ids,
-        limiter: RateLimiter,
-        *,
-        session_lifetime: timedelta = SESSION_LIFETIME,
-        per_ip: Bucket = SIGN_IN_PER_IP,
-        per_email: Bucket = SIGN_IN_PER_EMAIL,
-    ) -> None:
-        super().__init__(storage, hasher, tokens, clock, ids, limiter, session_lifetime, per_ip)
-        self.per_email = per_email
-        # Verified against when the email is unknown, so that the answer takes
-        # as long as for a wrong password.
-        self._dummy_hash = hasher.hash(secrets.token_urlsafe(16))
+    def _dummy_hash(self) -> str:
+        """Verified against when the email is unknown, so that the answer
+        takes as long as for a wrong password; made on first use."""
+        if not self._dummy:
+            self._dummy.append(self.password_hasher.hash(secrets.token_urlsafe(16)))
+        return self._dummy[0]
 
-    def __call__(self, command: SignInCommand, ip: str | None = None) -> SignedIn:
-        self._limit_ip(ip)
+    def __call__(self, context: Context, command: SignInCommand) -> SignedIn:
+        if context.client_ip is not None:
+            self.limiter.charge(context.client_ip, per="ip")
         # Keyed digest: the limiter's backend never holds the plain address.
-        charge(self.limiter, f"sign-in:email:{self.tokens.digest(command.email)}", self.per_email)
+        self.limiter.charge(self.tokens.digest(command.email), per="email")
         with self.storage.unit_of_work() as uow:
             credentials = uow.users.credentials(command.email)
+        hasher = self.password_hasher
         if credentials is None:
-            self.hasher.verify(self._dummy_hash, command.password)
+            hasher.verify(self._dummy_hash(), command.password)
             raise NotAuthenticated(INVALID_CREDENTIALS)
-        if not self.hasher.verify(credentials.password_hash, command.password):
+        if not hasher.verify(credentials.password_hash, command.password):
             raise NotAuthenticated(INVALID_CREDENTIALS)
         rehashed = (
-            self.hasher.hash(command.password)
-            if self.hasher.needs_rehash(credentials.password_hash)
-            else None
+            hasher.hash(command.password) if hasher.needs_rehash(credentials.password_hash) else None
         )
-        session, token = self._new_session(credentials.user_id)
+        session, token = new_session(
+            self.tokens, self.clock, self.ids, credentials.user_id, self.session_lifetime
+        )
         with self.storage.unit_of_work(write=True) as uow:
             user = uow.users.get(credentials.user_id)
             if user is None:  # deleted since the password was checked
@@ -275,23 +236,34 @@ class SignIn(_SessionOpener):
         return SignedIn(user, token)
 
 
+@frozen(kw_only=True)
 class SignOut:
-    """Revoke the session a token opened; an unknown or spent token is a no-op."""
+    """Revoke the session the caller presented; nobody, or a session already
+    revoked, is a no-op."""
 
-    def __init__(self, storage: Storage, tokens: Tokens, clock: Clock, cache: TagCache) -> None:
-        self.storage = storage
-        self.tokens = tokens
-        self.clock = clock
-        self.cache = cache
+    storage: Storage
+    clock: Clock
 
-    def __call__(self, token: str) -> None:
-        if not isinstance(token, str) or not token or len(token) > TOKEN_MAX:
+    def __call__(self, context: Context, _: SignOutCommand) -> None:
+        actor = context.actor
+        if actor is None or actor.session_id is None:
             return
-        digest = self.tokens.digest(token)
         with self.storage.unit_of_work(write=True) as uow:
-            session = uow.sessions.by_digest(digest)
+            session = uow.sessions.get(actor.session_id)
             if session is None or session.revoked_at is not None:
                 return
             uow.sessions.revoke(session.id, self.clock.now())
             uow.commit()
-        self.cache.invalidate(session_tags(digest))
+
+
+actions: list[Action[Any, Any]] = [
+    Action("signUp", SignUpCommand, SignedIn, SignUp, public=True,
+           summary="Create a local account and sign in",
+           buckets={"ip": "sign_up_per_ip"}),
+    Action("signIn", SignInCommand, SignedIn, SignIn, public=True,
+           summary="Sign in with email and password",
+           buckets={"ip": "sign_in_per_ip", "email": "sign_in_per_email"}),
+    Action("signOut", SignOutCommand, None, SignOut, public=True,
+           summary="Revoke the current session"),
+]
+"""The public actions of local accounts."""

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 
 from attrs import frozen
 
+from core.domain import Actor
 from core.errors import Forbidden, PlanLimitReached
 from core.plans import PlanCatalog
 from core.ports import Plans, Storage, UnitOfWork, UsageKind
@@ -32,16 +33,20 @@ class Reservation:
     """True when a limited allowance was taken (and so already counted)."""
 
 
+@frozen(kw_only=True)
 class Allowances:
-    def __init__(self, storage: Storage, plans: Plans, catalog: PlanCatalog) -> None:
-        self.storage = storage
-        self.plans = plans
-        self.catalog = catalog
+    """A service the use cases that create counted records are given (as
+    ``allowances``), built once from the storage, plans and catalogue."""
 
-    def reserve(self, user_id: str, kind: UsageKind) -> Reservation:
-        """Take one record of ``kind`` from the user's allowance, or raise
+    storage: Storage
+    plans: Plans
+    catalog: PlanCatalog
+
+    def reserve(self, actor: Actor, kind: UsageKind) -> Reservation:
+        """Take one record of ``kind`` from the caller's allowance, or raise
         PlanLimitReached. Unlimited plans take nothing here."""
-        limit = self.catalog.limit(self.plans.features(user_id), kind)
+        user_id = actor.user_id
+        limit = self.catalog.limit(self.plans.features(actor), kind)
         if limit is None:
             return Reservation(user_id, kind, counted=False)
         with self.storage.unit_of_work(write=True) as uow:

@@ -24,10 +24,15 @@ def job_info_tag(job_info_id: str) -> str:
     return f"id:{job_info_id}:jobInfos"
 
 
+def session_tag(token_digest: str) -> str:
+    """What revoking the session invalidates."""
+    return f"session:{token_digest}"
+
+
 def session_tags(token_digest: str) -> list[str]:
     """A session read is cached under its own tag (sign-out invalidates it)
     and under every user (deleting a user ends their sessions)."""
-    return [f"session:{token_digest}", "global:users"]
+    return [session_tag(token_digest), "global:users"]
 
 
 def job_info_records_tag(kind: str, job_info_id: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from attrs import frozen
+from attrs import field, frozen
 
 
 class ExperienceLevel(enum.Enum):
@@ -16,9 +16,21 @@ class ExperienceLevel(enum.Enum):
 
 @frozen
 class Actor:
-    """Who is calling: the authenticated user behind a request."""
+    """Who is calling: the authenticated user behind a request, and what the
+    identity provider said about them.
+
+    ``plan`` and ``features`` are the plan data an identity provider vouches
+    for (a Clerk session token's ``pla``/``fea`` claims), for a plans adapter
+    that answers from them; ``None`` when the provider says nothing (local
+    accounts: the plans adapter reads the database). ``session_id`` names the
+    session the caller presented, so that signing out can end it; two actors
+    are equal when they are the same user with the same plan data, whatever
+    the session."""
 
     user_id: str
+    plan: str | None = None
+    features: frozenset[str] | None = None
+    session_id: str | None = field(default=None, eq=False, repr=False)
 
 
 @frozen

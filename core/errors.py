@@ -47,15 +47,23 @@ DEFAULT_MESSAGES: Mapping[ErrorCode, str] = {
 }
 
 FieldErrors = Mapping[str, list[str]]
+"""Messages by field, keyed by the command's attribute names (``job_info_id``;
+``$`` for the payload as a whole): the web edge renames them for the wire."""
 
 
 @frozen
 class Failure:
-    """A refused or failed action, as the client will see it."""
+    """A refused or failed action, as the client will see it. The fields
+    beyond ``code`` and ``message`` are set only by the failures they belong
+    to; the edge renders them in its own vocabulary (``fieldErrors``,
+    ``upgradeUrl``, ``retryAfter`` on the wire)."""
 
     code: ErrorCode
     message: str
-    extra: Mapping[str, object] = {}
+    field_errors: FieldErrors | None = None
+    upgrade_url: str | None = None
+    retry_after: int | None = None
+    """Whole seconds, at least 1."""
 
 
 class ActionFailed(Exception):
@@ -63,13 +71,12 @@ class ActionFailed(Exception):
 
     code: ErrorCode = ErrorCode.INTERNAL
 
-    def __init__(self, message: str | None = None, **extra: object) -> None:
+    def __init__(self, message: str | None = None) -> None:
         self.message = message or DEFAULT_MESSAGES[self.code]
-        self.extra = extra
         super().__init__(self.message)
 
     def failure(self) -> Failure:
-        return Failure(self.code, self.message, dict(self.extra))
+        return Failure(self.code, self.message)
 
 
 class NotAuthenticated(ActionFailed):
@@ -92,15 +99,22 @@ class Invalid(ActionFailed):
     code = ErrorCode.VALIDATION
 
     def __init__(self, field_errors: FieldErrors, message: str | None = None) -> None:
-        super().__init__(message, fieldErrors=dict(field_errors))
+        super().__init__(message)
         self.field_errors = dict(field_errors)
+
+    def failure(self) -> Failure:
+        return Failure(self.code, self.message, field_errors=self.field_errors)
 
 
 class PlanLimitReached(ActionFailed):
     code = ErrorCode.PLAN_LIMIT
 
     def __init__(self, upgrade_url: str = "/app/upgrade") -> None:
-        super().__init__(None, upgradeUrl=upgrade_url)
+        super().__init__(None)
+        self.upgrade_url = upgrade_url
+
+    def failure(self) -> Failure:
+        return Failure(self.code, self.message, upgrade_url=self.upgrade_url)
 
 
 class RateLimited(ActionFailed):
@@ -109,8 +123,11 @@ class RateLimited(ActionFailed):
     def __init__(self, retry_after: float) -> None:
         # Whole seconds, rounded up; "never" (more than the capacity) is capped.
         seconds = max(1, math.ceil(min(retry_after, 365 * 86_400)))
-        super().__init__(None, retryAfter=seconds)
+        super().__init__(None)
         self.retry_after = seconds
+
+    def failure(self) -> Failure:
+        return Failure(self.code, self.message, retry_after=self.retry_after)
 
 
 class NotCompleted(ActionFailed):

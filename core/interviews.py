@@ -15,27 +15,22 @@ from typing import Any
 from attrs import Factory, asdict, evolve, field, frozen
 
 from core.allowances import Allowances
-from core.cache_tags import interview_tag, interview_tags
+from core.cache_tags import interview_tag
 from core.coaching import TranscriptEntry
-from core.domain import Actor, Interview
+from core.domain import Interview
 from core.errors import Forbidden
 from core.jobinfos import JobInfoRecordsQuery
-from core.ownership import (
-    cached_job_info_records,
-    cached_owned_job_info,
-    owned_interview,
-    owned_job_info,
-)
-from core.pipeline import Action
-from core.plans import PlanCatalog
-from core.ports import Bucket, Clock, Ids, Plans, RateLimiter, Storage, TagCache
-from core.rate_limit import charge
+from core.ownership import cached_job_info_records, cached_owned_job_info
+from core.pipeline import Action, Context
+from core.ports import Bucket, Clock, Ids, Storage, TagCache
+from core.rate_limit import ActionLimiter
 from core.validation import duration, identifier, text
 
 HUME_CHAT_ID_MAX = 200
 START_DURATION = "00:00:00"
 CREATE_INTERVIEW_BUCKET = Bucket(capacity=12, refill=4, interval=86_400)
-"""Per user: 12 at once, then 4 a day."""
+"""Per user: 12 at once, then 4 a day (the settings' ``create_interview``
+bucket)."""
 
 
 # --- commands ---------------------------------------------------------------
@@ -92,34 +87,23 @@ class InterviewList:
 # --- use cases --------------------------------------------------------------
 
 
+@frozen(kw_only=True)
 class CreateInterview:
-    def __init__(
-        self,
-        storage: Storage,
-        cache: TagCache,
-        clock: Clock,
-        ids: Ids,
-        plans: Plans,
-        catalog: PlanCatalog,
-        limiter: RateLimiter,
-        bucket: Bucket = CREATE_INTERVIEW_BUCKET,
-    ) -> None:
-        self.storage = storage
-        self.cache = cache
-        self.clock = clock
-        self.ids = ids
-        self.allowances = Allowances(storage, plans, catalog)
-        self.limiter = limiter
-        self.bucket = bucket
+    storage: Storage
+    clock: Clock
+    ids: Ids
+    allowances: Allowances
+    limiter: ActionLimiter
 
-    def __call__(self, actor: Actor, command: CreateInterviewCommand) -> InterviewCreated:
+    def __call__(self, context: Context, command: CreateInterviewCommand) -> InterviewCreated:
+        actor = context.caller
         # authorize: ownership, then the plan (a limited allowance is reserved)
         with self.storage.unit_of_work() as uow:
-            owned_job_info(uow, actor, command.job_info_id)
-        reservation = self.allowances.reserve(actor.user_id, "interviews")
+            uow.owned_job_info(actor, command.job_info_id)
+        reservation = self.allowances.reserve(actor, "interviews")
         with self.allowances.given_back_on_failure(reservation):
             # rate limit: only an otherwise acceptable call takes a token
-            charge(self.limiter, f"createInterview:{actor.user_id}", self.bucket)
+            self.limiter.charge(actor.user_id)
             now = self.clock.now()
             interview = Interview(
                 id=self.ids.new(),
@@ -131,28 +115,24 @@ class CreateInterview:
                 updated_at=now,
             )
             with self.storage.unit_of_work(write=True) as uow:
-                owned_job_info(uow, actor, command.job_info_id)
+                uow.owned_job_info(actor, command.job_info_id)
                 uow.interviews.add(interview)
                 self.allowances.record(uow, reservation)
                 uow.commit()
-        self.cache.invalidate(interview_tags(interview.id, interview.job_info_id))
         return InterviewCreated(interview.id)
 
 
-class _InterviewUseCase:
-    def __init__(self, storage: Storage, cache: TagCache, clock: Clock) -> None:
-        self.storage = storage
-        self.cache = cache
-        self.clock = clock
-
-
-class UpdateInterview(_InterviewUseCase):
+@frozen(kw_only=True)
+class UpdateInterview:
     """Sets what is given (the voice chat's id, the duration so far) and
     leaves the rest as it is."""
 
-    def __call__(self, actor: Actor, command: UpdateInterviewCommand) -> InterviewUpdated:
+    storage: Storage
+    clock: Clock
+
+    def __call__(self, context: Context, command: UpdateInterviewCommand) -> InterviewUpdated:
         with self.storage.unit_of_work(write=True) as uow:
-            current = owned_interview(uow, actor, command.id)
+            current, _ = uow.owned_interview(context.caller, command.id)
             uow.interviews.update(
                 evolve(
                     current,
@@ -162,12 +142,15 @@ class UpdateInterview(_InterviewUseCase):
                 )
             )
             uow.commit()
-        self.cache.invalidate(interview_tags(current.id, current.job_info_id))
         return InterviewUpdated()
 
 
-class GetInterview(_InterviewUseCase):
-    def __call__(self, actor: Actor, command: InterviewRef) -> InterviewFound:
+@frozen(kw_only=True)
+class GetInterview:
+    storage: Storage
+    cache: TagCache
+
+    def __call__(self, context: Context, command: InterviewRef) -> InterviewFound:
         interview = self.cache.get_or_load(
             f"interviewDetail:{command.id}", [interview_tag(command.id)], lambda: self._load(command.id)
         )
@@ -175,7 +158,7 @@ class GetInterview(_InterviewUseCase):
             raise Forbidden()
         # Deleting the job info deletes the interview: checking the job info
         # (whose tag that deletion invalidates) refuses a cached orphan.
-        cached_owned_job_info(self.storage, self.cache, actor, interview.job_info_id)
+        cached_owned_job_info(self.storage, self.cache, context.caller, interview.job_info_id)
         return InterviewFound(interview)
 
     def _load(self, interview_id: str) -> InterviewDetail | None:
@@ -187,11 +170,15 @@ class GetInterview(_InterviewUseCase):
         return InterviewDetail(**asdict(interview, recurse=False), transcript=[m.entry for m in lines])
 
 
-class ListInterviews(_InterviewUseCase):
-    def __call__(self, actor: Actor, command: JobInfoRecordsQuery) -> InterviewList:
+@frozen(kw_only=True)
+class ListInterviews:
+    storage: Storage
+    cache: TagCache
+
+    def __call__(self, context: Context, command: JobInfoRecordsQuery) -> InterviewList:
         return InterviewList(
             cached_job_info_records(
-                self.storage, self.cache, actor, command.job_info_id, "interviews", self._load
+                self.storage, self.cache, context.caller, command.job_info_id, "interviews", self._load
             )
         )
 
@@ -200,25 +187,15 @@ class ListInterviews(_InterviewUseCase):
             return uow.interviews.list_for_job_info(job_info_id)
 
 
-def interview_actions(
-    storage: Storage,
-    cache: TagCache,
-    clock: Clock,
-    ids: Ids,
-    plans: Plans,
-    catalog: PlanCatalog,
-    limiter: RateLimiter,
-    bucket: Bucket = CREATE_INTERVIEW_BUCKET,
-) -> list[Action[Any, Any]]:
-    deps = (storage, cache, clock)
-    create = CreateInterview(storage, cache, clock, ids, plans, catalog, limiter, bucket)
-    return [
-        Action("createInterview", CreateInterviewCommand, InterviewCreated, create,
-               summary="Start a mock interview on a job info (plan allowance and rate limit apply)"),
-        Action("updateInterview", UpdateInterviewCommand, InterviewUpdated, UpdateInterview(*deps),
-               summary="Attach the voice chat's id and record the duration"),
-        Action("getInterview", InterviewRef, InterviewFound, GetInterview(*deps),
-               summary="Read one interview"),
-        Action("listInterviews", JobInfoRecordsQuery, InterviewList, ListInterviews(*deps),
-               summary="A job info's interviews, newest first"),
-    ]
+actions: list[Action[Any, Any]] = [
+    Action("createInterview", CreateInterviewCommand, InterviewCreated, CreateInterview,
+           summary="Start a mock interview on a job info (plan allowance and rate limit apply)",
+           buckets={"user": "create_interview"}),
+    Action("updateInterview", UpdateInterviewCommand, InterviewUpdated, UpdateInterview,
+           summary="Attach the voice chat's id and record the duration"),
+    Action("getInterview", InterviewRef, InterviewFound, GetInterview,
+           summary="Read one interview"),
+    Action("listInterviews", JobInfoRecordsQuery, InterviewList, ListInterviews,
+           summary="A job info's interviews, newest first"),
+]
+"""The interview actions, in the order the API lists them."""

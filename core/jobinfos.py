@@ -7,12 +7,12 @@ from typing import Any
 
 from attrs import evolve, field, frozen
 
-from core.cache_tags import job_info_tags, user_job_infos_tag
-from core.domain import Actor, ExperienceLevel, JobInfo
+from core.cache_tags import user_job_infos_tag
+from core.domain import ExperienceLevel, JobInfo
 from core.errors import Forbidden, OwnerMissing
-from core.ownership import cached_owned_job_info, owned_job_info
-from core.pipeline import Action
-from core.ports import Clock, Ids, Storage, TagCache
+from core.ownership import cached_owned_job_info
+from core.pipeline import Action, Context
+from core.ports import Clock, Ids, RecordingArchive, Storage, TagCache
 from core.validation import identifier, text
 
 NAME_MAX = 200
@@ -90,20 +90,17 @@ def _redirect_to(job_info_id: str) -> str:
 # --- use cases --------------------------------------------------------------
 
 
-class _JobInfoUseCase:
-    def __init__(self, storage: Storage, cache: TagCache, clock: Clock, ids: Ids) -> None:
-        self.storage = storage
-        self.cache = cache
-        self.clock = clock
-        self.ids = ids
+@frozen(kw_only=True)
+class CreateJobInfo:
+    storage: Storage
+    clock: Clock
+    ids: Ids
 
-
-class CreateJobInfo(_JobInfoUseCase):
-    def __call__(self, actor: Actor, command: CreateJobInfoCommand) -> JobInfoSaved:
+    def __call__(self, context: Context, command: CreateJobInfoCommand) -> JobInfoSaved:
         now = self.clock.now()
         job_info = JobInfo(
             id=self.ids.new(),
-            user_id=actor.user_id,
+            user_id=context.caller.user_id,
             name=command.name,
             title=command.title,
             experience_level=command.experience_level,
@@ -117,14 +114,17 @@ class CreateJobInfo(_JobInfoUseCase):
             except OwnerMissing:
                 raise Forbidden() from None  # the account was deleted under a live session
             uow.commit()
-        self.cache.invalidate(job_info_tags(job_info.id, actor.user_id))
         return JobInfoSaved(job_info.id, _redirect_to(job_info.id))
 
 
-class UpdateJobInfo(_JobInfoUseCase):
-    def __call__(self, actor: Actor, command: UpdateJobInfoCommand) -> JobInfoSaved:
+@frozen(kw_only=True)
+class UpdateJobInfo:
+    storage: Storage
+    clock: Clock
+
+    def __call__(self, context: Context, command: UpdateJobInfoCommand) -> JobInfoSaved:
         with self.storage.unit_of_work(write=True) as uow:
-            current = owned_job_info(uow, actor, command.id)
+            current = uow.owned_job_info(context.caller, command.id)
             uow.job_infos.update(
                 evolve(
                     current,
@@ -136,33 +136,51 @@ class UpdateJobInfo(_JobInfoUseCase):
                 )
             )
             uow.commit()
-        self.cache.invalidate(job_info_tags(current.id, actor.user_id))
         return JobInfoSaved(current.id, _redirect_to(current.id))
 
 
-class DeleteJobInfo(_JobInfoUseCase):
-    def __call__(self, actor: Actor, command: JobInfoRef) -> JobInfoDeleted:
+@frozen(kw_only=True)
+class DeleteJobInfo:
+    """Deletes the job info with its interviews, questions and analyses, and
+    the recordings kept of its interviews' spoken answers."""
+
+    storage: Storage
+    recording_archive: RecordingArchive
+
+    def __call__(self, context: Context, command: JobInfoRef) -> JobInfoDeleted:
+        actor = context.caller
         with self.storage.unit_of_work(write=True) as uow:
-            job_info = owned_job_info(uow, actor, command.id)
+            job_info = uow.owned_job_info(actor, command.id)
+            interviews = [i.id for i in uow.interviews.list_for_job_info(job_info.id)]
             uow.job_infos.delete(job_info.id)
             left = uow.job_infos.count_for_user(actor.user_id)
             uow.commit()
-        self.cache.invalidate(job_info_tags(job_info.id, actor.user_id))
+        for interview_id in interviews:
+            self.recording_archive.discard_interview(interview_id)
         return JobInfoDeleted("/app" if left else "/app/job-infos/new")
 
 
-class GetJobInfo(_JobInfoUseCase):
-    def __call__(self, actor: Actor, command: JobInfoRef) -> JobInfoFound:
-        return JobInfoFound(cached_owned_job_info(self.storage, self.cache, actor, command.id))
+@frozen(kw_only=True)
+class GetJobInfo:
+    storage: Storage
+    cache: TagCache
+
+    def __call__(self, context: Context, command: JobInfoRef) -> JobInfoFound:
+        return JobInfoFound(cached_owned_job_info(self.storage, self.cache, context.caller, command.id))
 
 
-class ListJobInfos(_JobInfoUseCase):
-    def __call__(self, actor: Actor, command: ListJobInfosQuery) -> JobInfoList:
+@frozen(kw_only=True)
+class ListJobInfos:
+    storage: Storage
+    cache: TagCache
+
+    def __call__(self, context: Context, command: ListJobInfosQuery) -> JobInfoList:
+        user_id = context.caller.user_id
         query = command.query.strip() if command.query else None
         job_infos = self.cache.get_or_load(
-            f"jobInfos:user:{actor.user_id}:query:{query or ''}",
-            [user_job_infos_tag(actor.user_id)],
-            lambda: tuple(self._load(actor.user_id, query)),
+            f"jobInfos:user:{user_id}:query:{query or ''}",
+            [user_job_infos_tag(user_id)],
+            lambda: tuple(self._load(user_id, query)),
         )
         return JobInfoList(list(job_infos))
 
@@ -171,17 +189,17 @@ class ListJobInfos(_JobInfoUseCase):
             return uow.job_infos.list_for_user(user_id, query)
 
 
-def job_info_actions(storage: Storage, cache: TagCache, clock: Clock, ids: Ids) -> list[Action[Any, Any]]:
-    deps = (storage, cache, clock, ids)
-    return [
-        Action("createJobInfo", CreateJobInfoCommand, JobInfoSaved, CreateJobInfo(*deps),
-               INVALID_JOB_DATA, "Create a job info"),
-        Action("updateJobInfo", UpdateJobInfoCommand, JobInfoSaved, UpdateJobInfo(*deps),
-               INVALID_JOB_DATA, "Replace a job info's fields"),
-        Action("deleteJobInfo", JobInfoRef, JobInfoDeleted, DeleteJobInfo(*deps),
-               INVALID_JOB_DATA, "Delete a job info with its interviews and questions"),
-        Action("getJobInfo", JobInfoRef, JobInfoFound, GetJobInfo(*deps),
-               INVALID_JOB_DATA, "Read one job info"),
-        Action("listJobInfos", ListJobInfosQuery, JobInfoList, ListJobInfos(*deps),
-               INVALID_JOB_DATA, "The caller's job infos, last updated first"),
-    ]
+actions: list[Action[Any, Any]] = [
+    Action("createJobInfo", CreateJobInfoCommand, JobInfoSaved, CreateJobInfo,
+           summary="Create a job info", invalid_message=INVALID_JOB_DATA),
+    Action("updateJobInfo", UpdateJobInfoCommand, JobInfoSaved, UpdateJobInfo,
+           summary="Replace a job info's fields", invalid_message=INVALID_JOB_DATA),
+    Action("deleteJobInfo", JobInfoRef, JobInfoDeleted, DeleteJobInfo,
+           summary="Delete a job info with its interviews and questions",
+           invalid_message=INVALID_JOB_DATA),
+    Action("getJobInfo", JobInfoRef, JobInfoFound, GetJobInfo,
+           summary="Read one job info", invalid_message=INVALID_JOB_DATA),
+    Action("listJobInfos", ListJobInfosQuery, JobInfoList, ListJobInfos,
+           summary="The caller's job infos, last updated first", invalid_message=INVALID_JOB_DATA),
+]
+"""The job-info actions, in the order the API lists them."""

@@ -1,6 +1,13 @@
-"""The action pipeline: one registry of named actions and the runner that
-takes each call through authenticate -> validate -> (the use case:
-authorize -> rate limit -> write -> invalidate) -> result.
+"""The action pipeline: what an action is, what every use case is called
+with, and the runner that takes each call through authenticate -> validate
+-> the use case (authorize -> rate limit -> write, whose unit of work
+invalidates the cache tags of what it wrote) -> result.
+
+A feature declares its actions as a plain list of ``Action`` values, each
+naming its use case *class*; the composition root (``entrypoints.bootstrap``)
+builds every use case once, handing its keyword-only constructor the ports
+it names, and gives the runner the resulting handlers. Every handler is
+called the same way, ``handler(context, command)``.
 
 The runner knows nothing of HTTP or of how payloads are parsed: the edge gives
 it a ``parse`` function that structures an untrusted payload into a command
@@ -12,15 +19,33 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Generic, TypeVar
 
-from attrs import frozen
+from attrs import field, frozen
 
 from core.domain import Actor
-from core.errors import ActionFailed, Failure, Invalid, NotAuthenticated, UnknownAction
+from core.errors import DEFAULT_MESSAGES, ActionFailed, ErrorCode, Failure, Invalid, NotAuthenticated, UnknownAction
 
 C = TypeVar("C")
 R = TypeVar("R")
 
 Parse = Callable[[type[C], object], C]
+
+
+@frozen
+class Context:
+    """What a call knows besides its command: who is calling (``None`` for
+    nobody: public actions, the CLI) and from which address (``None`` when
+    there is no client, as from the CLI)."""
+
+    actor: Actor | None = None
+    client_ip: str | None = None
+
+    @property
+    def caller(self) -> Actor:
+        """The actor; ``NotAuthenticated`` when there is none. The runner
+        only calls an action that is not public with an actor."""
+        if self.actor is None:
+            raise NotAuthenticated()
+        return self.actor
 
 
 @frozen
@@ -50,59 +75,74 @@ class Streaming(Generic[R]):
             return failed.failure()
 
 
+Handler = Callable[[Context, Any], Any]
+"""A built use case: ``handler(context, command)`` returns the result (or a
+``Streaming`` of it) or raises ``ActionFailed``."""
+
+
 @frozen
 class Action(Generic[C, R]):
-    """A named use case as clients call it."""
+    """A named use case as clients call it.
+
+    ``use_case`` is the class; its keyword-only constructor names the ports
+    it needs (``storage``, ``clock``, ``coach``, ...), and the composition
+    root passes each by that name. A constructor parameter named ``limiter``
+    gets an ``ActionLimiter`` bound to this action's name and ``buckets``:
+    ``{purpose: bucket name}``, the names of the buckets the settings define
+    (``{"user": "ai"}``: one bucket per user, the AI actions' one). A
+    ``public`` action is run without an actor (signing up, in and out)."""
 
     name: str
     command: type[C]
     result: type[R] | None
-    handler: Callable[[Actor, C], R]
-    invalid_message: str = "Invalid input"
+    use_case: Callable[..., Handler]
     summary: str = ""
+    invalid_message: str = DEFAULT_MESSAGES[ErrorCode.VALIDATION]
+    public: bool = False
+    buckets: Mapping[str, str] = field(factory=dict)
 
 
 class Actions:
-    """The registry of actions and the pipeline that runs them."""
+    """The registry of built actions and the pipeline that runs them."""
 
-    def __init__(self, actions: Iterable[Action[Any, Any]], parse: Parse[Any]) -> None:
-        self._actions: dict[str, Action[Any, Any]] = {}
-        for action in actions:
+    def __init__(self, handlers: Iterable[tuple[Action[Any, Any], Handler]], parse: Parse[Any]) -> None:
+        self._actions: dict[str, tuple[Action[Any, Any], Handler]] = {}
+        for action, handler in handlers:
             if action.name in self._actions:
                 raise ValueError(f"action {action.name!r} registered twice")
-            self._actions[action.name] = action
+            self._actions[action.name] = (action, handler)
         self._parse = parse
 
     @property
     def registry(self) -> Mapping[str, Action[Any, Any]]:
-        return dict(self._actions)
+        return {name: action for name, (action, _) in self._actions.items()}
 
-    def parse(self, name: str, actor: Actor | None, payload: object) -> tuple[Action[Any, Any], Any]:
+    def parse(self, name: str, context: Context, payload: object) -> tuple[Action[Any, Any], Handler, Any]:
         """Steps 1 and 2: find the action, authenticate, validate."""
-        action = self._actions.get(name)
-        if action is None:
+        found = self._actions.get(name)
+        if found is None:
             raise UnknownAction("Unknown action")
-        if actor is None:
+        action, handler = found
+        if context.actor is None and not action.public:
             raise NotAuthenticated()
         try:
             command = self._parse(action.command, payload)
         except Invalid as invalid:
             raise Invalid(invalid.field_errors, action.invalid_message) from None
-        return action, command
+        return action, handler, command
 
-    def start(self, name: str, actor: Actor | None, payload: object) -> Result | Streaming[Any]:
+    def start(self, name: str, context: Context, payload: object) -> Result | Streaming[Any]:
         """Run one action up to its answer: a result, or, for an action whose
         answer is streamed, a ``Streaming`` that every check has passed.
         Failures on purpose never raise."""
         try:
-            action, command = self.parse(name, actor, payload)
-            assert actor is not None
-            outcome = action.handler(actor, command)
+            _, handler, command = self.parse(name, context, payload)
+            outcome = handler(context, command)
         except ActionFailed as failed:
             return failed.failure()
         return outcome if isinstance(outcome, Streaming) else Success(outcome)
 
-    def run(self, name: str, actor: Actor | None, payload: object) -> Result:
+    def run(self, name: str, context: Context, payload: object) -> Result:
         """Run one action to its result, draining a streamed answer."""
-        outcome = self.start(name, actor, payload)
+        outcome = self.start(name, context, payload)
         return outcome.complete() if isinstance(outcome, Streaming) else outcome

@@ -2,21 +2,20 @@
 feature allows, and the use cases that read and change a user's plan.
 
 The catalogue is configuration: ``PlanCatalog.default()`` is the design's
-table, ``PlanCatalog.from_json`` reads the ``PLAN_CATALOG`` override.
+table; ``adapters.plans.catalog_from_json`` reads the ``PLAN_CATALOG``
+override.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any, get_args
 
 from attrs import field, frozen
 
-from core.cache_tags import user_tags
-from core.domain import Actor, User
-from core.pipeline import Action
-from core.ports import Plans, Storage, TagCache, UsageKind
+from core.domain import User
+from core.pipeline import Action, Context
+from core.ports import Plans, Storage, UsageKind
 
 KINDS: tuple[str, ...] = get_args(UsageKind)
 PLAN_NAME_MAX = 32  # users.plan
@@ -73,41 +72,6 @@ class PlanCatalog:
             allowances={"1_interview": ("interviews", 1), "5_questions": ("questions", 5)},
         )
 
-    @classmethod
-    def from_json(cls, text: str) -> PlanCatalog:
-        """Read ``{"plans": {name: [feature, ...]}, "defaultPlan": name,
-        "allowances": {feature: {"kind": "interviews" | "questions",
-        "count": n}}}``. ``defaultPlan`` defaults to "free" and
-        ``allowances`` to the default ones. Anything else is refused with a
-        ValueError that names the problem."""
-        try:
-            raw = json.loads(text)
-        except ValueError as exc:
-            raise ValueError(f"plan catalogue: not valid JSON ({exc})") from None
-        if not isinstance(raw, dict):
-            raise ValueError("plan catalogue: must be a JSON object")
-        unknown = sorted(set(raw) - {"plans", "defaultPlan", "allowances"})
-        if unknown:
-            raise ValueError(f"plan catalogue: unknown key(s) {', '.join(map(repr, unknown))}")
-        if "plans" not in raw:
-            raise ValueError("plan catalogue: 'plans' is required")
-        plans = _object(raw["plans"], "plans")
-        parsed_plans = {name: frozenset(_features(name, value)) for name, value in plans.items()}
-        default_plan = raw.get("defaultPlan", "free")
-        if not isinstance(default_plan, str):
-            raise ValueError("plan catalogue: 'defaultPlan' must be a string")
-        if "allowances" in raw:
-            allowances = {
-                feature: _allowance(feature, value)
-                for feature, value in _object(raw["allowances"], "allowances").items()
-            }
-        else:
-            allowances = dict(cls.default().allowances)
-        try:
-            return cls(plans=parsed_plans, default_plan=default_plan, allowances=allowances)
-        except ValueError as exc:
-            raise ValueError(f"plan catalogue: {exc}") from None
-
     def knows(self, plan: str) -> bool:
         return plan in self.plans
 
@@ -132,28 +96,6 @@ class PlanCatalog:
         return max(counts, default=0)
 
 
-def _object(value: object, where: str) -> dict[str, object]:
-    if not isinstance(value, dict):
-        raise ValueError(f"plan catalogue: {where!r} must be an object")
-    return value
-
-
-def _features(plan: str, value: object) -> list[str]:
-    if not isinstance(value, list) or not all(isinstance(f, str) and f for f in value):
-        raise ValueError(f"plan catalogue: plan {plan!r} must list its features as non-empty strings")
-    return value
-
-
-def _allowance(feature: str, value: object) -> tuple[Any, Any]:
-    """The allowance's shape; the catalogue's own validator checks its values."""
-    if not isinstance(value, dict) or set(value) != {"kind", "count"}:
-        raise ValueError(
-            f"plan catalogue: allowance {feature!r} must be an object with exactly 'kind' and 'count'"
-        )
-    kind, count = value["kind"], value["count"]
-    return kind, count
-
-
 # --- use cases --------------------------------------------------------------
 
 
@@ -168,12 +110,13 @@ class PlanFound:
     features: list[str]
 
 
+@frozen(kw_only=True)
 class GetPlan:
-    def __init__(self, plans: Plans) -> None:
-        self.plans = plans
+    plans: Plans
 
-    def __call__(self, actor: Actor, _: GetPlanQuery) -> PlanFound:
-        return PlanFound(self.plans.plan_of(actor.user_id), sorted(self.plans.features(actor.user_id)))
+    def __call__(self, context: Context, _: GetPlanQuery) -> PlanFound:
+        actor = context.caller
+        return PlanFound(self.plans.plan_of(actor), sorted(self.plans.features(actor)))
 
 
 class UnknownPlan(ValueError):
@@ -184,31 +127,36 @@ class UnknownUser(LookupError):
     pass
 
 
+@frozen(kw_only=True)
+class ChangePlanCommand:
+    email: str
+    plan: str
+
+
+@frozen(kw_only=True)
 class ChangePlan:
-    """An operator's change of a user's plan (``darasa plans set``)."""
+    """An operator's change of a user's plan (``darasa plans set``): not an
+    action of the API, but built and called like one."""
 
-    def __init__(self, storage: Storage, cache: TagCache, catalog: PlanCatalog) -> None:
-        self.storage = storage
-        self.cache = cache
-        self.catalog = catalog
+    storage: Storage
+    catalog: PlanCatalog
 
-    def __call__(self, email: str, plan: str) -> User:
+    def __call__(self, context: Context, command: ChangePlanCommand) -> User:
         """Raises ``UnknownPlan`` or ``UnknownUser`` with a message for a person."""
-        if not self.catalog.knows(plan):
+        if not self.catalog.knows(command.plan):
             known = ", ".join(sorted(self.catalog.plans))
-            raise UnknownPlan(f"unknown plan {plan!r}; the plans are: {known}")
+            raise UnknownPlan(f"unknown plan {command.plan!r}; the plans are: {known}")
         with self.storage.unit_of_work(write=True) as uow:
-            user = uow.users.get_by_email(email)
+            user = uow.users.get_by_email(command.email)
             if user is None:
-                raise UnknownUser(f"no user with the email {email!r}")
-            uow.users.set_plan(user.id, plan)
+                raise UnknownUser(f"no user with the email {command.email!r}")
+            uow.users.set_plan(user.id, command.plan)
             uow.commit()
-        self.cache.invalidate(user_tags(user.id))
         return user
 
 
-def plan_actions(plans: Plans) -> list[Action[Any, Any]]:
-    return [
-        Action("getPlan", GetPlanQuery, PlanFound, GetPlan(plans),
-               summary="The caller's plan and the features it grants"),
-    ]
+actions: list[Action[Any, Any]] = [
+    Action("getPlan", GetPlanQuery, PlanFound, GetPlan,
+           summary="The caller's plan and the features it grants"),
+]
+"""The plan actions."""

@@ -1,7 +1,7 @@
 """The ports: what the core needs from the outside world, as small protocols.
 
-Adapters in ``adapters/`` implement these; ``adapters/memory`` holds tiny real
-implementations used by every unit test. This module imports only the
+Adapters in ``adapters/`` implement these; ``adapters/fakes`` holds tiny real
+implementations used by the unit tests. This module imports only the
 standard library and ``core``.
 """
 
@@ -88,7 +88,9 @@ class Usage:
         return self.interviews_created if kind == "interviews" else self.questions_created
 
 
-class Users(Protocol):
+class UserRecords(Protocol):
+    """The users themselves."""
+
     def add(self, user: User, password_hash: str | None = None) -> None:
         """Raises ``core.errors.EmailAlreadyRegistered`` if the email is taken."""
         ...
@@ -110,13 +112,21 @@ class Users(Protocol):
         ``core.errors.EmailAlreadyRegistered`` if another user has the email."""
         ...
 
+    def delete(self, user_id: str) -> None:
+        """Delete the user and, by cascade, everything they own."""
+        ...
+
+
+class UserCredentials(Protocol):
+    """A local account's password hash."""
+
     def credentials(self, email: str) -> Credentials | None: ...
 
     def set_password_hash(self, user_id: str, password_hash: str) -> None: ...
 
-    def delete(self, user_id: str) -> None:
-        """Delete the user and, by cascade, everything they own."""
-        ...
+
+class UserPlans(Protocol):
+    """The plan stored for each user."""
 
     def plan(self, user_id: str) -> str | None:
         """The name of the user's stored plan ("free" until changed), or
@@ -125,6 +135,10 @@ class Users(Protocol):
         ...
 
     def set_plan(self, user_id: str, plan: str) -> None: ...
+
+
+class UserUsage(Protocol):
+    """The counters plan allowances are checked against."""
 
     def usage(self, user_id: str) -> Usage | None:
         """The user's counters as of this unit of work, without locking."""
@@ -143,8 +157,14 @@ class Users(Protocol):
         ...
 
 
+class Users(UserRecords, UserCredentials, UserPlans, UserUsage, Protocol):
+    """The users repository: one table, four concerns."""
+
+
 class Sessions(Protocol):
     def add(self, session: Session) -> None: ...
+
+    def get(self, session_id: str) -> Session | None: ...
 
     def by_digest(self, token_digest: str) -> Session | None: ...
 
@@ -233,26 +253,34 @@ class ResumeAnalyses(Protocol):
 
 
 class UnitOfWork(Protocol):
-    """One transaction. It rolls back unless ``commit()`` is called. The
-    repositories are read-only: a use case works through them, it never
-    swaps one."""
+    """One transaction. It rolls back unless ``commit()`` is called; once a
+    commit has succeeded, the cache tags of everything its repositories wrote
+    are invalidated (``core.unit_of_work``)."""
 
     @property
     def users(self) -> Users: ...
+
     @property
     def sessions(self) -> Sessions: ...
+
     @property
     def job_infos(self) -> JobInfos: ...
+
     @property
     def interviews(self) -> Interviews: ...
+
     @property
     def questions(self) -> Questions: ...
+
     @property
     def answers(self) -> Answers: ...
+
     @property
     def interview_messages(self) -> InterviewMessages: ...
+
     @property
     def resume_analyses(self) -> ResumeAnalyses: ...
+
     @property
     def deliveries(self) -> WebhookDeliveries: ...
 
@@ -268,6 +296,15 @@ class UnitOfWork(Protocol):
     def commit(self) -> None: ...
 
     def rollback(self) -> None: ...
+
+    def owned_job_info(self, actor: Actor, job_info_id: str) -> JobInfo:
+        """The job info, if it is the actor's; ``Forbidden`` alike when it
+        does not exist and when it is someone else's."""
+        ...
+
+    def owned_interview(self, actor: Actor, interview_id: str) -> tuple[Interview, JobInfo]: ...
+
+    def owned_question(self, actor: Actor, question_id: str) -> tuple[Question, JobInfo]: ...
 
 
 class Storage(Protocol):
@@ -301,11 +338,15 @@ class TagCache(Protocol):
 
 
 class Plans(Protocol):
-    def plan_of(self, user_id: str) -> str: ...
+    """The caller's plan and features. Given the ``Actor``, not a bare id: an
+    identity provider may vouch for them (``Actor.plan``, ``Actor.features``)
+    where a local adapter reads the database."""
 
-    def features(self, user_id: str) -> frozenset[str]: ...
+    def plan_of(self, actor: Actor) -> str: ...
 
-    def has(self, user_id: str, feature: str) -> bool: ...
+    def features(self, actor: Actor) -> frozenset[str]: ...
+
+    def has(self, actor: Actor, feature: str) -> bool: ...
 
 
 @frozen
@@ -399,7 +440,7 @@ class Coach(Protocol):
     def analyze_resume(self, job: JobContext, resume_text: str) -> ResumeAnalysis: ...
 
 
-class DocumentReader(Protocol):
+class Documents(Protocol):
     def text_of(self, data: bytes) -> str:
         """The plain text of a PDF, DOCX or text file, recognised by content.
         Raises UnsupportedMedia for other kinds, Invalid for a file that is

@@ -20,17 +20,15 @@ from typing import Any
 
 from attrs import field, frozen
 
-from core.ai_limit import AI_BUCKET, AiUseCase
 from core.allowances import Allowances, Reservation
-from core.cache_tags import question_tags
 from core.coaching import Answer, Difficulty, JobContext, Question
 from core.domain import Actor
 from core.errors import AiFailed
 from core.jobinfos import JobInfoRecordsQuery
-from core.ownership import cached_job_info_records, owned_job_info, owned_question
-from core.pipeline import Action, Streaming
-from core.plans import PlanCatalog
-from core.ports import Bucket, Clock, Coach, Ids, Plans, RateLimiter, Storage, TagCache
+from core.ownership import cached_job_info_records
+from core.pipeline import Action, Context, Streaming
+from core.ports import Clock, Coach, Ids, Storage, TagCache
+from core.rate_limit import ActionLimiter
 from core.validation import identifier, text
 
 ANSWER_MAX = 10_000
@@ -99,31 +97,25 @@ def rating_of(feedback: str) -> int:
 # --- use cases --------------------------------------------------------------
 
 
-class GenerateQuestion(AiUseCase):
-    def __init__(
-        self,
-        storage: Storage,
-        cache: TagCache,
-        clock: Clock,
-        ids: Ids,
-        plans: Plans,
-        catalog: PlanCatalog,
-        limiter: RateLimiter,
-        coach: Coach,
-        bucket: Bucket | None = AI_BUCKET,
-    ) -> None:
-        super().__init__(storage, cache, clock, ids, limiter, coach, bucket)
-        self.allowances = Allowances(storage, plans, catalog)
+@frozen(kw_only=True)
+class GenerateQuestion:
+    storage: Storage
+    clock: Clock
+    ids: Ids
+    allowances: Allowances
+    limiter: ActionLimiter
+    coach: Coach
 
-    def __call__(self, actor: Actor, command: GenerateQuestionCommand) -> Streaming[QuestionGenerated]:
+    def __call__(self, context: Context, command: GenerateQuestionCommand) -> Streaming[QuestionGenerated]:
+        actor = context.caller
         # authorize: ownership, then the plan (a limited allowance is reserved)
         with self.storage.unit_of_work() as uow:
-            job_info = owned_job_info(uow, actor, command.job_info_id)
+            job_info = uow.owned_job_info(actor, command.job_info_id)
             previous = [q.text for q in uow.questions.list_for_job_info(job_info.id)]
-        reservation = self.allowances.reserve(actor.user_id, "questions")
+        reservation = self.allowances.reserve(actor, "questions")
         with self.allowances.given_back_on_failure(reservation):
             # rate limit: only an otherwise acceptable call takes a token
-            self.charge_ai("generateQuestion", actor.user_id)
+            self.limiter.charge(actor.user_id)
             chunks = self.coach.question(JobContext.of(job_info), command.difficulty, previous)
         return Streaming(
             self._given_back_on_failure(chunks, reservation),
@@ -145,7 +137,7 @@ class GenerateQuestion(AiUseCase):
             now = self.clock.now()
             question = Question(self.ids.new(), command.job_info_id, produced, command.difficulty, now, now)
             with self.storage.unit_of_work(write=True) as uow:
-                owned_job_info(uow, actor, command.job_info_id)
+                uow.owned_job_info(actor, command.job_info_id)
                 asked = uow.questions.list_for_job_info(command.job_info_id)
                 same = next((q for q in asked if q.text == produced), None)
                 if same is None:
@@ -157,17 +149,22 @@ class GenerateQuestion(AiUseCase):
             # and stored it first: it is not stored (nor counted) twice.
             self.allowances.release(reservation)
             return QuestionGenerated(same.id, same.text)
-        self.cache.invalidate(question_tags(question.id, question.job_info_id))
         return QuestionGenerated(question.id, question.text)
 
 
-class GenerateQuestionFeedback(AiUseCase):
-    def __call__(
-        self, actor: Actor, command: GenerateQuestionFeedbackCommand
-    ) -> Streaming[AnswerRated]:
+@frozen(kw_only=True)
+class GenerateQuestionFeedback:
+    storage: Storage
+    clock: Clock
+    ids: Ids
+    limiter: ActionLimiter
+    coach: Coach
+
+    def __call__(self, context: Context, command: GenerateQuestionFeedbackCommand) -> Streaming[AnswerRated]:
+        actor = context.caller
         with self.storage.unit_of_work() as uow:
-            question, job_info = owned_question(uow, actor, command.question_id)
-        self.charge_ai("generateQuestionFeedback", actor.user_id)
+            question, job_info = uow.owned_question(actor, command.question_id)
+        self.limiter.charge(actor.user_id)
         chunks = self.coach.answer_feedback(JobContext.of(job_info), question.text, command.answer)
         return Streaming(chunks, lambda feedback: self._store(actor, question, command.answer, feedback))
 
@@ -175,22 +172,21 @@ class GenerateQuestionFeedback(AiUseCase):
         rating = rating_of(feedback)
         answer = Answer(self.ids.new(), question.id, answer_text, feedback, rating, self.clock.now())
         with self.storage.unit_of_work(write=True) as uow:
-            owned_question(uow, actor, question.id)  # gone with its job info meanwhile?
+            uow.owned_question(actor, question.id)  # gone with its job info meanwhile?
             uow.answers.add(answer)
             uow.commit()
-        self.cache.invalidate(question_tags(question.id, question.job_info_id))
         return AnswerRated(feedback, rating)
 
 
+@frozen(kw_only=True)
 class ListQuestions:
-    def __init__(self, storage: Storage, cache: TagCache) -> None:
-        self.storage = storage
-        self.cache = cache
+    storage: Storage
+    cache: TagCache
 
-    def __call__(self, actor: Actor, command: JobInfoRecordsQuery) -> QuestionList:
+    def __call__(self, context: Context, command: JobInfoRecordsQuery) -> QuestionList:
         return QuestionList(
             cached_job_info_records(
-                self.storage, self.cache, actor, command.job_info_id, "questions", self._load
+                self.storage, self.cache, context.caller, command.job_info_id, "questions", self._load
             )
         )
 
@@ -207,25 +203,16 @@ class ListQuestions:
         ]
 
 
-def question_actions(
-    storage: Storage,
-    cache: TagCache,
-    clock: Clock,
-    ids: Ids,
-    plans: Plans,
-    catalog: PlanCatalog,
-    limiter: RateLimiter,
-    coach: Coach,
-    ai_bucket: Bucket | None = AI_BUCKET,
-) -> list[Action[Any, Any]]:
-    generate = GenerateQuestion(storage, cache, clock, ids, plans, catalog, limiter, coach, ai_bucket)
-    feedback = GenerateQuestionFeedback(storage, cache, clock, ids, limiter, coach, ai_bucket)
-    return [
-        Action("generateQuestion", GenerateQuestionCommand, QuestionGenerated, generate,
-               summary="A new technical question for a job info, streamed as it is written "
-                       "(plan allowance and AI rate limit apply)"),
-        Action("generateQuestionFeedback", GenerateQuestionFeedbackCommand, AnswerRated, feedback,
-               summary="Feedback and a rating out of 10 on an answer, streamed; the answer is kept"),
-        Action("listQuestions", JobInfoRecordsQuery, QuestionList, ListQuestions(storage, cache),
-               summary="A job info's questions, newest first, each with its answers"),
-    ]
+actions: list[Action[Any, Any]] = [
+    Action("generateQuestion", GenerateQuestionCommand, QuestionGenerated, GenerateQuestion,
+           summary="A new technical question for a job info, streamed as it is written "
+                   "(plan allowance and AI rate limit apply)",
+           buckets={"user": "ai"}),
+    Action("generateQuestionFeedback", GenerateQuestionFeedbackCommand, AnswerRated,
+           GenerateQuestionFeedback,
+           summary="Feedback and a rating out of 10 on an answer, streamed; the answer is kept",
+           buckets={"user": "ai"}),
+    Action("listQuestions", JobInfoRecordsQuery, QuestionList, ListQuestions,
+           summary="A job info's questions, newest first, each with its answers"),
+]
+"""The question actions, in the order the API lists them."""

@@ -15,25 +15,13 @@ from typing import Any
 
 from attrs import field, frozen
 
-from core.ai_limit import AI_BUCKET, AiUseCase
-from core.cache_tags import resume_analysis_tags
 from core.coaching import UPLOAD_MAX_BYTES, JobContext, ResumeAnalysis, StoredResumeAnalysis, Upload
-from core.domain import Actor
 from core.errors import PayloadTooLarge, PlanLimitReached
 from core.jobinfos import JobInfoRecordsQuery
-from core.ownership import cached_job_info_records, owned_job_info
-from core.pipeline import Action
-from core.ports import (
-    Bucket,
-    Clock,
-    Coach,
-    DocumentReader,
-    Ids,
-    Plans,
-    RateLimiter,
-    Storage,
-    TagCache,
-)
+from core.ownership import cached_job_info_records
+from core.pipeline import Action, Context
+from core.ports import Clock, Coach, Documents, Ids, Plans, Storage, TagCache
+from core.rate_limit import ActionLimiter
 from core.validation import identifier
 
 RESUME_FEATURE = "unlimited_resume_analysis"
@@ -71,51 +59,44 @@ class ResumeAnalysisList:
 # --- use cases --------------------------------------------------------------
 
 
-class AnalyzeResume(AiUseCase):
-    def __init__(
-        self,
-        storage: Storage,
-        cache: TagCache,
-        clock: Clock,
-        ids: Ids,
-        plans: Plans,
-        limiter: RateLimiter,
-        coach: Coach,
-        reader: DocumentReader,
-        bucket: Bucket | None = AI_BUCKET,
-    ) -> None:
-        super().__init__(storage, cache, clock, ids, limiter, coach, bucket)
-        self.plans = plans
-        self.reader = reader
+@frozen(kw_only=True)
+class AnalyzeResume:
+    storage: Storage
+    clock: Clock
+    ids: Ids
+    plans: Plans
+    limiter: ActionLimiter
+    coach: Coach
+    documents: Documents
 
-    def __call__(self, actor: Actor, command: AnalyzeResumeCommand) -> ResumeAnalyzed:
+    def __call__(self, context: Context, command: AnalyzeResumeCommand) -> ResumeAnalyzed:
+        actor = context.caller
         with self.storage.unit_of_work() as uow:
-            job_info = owned_job_info(uow, actor, command.job_info_id)
-        if not self.plans.has(actor.user_id, RESUME_FEATURE):
+            job_info = uow.owned_job_info(actor, command.job_info_id)
+        if not self.plans.has(actor, RESUME_FEATURE):
             raise PlanLimitReached()
         if len(command.resume_file.data) > UPLOAD_MAX_BYTES:
             raise PayloadTooLarge()
-        resume_text = self.reader.text_of(command.resume_file.data)
-        self.charge_ai("analyzeResume", actor.user_id)
+        resume_text = self.documents.text_of(command.resume_file.data)
+        self.limiter.charge(actor.user_id)
         analysis = self.coach.analyze_resume(JobContext.of(job_info), resume_text)
         stored = StoredResumeAnalysis(self.ids.new(), job_info.id, analysis, self.clock.now())
         with self.storage.unit_of_work(write=True) as uow:
-            owned_job_info(uow, actor, job_info.id)  # gone meanwhile?
+            uow.owned_job_info(actor, job_info.id)  # gone meanwhile?
             uow.resume_analyses.add(stored)
             uow.commit()
-        self.cache.invalidate(resume_analysis_tags(stored.id, job_info.id))
         return ResumeAnalyzed(analysis)
 
 
+@frozen(kw_only=True)
 class ListResumeAnalyses:
-    def __init__(self, storage: Storage, cache: TagCache) -> None:
-        self.storage = storage
-        self.cache = cache
+    storage: Storage
+    cache: TagCache
 
-    def __call__(self, actor: Actor, command: JobInfoRecordsQuery) -> ResumeAnalysisList:
+    def __call__(self, context: Context, command: JobInfoRecordsQuery) -> ResumeAnalysisList:
         return ResumeAnalysisList(
             cached_job_info_records(
-                self.storage, self.cache, actor, command.job_info_id, "resumeAnalyses", self._load
+                self.storage, self.cache, context.caller, command.job_info_id, "resumeAnalyses", self._load
             )
         )
 
@@ -125,23 +106,12 @@ class ListResumeAnalyses:
         return [ListedResumeAnalysis(a.id, a.created_at, a.analysis) for a in stored]
 
 
-def resume_actions(
-    storage: Storage,
-    cache: TagCache,
-    clock: Clock,
-    ids: Ids,
-    plans: Plans,
-    limiter: RateLimiter,
-    coach: Coach,
-    reader: DocumentReader,
-    ai_bucket: Bucket | None = AI_BUCKET,
-) -> list[Action[Any, Any]]:
-    analyze = AnalyzeResume(storage, cache, clock, ids, plans, limiter, coach, reader, ai_bucket)
-    return [
-        Action("analyzeResume", AnalyzeResumeCommand, ResumeAnalyzed, analyze,
-               summary="Analyse a resume (PDF, Word or text, at most 10 MB, sent as "
-                       "multipart/form-data) against a job info (max plan; AI rate limit applies)"),
-        Action("listResumeAnalyses", JobInfoRecordsQuery, ResumeAnalysisList,
-               ListResumeAnalyses(storage, cache),
-               summary="A job info's resume analyses, newest first"),
-    ]
+actions: list[Action[Any, Any]] = [
+    Action("analyzeResume", AnalyzeResumeCommand, ResumeAnalyzed, AnalyzeResume,
+           summary="Analyse a resume (PDF, Word or text, at most 10 MB, sent as "
+                   "multipart/form-data) against a job info (max plan; AI rate limit applies)",
+           buckets={"user": "ai"}),
+    Action("listResumeAnalyses", JobInfoRecordsQuery, ResumeAnalysisList, ListResumeAnalyses,
+           summary="A job info's resume analyses, newest first"),
+]
+"""The resume actions, in the order the API lists them."""

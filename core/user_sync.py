@@ -19,7 +19,7 @@ from core.accounts import NAME_MAX, normalize_email, valid_email
 from core.cache_tags import user_tags
 from core.domain import User
 from core.errors import EmailAlreadyRegistered
-from core.ports import Clock, Storage, TagCache
+from core.ports import Clock, RecordingArchive, Storage, TagCache
 
 USER_ID_MAX = 36  # users.id
 DELIVERY_ID_MAX = 255  # webhook_deliveries.id
@@ -90,28 +90,24 @@ def deletion_mark(user_id: str) -> str:
     return f"user.deleted:{user_id}"
 
 
+@frozen(kw_only=True)
 class ApplyUserEvent:
     """Apply one delivery. Returns False for a delivery already applied (or
     about nothing darasa keeps, or about a user since deleted), which
-    changes nothing."""
+    changes nothing. Not an action of the API: the webhook route calls it
+    with the delivery it verified."""
 
-    def __init__(
-        self,
-        storage: Storage,
-        cache: TagCache,
-        clock: Clock,
-        retention: timedelta = DELIVERY_RETENTION,
-    ) -> None:
-        self.storage = storage
-        self.cache = cache
-        self.clock = clock
-        self.retention = retention
+    storage: Storage
+    clock: Clock
+    recording_archive: RecordingArchive
+    retention: timedelta = DELIVERY_RETENTION
 
     def __call__(self, delivery: Delivery) -> bool:
         change = delivery.change
         if change is None:
             return False
         now = self.clock.now()
+        interviews: list[str] = []
         with self.storage.unit_of_work(write=True) as uow:
             if not uow.deliveries.record(delivery.id, now, forget_before=now - self.retention):
                 return False
@@ -123,13 +119,17 @@ class ApplyUserEvent:
                     uow.users.upsert(change.profile.user(now))
                 except EmailAlreadyRegistered:
                     raise EmailTaken(change.profile.email) from None
-                user_id = change.profile.id
             else:
+                interviews = [
+                    interview.id
+                    for job_info in uow.job_infos.list_for_user(change.user_id)
+                    for interview in uow.interviews.list_for_job_info(job_info.id)
+                ]
                 uow.users.delete(change.user_id)
                 uow.deliveries.record(deletion_mark(change.user_id), now, forget_before=now - self.retention)
-                user_id = change.user_id
             uow.commit()
-        self.cache.invalidate(user_tags(user_id))
+        for interview_id in interviews:  # a deleted user's recordings go too
+            self.recording_archive.discard_interview(interview_id)
         return True
 
 
@@ -142,17 +142,16 @@ class Profiles(Protocol):
         ...
 
 
+@frozen(kw_only=True)
 class EnsureUser:
     """Make sure a signed-in user exists, creating them on first use from
     ``profile`` (the token's claims) or else from ``profiles`` (when there
-    is a way to read them). Returns
-    whether the user exists now."""
+    is a way to read them). Returns whether the user exists now."""
 
-    def __init__(self, storage: Storage, cache: TagCache, clock: Clock, profiles: Profiles) -> None:
-        self.storage = storage
-        self.cache = cache
-        self.clock = clock
-        self.profiles = profiles
+    storage: Storage
+    cache: TagCache
+    clock: Clock
+    profiles: Profiles | None
 
     def __call__(self, user_id: str, profile: Profile | None = None) -> bool:
         # Only "exists" is worth caching: a user not there yet is looked for
@@ -172,7 +171,6 @@ class EnsureUser:
             except EmailAlreadyRegistered:
                 return False  # another user still has it: a deletion not yet delivered
             uow.commit()
-        self.cache.invalidate(user_tags(user_id))
         return True
 
     def _exists(self, user_id: str) -> bool:

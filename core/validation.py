@@ -9,8 +9,11 @@ from typing import Any
 
 from attrs import Attribute
 
+Validator = Callable[[Any, "Attribute[Any]", Any], None]
+"""An attrs validator: ``(instance, attribute, value)``, raising ValueError."""
 
-def text(max_length: int, *, required: bool = True) -> Callable[[Any, Attribute[Any], str | None], None]:
+
+def text(max_length: int, *, required: bool = True) -> Validator:
     """A string that is not blank (unless optional) and not too long."""
 
     def check(_instance: Any, attribute: Attribute[Any], value: str | None) -> None:

@@ -1,5 +1,5 @@
-"""The application factory: builds the container from configuration, then
-the Flask app around it. Nothing is built at import time."""
+"""The application factory: the Flask app around the container that
+``entrypoints.bootstrap`` builds. Nothing is built at import time."""
 
 from __future__ import annotations
 
@@ -10,22 +10,21 @@ from flask import Flask
 
 from adapters.identity.clerk import SESSION_COOKIE as CLERK_SESSION_COOKIE
 from adapters.web import actions, auth, ip_limit, meta, observability, pages, webhooks
-from entrypoints.container import Container
+from entrypoints.bootstrap import WEB_MODULES, Container, bootstrap
 from entrypoints.settings import Settings
 
 
 def create_app(
     settings: Settings | None = None,
     container: Container | None = None,
-    migrate: bool = True,
+    migrate: bool = False,
 ) -> Flask:
-    """Build the WSGI app. ``container`` lets tests bring one whose providers
-    they have overridden; ``migrate`` brings the database schema up to date
-    first (the embedded default)."""
+    """Build the WSGI app. ``container`` lets tests bring one bootstrapped
+    with fakes; ``migrate`` brings the database schema up to date first
+    (``darasa serve`` migrates once, before its workers start)."""
     settings = settings or Settings.from_env()
     if container is None:
-        container = Container()
-        container.config.from_dict(settings.as_config())
+        container = bootstrap(settings)
     if migrate:
         from adapters.db.migrate import upgrade
 
@@ -35,8 +34,9 @@ def create_app(
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=11 * 1024 * 1024)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.container = container  # type: ignore[attr-defined]
+    container.wire(modules=WEB_MODULES, warn_unresolved=True)
     observability.install(app)
-    ip_limit.install(app, container.window_limiter, ip_limit.IpLimit.parse(settings.ip_rate_limit))
+    ip_limit.install(app, container.window_limiter, settings.ip_rate_limit)
     if settings.clerk is not None:
         # Clerk signs people in and out: the local account routes are not
         # part of this deployment (404), pages send visitors to Clerk
@@ -55,7 +55,9 @@ def configure_logging(level: str = "INFO") -> None:
 
 
 def wsgi(env: Mapping[str, str] | None = None) -> Flask:
-    """The WSGI entry for gunicorn: ``gunicorn 'entrypoints.app:wsgi()'``."""
+    """The WSGI entry for gunicorn: ``gunicorn 'entrypoints.app:wsgi()'``.
+    It does not migrate (every worker would): run ``darasa db upgrade``
+    first."""
     settings = Settings.from_env(env)
     configure_logging(settings.log_level)
     return create_app(settings)

@@ -1,4 +1,9 @@
-"""The ``darasa`` command: serve the app, migrate the database, manage users."""
+"""The ``darasa`` command: serve the app, migrate the database, manage users.
+
+Commands call use cases through the same container as the app
+(``entrypoints.bootstrap``), with a context of nobody and no client address:
+no Flask app is built to run them.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,12 @@ import os
 import sys
 from collections.abc import Sequence
 
+from attrs import evolve
+
+from core.errors import Failure
+from core.pipeline import Context
+from core.plans import ChangePlan, ChangePlanCommand, UnknownPlan, UnknownUser
+from entrypoints.bootstrap import Container, bootstrap, build
 from entrypoints.settings import Settings
 
 
@@ -17,15 +28,13 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from entrypoints.app import configure_logging, create_app
 
     configure_logging(settings.log_level)
-    workers = args.workers or settings.workers or 1
-    if workers != settings.workers:
-        os.environ["WEB_CONCURRENCY"] = str(workers)
-        settings = Settings.from_env()
+    settings = evolve(settings, workers=args.workers or settings.workers or 1)
+    port = args.port or settings.port
 
     class Server(BaseApplication):
         def load_config(self) -> None:
-            self.cfg.set("bind", f"{args.host}:{args.port or settings.port}")
-            self.cfg.set("workers", workers)
+            self.cfg.set("bind", f"{args.host}:{port}")
+            self.cfg.set("workers", settings.workers)
             self.cfg.set("threads", args.threads)
             self.cfg.set("accesslog", None)
             # gunicorn's control socket lives at one path per user: servers
@@ -33,61 +42,67 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
             self.cfg.set("control_socket_disable", True)
 
         def load(self):  # noqa: ANN202 - gunicorn's API
-            return create_app(settings)
+            return create_app(settings)  # in each worker: migrated already, below
 
-    from adapters.db.engine import make_engine
-    from adapters.db.migrate import upgrade
-
-    upgrade(make_engine(settings.database_url))
-    print(f"darasa serving on http://{args.host}:{args.port or settings.port}", flush=True)
+    _upgrade(settings)
+    print(f"darasa serving on http://{args.host}:{port}", flush=True)
     Server().run()
     return 0
 
 
-def _db_upgrade(_: argparse.Namespace, settings: Settings) -> int:
+def _upgrade(settings: Settings) -> None:
     from adapters.db.engine import make_engine
     from adapters.db.migrate import upgrade
 
-    upgrade(make_engine(settings.database_url))
+    engine = make_engine(settings.database_url)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
+
+
+def _db_upgrade(_: argparse.Namespace, settings: Settings) -> int:
+    _upgrade(settings)
     print("database is up to date")
     return 0
 
 
-def _users_create(args: argparse.Namespace, settings: Settings) -> int:
-    from adapters.web.converter import structure
-    from core.accounts import SignUpCommand
-    from core.errors import ActionFailed, Invalid
-    from entrypoints.app import create_app
-
-    password = args.password or os.environ.get("DARASA_PASSWORD") or getpass.getpass("Password: ")
-    app = create_app(settings)
+def _container(settings: Settings) -> Container | None:
+    """The container, the database migrated; ``None`` (and the error
+    printed) when a setting it reads is wrong."""
     try:
-        command = structure(SignUpCommand, {"email": args.email, "password": password, "name": args.name})
-        signed_in = app.container.sign_up()(command, ip=None)  # type: ignore[attr-defined]
-    except ActionFailed as failed:
-        problems = failed.field_errors if isinstance(failed, Invalid) else {}
-        details = "; ".join(f"{field}: {', '.join(msgs)}" for field, msgs in problems.items())
-        print(f"error: {failed.message}" + (f" ({details})" if details else ""), file=sys.stderr)
+        container = bootstrap(settings)
+    except ValueError as bad_setting:
+        print(f"error: {bad_setting}", file=sys.stderr)
+        return None
+    _upgrade(settings)
+    return container
+
+
+def _users_create(args: argparse.Namespace, settings: Settings) -> int:
+    password = args.password or os.environ.get("DARASA_PASSWORD") or getpass.getpass("Password: ")
+    container = _container(settings)
+    if container is None:
         return 1
-    print(f"created user {signed_in.user.id} <{signed_in.user.email}>")
+    payload = {"email": args.email, "password": password, "name": args.name}
+    result = container.actions().run("signUp", Context(), payload)
+    if isinstance(result, Failure):
+        problems = result.field_errors or {}
+        details = "; ".join(f"{field}: {', '.join(msgs)}" for field, msgs in problems.items())
+        print(f"error: {result.message}" + (f" ({details})" if details else ""), file=sys.stderr)
+        return 1
+    user = result.data.user
+    print(f"created user {user.id} <{user.email}>")
     return 0
 
 
 def _plans_set(args: argparse.Namespace, settings: Settings) -> int:
-    from adapters.db.migrate import upgrade
-    from core.plans import UnknownPlan, UnknownUser
-    from entrypoints.container import Container
-
-    container = Container()
-    container.config.from_dict(settings.as_config())
-    try:
-        container.plan_catalog()
-    except ValueError as bad_setting:
-        print(f"error: {bad_setting}", file=sys.stderr)
+    container = _container(settings)
+    if container is None:
         return 1
-    upgrade(container.engine())
+    change_plan = build(container, ChangePlan)
     try:
-        user = container.change_plan()(args.email, args.plan)
+        user = change_plan(Context(), ChangePlanCommand(email=args.email, plan=args.plan))
     except (UnknownPlan, UnknownUser) as refused:
         print(f"error: {refused}", file=sys.stderr)
         return 1

@@ -1,20 +1,38 @@
 """Configuration from environment variables, with defaults that serve the
-embedded deployment (one machine, nothing to install)."""
+embedded deployment (one machine, nothing to install).
+
+Every value is parsed here, once, at start: a bad one stops darasa with an
+error that names the variable. The composition root
+(``entrypoints.bootstrap``) builds everything from the parsed ``Settings``.
+"""
 
 from __future__ import annotations
 
 import os
 import secrets
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 
-from attrs import frozen
+from attrs import field, frozen
 
 from adapters.web.ip_limit import IpLimit
+from core.accounts import SESSION_LIFETIME, SIGN_IN_PER_EMAIL, SIGN_IN_PER_IP, SIGN_UP_PER_IP
+from core.interviews import CREATE_INTERVIEW_BUCKET
 from core.ports import Bucket
+from core.rate_limit import AI_BUCKET
 from entrypoints.clerk_settings import ClerkSettings, identity_and_plans
 
 AI_PROVIDERS = ("offline", "openai")
+
+DEFAULT_BUCKETS: Mapping[str, Bucket | None] = {
+    "create_interview": CREATE_INTERVIEW_BUCKET,
+    "ai": AI_BUCKET,
+    "sign_up_per_ip": SIGN_UP_PER_IP,
+    "sign_in_per_ip": SIGN_IN_PER_IP,
+    "sign_in_per_email": SIGN_IN_PER_EMAIL,
+}
+"""The token buckets actions name (``Action.buckets``); ``None`` is no limit."""
 
 
 @frozen
@@ -24,8 +42,11 @@ class Settings:
     redis_url: str | None
     secret_key: str
     port: int
-    ip_rate_limit: str
+    ip_rate_limit: IpLimit | None
+    """The per-client-IP limit; ``None`` is off."""
     plan_catalog: str | None
+    """``PLAN_CATALOG`` as given: JSON or a path. The bootstrap reads it (in
+    ``adapters.plans``) when it builds the container, before anything runs."""
     workers: int | None
     """Worker processes, when known (``darasa serve`` knows; a bare gunicorn
     tells us only through WEB_CONCURRENCY)."""
@@ -36,7 +57,6 @@ class Settings:
     openai_base_url: str
     openai_api_key: str | None
     openai_model: str
-    ai_rate_limit: str
     hume_api_key: str | None
     """When set, a voice interview's transcript is read from Hume."""
     identity: str
@@ -59,6 +79,8 @@ class Settings:
     tts_api_key: str | None
     tts_model: str
     tts_voice: str
+    buckets: Mapping[str, Bucket | None] = field(factory=lambda: dict(DEFAULT_BUCKETS))
+    session_lifetime: timedelta = SESSION_LIFETIME
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -71,16 +93,15 @@ class Settings:
             database_url=database_url,
             redis_url=env.get("REDIS_URL") or None,
             secret_key=env.get("SECRET_KEY") or _kept_secret(instance),
-            port=int(env.get("PORT", "5000")),
-            ip_rate_limit=env.get("IP_RATE_LIMIT", "100/minute"),
+            port=_whole_number(env, "PORT") or 5000,
+            ip_rate_limit=IpLimit.parse(env.get("IP_RATE_LIMIT", "100/minute")),
             plan_catalog=env.get("PLAN_CATALOG") or None,
-            workers=int(env["WEB_CONCURRENCY"]) if env.get("WEB_CONCURRENCY") else None,
+            workers=_whole_number(env, "WEB_CONCURRENCY"),
             log_level=env.get("LOG_LEVEL", "INFO"),
             ai_provider=_ai_provider(env.get("AI_PROVIDER") or "offline"),
             openai_base_url=env.get("OPENAI_BASE_URL") or "https://api.openai.com/v1",
             openai_api_key=env.get("OPENAI_API_KEY") or None,
             openai_model=env.get("OPENAI_MODEL") or "gpt-4o-mini",
-            ai_rate_limit=_ai_rate_limit(env.get("AI_RATE_LIMIT") or "20/hour"),
             hume_api_key=env.get("HUME_API_KEY") or None,
             identity=identity,
             plans=plans,
@@ -93,29 +114,8 @@ class Settings:
             tts_api_key=env.get("TTS_API_KEY") or None,
             tts_model=env.get("TTS_MODEL") or "tts-1",
             tts_voice=env.get("TTS_VOICE") or "alloy",
+            buckets={**DEFAULT_BUCKETS, "ai": parse_ai_rate_limit(env.get("AI_RATE_LIMIT") or "20/hour")},
         )
-
-    def as_config(self) -> dict[str, object]:
-        return {
-            "database_url": self.database_url,
-            "redis_url": self.redis_url,
-            "secret_key": self.secret_key,
-            "plan_catalog": self.plan_catalog,
-            "limits_backend": self.shared_backend("sql"),
-            "cache_backend": self.shared_backend("none"),
-            "ai_provider": self.ai_provider,
-            "openai_base_url": self.openai_base_url,
-            "openai_api_key": self.openai_api_key,
-            "openai_model": self.openai_model,
-            "ai_rate_limit": self.ai_rate_limit,
-            "hume_api_key": self.hume_api_key,
-            "identity": self.identity,
-            "plans": self.plans,
-            "clerk": self.clerk,
-            "stt_base_url": self.stt_base_url,
-            "stt_api_key": self.stt_api_key,
-            "stt_model": self.stt_model,
-        }
 
     def shared_backend(self, several_workers: str) -> str:
         """Where state that every worker must agree on lives: Redis when
@@ -125,6 +125,20 @@ class Settings:
         if self.redis_url:
             return "redis"
         return "memory" if self.workers == 1 else several_workers
+
+
+def _whole_number(env: Mapping[str, str], name: str) -> int | None:
+    """The variable as a whole number of at least 1; ``None`` when unset."""
+    raw = env.get(name)
+    if not raw:
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ValueError(f"{name} must be a whole number of at least 1, not {raw!r}")
+    return value
 
 
 def _ai_provider(name: str) -> str:
@@ -137,11 +151,6 @@ def _flag(name: str, value: str) -> bool:
     if value not in ("", "0", "1"):
         raise ValueError(f"{name} must be 1 or 0, not {value!r}")
     return value == "1"
-
-
-def _ai_rate_limit(spec: str) -> str:
-    parse_ai_rate_limit(spec)  # a bad value fails at start, not on the first AI call
-    return spec
 
 
 def parse_ai_rate_limit(spec: str) -> Bucket | None:

@@ -11,8 +11,10 @@ import attrs
 from sqlalchemy import Connection, Row, insert, select
 
 from adapters.db import tables as t
+from core.cache_tags import interview_tag
 from core.coaching import InterviewMessage, Speaker
 from core.speech import Filler, SpeechMetrics
+from core.unit_of_work import Wrote
 
 
 def speech_json(speech: SpeechMetrics | None) -> str | None:
@@ -40,8 +42,9 @@ def _message(row: Row[Any]) -> InterviewMessage:
 
 
 class SqlInterviewMessages:
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, wrote: Wrote) -> None:
         self._c = connection
+        self._wrote = wrote
 
     def add(self, message: InterviewMessage) -> None:
         self._c.execute(
@@ -56,6 +59,7 @@ class SqlInterviewMessages:
                 audio=message.audio,
             )
         )
+        self._wrote([interview_tag(message.interview_id)])
 
     def list_for_interview(self, interview_id: str) -> list[InterviewMessage]:
         c = t.interview_messages.c

@@ -8,7 +8,9 @@ from typing import Any
 from sqlalchemy import Connection, Row, insert, select, update
 
 from adapters.db import tables as t
+from core.cache_tags import interview_tags
 from core.domain import Interview
+from core.unit_of_work import Wrote
 
 
 def _interview(row: Row[Any]) -> Interview:
@@ -39,11 +41,13 @@ def _values(interview: Interview) -> dict[str, Any]:
 
 
 class SqlInterviews:
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, wrote: Wrote) -> None:
         self._c = connection
+        self._wrote = wrote
 
     def add(self, interview: Interview) -> None:
         self._c.execute(insert(t.interviews).values(id=interview.id, **_values(interview)))
+        self._wrote(interview_tags(interview.id, interview.job_info_id))
 
     def get(self, interview_id: str) -> Interview | None:
         row = self._c.execute(select(t.interviews).where(t.interviews.c.id == interview_id)).first()
@@ -53,6 +57,7 @@ class SqlInterviews:
         self._c.execute(
             update(t.interviews).where(t.interviews.c.id == interview.id).values(**_values(interview))
         )
+        self._wrote(interview_tags(interview.id, interview.job_info_id))
 
     def list_for_job_info(self, job_info_id: str) -> list[Interview]:
         c = t.interviews.c

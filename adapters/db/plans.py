@@ -14,22 +14,28 @@ from __future__ import annotations
 from sqlalchemy import Connection, select, update
 
 from adapters.db import tables as t
+from core.cache_tags import user_tags
 from core.ports import Usage, UsageKind
+from core.unit_of_work import Wrote
 
 _COUNTERS = {"interviews": t.users.c.interviews_created, "questions": t.users.c.questions_created}
 
 
 class SqlUserPlans:
     """The plan and usage part of the users repository (a mixin of
-    ``SqlUsers``: it needs the unit of work's connection as ``_c``)."""
+    ``SqlUsers``: it needs the unit of work's connection as ``_c`` and its
+    ``_wrote``). The usage counters are never cached, so counting records
+    no tag."""
 
     _c: Connection
+    _wrote: Wrote
 
     def plan(self, user_id: str) -> str | None:
         return self._c.execute(select(t.users.c.plan).where(t.users.c.id == user_id)).scalar()
 
     def set_plan(self, user_id: str, plan: str) -> None:
         self._c.execute(update(t.users).where(t.users.c.id == user_id).values(plan=plan))
+        self._wrote(user_tags(user_id))
 
     def usage(self, user_id: str) -> Usage | None:
         return self._usage(user_id, lock=False)

@@ -9,7 +9,9 @@ from typing import Any
 from sqlalchemy import Connection, Row, insert, select
 
 from adapters.db import tables as t
+from core.cache_tags import question_tags
 from core.coaching import Answer, Difficulty, Question
+from core.unit_of_work import Wrote
 
 
 def _question(row: Row[Any]) -> Question:
@@ -35,8 +37,9 @@ def _answer(row: Row[Any]) -> Answer:
 
 
 class SqlQuestions:
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, wrote: Wrote) -> None:
         self._c = connection
+        self._wrote = wrote
 
     def add(self, question: Question) -> None:
         self._c.execute(
@@ -49,6 +52,7 @@ class SqlQuestions:
                 updated_at=question.updated_at,
             )
         )
+        self._wrote(question_tags(question.id, question.job_info_id))
 
     def get(self, question_id: str) -> Question | None:
         row = self._c.execute(select(t.questions).where(t.questions.c.id == question_id)).first()
@@ -65,8 +69,9 @@ class SqlQuestions:
 
 
 class SqlAnswers:
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, wrote: Wrote) -> None:
         self._c = connection
+        self._wrote = wrote
 
     def add(self, answer: Answer) -> None:
         self._c.execute(
@@ -79,6 +84,11 @@ class SqlAnswers:
                 created_at=answer.created_at,
             )
         )
+        # An answer is listed with its question: it changes the question's reads.
+        job_info_id = self._c.execute(
+            select(t.questions.c.job_info_id).where(t.questions.c.id == answer.question_id)
+        ).scalar_one()
+        self._wrote(question_tags(answer.question_id, job_info_id))
 
     def list_for_job_info(self, job_info_id: str) -> list[Answer]:
         a, q = t.answers.c, t.questions.c

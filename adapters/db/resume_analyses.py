@@ -13,7 +13,9 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from sqlalchemy import Connection, Row, insert, select
 
 from adapters.db import tables as t
+from core.cache_tags import resume_analysis_tags
 from core.coaching import CategoryAnalysis, FeedbackItem, ResumeAnalysis, StoredResumeAnalysis
+from core.unit_of_work import Wrote
 
 _CAMEL = {"overall_score": "overallScore", "job_match": "jobMatch",
           "writing_and_formatting": "writingAndFormatting", "keyword_coverage": "keywordCoverage"}
@@ -48,8 +50,9 @@ def _stored(row: Row[Any]) -> StoredResumeAnalysis:
 
 
 class SqlResumeAnalyses:
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, wrote: Wrote) -> None:
         self._c = connection
+        self._wrote = wrote
 
     def add(self, analysis: StoredResumeAnalysis) -> None:
         self._c.execute(
@@ -60,6 +63,7 @@ class SqlResumeAnalyses:
                 created_at=analysis.created_at,
             )
         )
+        self._wrote(resume_analysis_tags(analysis.id, analysis.job_info_id))
 
     def list_for_job_info(self, job_info_id: str) -> list[StoredResumeAnalysis]:
         c = t.resume_analyses.c

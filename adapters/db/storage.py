@@ -1,6 +1,7 @@
 """The storage port on SQLAlchemy Core: one unit of work is one transaction
 on one connection, rolled back unless ``commit()`` is called; repositories
-turn rows into the frozen domain values and back."""
+turn rows into the frozen domain values and back, and record the cache tags
+of what they write (invalidated after commit: ``core.unit_of_work``)."""
 
 from __future__ import annotations
 
@@ -19,9 +20,11 @@ from adapters.db.interviews import SqlInterviews
 from adapters.db.plans import SqlUserPlans
 from adapters.db.questions import SqlAnswers, SqlQuestions
 from adapters.db.resume_analyses import SqlResumeAnalyses
+from core.cache_tags import job_info_tags, session_tag, user_tags
 from core.domain import ExperienceLevel, JobInfo, User
 from core.errors import EmailAlreadyRegistered, OwnerMissing
-from core.ports import Credentials, Session
+from core.ports import Credentials, Session, TagCache
+from core.unit_of_work import TrackedUnitOfWork, Wrote
 
 
 def _user(row: Row[Any]) -> User:
@@ -75,8 +78,9 @@ class SqlUsers(SqlUserPlans):
     """Emails are stored lower-cased, so the unique constraint on them is
     case-insensitive. Plans and usage counters: ``SqlUserPlans``."""
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, wrote: Wrote) -> None:
         self._c = connection
+        self._wrote = wrote
 
     def add(self, user: User, password_hash: str | None = None) -> None:
         statement = insert(t.users).values(
@@ -98,6 +102,7 @@ class SqlUsers(SqlUserPlans):
             if self.get_by_email(user.email) is None:
                 raise
             raise EmailAlreadyRegistered(user.email) from None
+        self._wrote(user_tags(user.id))
 
     def upsert(self, user: User) -> None:
         self._insert_on_id_conflict(user, update=True)
@@ -136,6 +141,7 @@ class SqlUsers(SqlUserPlans):
                 self._c.execute(statement)
         except IntegrityError:
             raise EmailAlreadyRegistered(user.email) from None
+        self._wrote(user_tags(user.id))
 
     def get(self, user_id: str) -> User | None:
         row = self._c.execute(select(t.users).where(t.users.c.id == user_id)).first()
@@ -157,14 +163,17 @@ class SqlUsers(SqlUserPlans):
         self._c.execute(
             update(t.users).where(t.users.c.id == user_id).values(password_hash=password_hash)
         )
+        self._wrote(user_tags(user_id))
 
     def delete(self, user_id: str) -> None:
         self._c.execute(delete(t.users).where(t.users.c.id == user_id))
+        self._wrote(user_tags(user_id))
 
 
 class SqlSessions:
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, wrote: Wrote) -> None:
         self._c = connection
+        self._wrote = wrote
 
     def add(self, session: Session) -> None:
         self._c.execute(
@@ -177,6 +186,11 @@ class SqlSessions:
                 revoked_at=session.revoked_at,
             )
         )
+        self._wrote([session_tag(session.token_digest)])
+
+    def get(self, session_id: str) -> Session | None:
+        row = self._c.execute(select(t.sessions).where(t.sessions.c.id == session_id)).first()
+        return None if row is None else _session(row)
 
     def by_digest(self, token_digest: str) -> Session | None:
         row = self._c.execute(
@@ -185,14 +199,18 @@ class SqlSessions:
         return None if row is None else _session(row)
 
     def revoke(self, session_id: str, at: datetime) -> None:
-        self._c.execute(
+        revoked = self._c.execute(
             update(t.sessions)
             .where(t.sessions.c.id == session_id, t.sessions.c.revoked_at.is_(None))
             .values(revoked_at=at)
-        )
+            .returning(t.sessions.c.token_digest)
+        ).scalars()
+        self._wrote([session_tag(digest) for digest in revoked])
 
 
 class SqlWebhookDeliveries:
+    """Delivery ids of webhooks applied; never cached, so nothing to record."""
+
     def __init__(self, connection: Connection) -> None:
         self._c = connection
 
@@ -216,8 +234,9 @@ _INSERT_JOB_INFO = insert(t.job_infos)
 
 
 class SqlJobInfos:
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, wrote: Wrote) -> None:
         self._c = connection
+        self._wrote = wrote
 
     def add(self, job_info: JobInfo) -> None:
         try:
@@ -227,6 +246,7 @@ class SqlJobInfos:
         except IntegrityError:
             # A fresh id breaks no other constraint than the user's foreign key.
             raise OwnerMissing(job_info.user_id) from None
+        self._wrote(job_info_tags(job_info.id, job_info.user_id))
 
     def get(self, job_info_id: str) -> JobInfo | None:
         row = self._c.execute(select(t.job_infos).where(t.job_infos.c.id == job_info_id)).first()
@@ -238,9 +258,14 @@ class SqlJobInfos:
             .where(t.job_infos.c.id == job_info.id)
             .values(**_job_info_values(job_info))
         )
+        self._wrote(job_info_tags(job_info.id, job_info.user_id))
 
     def delete(self, job_info_id: str) -> None:
-        self._c.execute(delete(t.job_infos).where(t.job_infos.c.id == job_info_id))
+        owners = self._c.execute(
+            delete(t.job_infos).where(t.job_infos.c.id == job_info_id).returning(t.job_infos.c.user_id)
+        ).scalars()
+        for user_id in owners:
+            self._wrote(job_info_tags(job_info_id, user_id))
 
     def list_for_user(self, user_id: str, query: str | None = None) -> list[JobInfo]:
         c = t.job_infos.c
@@ -261,38 +286,65 @@ class SqlJobInfos:
         ).scalar_one()
 
 
-class SqlUnitOfWork:
+class SqlUnitOfWork(TrackedUnitOfWork):
     """One connection and one transaction, begun by the first statement;
     ``write=True`` makes it a write transaction (see ``adapters.db.engine``)."""
 
-    users: SqlUsers
-    sessions: SqlSessions
-    job_infos: SqlJobInfos
-    interviews: SqlInterviews
-    questions: SqlQuestions
-    answers: SqlAnswers
-    interview_messages: SqlInterviewMessages
-    resume_analyses: SqlResumeAnalyses
-    deliveries: SqlWebhookDeliveries
-
-    def __init__(self, engine: Engine, write: bool) -> None:
+    def __init__(self, engine: Engine, write: bool, cache: TagCache | None) -> None:
+        super().__init__(cache)
         self._engine = engine
         self._write = write
 
     def __enter__(self) -> Self:
-        self._connection = self._engine.connect()
+        self._connection = c = self._engine.connect()
         if self._write:
-            self._connection.execution_options(**{WRITE: True})
-        self.users = SqlUsers(self._connection)
-        self.sessions = SqlSessions(self._connection)
-        self.job_infos = SqlJobInfos(self._connection)
-        self.interviews = SqlInterviews(self._connection)
-        self.questions = SqlQuestions(self._connection)
-        self.answers = SqlAnswers(self._connection)
-        self.interview_messages = SqlInterviewMessages(self._connection)
-        self.resume_analyses = SqlResumeAnalyses(self._connection)
-        self.deliveries = SqlWebhookDeliveries(self._connection)
+            c.execution_options(**{WRITE: True})
+        self._users = SqlUsers(c, self.wrote)
+        self._sessions = SqlSessions(c, self.wrote)
+        self._job_infos = SqlJobInfos(c, self.wrote)
+        self._interviews = SqlInterviews(c, self.wrote)
+        self._questions = SqlQuestions(c, self.wrote)
+        self._answers = SqlAnswers(c, self.wrote)
+        self._interview_messages = SqlInterviewMessages(c, self.wrote)
+        self._resume_analyses = SqlResumeAnalyses(c, self.wrote)
+        self._deliveries = SqlWebhookDeliveries(c)
         return self
+
+    @property
+    def users(self) -> SqlUsers:
+        return self._users
+
+    @property
+    def sessions(self) -> SqlSessions:
+        return self._sessions
+
+    @property
+    def job_infos(self) -> SqlJobInfos:
+        return self._job_infos
+
+    @property
+    def interviews(self) -> SqlInterviews:
+        return self._interviews
+
+    @property
+    def questions(self) -> SqlQuestions:
+        return self._questions
+
+    @property
+    def answers(self) -> SqlAnswers:
+        return self._answers
+
+    @property
+    def interview_messages(self) -> SqlInterviewMessages:
+        return self._interview_messages
+
+    @property
+    def resume_analyses(self) -> SqlResumeAnalyses:
+        return self._resume_analyses
+
+    @property
+    def deliveries(self) -> SqlWebhookDeliveries:
+        return self._deliveries
 
     def __exit__(
         self,
@@ -305,21 +357,25 @@ class SqlUnitOfWork:
         finally:
             self._connection.close()
 
-    def commit(self) -> None:
+    def _commit(self) -> None:
         if not self._write:
             raise RuntimeError("commit() on a read-only unit of work")
         self._connection.commit()
 
-    def rollback(self) -> None:
+    def _rollback(self) -> None:
         self._connection.rollback()
 
 
 class SqlStorage:
-    def __init__(self, engine: Engine) -> None:
+    """Units of work on ``engine``; ``cache`` is where the tags of what they
+    write are invalidated (``None``: nothing is cached)."""
+
+    def __init__(self, engine: Engine, cache: TagCache | None = None) -> None:
         self.engine = engine
+        self.cache = cache
 
     def unit_of_work(self, *, write: bool = False) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, write)
+        return SqlUnitOfWork(self.engine, write, self.cache)
 
     def ping(self) -> None:
         """Raises unless the database answers; cheap enough for a health check."""

@@ -34,7 +34,7 @@ class LocalIdentity:
         )
         if session is None or session.expires_at <= self._clock.now():
             return None
-        return Actor(session.user_id)
+        return Actor(session.user_id, session_id=session.id)
 
     def _live_session(self, digest: str) -> Session | None:
         with self._storage.unit_of_work() as uow:

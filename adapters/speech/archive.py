@@ -5,6 +5,7 @@ default, which keeps nothing."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -38,7 +39,10 @@ class FolderRecordings:
         return name
 
     def discard(self, interview_id: str, name: str) -> None:
-        (self._of(interview_id) / Path(name).name).unlink(missing_ok=True)
+        folder = self._of(interview_id)
+        (folder / Path(name).name).unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # kept while it holds other recordings
+            folder.rmdir()
 
     def discard_interview(self, interview_id: str) -> None:
         shutil.rmtree(self._of(interview_id), ignore_errors=True)

@@ -2,7 +2,8 @@
 
 Parse the body (JSON, or multipart/form-data for files), find the caller,
 hand both to the pipeline, render the result. Adding an action never means
-writing another view.
+writing another view. The actions that open or end a session are served at
+their own routes (``adapters.web.routes``), not here.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from flask import Blueprint, Response, request
 from adapters.web.converter import Unreadable
 from adapters.web.credentials import presented, same_origin
 from adapters.web.envelope import refuse, render
+from adapters.web.routes import SESSION_ROUTES
 from adapters.web.streaming import event_stream, wants_events
 from adapters.web.uploads import UploadTooLarge, discard_rest, is_multipart, read_form_body
 from core.errors import ErrorCode
-from core.pipeline import Actions, Streaming
+from core.pipeline import Actions, Context, Streaming
 from core.ports import Identity
 
 blueprint = Blueprint("actions", __name__)
@@ -49,6 +51,8 @@ def run_action(
     actions: Actions = Provide["actions"],
     identity: Identity = Provide["identity"],
 ) -> Response:
+    if name in SESSION_ROUTES:
+        return refuse(ErrorCode.NOT_FOUND, "Unknown action")
     credentials = presented(request)
     if credentials.via_cookie and not same_origin(request):
         return refuse(ErrorCode.FORBIDDEN)
@@ -62,7 +66,7 @@ def run_action(
         return refuse(ErrorCode.PAYLOAD_TOO_LARGE, "Request body exceeds 1MB limit")
     except UploadTooLarge:
         return refuse(ErrorCode.PAYLOAD_TOO_LARGE)
-    outcome = actions.start(name, actor, payload)
+    outcome = actions.start(name, Context(actor, request.remote_addr), payload)
     if isinstance(outcome, Streaming):
         if wants_events(request):
             return event_stream(outcome)

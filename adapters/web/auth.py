@@ -1,25 +1,29 @@
-"""``POST /auth/sign-up``, ``/auth/sign-in`` and ``/auth/sign-out``: local
-accounts over HTTP. A signed-in answer carries the bearer token for API
-clients and sets the session cookie for browsers."""
+"""``POST /auth/sign-up``, ``/auth/sign-in`` and ``/auth/sign-out``: the
+public actions of local accounts (``core.accounts``) over HTTP, run by the
+same pipeline as every action. All this module adds is the session cookie:
+a signed-in answer carries the bearer token for API clients and sets the
+cookie for browsers; signing out clears it."""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import timedelta
 
 from dependency_injector.wiring import Provide, inject
 from flask import Blueprint, Response, request
 
 from adapters.web.actions import read_json_body
-from adapters.web.converter import structure
 from adapters.web.credentials import SESSION_COOKIE, presented, same_origin
-from adapters.web.envelope import failure, refuse, success
-from core.accounts import SignedIn, SignIn, SignInCommand, SignOut, SignUp, SignUpCommand
-from core.errors import ActionFailed, ErrorCode, Invalid
+from adapters.web.envelope import refuse, render, success
+from adapters.web.routes import SESSION_ROUTES
+from core.accounts import SignedIn
+from core.errors import ErrorCode
+from core.pipeline import Actions, Context, Success
+from core.ports import Identity
 
 blueprint = Blueprint("auth", __name__)
 
 
-def _signed_in(use_case: SignUp | SignIn, command_type: type[Any]) -> Response:
+def _open_session(name: str, actions: Actions, lifetime: timedelta) -> Response:
     # A browser names the page that posts: another site's page must not sign
     # its visitor into an account of its choosing (login CSRF). API clients
     # send no Origin and are not concerned.
@@ -29,18 +33,14 @@ def _signed_in(use_case: SignUp | SignIn, command_type: type[Any]) -> Response:
         payload = read_json_body()
     except OverflowError:
         return refuse(ErrorCode.PAYLOAD_TOO_LARGE, "Request body exceeds 1MB limit")
-    try:
-        command = structure(command_type, payload)
-        signed_in: SignedIn = use_case(command, ip=request.remote_addr)
-    except Invalid as invalid:
-        return refuse(ErrorCode.VALIDATION, "Invalid input", fieldErrors=invalid.field_errors)
-    except ActionFailed as failed:
-        return failure(failed.failure())
-    response = success(signed_in)
+    result = actions.run(name, Context(client_ip=request.remote_addr), payload)
+    if not isinstance(result, Success) or not isinstance(result.data, SignedIn):
+        return render(result)
+    response = success(result.data)
     response.set_cookie(
         SESSION_COOKIE,
-        signed_in.token,
-        max_age=int(use_case.session_lifetime.total_seconds()),
+        result.data.token,
+        max_age=int(lifetime.total_seconds()),
         path="/",
         secure=request.is_secure,
         httponly=True,
@@ -49,26 +49,32 @@ def _signed_in(use_case: SignUp | SignIn, command_type: type[Any]) -> Response:
     return response
 
 
-@blueprint.post("/auth/sign-up")
+@blueprint.post(SESSION_ROUTES["signUp"])
 @inject
-def sign_up(use_case: SignUp = Provide["sign_up"]) -> Response:
-    return _signed_in(use_case, SignUpCommand)
+def sign_up(
+    actions: Actions = Provide["actions"], lifetime: timedelta = Provide["session_lifetime"]
+) -> Response:
+    return _open_session("signUp", actions, lifetime)
 
 
-@blueprint.post("/auth/sign-in")
+@blueprint.post(SESSION_ROUTES["signIn"])
 @inject
-def sign_in(use_case: SignIn = Provide["sign_in"]) -> Response:
-    return _signed_in(use_case, SignInCommand)
+def sign_in(
+    actions: Actions = Provide["actions"], lifetime: timedelta = Provide["session_lifetime"]
+) -> Response:
+    return _open_session("signIn", actions, lifetime)
 
 
-@blueprint.post("/auth/sign-out")
+@blueprint.post(SESSION_ROUTES["signOut"])
 @inject
-def sign_out(use_case: SignOut = Provide["sign_out"]) -> Response:
+def sign_out(actions: Actions = Provide["actions"], identity: Identity = Provide["identity"]) -> Response:
     credentials = presented(request)
     if credentials.via_cookie and not same_origin(request):
         return refuse(ErrorCode.FORBIDDEN)
-    if credentials.token:
-        use_case(credentials.token)
+    actor = identity.authenticate(credentials.token) if credentials.token else None
+    result = actions.run("signOut", Context(actor, request.remote_addr), {})
+    if not isinstance(result, Success):
+        return render(result)
     response = success()
     response.delete_cookie(
         SESSION_COOKIE, path="/", secure=request.is_secure, httponly=True, samesite="Lax"

@@ -4,7 +4,9 @@ results out as JSON. Wire names are camelCase here and nowhere else.
 It is strict: nothing is coerced (``5`` is not a string, ``"false"`` is not a
 boolean, ``3.7`` is not an integer), unknown fields are refused, and every
 field's attrs validator runs on its own so that all errors come back at once,
-keyed by wire field name (``fieldErrors``), with the validator's own message.
+with the validator's own message, keyed by the command's attribute names (an
+unknown field by the key it came with); the envelope gives them their wire
+names (``fieldErrors``).
 """
 
 from __future__ import annotations
@@ -103,7 +105,7 @@ def _message(exc: BaseException) -> str:
 
 
 def _errors_of(exc: BaseException, path: str, into: dict[str, list[str]]) -> None:
-    """Flatten a structuring failure into {wire path: [messages]}."""
+    """Flatten a structuring failure into {attribute path: [messages]}."""
     if isinstance(exc, Invalid):
         for key, messages in exc.field_errors.items():
             sub = path if key == ROOT else (key if path == ROOT else f"{path}.{key}")
@@ -153,7 +155,7 @@ def _attrs_structure_hook(converter: cattrs.Converter, cls: type) -> Callable[[o
         for name, f in wire.items():
             if name not in payload:
                 if f.default is attrs.NOTHING:
-                    errors.setdefault(name, []).append("Required")
+                    errors.setdefault(f.name, []).append("Required")
                 continue
             raw = payload[name]
             try:
@@ -164,7 +166,7 @@ def _attrs_structure_hook(converter: cattrs.Converter, cls: type) -> Callable[[o
                 nested: dict[str, list[str]] = {}
                 _errors_of(exc, ROOT, nested)
                 for key, messages in nested.items():
-                    sub = name if key == ROOT else f"{name}{key}" if key.startswith("[") else f"{name}.{key}"
+                    sub = f.name if key == ROOT else f"{f.name}{key}" if key.startswith("[") else f"{f.name}.{key}"
                     errors.setdefault(sub, []).extend(messages)
                 continue
             values[f.name] = value

@@ -1,4 +1,8 @@
-"""The wire envelope: how a result or a failure becomes an HTTP response."""
+"""The wire envelope: how a result or a failure becomes an HTTP response.
+
+A failure's typed fields get their wire names here (``fieldErrors`` keyed by
+camelCase field names, ``upgradeUrl``, ``retryAfter``), as results get
+theirs from the converter."""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from typing import Any
 
 from flask import Response, g, jsonify
 
-from adapters.web.converter import unstructure
+from adapters.web.converter import camel, unstructure
 from core.errors import DEFAULT_MESSAGES, ErrorCode, Failure
 from core.pipeline import Success
 
@@ -36,7 +40,15 @@ def success_body(data: object = None) -> dict[str, Any]:
 
 def failure_body(failed: Failure) -> dict[str, Any]:
     body: dict[str, Any] = {"error": True, "code": failed.code.value, "message": failed.message}
-    body.update(failed.extra)
+    if failed.field_errors is not None:
+        fields: dict[str, list[str]] = {}
+        for name, messages in failed.field_errors.items():
+            fields.setdefault(camel(name), []).extend(messages)
+        body["fieldErrors"] = fields
+    if failed.upgrade_url is not None:
+        body["upgradeUrl"] = failed.upgrade_url
+    if failed.retry_after is not None:
+        body["retryAfter"] = failed.retry_after
     if failed.code is ErrorCode.INTERNAL:
         body["requestId"] = g.get("request_id", "")
     return body
@@ -53,13 +65,13 @@ def success(data: object = None) -> Response:
 def failure(failed: Failure) -> Response:
     response = jsonify(failure_body(failed))
     response.status_code = STATUS[failed.code]
-    if failed.code is ErrorCode.RATE_LIMIT and "retryAfter" in failed.extra:
-        response.headers["Retry-After"] = str(failed.extra["retryAfter"])
+    if failed.retry_after is not None:
+        response.headers["Retry-After"] = str(failed.retry_after)
     return response
 
 
-def refuse(code: ErrorCode, message: str | None = None, **extra: object) -> Response:
-    return failure(Failure(code, message or DEFAULT_MESSAGES[code], extra))
+def refuse(code: ErrorCode, message: str | None = None, *, retry_after: int | None = None) -> Response:
+    return failure(Failure(code, message or DEFAULT_MESSAGES[code], retry_after=retry_after))
 
 
 def render(result: Success[Any] | Failure) -> Response:

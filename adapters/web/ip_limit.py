@@ -46,4 +46,4 @@ def install(app: Flask, limiter: Callable[[], WindowLimiter], limit: IpLimit | N
         if decision.allowed:
             return None
         seconds = RateLimited(decision.retry_after).retry_after
-        return refuse(ErrorCode.RATE_LIMIT, retryAfter=seconds)
+        return refuse(ErrorCode.RATE_LIMIT, retry_after=seconds)

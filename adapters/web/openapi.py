@@ -22,7 +22,7 @@ import attrs
 from adapters.web.converter import camel
 from adapters.web.credentials import SESSION_COOKIE
 from adapters.web.envelope import STATUS
-from core.accounts import SignedIn, SignInCommand, SignUpCommand
+from adapters.web.routes import SESSION_ROUTES, path_of
 from core.coaching import Upload
 from core.errors import ErrorCode
 from core.pipeline import Action, Actions
@@ -222,62 +222,34 @@ _ACTION_FAILURES = sorted(set(STATUS.values()))
 
 
 def _action_operation(schemas: _Schemas, action: Action[Any, Any]) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if action.name in SESSION_ROUTES:
+        headers["Set-Cookie"] = {
+            "description": f"The session cookie {SESSION_COOKIE}, set or cleared",
+            "schema": {"type": "string"},
+        }
+    security: list[dict[str, list[str]]] = [{"bearerAuth": []}, {"cookieAuth": []}]
     return {
         "operationId": action.name,
         "summary": action.summary or action.name,
-        "tags": ["actions"],
-        "security": [{"bearerAuth": []}, {"cookieAuth": []}],
+        "tags": ["auth" if action.public else "actions"],
+        "security": [*security, {}] if action.public else security,
         "requestBody": _body(schemas, action.command),
         "responses": {
-            "200": _json(_ok_with(schemas, action.result), "The action's result"),
+            "200": _json(_ok_with(schemas, action.result), "The action's result", **headers),
             **_errors(*_ACTION_FAILURES),
         },
     }
 
 
-def _auth_paths(schemas: _Schemas) -> dict[str, Any]:
-    cookie = {"Set-Cookie": {"description": f"The session cookie {SESSION_COOKIE}", "schema": {"type": "string"}}}
-    signed_in = _json(_ok_with(schemas, SignedIn), "Signed in; the session cookie is set", **cookie)
-
-    def post(operation_id: str, summary: str, command: type | None, responses: dict[str, Any]) -> dict[str, Any]:
-        operation: dict[str, Any] = {
-            "operationId": operation_id,
-            "summary": summary,
-            "tags": ["auth"],
-            "responses": responses,
-        }
-        if command is None:
-            operation["security"] = [{"bearerAuth": []}, {"cookieAuth": []}, {}]
-        else:
-            operation["security"] = [{}]
-            operation["requestBody"] = _body(schemas, command)
-        return {"post": operation}
-
-    return {
-        "/auth/sign-up": post(
-            "signUp", "Create a local account and sign in", SignUpCommand,
-            {"200": signed_in, **_errors(403, 413, 422, 429, 500, 503)},
-        ),
-        "/auth/sign-in": post(
-            "signIn", "Sign in with email and password", SignInCommand,
-            {"200": signed_in, **_errors(401, 403, 413, 422, 429, 500, 503)},
-        ),
-        "/auth/sign-out": post(
-            "signOut", "Revoke the current session and clear the cookie", None,
-            {"200": _json(schemas.ref("Ok"), "Signed out"), **_errors(403, 429, 500, 503)},
-        ),
-    }
-
-
 def document(actions: Actions) -> dict[str, Any]:
-    """The OpenAPI 3.1 document: one ``POST /actions/{name}`` per registered
-    action, the local-account routes and the health check."""
+    """The OpenAPI 3.1 document: one ``POST`` per registered action, at its
+    route (``adapters.web.routes``), and the health check."""
     schemas = _Schemas()
     _envelope_schemas(schemas)
     paths: dict[str, Any] = {}
     for name, action in sorted(actions.registry.items()):
-        paths[f"/actions/{name}"] = {"post": _action_operation(schemas, action)}
-    paths.update(_auth_paths(schemas))
+        paths[path_of(name)] = {"post": _action_operation(schemas, action)}
     paths["/healthz"] = {
         "get": {
             "operationId": "healthz",

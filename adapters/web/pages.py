@@ -25,9 +25,9 @@ from adapters.web.credentials import presented
 from adapters.web.envelope import STATUS
 from core.domain import Actor, ExperienceLevel
 from core.errors import ErrorCode, Failure
-from core.pipeline import Actions
+from core.pipeline import Actions, Context
 from core.plans import PlanCatalog
-from core.ports import Identity, SpeechToText
+from core.ports import Identity, SpeechSynthesis, SpeechToText
 
 blueprint = Blueprint(
     "pages",
@@ -45,7 +45,7 @@ NOT_MINE = {ErrorCode.FORBIDDEN, ErrorCode.NOT_FOUND, ErrorCode.VALIDATION}
 """What a read of a record answers when the id names nothing of the caller's."""
 
 CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; media-src blob:; "
     "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
 
@@ -112,7 +112,7 @@ def _local_accounts() -> bool:
 def _read(actions: Actions, actor: Actor, name: str, payload: dict[str, Any]) -> Any:
     """The data of a read, or the 404 page when the record is not the
     caller's, or the error page."""
-    result = actions.run(name, actor, payload)
+    result = actions.run(name, Context(actor, request.remote_addr), payload)
     if isinstance(result, Failure):
         if result.code in NOT_MINE:
             raise NotYours
@@ -206,13 +206,15 @@ def interview_call(
     actions: Actions = Provide["actions"],
     identity: Identity = Provide["identity"],
     speech_to_text: SpeechToText = Provide["speech_to_text"],
+    speech_synthesis: SpeechSynthesis = Provide["speech_synthesis"],
 ) -> Any:
     """The voice interview: a call in the browser (static/call.js)."""
     actor = _actor(identity)
     if actor is None:
         return _sign_in()
     found = _read(actions, actor, "getJobInfo", {"id": job_info_id}).job_info
-    return render_template("interview_call.html", job_info=found, server_stt=speech_to_text.available)
+    return render_template("interview_call.html", job_info=found, server_stt=speech_to_text.available,
+                           server_voice=speech_synthesis.available)
 
 
 CATEGORIES = [
@@ -229,7 +231,7 @@ CATEGORIES = [
 def upgrade(
     actions: Actions = Provide["actions"],
     identity: Identity = Provide["identity"],
-    catalog: PlanCatalog = Provide["plan_catalog"],
+    catalog: PlanCatalog = Provide["catalog"],
 ) -> Any:
     actor = _actor(identity)
     if actor is None:

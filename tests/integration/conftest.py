@@ -27,7 +27,7 @@ from sqlalchemy.engine import URL, make_url
 from adapters.db.engine import make_engine
 from adapters.db.migrate import upgrade
 from adapters.db.storage import SqlStorage
-from adapters.memory.storage import MemoryStorage
+from adapters.fakes.storage import FakeStorage
 from core.ports import Storage
 from tests.integration import _services
 from tests.integration._services import fresh_postgres_schema
@@ -83,7 +83,7 @@ def sqlite_engine(sqlite_url: str) -> Iterator[Engine]:
 )
 def storage(request: pytest.FixtureRequest) -> Storage:
     if request.param == "memory":
-        return MemoryStorage()
+        return FakeStorage()
     return SqlStorage(request.getfixturevalue(f"{request.param}_engine"))
 
 

@@ -8,11 +8,11 @@ import time
 import uuid
 
 from adapters.cache.memory import MemoryTagCache
+from adapters.fakes.clock import FakeClock
+from adapters.fakes.storage import FakeStorage
 from adapters.identity.clerk import ClerkIdentity, ClerkTokens
 from adapters.identity.clerk_users import ClerkBackend
 from adapters.identity.jwks import JwksKeys
-from adapters.memory.clock import FakeClock
-from adapters.memory.storage import MemoryStorage
 from core.domain import Actor
 from core.user_sync import EnsureUser, Profile
 from tests.clerk_tokens import Issuer, clerk_user
@@ -83,11 +83,14 @@ def test_a_slow_jwks_server_times_out() -> None:
 
 
 def test_first_use_reads_the_user_from_the_backend_api() -> None:
-    storage = MemoryStorage()
+    storage = FakeStorage(MemoryTagCache())
     with FakeClerk(jwks=[OLD.jwk], users={"user_2api": clerk_user("user_2api", "api@example.com")}) as clerk:
         identity = ClerkIdentity(
             ClerkTokens(JwksKeys(clerk.jwks_url, FakeClock())),
-            EnsureUser(storage, MemoryTagCache(), FakeClock(), ClerkBackend(SECRET_KEY, clerk.api_url)),
+            EnsureUser(
+                storage=storage, cache=storage.cache, clock=FakeClock(),
+                profiles=ClerkBackend(SECRET_KEY, clerk.api_url),
+            ),
         )
         assert identity.authenticate(OLD.token("user_2api")) == Actor("user_2api")
         assert identity.authenticate(OLD.token("user_2nobody")) is None

@@ -14,7 +14,7 @@ import redis
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from adapters.memory import FakeClock
+from adapters.fakes import FakeClock
 from adapters.ratelimit.memory import MemoryRateLimiter, MemoryWindowLimiter
 from adapters.ratelimit.redis import PREFIX, RedisRateLimiter, RedisWindowLimiter
 from core.ports import Bucket

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, create_engine, make_url
 
 from adapters.db.engine import make_engine as make_app_engine
 from adapters.db.tables import metadata, rate_limit_buckets, rate_limit_windows
-from adapters.memory import FakeClock
+from adapters.fakes import FakeClock
 from adapters.ratelimit.memory import MemoryRateLimiter, MemoryWindowLimiter
 from adapters.ratelimit.sql import SqlRateLimiter, SqlWindowLimiter
 from adapters.system import SystemClock

@@ -12,18 +12,17 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from attrs import evolve
 
-from adapters.ai.offline.coach import OfflineCoach
-from adapters.cache.memory import MemoryTagCache
+from adapters.cache.memory import NoCache
 from adapters.ratelimit.memory import MemoryRateLimiter
-from adapters.system import SystemClock, UuidIds
-from adapters.web.converter import structure
+from adapters.system import SystemClock
 from core.coaching import InterviewMessage, Speaker, TranscriptEntry
 from core.domain import Actor, ExperienceLevel, Interview, JobInfo, User
-from core.mock_interviews import mock_interview_actions
-from core.pipeline import Actions, Success
+from core.pipeline import Context, Success
 from core.ports import Storage
 from core.speech import Filler, SpeechMetrics
+from entrypoints.bootstrap import bootstrap
 from tests.concurrently import at_once
+from tests.unit.app_on_fakes import fake_settings
 
 T0 = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=UTC)
 
@@ -120,22 +119,21 @@ def test_concurrent_messages_to_one_interview_each_get_their_own_lines(storage: 
     """sendInterviewMessage on real databases: every concurrent call stores
     its line and the reply after whatever is there, none is lost, and the
     sequence has no gap."""
-    actions = Actions(
-        mock_interview_actions(storage, MemoryTagCache(), SystemClock(), UuidIds(),
-                               MemoryRateLimiter(SystemClock()), OfflineCoach(), ai_bucket=None),
-        structure,
-    )
+    settings = fake_settings(AI_RATE_LIMIT="off")
+    actions = bootstrap(
+        settings, storage=storage, cache=NoCache(), rate_limiter=MemoryRateLimiter(SystemClock())
+    ).actions()
     interview = an_interview(storage)
     with storage.unit_of_work(write=True) as uow:
         uow.interviews.update(evolve(interview, started_at=None))
         uow.commit()
     with storage.unit_of_work() as uow:
         owner = Actor(uow.job_infos.get(interview.job_info_id).user_id)
-    assert isinstance(actions.run("startInterview", owner, {"interviewId": interview.id}), Success)
+    assert isinstance(actions.run("startInterview", Context(owner), {"interviewId": interview.id}), Success)
     calls = 8
 
     def say(index: int) -> object:
-        return actions.run("sendInterviewMessage", owner, {"interviewId": interview.id, "text": f"Answer {index}"})
+        return actions.run("sendInterviewMessage", Context(owner), {"interviewId": interview.id, "text": f"Answer {index}"})
 
     results = at_once([lambda index=index: say(index) for index in range(calls)])
     assert all(isinstance(r, Success) for r in results), results

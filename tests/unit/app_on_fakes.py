@@ -1,70 +1,97 @@
-"""The core wired on the in-memory fakes, as every unit test uses it: one
-place that builds the action registry the way the container does."""
+"""The core as every unit test uses it: the application's own container
+(``entrypoints.bootstrap``), its storage, cache, clock, ids, limiter, coach
+and the rest overridden by fakes and in-process backends."""
 
 from __future__ import annotations
 
-from attrs import Factory, define, field
+from collections.abc import Mapping
+from typing import Any
+
+from attrs import define, evolve, field
 
 from adapters.ai.offline.coach import OfflineCoach
-from adapters.ai.offline.documents import DocumentReader
 from adapters.cache.memory import MemoryTagCache
-from adapters.memory import FakeClock, MemoryStorage, SequentialIds
-from adapters.plans import LocalPlans
+from adapters.documents.reader import PypdfDocuments
+from adapters.fakes import FakeClock, FakePasswordHasher, FakeStorage, SequentialIds
 from adapters.ratelimit.memory import MemoryRateLimiter
-from adapters.web.converter import structure
-from core.ai_limit import AI_BUCKET
+from adapters.speech.archive import NoRecordings
+from adapters.speech.synthesis import NoSpeech
+from adapters.speech.transcription import NoTranscription
 from core.domain import Actor, User
-from core.interviews import CREATE_INTERVIEW_BUCKET, interview_actions
-from core.jobinfos import job_info_actions
-from core.mock_interviews import mock_interview_actions
-from core.pipeline import Actions
-from core.plans import PlanCatalog, plan_actions
-from core.ports import Bucket, Coach, RateLimiter, VoiceTranscripts
-from core.questions import question_actions
-from core.resumes import resume_actions
+from core.interviews import CREATE_INTERVIEW_BUCKET
+from core.pipeline import Actions, Context, Result, Streaming
+from core.plans import PlanCatalog
+from core.ports import (
+    Bucket,
+    Coach,
+    Documents,
+    RateLimiter,
+    RecordingArchive,
+    SpeechSynthesis,
+    SpeechToText,
+    VoiceTranscripts,
+)
+from core.rate_limit import AI_BUCKET
+from entrypoints.bootstrap import Container, bootstrap
+from entrypoints.settings import Settings
+
+
+def fake_settings(**env: str) -> Settings:
+    """Settings as from an environment with ``env``; no file is touched."""
+    return Settings.from_env({"DARASA_INSTANCE": "/nonexistent/darasa", "SECRET_KEY": "test-secret", **env})
 
 
 @define
 class FakeApp:
-    storage: MemoryStorage = field(factory=MemoryStorage)
+    storage: FakeStorage = field(default=None)
     cache: MemoryTagCache = field(factory=MemoryTagCache)
     clock: FakeClock = field(factory=FakeClock)
     ids: SequentialIds = field(factory=SequentialIds)
     catalog: PlanCatalog = field(factory=PlanCatalog.default)
     interview_bucket: Bucket = CREATE_INTERVIEW_BUCKET
-    limiter: RateLimiter = field(default=Factory(lambda app: MemoryRateLimiter(app.clock), takes_self=True))
+    limiter: RateLimiter | None = None
     coach: Coach = field(factory=OfflineCoach)
     ai_bucket: Bucket | None = AI_BUCKET
-    reader: DocumentReader = field(factory=DocumentReader)
+    documents: Documents = field(factory=PypdfDocuments)
     transcripts: VoiceTranscripts | None = None
-    plans: LocalPlans = field(init=False)
+    speech_to_text: SpeechToText = field(factory=NoTranscription)
+    recording_archive: RecordingArchive = field(factory=NoRecordings)
+    speech_synthesis: SpeechSynthesis = field(factory=NoSpeech)
+    container: Container = field(init=False)
     actions: Actions = field(init=False)
 
     def __attrs_post_init__(self) -> None:
-        self.plans = LocalPlans(self.storage, self.catalog)
-        self.actions = Actions(
-            [
-                *job_info_actions(self.storage, self.cache, self.clock, self.ids),
-                *interview_actions(
-                    self.storage, self.cache, self.clock, self.ids,
-                    self.plans, self.catalog, self.limiter, self.interview_bucket,
-                ),
-                *plan_actions(self.plans),
-                *question_actions(
-                    self.storage, self.cache, self.clock, self.ids, self.plans,
-                    self.catalog, self.limiter, self.coach, self.ai_bucket,
-                ),
-                *mock_interview_actions(
-                    self.storage, self.cache, self.clock, self.ids, self.limiter,
-                    self.coach, self.transcripts, self.ai_bucket,
-                ),
-                *resume_actions(
-                    self.storage, self.cache, self.clock, self.ids, self.plans,
-                    self.limiter, self.coach, self.reader, self.ai_bucket,
-                ),
-            ],
-            structure,
+        if self.storage is None:
+            self.storage = FakeStorage(self.cache)
+        if self.limiter is None:
+            self.limiter = MemoryRateLimiter(self.clock)
+        settings = fake_settings()
+        buckets: Mapping[str, Bucket | None] = {
+            **settings.buckets, "create_interview": self.interview_bucket, "ai": self.ai_bucket
+        }
+        self.container = bootstrap(
+            evolve(settings, buckets=buckets),
+            storage=self.storage,
+            cache=self.cache,
+            clock=self.clock,
+            ids=self.ids,
+            catalog=self.catalog,
+            rate_limiter=self.limiter,
+            coach=self.coach,
+            documents=self.documents,
+            transcripts=self.transcripts,
+            speech_to_text=self.speech_to_text,
+            recording_archive=self.recording_archive,
+            speech_synthesis=self.speech_synthesis,
+            password_hasher=FakePasswordHasher(),
         )
+        self.actions = self.container.actions()
+
+    def run(self, name: str, actor: Actor | None, payload: object) -> Result:
+        return self.actions.run(name, Context(actor), payload)
+
+    def start(self, name: str, actor: Actor | None, payload: object) -> Result | Streaming[Any]:
+        return self.actions.start(name, Context(actor), payload)
 
     def user(self, name: str = "user", plan: str | None = None) -> Actor:
         now = self.clock.now()

@@ -11,16 +11,17 @@ from sqlalchemy import create_engine
 
 from adapters.ai.hume import HumeTranscripts
 from adapters.ai.offline.coach import OfflineCoach
-from adapters.ai.offline.documents import DocumentReader as OfflineDocumentReader
 from adapters.ai.openai import OpenAiCoach
 from adapters.cache.memory import MemoryTagCache, NoCache
 from adapters.cache.redis import RedisTagCache
 from adapters.db.storage import SqlStorage
+from adapters.documents.reader import PypdfDocuments
+from adapters.fakes import FakeClock, FakePasswordHasher, FakeStorage, SequentialIds
+from adapters.fakes.coach import FailingCoach
+from adapters.fakes.transcripts import FakeVoiceTranscripts
 from adapters.identity.local import LocalIdentity
 from adapters.identity.passwords import Argon2PasswordHasher
 from adapters.identity.tokens import KeyedTokens
-from adapters.memory import FakeClock, MemoryStorage, SequentialIds
-from adapters.memory.passwords import FakePasswordHasher
 from adapters.plans import LocalPlans
 from adapters.ratelimit.memory import MemoryRateLimiter, MemoryWindowLimiter
 from adapters.ratelimit.redis import RedisRateLimiter, RedisWindowLimiter
@@ -34,7 +35,7 @@ from core.plans import PlanCatalog
 from core.ports import (
     Clock,
     Coach,
-    DocumentReader,
+    Documents,
     Identity,
     Ids,
     PasswordHasher,
@@ -56,7 +57,7 @@ def test_every_adapter_is_its_port(tmp_path: Path) -> None:
     engine = create_engine(f"sqlite:///{tmp_path / 'ports.sqlite3'}")
     client = redis.Redis.from_url("redis://127.0.0.1:1/0")  # never connected to here
 
-    storages: list[Storage] = [SqlStorage(engine), MemoryStorage()]
+    storages: list[Storage] = [SqlStorage(engine, MemoryTagCache()), FakeStorage()]
     caches: list[TagCache] = [MemoryTagCache(), NoCache(), RedisTagCache(client)]
     clocks: list[Clock] = [SystemClock(), FakeClock()]
     ids: list[Ids] = [UuidIds(), SequentialIds()]
@@ -74,9 +75,13 @@ def test_every_adapter_is_its_port(tmp_path: Path) -> None:
     tokens: Tokens = KeyedTokens("test-secret")
     identity: Identity = LocalIdentity(storages[1], tokens, clocks[1], caches[0])
     plans: Plans = LocalPlans(storages[1], PlanCatalog.default())
-    coaches: list[Coach] = [OfflineCoach(), OpenAiCoach(base_url="http://127.0.0.1:1/v1", api_key=None, model="m")]
-    reader: DocumentReader = OfflineDocumentReader()
-    transcripts: VoiceTranscripts = HumeTranscripts("key")
+    coaches: list[Coach] = [
+        OfflineCoach(),
+        OpenAiCoach(base_url="http://127.0.0.1:1/v1", api_key=None, model="m"),
+        FailingCoach(),
+    ]
+    documents: Documents = PypdfDocuments()
+    transcripts: list[VoiceTranscripts] = [HumeTranscripts("key"), FakeVoiceTranscripts({})]
     recordings: RecordingReader = AvRecordings()
     archives: list[RecordingArchive] = [FolderRecordings(tmp_path / "audio"), NoRecordings()]
     voices: list[SpeechSynthesis] = [NoSpeech(), OpenAiSpeech("http://127.0.0.1:1/v1", None, "m", "v")]
@@ -85,5 +90,6 @@ def test_every_adapter_is_its_port(tmp_path: Path) -> None:
     ]
 
     built = [*storages, *caches, *clocks, *ids, *limiters, *window_limiters, *hashers,
-             tokens, identity, plans, *coaches, reader, transcripts, recordings, *speech_to_text, *archives, *voices]
+             tokens, identity, plans, *coaches, documents, *transcripts, recordings,
+             *speech_to_text, *archives, *voices]
     assert all(adapter is not None for adapter in built)

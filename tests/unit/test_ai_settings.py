@@ -10,23 +10,21 @@ import pytest
 
 from adapters.ai.offline.coach import OfflineCoach
 from adapters.ai.openai import OpenAiCoach
-from core.ai_limit import AI_BUCKET
 from core.ports import Bucket
+from core.rate_limit import AI_BUCKET
 from entrypoints import cli
-from entrypoints.container import Container
+from entrypoints.bootstrap import Container, bootstrap
 from entrypoints.settings import Settings, parse_ai_rate_limit
 
 
 def container(tmp_path: Path, **env: str) -> Container:
-    built = Container()
-    built.config.from_dict(Settings.from_env({"DARASA_INSTANCE": str(tmp_path), **env}).as_config())
-    return built
+    return bootstrap(Settings.from_env({"DARASA_INSTANCE": str(tmp_path), **env}))
 
 
 def test_the_offline_coach_and_20_an_hour_by_default(tmp_path: Path) -> None:
     wired = container(tmp_path)
     assert isinstance(wired.coach(), OfflineCoach)
-    assert wired.ai_bucket() == AI_BUCKET == Bucket(capacity=20, refill=20, interval=3600)
+    assert wired.buckets()["ai"] == AI_BUCKET == Bucket(capacity=20, refill=20, interval=3600)
 
 
 def test_an_openai_compatible_coach_when_configured(tmp_path: Path) -> None:
@@ -40,7 +38,7 @@ def test_an_openai_compatible_coach_when_configured(tmp_path: Path) -> None:
     )
     coach = wired.coach()  # its URL, key and model reaching the server: tests/e2e/test_questions_http.py
     assert isinstance(coach, OpenAiCoach)
-    assert wired.ai_bucket() == Bucket(capacity=5, refill=5, interval=60)
+    assert wired.buckets()["ai"] == Bucket(capacity=5, refill=5, interval=60)
     coach.close()
 
 

@@ -11,7 +11,7 @@ import pytest
 from adapters.identity.clerk import ClerkIdentity
 from adapters.identity.clerk_users import ClerkBackend, ClerkWebhooks
 from adapters.identity.local import LocalIdentity
-from entrypoints.container import Container
+from entrypoints.bootstrap import Container, bootstrap
 from entrypoints.settings import Settings
 from tests.clerk_tokens import WEBHOOK_SECRET, Issuer
 
@@ -28,14 +28,12 @@ def settings(tmp_path: Path, **env: str) -> Settings:
 
 
 def container(tmp_path: Path, **env: str) -> Container:
-    built = Container()
-    built.config.from_dict(settings(tmp_path, **env).as_config())
-    return built
+    return bootstrap(settings(tmp_path, **env))
 
 
 def test_local_accounts_by_default(tmp_path: Path) -> None:
     wired = container(tmp_path)
-    assert (wired.config.identity(), wired.config.plans()) == ("local", "local")
+    assert (wired.settings().identity, wired.settings().plans) == ("local", "local")
     assert isinstance(wired.identity(), LocalIdentity)
     assert wired.clerk_webhooks() is None
 
@@ -44,7 +42,7 @@ def test_clerk_when_configured_and_its_plans_with_it(tmp_path: Path) -> None:
     wired = container(
         tmp_path, **CLERK, CLERK_WEBHOOK_SIGNING_SECRET=WEBHOOK_SECRET, CLERK_SECRET_KEY="sk_test_1"
     )
-    assert (wired.config.identity(), wired.config.plans()) == ("clerk", "clerk")
+    assert (wired.settings().identity, wired.settings().plans) == ("clerk", "clerk")
     assert isinstance(wired.identity(), ClerkIdentity)
     assert isinstance(wired.clerk_webhooks(), ClerkWebhooks)
     assert isinstance(wired.ensure_user().profiles, ClerkBackend)

@@ -16,11 +16,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from adapters.cache.memory import MemoryTagCache
+from adapters.fakes.clock import FakeClock
+from adapters.fakes.profiles import FakeProfiles
+from adapters.fakes.storage import FakeStorage
 from adapters.identity.clerk import ClerkIdentity, ClerkTokens, authorized_parties
 from adapters.identity.jwks import StaticKey, rsa_public_key
-from adapters.memory.clock import FakeClock
-from adapters.memory.profiles import MemoryProfiles
-from adapters.memory.storage import MemoryStorage
+from adapters.speech.archive import NoRecordings
 from core.domain import Actor
 from core.user_sync import ApplyUserEvent, Delivery, EnsureUser, Profile, UserDeleted
 from tests.clerk_tokens import Issuer
@@ -150,13 +151,13 @@ def test_no_signed_claims_raise(extra: dict[str, object]) -> None:
 # --- first use ---------------------------------------------------------------
 
 
-def identity_on(storage: MemoryStorage, profiles: MemoryProfiles) -> ClerkIdentity:
-    return ClerkIdentity(TOKENS, EnsureUser(storage, MemoryTagCache(), FakeClock(), profiles))
+def identity_on(storage: FakeStorage, profiles: FakeProfiles) -> ClerkIdentity:
+    return ClerkIdentity(TOKENS, EnsureUser(storage=storage, cache=storage.cache, clock=FakeClock(), profiles=profiles))
 
 
 def test_first_use_creates_the_user_from_the_backend_api() -> None:
-    storage = MemoryStorage()
-    profiles = MemoryProfiles(Profile(id="user_2new", email="new@example.com", name="New One"))
+    storage = FakeStorage(MemoryTagCache())
+    profiles = FakeProfiles(Profile(id="user_2new", email="new@example.com", name="New One"))
     identity = identity_on(storage, profiles)
     assert identity.authenticate(ISSUER.token("user_2new")) == Actor("user_2new")
     assert identity.authenticate(ISSUER.token("user_2new")) == Actor("user_2new")
@@ -170,8 +171,8 @@ def test_first_use_creates_the_user_from_the_backend_api() -> None:
 
 
 def test_first_use_creates_the_user_from_the_tokens_claims_when_it_has_them() -> None:
-    storage = MemoryStorage()
-    profiles = MemoryProfiles()
+    storage = FakeStorage(MemoryTagCache())
+    profiles = FakeProfiles()
     identity = identity_on(storage, profiles)
     token = ISSUER.token("user_2claims", email="claims@example.com", name="From Claims")
     assert identity.authenticate(token) == Actor("user_2claims")
@@ -181,18 +182,18 @@ def test_first_use_creates_the_user_from_the_tokens_claims_when_it_has_them() ->
 
 
 def test_a_user_clerk_does_not_know_is_nobody_and_nothing_is_written() -> None:
-    storage = MemoryStorage()
-    identity = identity_on(storage, MemoryProfiles())
+    storage = FakeStorage(MemoryTagCache())
+    identity = identity_on(storage, FakeProfiles())
     assert identity.authenticate(ISSUER.token("user_2gone")) is None
     assert storage.commits == 0
 
 
 def test_a_user_whose_email_another_user_still_has_is_nobody() -> None:
-    storage = MemoryStorage()
+    storage = FakeStorage(MemoryTagCache())
     taken = Profile(id="user_2old", email="same@example.com", name="Old")
     identity = identity_on(
         storage,
-        MemoryProfiles(taken, Profile(id="user_2new", email="same@example.com", name="New")),
+        FakeProfiles(taken, Profile(id="user_2new", email="same@example.com", name="New")),
     )
     assert identity.authenticate(ISSUER.token("user_2old")) == Actor("user_2old")
     assert identity.authenticate(ISSUER.token("user_2new")) is None
@@ -201,12 +202,14 @@ def test_a_user_whose_email_another_user_still_has_is_nobody() -> None:
 
 
 def test_a_deleted_users_token_still_alive_does_not_bring_them_back() -> None:
-    storage = MemoryStorage()
-    identity = identity_on(storage, MemoryProfiles())
+    storage = FakeStorage(MemoryTagCache())
+    identity = identity_on(storage, FakeProfiles())
     token = ISSUER.token("user_2del", email="del@example.com", name="Deleted")
     assert identity.authenticate(token) == Actor("user_2del")
-    ApplyUserEvent(storage, MemoryTagCache(), FakeClock())(Delivery("msg_del", UserDeleted("user_2del")))
-    fresh = identity_on(storage, MemoryProfiles())  # a cache that has not seen the user
+    ApplyUserEvent(storage=storage, clock=FakeClock(), recording_archive=NoRecordings())(
+        Delivery("msg_del", UserDeleted("user_2del"))
+    )
+    fresh = identity_on(storage, FakeProfiles())  # the deletion invalidated what the cache had seen
     assert fresh.authenticate(token) is None
     with storage.unit_of_work() as uow:
         assert uow.users.get("user_2del") is None

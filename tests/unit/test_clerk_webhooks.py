@@ -5,14 +5,17 @@ and applying them keeps the users right, once per delivery."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
-from adapters.cache.memory import MemoryTagCache
+from adapters.fakes.clock import FakeClock
+from adapters.fakes.storage import FakeStorage
 from adapters.identity.clerk_users import BadDelivery, ClerkWebhooks, profile_from_clerk
-from adapters.memory.clock import FakeClock
-from adapters.memory.storage import MemoryStorage
-from core.domain import ExperienceLevel, JobInfo
+from adapters.speech.archive import FolderRecordings, NoRecordings
+from core.domain import ExperienceLevel, Interview, JobInfo
+from core.ports import RecordingArchive
+from core.speech import AudioFormat
 from core.user_sync import (
     ApplyUserEvent,
     Delivery,
@@ -111,17 +114,19 @@ def test_a_bad_delivery_is_refused(case: str) -> None:
 # --- applying ----------------------------------------------------------------
 
 
-def apply_on(storage: MemoryStorage, clock: FakeClock | None = None) -> ApplyUserEvent:
-    return ApplyUserEvent(storage, MemoryTagCache(), clock or FakeClock())
+def apply_on(storage: FakeStorage, clock: FakeClock | None = None,
+             archive: RecordingArchive | None = None) -> ApplyUserEvent:
+    return ApplyUserEvent(storage=storage, clock=clock or FakeClock(),
+                          recording_archive=archive or NoRecordings())
 
 
 def changed(user_id: str, email: str, name: str = "Amina Njeri") -> UserChanged:
     return UserChanged(Profile(id=user_id, email=email, name=name))
 
 
-def test_created_then_updated_then_deleted_with_everything_owned() -> None:
-    storage, clock = MemoryStorage(), FakeClock()
-    apply = apply_on(storage, clock)
+def test_created_then_updated_then_deleted_with_everything_owned(tmp_path: Path) -> None:
+    storage, clock, archive = FakeStorage(), FakeClock(), FolderRecordings(tmp_path)
+    apply = apply_on(storage, clock, archive)
     assert apply(Delivery("msg_1", changed("user_2a", "a@example.com")))
     clock.advance(60)
     assert apply(Delivery("msg_2", changed("user_2a", "b@example.com", "Amina W.")))
@@ -136,15 +141,18 @@ def test_created_then_updated_then_deleted_with_everything_owned() -> None:
     with storage.unit_of_work(write=True) as uow:
         now = clock.now()
         uow.job_infos.add(JobInfo("job_1", "user_2a", "n", None, ExperienceLevel.JUNIOR, "d", now, now))
+        uow.interviews.add(Interview("interview-1", "job_1", "00:00:00", None, None, now, now))
         uow.commit()
+    archive.keep("interview-1", b"RIFF....WAVE", AudioFormat.WAV)  # a spoken answer kept (KEEP_AUDIO=1)
     assert apply(Delivery("msg_3", UserDeleted("user_2a")))
     with storage.unit_of_work() as uow:
         assert uow.users.get("user_2a") is None
         assert uow.job_infos.get("job_1") is None
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_redelivery_changes_nothing() -> None:
-    storage = MemoryStorage()
+    storage = FakeStorage()
     apply = apply_on(storage)
     assert apply(Delivery("msg_1", changed("user_2a", "a@example.com")))
     apply(Delivery("msg_2", changed("user_2a", "b@example.com")))
@@ -156,13 +164,13 @@ def test_a_redelivery_changes_nothing() -> None:
 
 
 def test_an_unknown_event_is_ignored() -> None:
-    storage = MemoryStorage()
+    storage = FakeStorage()
     assert not apply_on(storage)(Delivery("msg_1", None))
     assert storage.commits == 0
 
 
 def test_an_email_another_user_has_writes_nothing_and_is_not_remembered() -> None:
-    storage = MemoryStorage()
+    storage = FakeStorage()
     apply = apply_on(storage)
     apply(Delivery("msg_1", changed("user_2old", "same@example.com")))
     commits = storage.commits
@@ -185,7 +193,7 @@ def test_header_names_are_read_in_any_case() -> None:
 
 
 def test_a_change_delivered_after_the_deletion_does_not_bring_the_user_back() -> None:
-    storage = MemoryStorage()
+    storage = FakeStorage()
     apply = apply_on(storage)
     apply(Delivery("msg_1", changed("user_2a", "a@example.com")))
     apply(Delivery("msg_3", UserDeleted("user_2a")))

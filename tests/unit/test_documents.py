@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from adapters.ai.offline.documents import DocumentReader
+from adapters.documents.reader import PypdfDocuments
 from core.errors import ErrorCode, Invalid, UnsupportedMedia
 from tests.fixtures_docs import (
     EXE_BYTES,
@@ -23,12 +23,12 @@ from tests.fixtures_docs import (
     zip_bytes,
 )
 
-reader = DocumentReader()
+reader = PypdfDocuments()
 
 
 def field_message(error: Invalid) -> str:
-    assert list(error.field_errors) == ["resumeFile"]
-    (message,) = error.field_errors["resumeFile"]
+    assert list(error.field_errors) == ["resume_file"]
+    (message,) = error.field_errors["resume_file"]
     return message
 
 

@@ -8,13 +8,12 @@ from pathlib import Path
 
 from attrs import frozen
 
-from adapters.memory import FakeClock, MemoryStorage
+from adapters.fakes import FakeClock, FakeStorage
 from adapters.ratelimit.memory import MemoryWindowLimiter
-from adapters.web.converter import structure
 from core.domain import Actor
-from core.pipeline import Action, Actions
+from core.pipeline import Action, Context
 from entrypoints.app import create_app
-from entrypoints.container import Container
+from entrypoints.bootstrap import bootstrap
 from entrypoints.settings import Settings
 
 
@@ -28,18 +27,20 @@ class EveryTokenIsAda:
         return Actor("ada")
 
 
-def explode(actor: Actor, command: Nothing) -> None:
-    raise RuntimeError("secret internals: password=hunter2")
+class Explode:
+    def __call__(self, context: Context, command: Nothing) -> None:
+        raise RuntimeError("secret internals: password=hunter2")
 
 
 def app_with_a_broken_action(tmp_path: Path):
     settings = Settings.from_env({"DARASA_INSTANCE": str(tmp_path), "SECRET_KEY": "k"})
-    container = Container()
-    container.config.from_dict(settings.as_config())
-    container.storage.override(MemoryStorage())
-    container.window_limiter.override(MemoryWindowLimiter(FakeClock()))
-    container.identity.override(EveryTokenIsAda())
-    container.actions.override(Actions([Action("explode", Nothing, None, explode)], structure))
+    container = bootstrap(
+        settings,
+        storage=FakeStorage(),
+        window_limiter=MemoryWindowLimiter(FakeClock()),
+        identity=EveryTokenIsAda(),
+        action_list=[Action("explode", Nothing, None, Explode)],
+    )
     return create_app(settings, container, migrate=False)
 
 

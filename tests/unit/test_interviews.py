@@ -17,22 +17,22 @@ from core.interviews import InterviewUpdated
 from core.pipeline import Success
 from core.ports import Decision
 from tests.concurrently import at_once
+from tests.conftest import FORBIDDEN, PLAN_LIMIT
+from tests.conftest import rate_limited as rate_limited_for
 from tests.unit.app_on_fakes import FakeApp
 
 DAY = 86_400
-FORBIDDEN = Failure(ErrorCode.FORBIDDEN, "You don't have permission to do this", {})
-PLAN_LIMIT = Failure(ErrorCode.PLAN_LIMIT, "PLAN_LIMIT", {"upgradeUrl": "/app/upgrade"})
 JOB = {"name": "Backend", "experienceLevel": "senior", "description": "APIs in Python"}
 
 
 def new_job(app: FakeApp, actor) -> str:
-    result = app.actions.run("createJobInfo", actor, JOB)
+    result = app.run("createJobInfo", actor, JOB)
     assert isinstance(result, Success), result
     return result.data.id
 
 
 def create(app: FakeApp, actor, job_id: str):
-    return app.actions.run("createInterview", actor, {"jobInfoId": job_id})
+    return app.run("createInterview", actor, {"jobInfoId": job_id})
 
 
 def listed(detail) -> Interview:
@@ -74,7 +74,7 @@ def test_a_free_user_creates_one_interview_ever(steps: list[str]):
             else:
                 assert result == PLAN_LIMIT
         elif step == "delete job info":
-            assert isinstance(app.actions.run("deleteJobInfo", actor, {"id": job_id}), Success)
+            assert isinstance(app.run("deleteJobInfo", actor, {"id": job_id}), Success)
             job_id = new_job(app, actor)
         else:
             app.clock.advance(30 * DAY)
@@ -87,11 +87,11 @@ def test_deleting_the_job_info_deletes_its_interviews_but_gives_nothing_back():
     actor = app.user()
     job_id = new_job(app, actor)
     interview_id = create(app, actor, job_id).data.id
-    assert isinstance(app.actions.run("getInterview", actor, {"id": interview_id}), Success)
-    assert isinstance(app.actions.run("deleteJobInfo", actor, {"id": job_id}), Success)
+    assert isinstance(app.run("getInterview", actor, {"id": interview_id}), Success)
+    assert isinstance(app.run("deleteJobInfo", actor, {"id": job_id}), Success)
     assert stored_interviews(app) == 0
-    assert app.actions.run("getInterview", actor, {"id": interview_id}) == FORBIDDEN
-    assert app.actions.run("listInterviews", actor, {"jobInfoId": job_id}) == FORBIDDEN
+    assert app.run("getInterview", actor, {"id": interview_id}) == FORBIDDEN
+    assert app.run("listInterviews", actor, {"jobInfoId": job_id}) == FORBIDDEN
     assert create(app, actor, new_job(app, actor)) == PLAN_LIMIT
 
 
@@ -104,7 +104,7 @@ def test_a_pro_user_creates_12_at_once_then_4_a_day():
     job_id = new_job(app, actor)
     assert all(isinstance(create(app, actor, job_id), Success) for _ in range(12))
     refused = create(app, actor, job_id)
-    assert refused == Failure(ErrorCode.RATE_LIMIT, "RATE_LIMIT", {"retryAfter": DAY // 4})
+    assert refused == rate_limited_for(DAY // 4)
     app.clock.advance(DAY + 60)
     results = [create(app, actor, job_id) for _ in range(5)]
     assert [isinstance(r, Success) for r in results] == [True] * 4 + [False]
@@ -126,7 +126,7 @@ def test_a_pro_user_never_beats_the_bucket_and_retry_after_is_enough(waits: list
             created += 1
             assert created <= 12 + 4 * elapsed / DAY + 1e-6
         assert rate_limited(result), result
-        retry_after = result.extra["retryAfter"]
+        retry_after = result.retry_after
         assert isinstance(retry_after, int) and 1 <= retry_after <= DAY // 4
         app.clock.advance(retry_after)
         elapsed += retry_after
@@ -160,7 +160,7 @@ def test_invalid_or_foreign_calls_cost_no_token_and_write_nothing(data, count: i
     job_id = new_job(app, actor)
     commits = app.storage.commits
     for _ in range(count):
-        result = app.actions.run("createInterview", actor, data.draw(bad_calls(foreign_job_id)))
+        result = app.run("createInterview", actor, data.draw(bad_calls(foreign_job_id)))
         assert isinstance(result, Failure)
         assert result.code in (ErrorCode.VALIDATION, ErrorCode.FORBIDDEN), result
     assert app.storage.commits == commits
@@ -184,9 +184,9 @@ def test_a_plan_refusal_costs_no_token(refusals: int):
 
 def test_validation_comes_before_ownership():
     app = FakeApp()
-    result = app.actions.run("createInterview", app.user(), {"jobInfoId": str(uuid.uuid4()), "x": 1})
+    result = app.run("createInterview", app.user(), {"jobInfoId": str(uuid.uuid4()), "x": 1})
     assert isinstance(result, Failure) and result.code is ErrorCode.VALIDATION
-    assert result.extra["fieldErrors"] == {"x": ["Unknown field"]}
+    assert result.field_errors == {"x": ["Unknown field"]}
 
 
 def test_ownership_comes_before_the_plan():
@@ -207,12 +207,12 @@ def test_missing_and_foreign_records_look_alike(random_id):
     foreign_job_id = new_job(app, other)
     foreign_id = create(app, other, foreign_job_id).data.id
     for record_id in (foreign_id, str(random_id)):
-        assert app.actions.run("getInterview", actor, {"id": record_id}) == FORBIDDEN
-        assert app.actions.run("updateInterview", actor, {"id": record_id, "duration": "00:01:00"}) == FORBIDDEN
+        assert app.run("getInterview", actor, {"id": record_id}) == FORBIDDEN
+        assert app.run("updateInterview", actor, {"id": record_id, "duration": "00:01:00"}) == FORBIDDEN
     for job_id in (foreign_job_id, str(random_id)):
-        assert app.actions.run("listInterviews", actor, {"jobInfoId": job_id}) == FORBIDDEN
+        assert app.run("listInterviews", actor, {"jobInfoId": job_id}) == FORBIDDEN
         assert create(app, actor, job_id) == FORBIDDEN
-    found = app.actions.run("getInterview", other, {"id": foreign_id}).data.interview
+    found = app.run("getInterview", other, {"id": foreign_id}).data.interview
     assert found.duration == "00:00:00"
 
 
@@ -229,9 +229,9 @@ def test_list_is_newest_first_and_only_that_job_infos(waits: list[int]):
     for wait in waits:
         app.clock.advance(wait)
         created.append(create(app, actor, job_id).data.id)
-        assert [i.id for i in app.actions.run("listInterviews", actor, {"jobInfoId": job_id}).data.interviews] == created[::-1]
+        assert [i.id for i in app.run("listInterviews", actor, {"jobInfoId": job_id}).data.interviews] == created[::-1]
     assert isinstance(create(app, actor, other_job_id), Success)
-    listed = app.actions.run("listInterviews", actor, {"jobInfoId": job_id}).data.interviews
+    listed = app.run("listInterviews", actor, {"jobInfoId": job_id}).data.interviews
     assert [i.id for i in listed] == created[::-1]
     assert {i.job_info_id for i in listed} == {job_id}
 
@@ -241,21 +241,21 @@ def test_a_new_interview_starts_at_zero_and_updates_are_read_back_at_once():
     actor = app.user()
     job_id = new_job(app, actor)
     interview_id = create(app, actor, job_id).data.id
-    started = app.actions.run("getInterview", actor, {"id": interview_id}).data.interview
+    started = app.run("getInterview", actor, {"id": interview_id}).data.interview
     assert started.transcript == []
     assert (started.job_info_id, started.duration, started.hume_chat_id, started.feedback) == (
         job_id, "00:00:00", None, None
     )
-    assert app.actions.run("listInterviews", actor, {"jobInfoId": job_id}).data.interviews == [listed(started)]
+    assert app.run("listInterviews", actor, {"jobInfoId": job_id}).data.interviews == [listed(started)]
 
     app.clock.advance(90)
-    assert app.actions.run("updateInterview", actor, {"id": interview_id, "humeChatId": "chat-1"}) == Success(InterviewUpdated())
+    assert app.run("updateInterview", actor, {"id": interview_id, "humeChatId": "chat-1"}) == Success(InterviewUpdated())
     app.clock.advance(30)
-    assert isinstance(app.actions.run("updateInterview", actor, {"id": interview_id, "duration": "00:02:00"}), Success)
-    found = app.actions.run("getInterview", actor, {"id": interview_id}).data.interview
+    assert isinstance(app.run("updateInterview", actor, {"id": interview_id, "duration": "00:02:00"}), Success)
+    found = app.run("getInterview", actor, {"id": interview_id}).data.interview
     assert (found.hume_chat_id, found.duration) == ("chat-1", "00:02:00")
     assert found.created_at == started.created_at and found.updated_at > started.updated_at
-    assert app.actions.run("listInterviews", actor, {"jobInfoId": job_id}).data.interviews == [listed(found)]
+    assert app.run("listInterviews", actor, {"jobInfoId": job_id}).data.interviews == [listed(found)]
 
 
 @given(
@@ -267,10 +267,10 @@ def test_a_new_interview_starts_at_zero_and_updates_are_read_back_at_once():
             ({"duration": "00:00:00 "}, "duration"),
             ({"duration": ""}, "duration"),
             ({"duration": 90}, "duration"),
-            ({"humeChatId": ""}, "humeChatId"),
-            ({"humeChatId": "   "}, "humeChatId"),
-            ({"humeChatId": "c" * 201}, "humeChatId"),
-            ({"humeChatId": 7}, "humeChatId"),
+            ({"humeChatId": ""}, "hume_chat_id"),
+            ({"humeChatId": "   "}, "hume_chat_id"),
+            ({"humeChatId": "c" * 201}, "hume_chat_id"),
+            ({"humeChatId": 7}, "hume_chat_id"),
             ({"feedback": "great"}, "feedback"),
         ]
     )
@@ -281,13 +281,13 @@ def test_update_refuses_bad_fields_and_changes_nothing(payload):
     app = FakeApp()
     actor = app.user()
     interview_id = create(app, actor, new_job(app, actor)).data.id
-    before = app.actions.run("getInterview", actor, {"id": interview_id}).data.interview
+    before = app.run("getInterview", actor, {"id": interview_id}).data.interview
     commits = app.storage.commits
-    result = app.actions.run("updateInterview", actor, {"id": interview_id, **fields})
+    result = app.run("updateInterview", actor, {"id": interview_id, **fields})
     assert isinstance(result, Failure) and result.code is ErrorCode.VALIDATION
-    assert list(result.extra["fieldErrors"]) == [wrong]
+    assert list(result.field_errors) == [wrong]
     assert app.storage.commits == commits
-    assert app.actions.run("getInterview", actor, {"id": interview_id}).data.interview == before
+    assert app.run("getInterview", actor, {"id": interview_id}).data.interview == before
 
 
 def test_update_accepts_the_longest_chat_id_and_any_hours():
@@ -295,8 +295,8 @@ def test_update_accepts_the_longest_chat_id_and_any_hours():
     actor = app.user()
     interview_id = create(app, actor, new_job(app, actor)).data.id
     payload = {"id": interview_id, "humeChatId": "c" * 200, "duration": "99:59:59"}
-    assert isinstance(app.actions.run("updateInterview", actor, payload), Success)
-    found = app.actions.run("getInterview", actor, {"id": interview_id}).data.interview
+    assert isinstance(app.run("updateInterview", actor, payload), Success)
+    found = app.run("getInterview", actor, {"id": interview_id}).data.interview
     assert (found.hume_chat_id, found.duration) == ("c" * 200, "99:59:59")
 
 

@@ -13,7 +13,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from adapters.memory import FakeClock
+from adapters.fakes import FakeClock
 from adapters.web.ip_limit import IpLimit
 from tests.unit.web_on_fakes import web_app_on_fakes
 

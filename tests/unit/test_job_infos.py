@@ -11,6 +11,7 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, consumes, invaria
 
 from core.errors import ErrorCode, Failure
 from core.pipeline import Success
+from tests.conftest import FORBIDDEN
 from tests.unit.app_on_fakes import FakeApp
 
 LEVELS = ["junior", "mid-level", "senior"]
@@ -43,7 +44,6 @@ invalid_payloads = st.one_of(
     st.text(max_size=5),
 )
 
-FORBIDDEN = Failure(ErrorCode.FORBIDDEN, "You don't have permission to do this", {})
 
 
 class JobInfoMachine(RuleBasedStateMachine):
@@ -59,7 +59,7 @@ class JobInfoMachine(RuleBasedStateMachine):
         self.model: dict[str, tuple[int, dict]] = {}  # id -> (owner index, last payload)
 
     def run(self, user: int, name: str, payload: object):
-        return self.app.actions.run(name, self.users[user], payload)
+        return self.app.run(name, self.users[user], payload)
 
     @rule(target=job_infos, user=st.integers(0, 2), payload=valid_payloads, wait=st.integers(0, 5))
     def create(self, user: int, payload: dict, wait: int):
@@ -77,7 +77,7 @@ class JobInfoMachine(RuleBasedStateMachine):
         result = self.run(user, action, payload)
         assert isinstance(result, Failure) and result.code is ErrorCode.VALIDATION, result
         assert result.message == "Invalid job data"
-        assert result.extra["fieldErrors"]
+        assert result.field_errors
         assert self.app.storage.commits == commits
 
     @rule(job_id=job_infos, user=st.integers(0, 2), payload=valid_payloads, wait=st.integers(0, 5))
@@ -139,13 +139,13 @@ TestJobInfoActions = JobInfoMachine.TestCase
 
 def test_unauthenticated_calls_are_refused_before_validation():
     app = FakeApp()
-    result = app.actions.run("createJobInfo", None, "not even an object")
+    result = app.run("createJobInfo", None, "not even an object")
     assert isinstance(result, Failure) and result.code is ErrorCode.UNAUTHENTICATED
     assert app.storage.commits == 0
 
 
 def test_unknown_action_is_not_found_even_for_nobody():
-    result = FakeApp().actions.run("dropTables", None, {})
+    result = FakeApp().run("dropTables", None, {})
     assert isinstance(result, Failure) and result.code is ErrorCode.NOT_FOUND
 
 
@@ -159,8 +159,8 @@ def test_list_query_matches_name_title_or_description(query: str):
         {"name": "Ops", "experienceLevel": "mid-level", "description": "Remote-first team"},
     ]
     for payload in payloads:
-        assert isinstance(app.actions.run("createJobInfo", actor, payload), Success)
-    result = app.actions.run("listJobInfos", actor, {"query": query})
+        assert isinstance(app.run("createJobInfo", actor, payload), Success)
+    result = app.run("listJobInfos", actor, {"query": query})
     assert isinstance(result, Success)
     expected = {
         p["name"]
@@ -173,15 +173,15 @@ def test_list_query_matches_name_title_or_description(query: str):
 def test_validation_reports_every_field_by_wire_name():
     app = FakeApp()
     actor = app.user()
-    result = app.actions.run(
+    result = app.run(
         "createJobInfo", actor, {"name": 5, "experienceLevel": "boss", "extra": 1, "title": ""}
     )
     assert isinstance(result, Failure)
-    assert result.extra["fieldErrors"] == {
+    assert result.field_errors == {
         "extra": ["Unknown field"],
         "name": ["Must be a string"],
         "title": ["Must not be empty when given"],
-        "experienceLevel": ["Must be one of: junior, mid-level, senior"],
+        "experience_level": ["Must be one of: junior, mid-level, senior"],
         "description": ["Required"],
     }
 
@@ -194,5 +194,5 @@ def test_an_account_deleted_under_a_live_session_cannot_create():
         uow.commit()
     commits = app.storage.commits
     payload = {"name": "n", "experienceLevel": "junior", "description": "d"}
-    assert app.actions.run("createJobInfo", actor, payload) == FORBIDDEN
+    assert app.run("createJobInfo", actor, payload) == FORBIDDEN
     assert app.storage.commits == commits

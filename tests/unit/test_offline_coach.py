@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from adapters.ai.offline import OfflineCoach, data
-from adapters.ai.offline.bank import JobProfile, Kind, QuestionBank, fits_family, load_bank
-from adapters.ai.offline.skills import SYSTEM_DESIGN, extract_skills, is_known
+from adapters.ai.offline import OfflineCoach
+from adapters.ai.offline.bank import QuestionBank, fits_family, load_bank
+from adapters.ai.offline.skills import SYSTEM_DESIGN, extract_skills
 from core.coaching import Difficulty, JobContext, Speaker, TranscriptEntry
 from core.domain import ExperienceLevel
 from core.errors import AiFailed
@@ -53,39 +53,6 @@ def feedback(question: str, answer: str) -> tuple[int, str, str]:
 
 
 # --- the bank ----------------------------------------------------------------
-
-
-def test_the_bank_holds_at_least_300_questions():
-    assert len(bank.questions) >= 300
-
-
-def test_question_ids_and_texts_are_unique():
-    ids = [q.id for q in bank.questions]
-    texts = [q.text.strip().lower() for q in bank.questions]
-    assert len(set(ids)) == len(ids)
-    assert len(set(texts)) == len(texts)
-    # Recognition compares normalised texts, so those must be unique too, and
-    # none may hide inside another (the interviewer finds them inside lines).
-    keys = list(bank.by_text)
-    assert len(keys) == len(bank.questions)
-    assert not [(a, b) for a in keys for b in keys if a != b and f" {a} " in f" {b} "]
-
-
-def test_every_question_is_complete_with_valid_values():
-    raw = [entry for name in data.names("questions-") for entry in data.load(name)]
-    assert len(raw) == len(bank.questions)
-    for entry in raw:
-        assert re.fullmatch(r"[a-z0-9]+-\d{3}", entry["id"]), entry["id"]
-        assert entry["text"].strip() and "\n" not in entry["text"], entry["id"]
-        assert entry["skills"] and is_known(entry["skills"]), entry["id"]
-        assert entry["levels"] and set(entry["levels"]) <= {"junior", "mid-level", "senior"}
-        assert len(set(entry["levels"])) == len(entry["levels"])
-        assert entry["difficulty"] in {"easy", "medium", "hard"}, entry["id"]
-        assert entry["kind"] in {"technical", "situational", "behavioral", "system-design"}, entry["id"]
-        assert len(entry["key_points"]) >= 3, entry["id"]
-        assert all(0 < len(p) <= 120 for p in entry["key_points"]), entry["id"]
-        assert len(entry["answer"]) >= 200, entry["id"]
-        assert "\n\n---\n\n" not in entry["answer"], entry["id"]
 
 
 @pytest.mark.parametrize(
@@ -166,23 +133,20 @@ def test_questions_are_deterministic_and_come_in_chunks():
     assert question.answer not in "".join(chunks)
 
 
-def test_a_job_without_known_skills_gets_general_questions():
+def test_a_job_of_no_known_family_gets_only_role_neutral_questions():
     job = JobContext("Shop", "Store manager", ExperienceLevel.JUNIOR, "Run a friendly shop.")
     previous: list[str] = []
     for _ in range(5):
         previous.append(ask(job, Difficulty.EASY, previous))
-    assert all(bank.find(m).kind is Kind.BEHAVIORAL for m in previous)
+    assert all({"any", "general"} & bank.find(m).roles for m in previous)
 
 
-def test_the_whole_bank_is_used_before_failing_and_nothing_repeats():
-    # Every question that may be asked of the job's family, and no other.
-    family = JobProfile.of(SENIOR_PYTHON).family
-    fitting = {q.id for q in bank.questions if fits_family(q, family)}
-    assert len(fitting) < len(bank.questions)
+def test_every_question_that_fits_the_job_is_used_before_failing_and_nothing_repeats():
+    fitting = [q for q in bank.questions if fits_family(q, "software")]
     previous: list[str] = []
     for _ in range(len(fitting)):
         previous.append(ask(SENIOR_PYTHON, Difficulty.MEDIUM, previous))
-    assert {bank.find(m).id for m in previous} == fitting
+    assert {bank.find(m).id for m in previous} == {q.id for q in fitting}
     with pytest.raises(AiFailed) as failure:
         ask(SENIOR_PYTHON, Difficulty.MEDIUM, previous)
     assert failure.value.message == "Failed to generate question"

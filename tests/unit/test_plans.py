@@ -4,13 +4,15 @@ through the storage port."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import pytest
 
-from adapters.plans import load_catalog
+from adapters.plans import catalog_from_json, load_catalog
 from core.errors import ErrorCode, Failure
-from core.pipeline import Success
-from core.plans import ChangePlan, PlanCatalog, UnknownPlan, UnknownUser
+from core.pipeline import Context, Success
+from core.plans import ChangePlan, ChangePlanCommand, PlanCatalog, UnknownPlan, UnknownUser
+from entrypoints.bootstrap import build
 from tests.unit.app_on_fakes import FakeApp
 
 
@@ -37,13 +39,13 @@ def test_limits_follow_the_features_of_the_plan(plan, interviews, questions):
 
 
 def test_no_feature_for_a_kind_allows_none():
-    catalog = PlanCatalog.from_json('{"plans": {"trial": ["5_questions"]}, "defaultPlan": "trial"}')
+    catalog = catalog_from_json('{"plans": {"trial": ["5_questions"]}, "defaultPlan": "trial"}')
     assert catalog.limit(catalog.features_of("trial"), "interviews") == 0
     assert catalog.limit(catalog.features_of("trial"), "questions") == 5
 
 
 def test_from_json_reads_plans_default_and_allowances():
-    catalog = PlanCatalog.from_json(
+    catalog = catalog_from_json(
         json.dumps(
             {
                 "plans": {"basic": ["3_interviews"], "team": ["unlimited_interviews"]},
@@ -59,7 +61,7 @@ def test_from_json_reads_plans_default_and_allowances():
 
 
 def test_from_json_keeps_the_default_allowances_when_none_are_given():
-    catalog = PlanCatalog.from_json('{"plans": {"free": ["1_interview"]}}')
+    catalog = catalog_from_json('{"plans": {"free": ["1_interview"]}}')
     assert catalog.allowances == PlanCatalog.default().allowances
 
 
@@ -89,7 +91,7 @@ def test_from_json_keeps_the_default_allowances_when_none_are_given():
 )
 def test_from_json_refuses_what_it_cannot_mean_and_says_why(text, problem):
     with pytest.raises(ValueError, match="plan catalogue") as raised:
-        PlanCatalog.from_json(text)
+        catalog_from_json(text)
     assert problem in str(raised.value)
 
 
@@ -107,15 +109,21 @@ def test_the_setting_is_json_a_file_or_unset(tmp_path):
         load_catalog(str(tmp_path / "missing.json"))
 
 
+def change_plan(app: FakeApp) -> Callable[[str, str], object]:
+    """``darasa plans set`` as the CLI runs it, on the app's container."""
+    use_case = build(app.container, ChangePlan)
+    return lambda email, plan: use_case(Context(), ChangePlanCommand(email=email, plan=plan))
+
+
 def test_get_plan_answers_the_plan_and_its_features_sorted():
     app = FakeApp()
     actor = app.user()
-    result = app.actions.run("getPlan", actor, {})
+    result = app.run("getPlan", actor, {})
     assert isinstance(result, Success)
     found = result.data
     assert (found.plan, found.features) == ("free", ["1_interview", "5_questions"])
-    ChangePlan(app.storage, app.cache, app.catalog)(f"user-{actor.user_id}@example.com".upper(), "max")
-    found = app.actions.run("getPlan", actor, {}).data
+    change_plan(app)(f"user-{actor.user_id}@example.com".upper(), "max")
+    found = app.run("getPlan", actor, {}).data
     assert (found.plan, found.features) == (
         "max", ["unlimited_interviews", "unlimited_questions", "unlimited_resume_analysis"]
     )
@@ -123,27 +131,28 @@ def test_get_plan_answers_the_plan_and_its_features_sorted():
 
 def test_get_plan_takes_no_fields():
     app = FakeApp()
-    result = app.actions.run("getPlan", app.user(), {"plan": "max"})
+    result = app.run("getPlan", app.user(), {"plan": "max"})
     assert isinstance(result, Failure) and result.code is ErrorCode.VALIDATION
-    assert result.extra["fieldErrors"] == {"plan": ["Unknown field"]}
+    assert result.field_errors == {"plan": ["Unknown field"]}
 
 
 def test_a_stored_plan_the_catalogue_no_longer_knows_is_the_default():
     app = FakeApp()
     actor = app.user(plan="gold")
-    assert app.plans.plan_of(actor.user_id) == "free"
-    assert app.plans.has(actor.user_id, "1_interview")
-    assert not app.plans.has(actor.user_id, "unlimited_interviews")
+    plans = app.container.plans()
+    assert plans.plan_of(actor) == "free"
+    assert plans.has(actor, "1_interview")
+    assert not plans.has(actor, "unlimited_interviews")
 
 
 def test_change_plan_refuses_an_unknown_plan_or_email_and_changes_nothing():
     app = FakeApp()
     actor = app.user()
-    change = ChangePlan(app.storage, app.cache, app.catalog)
+    change = change_plan(app)
     commits = app.storage.commits
     with pytest.raises(UnknownPlan, match="unknown plan 'gold'; the plans are: free, max, pro"):
         change(f"user-{actor.user_id}@example.com", "gold")
     with pytest.raises(UnknownUser, match="no user with the email 'nobody@example.com'"):
         change("nobody@example.com", "pro")
     assert app.storage.commits == commits
-    assert app.plans.plan_of(actor.user_id) == "free"
+    assert app.container.plans().plan_of(actor) == "free"

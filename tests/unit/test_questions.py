@@ -16,17 +16,17 @@ from hypothesis import strategies as st
 from adapters.ai.offline.bank import fits_family
 from adapters.ai.offline.coach import OfflineCoach
 from adapters.ai.offline.roles import family_of
-from adapters.memory.coach import FailingCoach
+from adapters.fakes.coach import FailingCoach
 from core.errors import AiFailed, ErrorCode, Failure
 from core.pipeline import Streaming, Success
 from core.ports import Bucket
 from core.questions import ANSWER_MAX, rating_of
 from tests.concurrently import at_once
+from tests.conftest import FORBIDDEN, PLAN_LIMIT, ai_failed
+from tests.conftest import rate_limited as rate_limited_for
 from tests.unit.app_on_fakes import FakeApp
 
 HOUR = 3_600
-FORBIDDEN = Failure(ErrorCode.FORBIDDEN, "You don't have permission to do this", {})
-PLAN_LIMIT = Failure(ErrorCode.PLAN_LIMIT, "PLAN_LIMIT", {"upgradeUrl": "/app/upgrade"})
 JOB = {
     "name": "Payments platform",
     "title": "Senior Backend Engineer",
@@ -41,21 +41,21 @@ OFF_TOPIC = (
 
 
 def new_job(app: FakeApp, actor, job: dict = JOB) -> str:
-    result = app.actions.run("createJobInfo", actor, job)
+    result = app.run("createJobInfo", actor, job)
     assert isinstance(result, Success), result
     return result.data.id
 
 
 def ask(app: FakeApp, actor, job_id: str, difficulty: str = "medium"):
-    return app.actions.run("generateQuestion", actor, {"jobInfoId": job_id, "difficulty": difficulty})
+    return app.run("generateQuestion", actor, {"jobInfoId": job_id, "difficulty": difficulty})
 
 
 def answer(app: FakeApp, actor, question_id: str, text: str):
-    return app.actions.run("generateQuestionFeedback", actor, {"questionId": question_id, "answer": text})
+    return app.run("generateQuestionFeedback", actor, {"questionId": question_id, "answer": text})
 
 
 def listed(app: FakeApp, actor, job_id: str) -> list:
-    result = app.actions.run("listQuestions", actor, {"jobInfoId": job_id})
+    result = app.run("listQuestions", actor, {"jobInfoId": job_id})
     assert isinstance(result, Success), result
     return result.data.questions
 
@@ -99,7 +99,7 @@ def test_a_free_user_gets_5_questions_ever():
     assert ask(app, actor, job_id) == PLAN_LIMIT
     assert ask(app, actor, new_job(app, actor), "hard") == PLAN_LIMIT
     # deleting the job info deletes its questions, and gives nothing back
-    assert isinstance(app.actions.run("deleteJobInfo", actor, {"id": job_id}), Success)
+    assert isinstance(app.run("deleteJobInfo", actor, {"id": job_id}), Success)
     assert stored(app) == (0, 0)
     app.clock.advance(30 * 24 * HOUR)
     assert ask(app, actor, new_job(app, actor)) == PLAN_LIMIT
@@ -122,7 +122,7 @@ def test_a_free_user_never_exceeds_the_allowance(steps: list[str]):
             else:
                 assert result == PLAN_LIMIT
         elif step == "delete job info":
-            assert isinstance(app.actions.run("deleteJobInfo", actor, {"id": job_id}), Success)
+            assert isinstance(app.run("deleteJobInfo", actor, {"id": job_id}), Success)
             job_id = new_job(app, actor)
         else:
             app.clock.advance(24 * HOUR)
@@ -164,12 +164,12 @@ def test_the_ai_bucket_refuses_the_21st_call_within_an_hour_and_refills():
     job_id = new_job(app, actor)
     assert all(isinstance(ask(app, actor, job_id), Success) for _ in range(20))
     refused = ask(app, actor, job_id)
-    assert refused == Failure(ErrorCode.RATE_LIMIT, "RATE_LIMIT", {"retryAfter": HOUR // 20})
+    assert refused == rate_limited_for(HOUR // 20)
     assert stored(app) == (20, 0)
     # each AI action has its own bucket
     question_id = listed(app, actor, job_id)[0].id
     assert isinstance(answer(app, actor, question_id, "An answer."), Success)
-    app.clock.advance(refused.extra["retryAfter"])
+    app.clock.advance(refused.retry_after)
     assert isinstance(ask(app, actor, job_id), Success)
     assert rate_limited(ask(app, actor, job_id))
     app.clock.advance(HOUR)
@@ -246,7 +246,7 @@ def test_invalid_or_foreign_calls_cost_no_token_and_write_nothing(data, count: i
                 ),
             )
         )
-        result = app.actions.run(name, actor, payload)
+        result = app.run(name, actor, payload)
         assert isinstance(result, Failure)
         assert result.code in (ErrorCode.VALIDATION, ErrorCode.FORBIDDEN), result
     assert app.storage.commits == commits
@@ -285,9 +285,9 @@ def test_a_rate_limited_call_gives_the_allowance_back():
 def test_validation_comes_before_ownership_and_ownership_before_the_plan():
     app = FakeApp()
     actor, other = app.user(), app.user("other")
-    result = app.actions.run("generateQuestion", actor, {"jobInfoId": str(uuid.uuid4()), "difficulty": "x"})
+    result = app.run("generateQuestion", actor, {"jobInfoId": str(uuid.uuid4()), "difficulty": "x"})
     assert isinstance(result, Failure) and result.code is ErrorCode.VALIDATION
-    assert result.extra["fieldErrors"] == {"difficulty": ["Must be one of: easy, medium, hard"]}
+    assert result.field_errors == {"difficulty": ["Must be one of: easy, medium, hard"]}
     job_id = new_job(app, actor)
     assert all(isinstance(ask(app, actor, job_id), Success) for _ in range(5))
     assert ask(app, actor, new_job(app, other)) == FORBIDDEN
@@ -300,7 +300,7 @@ def test_an_answer_of_the_longest_length_is_accepted():
     result = answer(app, actor, question_id, "word " * (ANSWER_MAX // 5))
     assert isinstance(result, Success), result
     result = answer(app, actor, question_id, "w" * (ANSWER_MAX + 1))
-    assert isinstance(result, Failure) and list(result.extra["fieldErrors"]) == ["answer"]
+    assert isinstance(result, Failure) and list(result.field_errors) == ["answer"]
 
 
 # --- answers, feedback and the list ----------------------------------------------
@@ -351,7 +351,7 @@ def test_the_streamed_text_is_the_stored_text():
     app = FakeApp()
     actor = app.user()
     job_id = new_job(app, actor)
-    streaming = app.actions.start("generateQuestion", actor, {"jobInfoId": job_id, "difficulty": "medium"})
+    streaming = app.start("generateQuestion", actor, {"jobInfoId": job_id, "difficulty": "medium"})
     assert isinstance(streaming, Streaming)
     chunks = list(streaming.chunks)
     assert len(chunks) > 1 and stored(app) == (0, 0)
@@ -359,7 +359,7 @@ def test_the_streamed_text_is_the_stored_text():
     assert generated.text == "".join(chunks)
     assert [(q.id, q.text) for q in listed(app, actor, job_id)] == [(generated.question_id, generated.text)]
 
-    streaming = app.actions.start(
+    streaming = app.start(
         "generateQuestionFeedback", actor, {"questionId": generated.question_id, "answer": OFF_TOPIC}
     )
     assert isinstance(streaming, Streaming)
@@ -405,15 +405,13 @@ def test_a_coach_that_fails_mid_stream_stores_nothing():
     question_id = ask(app, actor, job_id).data.question_id
     before = listed(app, actor, job_id)
     failing = FakeApp(app.storage, app.cache, app.clock, app.ids, coach=FailingCoach())
-    assert ask(failing, actor, job_id) == Failure(ErrorCode.AI_FAILED, "Failed to generate question", {})
-    assert answer(failing, actor, question_id, "An answer") == Failure(
-        ErrorCode.AI_FAILED, "Failed to generate feedback", {}
-    )
+    assert ask(failing, actor, job_id) == ai_failed("Failed to generate question")
+    assert answer(failing, actor, question_id, "An answer") == ai_failed("Failed to generate feedback")
     assert stored(app) == (1, 0)
     assert listed(app, actor, job_id) == before
     assert questions_created(app, actor) == 1
     # streamed: the first piece arrives, then the failure; still nothing stored
-    streaming = failing.actions.start("generateQuestion", actor, {"jobInfoId": job_id, "difficulty": "easy"})
+    streaming = failing.start("generateQuestion", actor, {"jobInfoId": job_id, "difficulty": "easy"})
     chunks = iter(streaming.chunks)
     assert next(chunks)
     with pytest.raises(AiFailed):
@@ -425,7 +423,7 @@ def test_a_client_that_stops_reading_stores_nothing_and_gets_the_allowance_back(
     app = FakeApp()
     actor = app.user()
     job_id = new_job(app, actor)
-    streaming = app.actions.start("generateQuestion", actor, {"jobInfoId": job_id, "difficulty": "hard"})
+    streaming = app.start("generateQuestion", actor, {"jobInfoId": job_id, "difficulty": "hard"})
     chunks = iter(streaming.chunks)
     assert next(chunks)
     assert questions_created(app, actor) == 1  # reserved while the coach writes
@@ -442,7 +440,7 @@ def test_every_question_of_the_bank_asked_is_an_ai_failure_that_counts_nothing()
     total = sum(1 for q in OfflineCoach().bank.questions if fits_family(q, family))
     results = [ask(app, actor, job_id) for _ in range(total + 1)]
     assert all(isinstance(r, Success) for r in results[:-1])
-    assert results[-1] == Failure(ErrorCode.AI_FAILED, "Failed to generate question", {})
+    assert results[-1] == ai_failed("Failed to generate question")
     assert questions_created(app, actor) == total
 
 
@@ -459,7 +457,7 @@ def test_missing_and_foreign_records_look_alike(random_id):
     assert isinstance(answer(app, other, foreign_question_id, "Mine"), Success)
     for job_id in (foreign_job_id, str(random_id)):
         assert ask(app, actor, job_id) == FORBIDDEN
-        assert app.actions.run("listQuestions", actor, {"jobInfoId": job_id}) == FORBIDDEN
+        assert app.run("listQuestions", actor, {"jobInfoId": job_id}) == FORBIDDEN
     for question_id in (foreign_question_id, str(random_id)):
         assert answer(app, actor, question_id, "Let me see") == FORBIDDEN
     assert [len(q.answers) for q in listed(app, other, foreign_job_id)] == [1]
@@ -474,9 +472,9 @@ def test_deleting_the_job_info_deletes_its_questions_and_answers():
     assert isinstance(answer(app, actor, question_id, "An answer"), Success)
     kept = ask(app, actor, kept_id).data
     assert listed(app, actor, job_id)  # cached before the delete
-    assert isinstance(app.actions.run("deleteJobInfo", actor, {"id": job_id}), Success)
+    assert isinstance(app.run("deleteJobInfo", actor, {"id": job_id}), Success)
     assert stored(app) == (1, 0)
-    assert app.actions.run("listQuestions", actor, {"jobInfoId": job_id}) == FORBIDDEN
+    assert app.run("listQuestions", actor, {"jobInfoId": job_id}) == FORBIDDEN
     assert answer(app, actor, question_id, "Again") == FORBIDDEN
     assert [q.id for q in listed(app, actor, kept_id)] == [kept.question_id]
     assert questions_created(app, actor) == 2
@@ -487,10 +485,10 @@ def test_a_job_info_deleted_while_the_coach_writes_stores_nothing():
     actor = app.user()
     job_id = new_job(app, actor)
     question_id = ask(app, actor, job_id).data.question_id
-    asking = app.actions.start("generateQuestion", actor, {"jobInfoId": job_id, "difficulty": "easy"})
-    answering = app.actions.start("generateQuestionFeedback", actor, {"questionId": question_id, "answer": "Hm"})
+    asking = app.start("generateQuestion", actor, {"jobInfoId": job_id, "difficulty": "easy"})
+    answering = app.start("generateQuestionFeedback", actor, {"questionId": question_id, "answer": "Hm"})
     question_text, feedback = "".join(asking.chunks), "".join(answering.chunks)
-    assert isinstance(app.actions.run("deleteJobInfo", actor, {"id": job_id}), Success)
+    assert isinstance(app.run("deleteJobInfo", actor, {"id": job_id}), Success)
     for streaming, produced in ((asking, question_text), (answering, feedback)):
         assert Streaming(iter([produced]), streaming.finish).complete() == FORBIDDEN
     assert stored(app) == (0, 0)

@@ -7,11 +7,12 @@ anything as a file."""
 
 from __future__ import annotations
 
-from adapters.memory.coach import FailingCoach
+from adapters.fakes.coach import FailingCoach
 from core.coaching import UPLOAD_MAX_BYTES, ResumeAnalysis, Upload
 from core.errors import ErrorCode, Failure
 from core.pipeline import Success
 from core.ports import Bucket
+from tests.conftest import FORBIDDEN, PLAN_LIMIT, TOO_LARGE, UNSUPPORTED, ai_failed, invalid, rate_limited
 from tests.fixtures_docs import (
     EXE_BYTES,
     PNG_BYTES,
@@ -24,9 +25,6 @@ from tests.fixtures_docs import (
 )
 from tests.unit.app_on_fakes import FakeApp
 
-FORBIDDEN = Failure(ErrorCode.FORBIDDEN, "You don't have permission to do this", {})
-PLAN_LIMIT = Failure(ErrorCode.PLAN_LIMIT, "PLAN_LIMIT", {"upgradeUrl": "/app/upgrade"})
-UNSUPPORTED = Failure(ErrorCode.UNSUPPORTED_MEDIA, "Please upload a PDF, Word document, or text file", {})
 JOB = {
     "name": "Backend",
     "title": "Senior Python Engineer",
@@ -42,15 +40,15 @@ def ok(result):
 
 def setup(app: FakeApp, plan: str = "max"):
     actor = app.user(plan=plan)
-    return actor, ok(app.actions.run("createJobInfo", actor, JOB)).id
+    return actor, ok(app.run("createJobInfo", actor, JOB)).id
 
 
 def analyze(app: FakeApp, actor, job_id: str, data: bytes, filename: str = "resume.pdf"):
-    return app.actions.run("analyzeResume", actor, {"jobInfoId": job_id, "resumeFile": Upload(data, filename)})
+    return app.run("analyzeResume", actor, {"jobInfoId": job_id, "resumeFile": Upload(data, filename)})
 
 
 def listed(app: FakeApp, actor, job_id: str) -> list:
-    return ok(app.actions.run("listResumeAnalyses", actor, {"jobInfoId": job_id})).analyses
+    return ok(app.run("listResumeAnalyses", actor, {"jobInfoId": job_id})).analyses
 
 
 def test_a_max_user_gets_an_analysis_of_a_pdf_and_a_docx_naming_the_missing_skills():
@@ -110,7 +108,7 @@ def test_files_that_are_not_a_resume_are_refused_by_content_and_take_no_token():
     ):
         result = analyze(app, actor, job_id, data)
         assert isinstance(result, Failure) and result.code is ErrorCode.VALIDATION, result
-        assert list(result.extra["fieldErrors"]) == ["resumeFile"] and result.extra["fieldErrors"]["resumeFile"][0]
+        assert list(result.field_errors) == ["resume_file"] and result.field_errors["resume_file"][0]
     assert listed(app, actor, job_id) == []
     assert ok(analyze(app, actor, job_id, "\n".join(RESUME).encode(), "resume.txt"))
 
@@ -119,7 +117,7 @@ def test_a_file_over_10_mb_is_refused():
     app = FakeApp()
     actor, job_id = setup(app)
     too_big = analyze(app, actor, job_id, b"a" * (UPLOAD_MAX_BYTES + 1), "resume.txt")
-    assert too_big == Failure(ErrorCode.PAYLOAD_TOO_LARGE, "File size exceeds 10MB limit", {})
+    assert too_big == TOO_LARGE
 
 
 def test_the_ai_bucket_limits_analyses():
@@ -128,7 +126,7 @@ def test_the_ai_bucket_limits_analyses():
     ok(analyze(app, actor, job_id, pdf_bytes([RESUME])))
     ok(analyze(app, actor, job_id, pdf_bytes([RESUME])))
     limited = analyze(app, actor, job_id, pdf_bytes([RESUME]))
-    assert limited == Failure(ErrorCode.RATE_LIMIT, "RATE_LIMIT", {"retryAfter": 1800})
+    assert limited == rate_limited(1800)
     assert len(listed(app, actor, job_id)) == 2
 
 
@@ -136,9 +134,7 @@ def test_a_failing_coach_gives_ai_failed_and_stores_nothing():
     app = FakeApp()
     actor, job_id = setup(app)
     broken = FakeApp(app.storage, app.cache, app.clock, app.ids, coach=FailingCoach())
-    assert analyze(broken, actor, job_id, pdf_bytes([RESUME])) == Failure(
-        ErrorCode.AI_FAILED, "Failed to generate analysis", {}
-    )
+    assert analyze(broken, actor, job_id, pdf_bytes([RESUME])) == ai_failed("Failed to generate analysis")
     assert listed(app, actor, job_id) == []
 
 
@@ -149,7 +145,7 @@ def test_someone_elses_job_info_looks_like_a_missing_one():
     stranger = app.user("stranger", plan="max")
     for target in (job_id, "00000000-0000-0000-0000-0000000000ff"):
         assert analyze(app, stranger, target, pdf_bytes([RESUME])) == FORBIDDEN
-        assert app.actions.run("listResumeAnalyses", stranger, {"jobInfoId": target}) == FORBIDDEN
+        assert app.run("listResumeAnalyses", stranger, {"jobInfoId": target}) == FORBIDDEN
     assert len(listed(app, owner, job_id)) == 1
 
 
@@ -158,8 +154,8 @@ def test_analyses_go_with_their_job_info():
     actor, job_id = setup(app)
     ok(analyze(app, actor, job_id, pdf_bytes([RESUME])))
     assert len(listed(app, actor, job_id)) == 1  # cached
-    ok(app.actions.run("deleteJobInfo", actor, {"id": job_id}))
-    assert app.actions.run("listResumeAnalyses", actor, {"jobInfoId": job_id}) == FORBIDDEN
+    ok(app.run("deleteJobInfo", actor, {"id": job_id}))
+    assert app.run("listResumeAnalyses", actor, {"jobInfoId": job_id}) == FORBIDDEN
     assert app.storage.snapshot().resume_analyses == {}
 
 
@@ -167,9 +163,7 @@ def test_a_json_client_cannot_pass_anything_off_as_a_file():
     app = FakeApp()
     actor, job_id = setup(app)
     for fake in ("JVBERi0xLjQK", {"data": "JVBERi0xLjQK", "filename": "cv.pdf"}, ["cv.pdf"], None):
-        result = app.actions.run("analyzeResume", actor, {"jobInfoId": job_id, "resumeFile": fake})
-        assert result == Failure(
-            ErrorCode.VALIDATION, "Invalid input", {"fieldErrors": {"resumeFile": ["Must be a file"]}}
-        )
-    missing = app.actions.run("analyzeResume", actor, {"jobInfoId": job_id})
-    assert missing.extra == {"fieldErrors": {"resumeFile": ["Required"]}}
+        result = app.run("analyzeResume", actor, {"jobInfoId": job_id, "resumeFile": fake})
+        assert result == invalid(resume_file=["Must be a file"])
+    missing = app.run("analyzeResume", actor, {"jobInfoId": job_id})
+    assert missing.field_errors == {"resume_file": ["Required"]}

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from adapters.memory import FakeClock
+from adapters.fakes import FakeClock
 from adapters.ratelimit import arithmetic
 from adapters.ratelimit.arithmetic import TOLERANCE, BucketState, WindowState
 from adapters.ratelimit.memory import MemoryRateLimiter, MemoryWindowLimiter

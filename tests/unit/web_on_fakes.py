@@ -1,6 +1,6 @@
-"""The real Flask app with its container's storage, clock, ids, password
-hasher and limiters replaced by the in-memory fakes, as the unit tests of
-the web adapter use it."""
+"""The real Flask app on the application's own container, its storage,
+cache, clock, ids, password hasher and limiters overridden by fakes and
+in-process backends, as the unit tests of the web adapter use it."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from pathlib import Path
 
 from flask import Flask
 
-from adapters.memory import FakeClock, MemoryStorage, SequentialIds
-from adapters.memory.passwords import FakePasswordHasher
+from adapters.cache.memory import MemoryTagCache
+from adapters.fakes import FakeClock, FakePasswordHasher, FakeStorage, SequentialIds
 from adapters.ratelimit.memory import MemoryRateLimiter, MemoryWindowLimiter
 from entrypoints.app import create_app
-from entrypoints.container import Container
+from entrypoints.bootstrap import bootstrap
 from entrypoints.settings import Settings
 
 
@@ -25,21 +25,20 @@ def web_app_on_fakes(
     """The app for one block, its providers overridden by fakes (its storage
     is ``app.container.storage()``); ``env`` adds settings."""
     settings = Settings.from_env({"DARASA_INSTANCE": str(instance), "SECRET_KEY": "test-secret", **(env or {})})
-    container = Container()
-    container.config.from_dict(settings.as_config())
     clock = FakeClock() if clock is None else clock
-    overrides = {
-        container.storage: MemoryStorage(),
-        container.clock: clock,
-        container.ids: SequentialIds(),
-        container.password_hasher: FakePasswordHasher(),
-        container.limiter: MemoryRateLimiter(clock),
-        container.window_limiter: MemoryWindowLimiter(clock),
-    }
-    for provider, fake in overrides.items():
-        provider.override(fake)
+    cache = MemoryTagCache()
+    container = bootstrap(
+        settings,
+        storage=FakeStorage(cache),
+        cache=cache,
+        clock=clock,
+        ids=SequentialIds(),
+        password_hasher=FakePasswordHasher(),
+        rate_limiter=MemoryRateLimiter(clock),
+        window_limiter=MemoryWindowLimiter(clock),
+    )
     try:
-        yield create_app(settings, container, migrate=False)
+        yield create_app(settings, container)
     finally:
         container.unwire()
         container.reset_override()

@@ -4,8 +4,9 @@
 // words heard and the interviewer's reply. With no speech to text on the
 // server the browser's own recognition supplies the words; without that,
 // or without a microphone, answers are typed (sendInterviewMessage).
-// Interviewer turns are spoken with speechSynthesis. Text from the server
-// is only ever set as text.
+// Interviewer turns are spoken by the server's voice (speakInterviewTurn)
+// when it has one, else with the browser's speechSynthesis. Text from the
+// server is only ever set as text.
 "use strict";
 
 (function () {
@@ -14,6 +15,7 @@
   const $ = (id) => document.getElementById(id);
   const jobInfoId = root.dataset.jobInfoId;
   const serverStt = root.dataset.recognition === "server";
+  const serverVoice = root.dataset.voice === "server";
   const Recognition = window.SpeechRecognition || window.webkitSpeechRecognition;
   const RECORDER_TYPES = ["audio/webm;codecs=opus", "audio/ogg;codecs=opus", "audio/webm", "audio/ogg"];
   const VOICE_DB = -45;          // louder than this is someone speaking
@@ -26,7 +28,7 @@
     interviewId: null, stream: null, audio: null, analyser: null, meterTimer: null,
     clock: null, startedAt: 0, recorder: null, recognition: null, heard: "",
     busy: false, muted: false, voice: true, ended: false, loudSince: 0, quietSince: 0,
-    answerTimer: null,
+    answerTimer: null, player: null,
   };
 
   // --- talking to the server ----------------------------------------------
@@ -82,10 +84,28 @@
     $("call-problem").hidden = false;
   }
 
-  function speak(text) {
-    if (!state.voice || !window.speechSynthesis) return;
-    window.speechSynthesis.cancel();
-    window.speechSynthesis.speak(new SpeechSynthesisUtterance(text));
+  function silence() {
+    if (window.speechSynthesis) window.speechSynthesis.cancel();
+    if (state.player) { state.player.pause(); URL.revokeObjectURL(state.player.src); state.player = null; }
+  }
+
+  function speaking() {
+    return Boolean((window.speechSynthesis && window.speechSynthesis.speaking) || (state.player && !state.player.ended));
+  }
+
+  async function speak(text) {
+    if (!state.voice) return;
+    silence();
+    if (serverVoice) {
+      const spoken = await act("speakInterviewTurn", { interviewId: state.interviewId });
+      if (spoken.error === false && state.voice) {
+        const bytes = Uint8Array.from(atob(spoken.audio), (c) => c.charCodeAt(0));
+        state.player = new Audio(URL.createObjectURL(new Blob([bytes], { type: spoken.mediaType })));
+        state.player.play().catch(() => {});
+        return;
+      }
+    }
+    if (window.speechSynthesis) window.speechSynthesis.speak(new SpeechSynthesisUtterance(text));
   }
 
   function interviewerSays(text) {
@@ -192,7 +212,7 @@
     window.clearInterval(state.meterTimer);
     if (state.stream) state.stream.getTracks().forEach((track) => track.stop());
     if (state.audio) state.audio.close();
-    if (window.speechSynthesis) window.speechSynthesis.cancel();
+    silence();
     $("call-level").value = 0;
     $("call-text").hidden = true;
     setControls();
@@ -237,8 +257,7 @@
 
   function voiceActivity(db) {
     const now = Date.now();
-    const speaking = window.speechSynthesis && window.speechSynthesis.speaking;
-    if (state.ended || state.busy || state.muted || !state.interviewId || speaking) {
+    if (state.ended || state.busy || state.muted || !state.interviewId || speaking()) {
       state.loudSince = 0;
       return;
     }
@@ -257,6 +276,7 @@
 
   function startRecording() {
     if (state.recorder || state.busy || state.ended || !state.stream) return;
+    silence();  // the candidate talks over the interviewer
     const type = RECORDER_TYPES.find((t) => MediaRecorder.isTypeSupported(t));
     const recorder = new MediaRecorder(state.stream, type ? { mimeType: type } : undefined);
     const chunks = [];
@@ -374,7 +394,7 @@
   });
   $("call-voice").addEventListener("click", () => {
     state.voice = !state.voice;
-    if (!state.voice && window.speechSynthesis) window.speechSynthesis.cancel();
+    if (!state.voice) silence();
     $("call-voice").setAttribute("aria-pressed", String(state.voice));
     $("call-voice").textContent = "Interviewer voice: " + (state.voice ? "on" : "off");
   });

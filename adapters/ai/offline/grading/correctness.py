@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from attrs import frozen
 
 from adapters.ai.offline.bank import Misconception
-from adapters.ai.offline.grading.reading import Reading, Sentence
+from adapters.ai.offline.grading.reading import WINDOW, Reading, Sentence
 from adapters.ai.offline.text import NEGATORS, term_set, words
 
 _COVERED = 0.6
@@ -28,12 +28,21 @@ _CONTRADICTION = 0.75
 
 
 def _cue_found(alternative: tuple[tuple[str, ...], ...], sentence: Sentence) -> bool:
-    if not alternative:
+    """All the cue's terms stated (not negated) in one part of the sentence,
+    within ``WINDOW`` words of an occurrence of its first term."""
+    wanted = [t for t in dict.fromkeys(t for phrase in alternative for t in phrase) if t not in NEGATORS]
+    if not wanted or not {t for phrase in alternative for t in phrase} <= sentence.terms:
         return False
-    wanted = {t for phrase in alternative for t in phrase}
-    if not wanted <= sentence.terms:
+    if not all(t in sentence.positions for t in wanted):
         return False
-    return wanted <= sentence.asserted | {t for t in wanted if t in NEGATORS}
+    first, others = wanted[0], wanted[1:]
+    return any(
+        all(
+            any(p == part and abs(i - index) <= WINDOW for p, i in sentence.positions[t])
+            for t in others
+        )
+        for part, index in sentence.positions[first]
+    )
 
 
 @frozen

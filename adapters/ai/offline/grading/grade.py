@@ -38,6 +38,7 @@ _STORY_PROMPTS = (
     "how have you", "what is your greatest", "what was your",
 )
 _LENGTH_CAPS = ((8, 2), (20, 4), (40, 6), (70, 8))
+_ON_TOPIC = 1.5
 
 
 @frozen
@@ -138,10 +139,10 @@ def grade_answer(
     )
     if reading.word_count == 0:
         return grade
-    return attrs.evolve(grade, rating=_rating(grade, reading, points, depth))
+    return attrs.evolve(grade, rating=_rating(grade, reading, points, depth, relevance))
 
 
-def _rating(grade: Grade, reading: Reading, points: PointJudgement, depth: float) -> int:
+def _rating(grade: Grade, reading: Reading, points: PointJudgement, depth: float, relevance: float) -> int:
     coverage = points.coverage
     total = len(points.covered) + len(points.partial) + len(points.missed) + len(points.contradicted)
     if grade.star is not None:
@@ -152,6 +153,9 @@ def _rating(grade: Grade, reading: Reading, points: PointJudgement, depth: float
         style = 0.4 * reading.has_example + 0.3 * reading.has_specifics + 0.3 * reading.has_structure
         if grade.in_bank:
             score = 1 + 6.5 * coverage + depth + style * min(1.0, 2 * coverage)
+            if not (grade.wrong or grade.off_topic or reading.stuffed):
+                # on the subject and saying nothing wrong: a start, even in other words
+                score += _ON_TOPIC * min(1.0, relevance / 0.5)
         else:  # the question's own terms are a weak measure: form counts more
             score = 2 + 3.5 * coverage + min(2.5, len(reading.connected) / 16) + 2 * style
     for limit, cap in _LENGTH_CAPS:

@@ -26,7 +26,9 @@ from adapters.ai.offline.text import (
 _CLAUSE = re.compile(r"[,:;()\u2014\u2013]| - ")
 _SCOPE = 4
 """How many words after a negator it covers (within its clause)."""
-_CONNECTED_SHARE = 0.15
+_CONNECTED_SHARE = 0.2
+_LIST_COMMAS = 0.25
+"""A sentence with a comma every four words and few function words is a list of terms."""
 _EXAMPLE_MARKERS = (
     "for example", "for instance", "e.g.", "such as", "say we", "imagine", "in my last",
     "in my previous", "in my current", "at my last", "at my previous", "at my current",
@@ -36,6 +38,15 @@ _EXAMPLE_MARKERS = (
 )
 _STEP_WORDS = frozenset("first firstly second secondly then next finally lastly step".split())
 _NOT_TRUE = frozenset({"true", "correct", "right", "case"})
+_EXCLUDING = frozenset({"except", "unlike", "excluding"})
+"""Words that, like a negation, take what follows out of the claim."""
+_EXCLUDING_PAIRS = frozenset(
+    {("other", "than"), ("rather", "than"), ("instead", "of"), ("apart", "from"), ("as", "if"), ("as", "though")}
+)
+_CONTRAST = frozenset({"but", "whereas", "although", "however", "while", "yet", "though"})
+"""Words that start a new part of a sentence: a claim's cues must share one."""
+WINDOW = 20
+"""How many words apart a claim's cues may stand."""
 
 
 @frozen
@@ -47,21 +58,24 @@ class Sentence:
     """Terms of content words only."""
     asserted: frozenset[str]
     """Terms with at least one occurrence outside a negation's scope."""
+    positions: dict[str, tuple[tuple[int, int], ...]]
+    """Term -> (part, word index) of each occurrence outside a negation's
+    scope; parts are separated by contrasting words ("but", "whereas")."""
     negators: frozenset[str]
     """The negating words the sentence uses."""
     disclaimed: bool
     """Reports a claim rather than making it ("a common myth is …"), or asks."""
     connected: bool
-    """Has enough function words to be a sentence rather than a list."""
+    """Reads as a sentence rather than a list of terms."""
 
 
 def read_sentence(text: str) -> Sentence:
     terms: set[str] = set()
     content: set[str] = set()
-    asserted: set[str] = set()
+    positions: dict[str, list[tuple[int, int]]] = {}
     negators: set[str] = set()
     disclaimed = text.rstrip().endswith("?")
-    total = function = 0
+    total = function = part = 0
     for clause in _CLAUSE.split(text):
         tokens = words(clause)
         scope = 0
@@ -71,8 +85,14 @@ def read_sentence(text: str) -> Sentence:
                 function += 1
             if token in DISCLAIMERS:
                 disclaimed = True
-            if token in NEGATORS:
-                negators.add(token)
+            if token in _CONTRAST:
+                part += 1
+                scope = 0
+            if token in NEGATORS or token in _EXCLUDING or (
+                index and (tokens[index - 1], token) in _EXCLUDING_PAIRS
+            ):
+                if token in NEGATORS:
+                    negators.add(token)
                 scope = _SCOPE
                 if index + 1 < len(tokens) and tokens[index + 1] in _NOT_TRUE:
                     disclaimed = True
@@ -84,13 +104,15 @@ def read_sentence(text: str) -> Sentence:
             if scope:
                 scope -= 1
             else:
-                asserted.add(found)
-    connected = total >= 3 and function / total >= _CONNECTED_SHARE
+                positions.setdefault(found, []).append((part, total))
+    list_like = text.count(",") >= _LIST_COMMAS * total and function < _CONNECTED_SHARE * total
+    connected = total >= 2 and not list_like and (function > 0 or total >= 4)
     return Sentence(
         text=text,
         terms=frozenset(terms),
         content=frozenset(content),
-        asserted=frozenset(asserted),
+        asserted=frozenset(positions),
+        positions={t: tuple(p) for t, p in positions.items()},
         negators=frozenset(negators),
         disclaimed=disclaimed,
         connected=connected,

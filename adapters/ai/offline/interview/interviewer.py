@@ -50,7 +50,7 @@ NUDGE = (
     "Take your time. Whenever you are ready, go ahead with your answer; thinking out loud "
     "is perfectly fine."
 )
-_STRONG = ("That's a strong answer.", "Excellent, that's exactly what I was looking for.", "Very strong, thank you.")
+_STRONG = ("That's a strong answer.", "A strong answer, exactly what I was looking for.", "Very strong, thank you.")
 _GOOD = ("Good answer, thank you.", "That's a solid answer.", "Clear, thanks.")
 _FAIR = ("Thanks.", "Okay, thank you.", "Alright, thanks for that.")
 _WEAK = ("Okay, thank you. Let's keep going.", "Alright, thank you.", "Thanks, let's move on.")

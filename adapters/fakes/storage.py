@@ -1,6 +1,8 @@
-"""Storage in dicts, with the unit-of-work semantics of the real thing: a
-unit of work sees a snapshot, its changes land only on ``commit()``, it rolls
-back otherwise, and write units run one at a time (like BEGIN IMMEDIATE)."""
+"""Storage in dicts, for the tests, with the unit-of-work semantics of the
+real thing: a unit of work sees a snapshot, its changes land only on
+``commit()``, it rolls back otherwise, write units run one at a time (like
+BEGIN IMMEDIATE), and the repositories record the cache tags of what they
+write as ``adapters.db`` does."""
 
 from __future__ import annotations
 
@@ -11,12 +13,14 @@ from typing import Self
 
 from attrs import define, evolve, field, fields
 
-from adapters.memory.coaching_records import MemoryInterviewMessages, MemoryResumeAnalyses
-from adapters.memory.questions import MemoryAnswers, MemoryQuestions
+from adapters.fakes.coaching_records import FakeInterviewMessages, FakeResumeAnalyses
+from adapters.fakes.questions import FakeAnswers, FakeQuestions
+from core.cache_tags import interview_tags, job_info_tags, session_tag, user_tags
 from core.coaching import Answer, InterviewMessage, Question, StoredResumeAnalysis
 from core.domain import Interview, JobInfo, User
 from core.errors import EmailAlreadyRegistered, OwnerMissing
-from core.ports import Credentials, Session, Usage, UsageKind
+from core.ports import Credentials, Session, TagCache, Usage, UsageKind
+from core.unit_of_work import TrackedUnitOfWork, Wrote
 
 
 @define
@@ -69,9 +73,10 @@ def delete_cascading(tables: Tables, table: str, record_id: str) -> None:
                 delete_cascading(tables, child, child_id)
 
 
-class MemoryUsers:
-    def __init__(self, tables: Tables) -> None:
+class FakeUsers:
+    def __init__(self, tables: Tables, wrote: Wrote) -> None:
         self._t = tables
+        self._wrote = wrote
 
     def add(self, user: User, password_hash: str | None = None) -> None:
         if self.get_by_email(user.email) is not None:
@@ -79,6 +84,7 @@ class MemoryUsers:
         self._t.users[user.id] = evolve(user, email=user.email.lower())  # as SQL stores it
         if password_hash is not None:
             self._t.password_hashes[user.id] = password_hash
+        self._wrote(user_tags(user.id))
 
     def upsert(self, user: User) -> None:
         existing = self._t.users.get(user.id)
@@ -93,6 +99,7 @@ class MemoryUsers:
             image_url=user.image_url,
             updated_at=user.updated_at,
         )
+        self._wrote(user_tags(user.id))
 
     def add_if_absent(self, user: User) -> None:
         if user.id in self._t.users:
@@ -119,9 +126,11 @@ class MemoryUsers:
 
     def set_password_hash(self, user_id: str, password_hash: str) -> None:
         self._t.password_hashes[user_id] = password_hash
+        self._wrote(user_tags(user_id))
 
     def delete(self, user_id: str) -> None:
         delete_cascading(self._t, "users", user_id)
+        self._wrote(user_tags(user_id))
 
     def plan(self, user_id: str) -> str | None:
         if user_id not in self._t.users:
@@ -131,6 +140,7 @@ class MemoryUsers:
     def set_plan(self, user_id: str, plan: str) -> None:
         if user_id in self._t.users:
             self._t.plans[user_id] = plan
+            self._wrote(user_tags(user_id))
 
     def usage(self, user_id: str) -> Usage | None:
         if user_id not in self._t.users:
@@ -153,12 +163,17 @@ class MemoryUsers:
         self._t.usage[user_id] = usage
 
 
-class MemorySessions:
-    def __init__(self, tables: Tables) -> None:
+class FakeSessions:
+    def __init__(self, tables: Tables, wrote: Wrote) -> None:
         self._t = tables
+        self._wrote = wrote
 
     def add(self, session: Session) -> None:
         self._t.sessions[session.id] = session
+        self._wrote([session_tag(session.token_digest)])
+
+    def get(self, session_id: str) -> Session | None:
+        return self._t.sessions.get(session_id)
 
     def by_digest(self, token_digest: str) -> Session | None:
         return next((s for s in self._t.sessions.values() if s.token_digest == token_digest), None)
@@ -167,16 +182,19 @@ class MemorySessions:
         session = self._t.sessions.get(session_id)
         if session is not None and session.revoked_at is None:
             self._t.sessions[session_id] = evolve(session, revoked_at=at)
+            self._wrote([session_tag(session.token_digest)])
 
 
-class MemoryJobInfos:
-    def __init__(self, tables: Tables) -> None:
+class FakeJobInfos:
+    def __init__(self, tables: Tables, wrote: Wrote) -> None:
         self._t = tables
+        self._wrote = wrote
 
     def add(self, job_info: JobInfo) -> None:
         if job_info.user_id not in self._t.users:
             raise OwnerMissing(job_info.user_id)
         self._t.job_infos[job_info.id] = job_info
+        self._wrote(job_info_tags(job_info.id, job_info.user_id))
 
     def get(self, job_info_id: str) -> JobInfo | None:
         return self._t.job_infos.get(job_info_id)
@@ -184,9 +202,13 @@ class MemoryJobInfos:
     def update(self, job_info: JobInfo) -> None:
         if job_info.id in self._t.job_infos:
             self._t.job_infos[job_info.id] = job_info
+            self._wrote(job_info_tags(job_info.id, job_info.user_id))
 
     def delete(self, job_info_id: str) -> None:
-        delete_cascading(self._t, "job_infos", job_info_id)
+        job_info = self._t.job_infos.get(job_info_id)
+        if job_info is not None:
+            delete_cascading(self._t, "job_infos", job_info_id)
+            self._wrote(job_info_tags(job_info_id, job_info.user_id))
 
     def list_for_user(self, user_id: str, query: str | None = None) -> list[JobInfo]:
         needle = query.lower() if query else None
@@ -205,12 +227,14 @@ class MemoryJobInfos:
         return sum(1 for j in self._t.job_infos.values() if j.user_id == user_id)
 
 
-class MemoryInterviews:
-    def __init__(self, tables: Tables) -> None:
+class FakeInterviews:
+    def __init__(self, tables: Tables, wrote: Wrote) -> None:
         self._t = tables
+        self._wrote = wrote
 
     def add(self, interview: Interview) -> None:
         self._t.interviews[interview.id] = interview
+        self._wrote(interview_tags(interview.id, interview.job_info_id))
 
     def get(self, interview_id: str) -> Interview | None:
         return self._t.interviews.get(interview_id)
@@ -218,13 +242,14 @@ class MemoryInterviews:
     def update(self, interview: Interview) -> None:
         if interview.id in self._t.interviews:
             self._t.interviews[interview.id] = interview
+            self._wrote(interview_tags(interview.id, interview.job_info_id))
 
     def list_for_job_info(self, job_info_id: str) -> list[Interview]:
         found = [i for i in self._t.interviews.values() if i.job_info_id == job_info_id]
         return sorted(found, key=lambda i: (i.created_at, i.id), reverse=True)
 
 
-class MemoryWebhookDeliveries:
+class FakeWebhookDeliveries:
     def __init__(self, tables: Tables) -> None:
         self._t = tables
 
@@ -241,8 +266,9 @@ class MemoryWebhookDeliveries:
         return delivery_id in self._t.deliveries
 
 
-class MemoryUnitOfWork:
-    def __init__(self, storage: MemoryStorage, write: bool) -> None:
+class FakeUnitOfWork(TrackedUnitOfWork):
+    def __init__(self, storage: FakeStorage, write: bool) -> None:
+        super().__init__(storage.cache)
         self._storage = storage
         self._write = write
         self.committed = False
@@ -255,16 +281,52 @@ class MemoryUnitOfWork:
 
     def _begin(self) -> None:
         """A fresh snapshot, and repositories over it."""
-        self._tables = self._storage.snapshot()
-        self.users = MemoryUsers(self._tables)
-        self.sessions = MemorySessions(self._tables)
-        self.job_infos = MemoryJobInfos(self._tables)
-        self.interviews = MemoryInterviews(self._tables)
-        self.questions = MemoryQuestions(self._tables)
-        self.answers = MemoryAnswers(self._tables)
-        self.interview_messages = MemoryInterviewMessages(self._tables)
-        self.resume_analyses = MemoryResumeAnalyses(self._tables)
-        self.deliveries = MemoryWebhookDeliveries(self._tables)
+        self._tables = tables = self._storage.snapshot()
+        self._users = FakeUsers(tables, self.wrote)
+        self._sessions = FakeSessions(tables, self.wrote)
+        self._job_infos = FakeJobInfos(tables, self.wrote)
+        self._interviews = FakeInterviews(tables, self.wrote)
+        self._questions = FakeQuestions(tables, self.wrote)
+        self._answers = FakeAnswers(tables, self.wrote)
+        self._interview_messages = FakeInterviewMessages(tables, self.wrote)
+        self._resume_analyses = FakeResumeAnalyses(tables, self.wrote)
+        self._deliveries = FakeWebhookDeliveries(tables)
+
+    @property
+    def users(self) -> FakeUsers:
+        return self._users
+
+    @property
+    def sessions(self) -> FakeSessions:
+        return self._sessions
+
+    @property
+    def job_infos(self) -> FakeJobInfos:
+        return self._job_infos
+
+    @property
+    def interviews(self) -> FakeInterviews:
+        return self._interviews
+
+    @property
+    def questions(self) -> FakeQuestions:
+        return self._questions
+
+    @property
+    def answers(self) -> FakeAnswers:
+        return self._answers
+
+    @property
+    def interview_messages(self) -> FakeInterviewMessages:
+        return self._interview_messages
+
+    @property
+    def resume_analyses(self) -> FakeResumeAnalyses:
+        return self._resume_analyses
+
+    @property
+    def deliveries(self) -> FakeWebhookDeliveries:
+        return self._deliveries
 
     def __exit__(
         self,
@@ -276,31 +338,33 @@ class MemoryUnitOfWork:
         if self._write:
             self._storage.write_lock.release()
 
-    def commit(self) -> None:
+    def _commit(self) -> None:
         if not self._write:
             raise RuntimeError("commit() on a read-only unit of work")
         self._storage.replace(self._tables)
         self._begin()
         self.committed = True
 
-    def rollback(self) -> None:
+    def _rollback(self) -> None:
         self._begin()
 
 
-class MemoryStorage:
-    """The storage port on dicts. ``commits`` counts committed units of work."""
+class FakeStorage:
+    """The storage port on dicts. ``commits`` counts committed units of work;
+    ``cache`` is where they invalidate what they wrote (``None``: nowhere)."""
 
-    def __init__(self) -> None:
+    def __init__(self, cache: TagCache | None = None) -> None:
         self._tables = Tables()
         self._lock = threading.Lock()
         self.write_lock = threading.RLock()
         self.commits = 0
+        self.cache = cache
 
     def ping(self) -> None:
         """Always reachable."""
 
-    def unit_of_work(self, *, write: bool = False) -> MemoryUnitOfWork:
-        return MemoryUnitOfWork(self, write)
+    def unit_of_work(self, *, write: bool = False) -> FakeUnitOfWork:
+        return FakeUnitOfWork(self, write)
 
     def snapshot(self) -> Tables:
         with self._lock:

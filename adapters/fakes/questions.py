@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from core.cache_tags import question_tags
 from core.coaching import Answer, Question
+from core.unit_of_work import Wrote
 
 if TYPE_CHECKING:
-    from adapters.memory.storage import Tables
+    from adapters.fakes.storage import Tables
 
 
-class MemoryQuestions:
-    def __init__(self, tables: Tables) -> None:
+class FakeQuestions:
+    def __init__(self, tables: Tables, wrote: Wrote) -> None:
         self._t = tables
+        self._wrote = wrote
 
     def add(self, question: Question) -> None:
         self._t.questions[question.id] = question
+        self._wrote(question_tags(question.id, question.job_info_id))
 
     def get(self, question_id: str) -> Question | None:
         return self._t.questions.get(question_id)
@@ -25,12 +29,15 @@ class MemoryQuestions:
         return sorted(found, key=lambda q: (q.created_at, q.id), reverse=True)
 
 
-class MemoryAnswers:
-    def __init__(self, tables: Tables) -> None:
+class FakeAnswers:
+    def __init__(self, tables: Tables, wrote: Wrote) -> None:
         self._t = tables
+        self._wrote = wrote
 
     def add(self, answer: Answer) -> None:
+        question = self._t.questions[answer.question_id]  # as the foreign key insists
         self._t.answers[answer.id] = answer
+        self._wrote(question_tags(question.id, question.job_info_id))
 
     def list_for_job_info(self, job_info_id: str) -> list[Answer]:
         questions = self._t.questions

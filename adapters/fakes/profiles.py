@@ -6,7 +6,7 @@ from __future__ import annotations
 from core.user_sync import Profile
 
 
-class MemoryProfiles:
+class FakeProfiles:
     def __init__(self, *profiles: Profile) -> None:
         self.profiles = {p.id: p for p in profiles}
         self.reads = 0

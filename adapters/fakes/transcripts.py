@@ -9,7 +9,7 @@ from core.coaching import TranscriptEntry
 from core.errors import AiFailed
 
 
-class MemoryVoiceTranscripts:
+class FakeVoiceTranscripts:
     def __init__(self, chats: Mapping[str, Sequence[TranscriptEntry]]) -> None:
         self._chats = {chat_id: list(entries) for chat_id, entries in chats.items()}
         self.read: list[str] = []

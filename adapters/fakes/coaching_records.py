@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from core.cache_tags import interview_tag, resume_analysis_tags
 from core.coaching import InterviewMessage, StoredResumeAnalysis
+from core.unit_of_work import Wrote
 
 if TYPE_CHECKING:
-    from adapters.memory.storage import Tables
+    from adapters.fakes.storage import Tables
 
 
-class MemoryInterviewMessages:
-    def __init__(self, tables: Tables) -> None:
+class FakeInterviewMessages:
+    def __init__(self, tables: Tables, wrote: Wrote) -> None:
         self._t = tables
+        self._wrote = wrote
 
     def add(self, message: InterviewMessage) -> None:
         taken = any(
@@ -23,18 +26,21 @@ class MemoryInterviewMessages:
         if taken:  # as the unique index does in SQL
             raise ValueError(f"line {message.seq} of interview {message.interview_id} exists")
         self._t.interview_messages[message.id] = message
+        self._wrote([interview_tag(message.interview_id)])
 
     def list_for_interview(self, interview_id: str) -> list[InterviewMessage]:
         found = [m for m in self._t.interview_messages.values() if m.interview_id == interview_id]
         return sorted(found, key=lambda m: m.seq)
 
 
-class MemoryResumeAnalyses:
-    def __init__(self, tables: Tables) -> None:
+class FakeResumeAnalyses:
+    def __init__(self, tables: Tables, wrote: Wrote) -> None:
         self._t = tables
+        self._wrote = wrote
 
     def add(self, analysis: StoredResumeAnalysis) -> None:
         self._t.resume_analyses[analysis.id] = analysis
+        self._wrote(resume_analysis_tags(analysis.id, analysis.job_info_id))
 
     def list_for_job_info(self, job_info_id: str) -> list[StoredResumeAnalysis]:
         found = [a for a in self._t.resume_analyses.values() if a.job_info_id == job_info_id]

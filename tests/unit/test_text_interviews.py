@@ -12,17 +12,16 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from adapters.memory.coach import FailingCoach
-from adapters.memory.transcripts import MemoryVoiceTranscripts
+from adapters.fakes.coach import FailingCoach
+from adapters.fakes.transcripts import FakeVoiceTranscripts
 from core.coaching import Speaker, TranscriptEntry
 from core.errors import ErrorCode, Failure
-from core.mock_interviews import ALREADY_ENDED, NOT_STARTED, elapsed
 from core.pipeline import Streaming, Success
 from core.ports import Bucket
+from core.text_interviews import ALREADY_ENDED, NOT_STARTED, elapsed
+from tests.conftest import FORBIDDEN, NOT_COMPLETED, ai_failed, invalid, rate_limited
 from tests.unit.app_on_fakes import FakeApp
 
-FORBIDDEN = Failure(ErrorCode.FORBIDDEN, "You don't have permission to do this", {})
-NOT_COMPLETED = Failure(ErrorCode.NOT_COMPLETED, "Interview has not been completed yet", {})
 JOB = {
     "name": "Backend",
     "title": "Senior Python Engineer",
@@ -42,8 +41,8 @@ def new_interview(app: FakeApp, actor, plan: str = "pro") -> str:
     with app.storage.unit_of_work(write=True) as uow:
         uow.users.set_plan(actor.user_id, plan)
         uow.commit()
-    job_id = app.actions.run("createJobInfo", actor, JOB).data.id
-    created = app.actions.run("createInterview", actor, {"jobInfoId": job_id})
+    job_id = app.run("createJobInfo", actor, JOB).data.id
+    created = app.run("createInterview", actor, {"jobInfoId": job_id})
     assert isinstance(created, Success), created
     return created.data.id
 
@@ -54,20 +53,20 @@ def ok(result):
 
 
 def refused(message: str) -> Failure:
-    return Failure(ErrorCode.VALIDATION, "Invalid input", {"fieldErrors": {"interviewId": [message]}})
+    return invalid(interview_id=[message])
 
 
 def interview_of(app: FakeApp, actor, interview_id: str):
-    return ok(app.actions.run("getInterview", actor, {"id": interview_id})).interview
+    return ok(app.run("getInterview", actor, {"id": interview_id})).interview
 
 
 def run_interview(app: FakeApp, actor, interview_id: str) -> None:
-    ok(app.actions.run("startInterview", actor, {"interviewId": interview_id}))
+    ok(app.run("startInterview", actor, {"interviewId": interview_id}))
     for answer in ANSWERS:
         app.clock.advance(30)
-        ok(app.actions.run("sendInterviewMessage", actor, {"interviewId": interview_id, "text": answer}))
+        ok(app.run("sendInterviewMessage", actor, {"interviewId": interview_id, "text": answer}))
     app.clock.advance(65)
-    ok(app.actions.run("endInterview", actor, {"interviewId": interview_id}))
+    ok(app.run("endInterview", actor, {"interviewId": interview_id}))
 
 
 # --- the text interview -------------------------------------------------------------
@@ -79,15 +78,15 @@ def test_a_text_interview_keeps_its_transcript_with_timestamps_and_its_duration(
     interview_id = new_interview(app, actor)
     t0 = app.clock.now()
 
-    opening = ok(app.actions.run("startInterview", actor, {"interviewId": interview_id})).message
+    opening = ok(app.run("startInterview", actor, {"interviewId": interview_id})).message
     assert "Senior Python Engineer" in opening and "Tell me about yourself" in opening
     replies = []
     for answer in ANSWERS:
         app.clock.advance(30)
-        reply = ok(app.actions.run("sendInterviewMessage", actor, {"interviewId": interview_id, "text": answer}))
+        reply = ok(app.run("sendInterviewMessage", actor, {"interviewId": interview_id, "text": answer}))
         replies.append(reply.reply)
     app.clock.advance(65)
-    assert ok(app.actions.run("endInterview", actor, {"interviewId": interview_id})).duration == "00:02:35"
+    assert ok(app.run("endInterview", actor, {"interviewId": interview_id})).duration == "00:02:35"
 
     interview = interview_of(app, actor, interview_id)
     assert interview.transcript == [
@@ -109,10 +108,10 @@ def test_the_interviewer_asks_new_questions_and_never_repeats_one():
     app = FakeApp()
     actor = app.user()
     interview_id = new_interview(app, actor)
-    lines = [ok(app.actions.run("startInterview", actor, {"interviewId": interview_id})).message]
+    lines = [ok(app.run("startInterview", actor, {"interviewId": interview_id})).message]
     for answer in ANSWERS:
         lines.append(
-            ok(app.actions.run("sendInterviewMessage", actor, {"interviewId": interview_id, "text": answer})).reply
+            ok(app.run("sendInterviewMessage", actor, {"interviewId": interview_id, "text": answer})).reply
         )
     assert len(set(lines)) == len(lines)
     assert all(line.strip() for line in lines)
@@ -122,9 +121,9 @@ def test_starting_again_answers_the_same_opening_and_costs_no_token():
     app = FakeApp(ai_bucket=Bucket(capacity=1, refill=1, interval=3600))
     actor = app.user()
     interview_id = new_interview(app, actor)
-    first = ok(app.actions.run("startInterview", actor, {"interviewId": interview_id}))
+    first = ok(app.run("startInterview", actor, {"interviewId": interview_id}))
     app.clock.advance(10)
-    assert ok(app.actions.run("startInterview", actor, {"interviewId": interview_id})) == first
+    assert ok(app.run("startInterview", actor, {"interviewId": interview_id})) == first
     assert len(interview_of(app, actor, interview_id).transcript) == 1
     assert interview_of(app, actor, interview_id).started_at == app.clock.now() - timedelta(seconds=10)
 
@@ -134,14 +133,14 @@ def test_an_interview_takes_messages_only_while_it_runs():
     actor = app.user()
     interview_id = new_interview(app, actor)
     say = {"interviewId": interview_id, "text": "Hello"}
-    assert app.actions.run("sendInterviewMessage", actor, say) == refused(NOT_STARTED)
-    assert app.actions.run("endInterview", actor, {"interviewId": interview_id}) == refused(NOT_STARTED)
+    assert app.run("sendInterviewMessage", actor, say) == refused(NOT_STARTED)
+    assert app.run("endInterview", actor, {"interviewId": interview_id}) == refused(NOT_STARTED)
     run_interview(app, actor, interview_id)
     before = interview_of(app, actor, interview_id)
     app.clock.advance(600)
-    assert app.actions.run("sendInterviewMessage", actor, say) == refused(ALREADY_ENDED)
-    assert app.actions.run("startInterview", actor, {"interviewId": interview_id}) == refused(ALREADY_ENDED)
-    assert ok(app.actions.run("endInterview", actor, {"interviewId": interview_id})).duration == before.duration
+    assert app.run("sendInterviewMessage", actor, say) == refused(ALREADY_ENDED)
+    assert app.run("startInterview", actor, {"interviewId": interview_id}) == refused(ALREADY_ENDED)
+    assert ok(app.run("endInterview", actor, {"interviewId": interview_id})).duration == before.duration
     assert interview_of(app, actor, interview_id) == before
 
 
@@ -149,12 +148,12 @@ def test_messages_are_validated_before_anything_else():
     app = FakeApp(ai_bucket=Bucket(capacity=1, refill=1, interval=3600))
     actor = app.user()
     interview_id = new_interview(app, actor)
-    ok(app.actions.run("startInterview", actor, {"interviewId": interview_id}))  # takes the token
+    ok(app.run("startInterview", actor, {"interviewId": interview_id}))  # takes the token
     for text, message in [("", "Required"), ("   ", "Required"), ("x" * 5001, "Must be at most 5000 characters"),
                           (5, "Must be a string")]:
-        result = app.actions.run("sendInterviewMessage", actor, {"interviewId": interview_id, "text": text})
-        assert result == Failure(ErrorCode.VALIDATION, "Invalid input", {"fieldErrors": {"text": [message]}})
-    assert ok(app.actions.run("endInterview", actor, {"interviewId": interview_id}))
+        result = app.run("sendInterviewMessage", actor, {"interviewId": interview_id, "text": text})
+        assert result == invalid(text=[message])
+    assert ok(app.run("endInterview", actor, {"interviewId": interview_id}))
     assert len(interview_of(app, actor, interview_id).transcript) == 1
 
 
@@ -162,8 +161,8 @@ def test_5000_characters_are_accepted():
     app = FakeApp()
     actor = app.user()
     interview_id = new_interview(app, actor)
-    ok(app.actions.run("startInterview", actor, {"interviewId": interview_id}))
-    ok(app.actions.run("sendInterviewMessage", actor, {"interviewId": interview_id, "text": "a " * 2500}))
+    ok(app.run("startInterview", actor, {"interviewId": interview_id}))
+    ok(app.run("sendInterviewMessage", actor, {"interviewId": interview_id, "text": "a " * 2500}))
     assert interview_of(app, actor, interview_id).transcript[1].text == "a " * 2500
 
 
@@ -171,18 +170,18 @@ def test_the_ai_bucket_limits_each_ai_action_per_user_and_a_refused_call_stores_
     app = FakeApp(ai_bucket=Bucket(capacity=2, refill=2, interval=3600))
     actor, other = app.user(), app.user()
     interview_id = new_interview(app, actor)
-    ok(app.actions.run("startInterview", actor, {"interviewId": interview_id}))
+    ok(app.run("startInterview", actor, {"interviewId": interview_id}))
     say = {"interviewId": interview_id, "text": ANSWERS[0]}
-    ok(app.actions.run("sendInterviewMessage", actor, say))
-    ok(app.actions.run("sendInterviewMessage", actor, say))
-    limited = app.actions.run("sendInterviewMessage", actor, say)
-    assert limited == Failure(ErrorCode.RATE_LIMIT, "RATE_LIMIT", {"retryAfter": 1800})
+    ok(app.run("sendInterviewMessage", actor, say))
+    ok(app.run("sendInterviewMessage", actor, say))
+    limited = app.run("sendInterviewMessage", actor, say)
+    assert limited == rate_limited(1800)
     assert len(interview_of(app, actor, interview_id).transcript) == 5
     # another user's bucket, and the same user's bucket for another action, are full
-    ok(app.actions.run("startInterview", other, {"interviewId": new_interview(app, other)}))
-    ok(app.actions.run("generateInterviewFeedback", actor, {"interviewId": interview_id}))
+    ok(app.run("startInterview", other, {"interviewId": new_interview(app, other)}))
+    ok(app.run("generateInterviewFeedback", actor, {"interviewId": interview_id}))
     app.clock.advance(1800)
-    ok(app.actions.run("sendInterviewMessage", actor, say))
+    ok(app.run("sendInterviewMessage", actor, say))
 
 
 def test_a_failing_coach_fails_the_turn_and_stores_nothing():
@@ -190,13 +189,13 @@ def test_a_failing_coach_fails_the_turn_and_stores_nothing():
     actor = app.user()
     interview_id = new_interview(app, actor)
     broken = FakeApp(app.storage, app.cache, app.clock, app.ids, coach=FailingCoach())
-    ai_failed = Failure(ErrorCode.AI_FAILED, "Failed to generate the interviewer's reply", {})
-    assert broken.actions.run("startInterview", actor, {"interviewId": interview_id}) == ai_failed
+    turn_failed = ai_failed("Failed to generate the interviewer's reply")
+    assert broken.run("startInterview", actor, {"interviewId": interview_id}) == turn_failed
     assert interview_of(app, actor, interview_id).started_at is None
-    ok(app.actions.run("startInterview", actor, {"interviewId": interview_id}))
+    ok(app.run("startInterview", actor, {"interviewId": interview_id}))
     before = interview_of(app, actor, interview_id)
     say = {"interviewId": interview_id, "text": ANSWERS[0]}
-    assert broken.actions.run("sendInterviewMessage", actor, say) == ai_failed
+    assert broken.run("sendInterviewMessage", actor, say) == turn_failed
     assert interview_of(app, actor, interview_id) == before
 
 
@@ -209,7 +208,7 @@ def test_feedback_quotes_the_transcript_streams_and_is_kept_on_the_interview():
     interview_id = new_interview(app, actor)
     run_interview(app, actor, interview_id)
 
-    outcome = app.actions.start("generateInterviewFeedback", actor, {"interviewId": interview_id})
+    outcome = app.start("generateInterviewFeedback", actor, {"interviewId": interview_id})
     assert isinstance(outcome, Streaming)
     chunks = list(outcome.chunks)
     assert len(chunks) > 1
@@ -228,13 +227,13 @@ def test_feedback_is_not_completed_without_a_candidate_line_and_costs_no_token()
     app = FakeApp(ai_bucket=Bucket(capacity=1, refill=1, interval=3600))
     actor = app.user()
     interview_id = new_interview(app, actor)
-    assert app.actions.run("generateInterviewFeedback", actor, {"interviewId": interview_id}) == NOT_COMPLETED
-    ok(app.actions.run("startInterview", actor, {"interviewId": interview_id}))  # the interviewer only
+    assert app.run("generateInterviewFeedback", actor, {"interviewId": interview_id}) == NOT_COMPLETED
+    ok(app.run("startInterview", actor, {"interviewId": interview_id}))  # the interviewer only
     for _ in range(3):
-        assert app.actions.run("generateInterviewFeedback", actor, {"interviewId": interview_id}) == NOT_COMPLETED
-    ok(app.actions.run("sendInterviewMessage", actor, {"interviewId": interview_id, "text": ANSWERS[0]}))
-    assert ok(app.actions.run("generateInterviewFeedback", actor, {"interviewId": interview_id})).feedback
-    limited = app.actions.run("generateInterviewFeedback", actor, {"interviewId": interview_id})
+        assert app.run("generateInterviewFeedback", actor, {"interviewId": interview_id}) == NOT_COMPLETED
+    ok(app.run("sendInterviewMessage", actor, {"interviewId": interview_id, "text": ANSWERS[0]}))
+    assert ok(app.run("generateInterviewFeedback", actor, {"interviewId": interview_id})).feedback
+    limited = app.run("generateInterviewFeedback", actor, {"interviewId": interview_id})
     assert isinstance(limited, Failure) and limited.code is ErrorCode.RATE_LIMIT
 
 
@@ -243,14 +242,14 @@ def test_a_failing_coach_gives_ai_failed_and_keeps_the_interview_as_it_was():
     actor = app.user()
     interview_id = new_interview(app, actor)
     run_interview(app, actor, interview_id)
-    first = ok(app.actions.run("generateInterviewFeedback", actor, {"interviewId": interview_id})).feedback
+    first = ok(app.run("generateInterviewFeedback", actor, {"interviewId": interview_id})).feedback
     before = interview_of(app, actor, interview_id)
     broken = FakeApp(app.storage, app.cache, app.clock, app.ids, coach=FailingCoach())
     app.clock.advance(60)
 
-    result = broken.actions.run("generateInterviewFeedback", actor, {"interviewId": interview_id})
-    assert result == Failure(ErrorCode.AI_FAILED, "Failed to generate feedback", {})
-    streamed = broken.actions.start("generateInterviewFeedback", actor, {"interviewId": interview_id})
+    result = broken.run("generateInterviewFeedback", actor, {"interviewId": interview_id})
+    assert result == ai_failed("Failed to generate feedback")
+    streamed = broken.start("generateInterviewFeedback", actor, {"interviewId": interview_id})
     assert isinstance(streamed, Streaming) and streamed.complete().code is ErrorCode.AI_FAILED
     after = interview_of(app, actor, interview_id)
     assert after == before and after.feedback == first
@@ -263,20 +262,20 @@ def test_feedback_on_a_voice_interview_reads_its_transcript_from_the_voice_servi
         TranscriptEntry(Speaker.CANDIDATE, "I moved our Kafka consumers to Kubernetes and halved costs.",
                         t0 + timedelta(seconds=4)),
     ]
-    voices = MemoryVoiceTranscripts({"chat-1": chat, "silent": chat[:1]})
+    voices = FakeVoiceTranscripts({"chat-1": chat, "silent": chat[:1]})
     app = FakeApp(transcripts=voices)
     actor = app.user()
     interview_id = new_interview(app, actor)
     silent_id = new_interview(app, actor)
-    ok(app.actions.run("updateInterview", actor, {"id": interview_id, "humeChatId": "chat-1"}))
-    ok(app.actions.run("updateInterview", actor, {"id": silent_id, "humeChatId": "silent"}))
+    ok(app.run("updateInterview", actor, {"id": interview_id, "humeChatId": "chat-1"}))
+    ok(app.run("updateInterview", actor, {"id": silent_id, "humeChatId": "silent"}))
 
-    feedback = ok(app.actions.run("generateInterviewFeedback", actor, {"interviewId": interview_id})).feedback
+    feedback = ok(app.run("generateInterviewFeedback", actor, {"interviewId": interview_id})).feedback
     assert "I moved our Kafka consumers to Kubernetes" in feedback
-    assert app.actions.run("generateInterviewFeedback", actor, {"interviewId": silent_id}) == NOT_COMPLETED
+    assert app.run("generateInterviewFeedback", actor, {"interviewId": silent_id}) == NOT_COMPLETED
     assert voices.read == ["chat-1", "silent"]
     # without a voice service, a voice interview has nothing to review
-    assert FakeApp(app.storage, app.cache, app.clock, app.ids).actions.run(
+    assert FakeApp(app.storage, app.cache, app.clock, app.ids).run(
         "generateInterviewFeedback", actor, {"interviewId": interview_id}
     ) == NOT_COMPLETED
 
@@ -298,12 +297,12 @@ def test_someone_elses_interview_looks_like_a_missing_one():
             ("generateInterviewFeedback", {"interviewId": target}),
             ("getInterview", {"id": target}),
         ]:
-            assert app.actions.run(name, stranger, payload) == FORBIDDEN, name
+            assert app.run(name, stranger, payload) == FORBIDDEN, name
     assert interview_of(app, owner, interview_id) == before
     # none of it cost the stranger a token: a whole interview of their own still fits the bucket
     own_id = new_interview(app, stranger)
     run_interview(app, stranger, own_id)
-    ok(app.actions.run("generateInterviewFeedback", stranger, {"interviewId": own_id}))
+    ok(app.run("generateInterviewFeedback", stranger, {"interviewId": own_id}))
 
 
 def test_deleting_the_job_info_deletes_the_transcript():
@@ -312,8 +311,8 @@ def test_deleting_the_job_info_deletes_the_transcript():
     interview_id = new_interview(app, actor)
     run_interview(app, actor, interview_id)
     job_id = interview_of(app, actor, interview_id).job_info_id
-    ok(app.actions.run("deleteJobInfo", actor, {"id": job_id}))
-    assert app.actions.run("getInterview", actor, {"id": interview_id}) == FORBIDDEN
+    ok(app.run("deleteJobInfo", actor, {"id": job_id}))
+    assert app.run("getInterview", actor, {"id": interview_id}) == FORBIDDEN
     assert app.storage.snapshot().interview_messages == {}
 
 

@@ -1,7 +1,7 @@
 """Reads the text out of an uploaded resume: PDF, DOCX or plain text.
 
 The kind of file is recognised by its content (magic bytes), never by its name
-or declared type. Whatever the bytes, ``DocumentReader.text_of`` either
+or declared type. Whatever the bytes, ``PypdfDocuments.text_of`` either
 returns text or raises ``UnsupportedMedia`` or ``Invalid``; parsing happens in
 memory and within limits, so a hostile file cannot exhaust the process.
 """
@@ -32,7 +32,8 @@ MAX_DOCX_UNCOMPRESSED = 50 * 1024 * 1024
 
 MAX_DOCX_ENTRIES = 2_000
 
-_FIELD = "resumeFile"
+_FIELD = "resume_file"
+"""The field of ``AnalyzeResumeCommand`` the file came in."""
 _UNREADABLE_PDF = "This PDF could not be read; it may be damaged. Please export it again and re-upload"
 _UNREADABLE_DOCX = (
     "This Word document could not be read; it may be damaged. Please save it again and re-upload"
@@ -62,8 +63,9 @@ def _invalid(message: str) -> Invalid:
     return Invalid({_FIELD: [message]})
 
 
-class DocumentReader:
-    """The DocumentReader port, offline: pypdf for PDF, python-docx for DOCX."""
+class PypdfDocuments:
+    """The ``Documents`` port in this process: pypdf for PDF, python-docx
+    for DOCX, text decoded by its byte-order mark or as UTF-8."""
 
     def text_of(self, data: bytes) -> str:
         if not data:

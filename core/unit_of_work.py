@@ -1,0 +1,103 @@
+"""What every unit of work does, whatever stores the data: the part of the
+pipeline that use cases cannot forget.
+
+- **Cache invalidation**: a repository records the cache tags of each record
+  it writes (``wrote``); once ``commit()`` has succeeded the unit of work
+  invalidates them all, and a rollback forgets them. No use case calls
+  ``invalidate``.
+- **Ownership**: one guard for every record a user may touch. A record that
+  does not exist and one that belongs to someone else raise the same
+  ``Forbidden``.
+
+``adapters/db`` (SQLAlchemy) and ``adapters/fakes`` (dicts, for tests) subclass it and
+supply the transaction (``_commit``, ``_rollback``) and the repositories.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable
+from typing import Protocol, TypeVar
+
+from core.coaching import Question
+from core.domain import Actor, Interview, JobInfo
+from core.errors import Forbidden
+from core.ports import Interviews, JobInfos, Questions, TagCache
+
+
+class _OfJobInfo(Protocol):
+    @property
+    def job_info_id(self) -> str: ...
+
+
+R = TypeVar("R", bound=_OfJobInfo)
+
+Wrote = Callable[[Iterable[str]], None]
+"""What a repository is given to record the cache tags of what it wrote."""
+
+
+def owns(actor: Actor, job_info: JobInfo | None) -> JobInfo:
+    """The job info, if it exists and is the actor's; else ``Forbidden``."""
+    if job_info is None or job_info.user_id != actor.user_id:
+        raise Forbidden()
+    return job_info
+
+
+class TrackedUnitOfWork(ABC):
+    """The tags written in this transaction, invalidated after commit, and
+    the ownership guard. ``cache=None``: nothing to invalidate."""
+
+    def __init__(self, cache: TagCache | None) -> None:
+        self._cache = cache
+        self._written: set[str] = set()
+
+    @property
+    @abstractmethod
+    def job_infos(self) -> JobInfos: ...
+
+    @property
+    @abstractmethod
+    def interviews(self) -> Interviews: ...
+
+    @property
+    @abstractmethod
+    def questions(self) -> Questions: ...
+
+    @abstractmethod
+    def _commit(self) -> None: ...
+
+    @abstractmethod
+    def _rollback(self) -> None: ...
+
+    def wrote(self, tags: Iterable[str]) -> None:
+        """Called by the repositories with the tags of what they wrote."""
+        self._written.update(tags)
+
+    def commit(self) -> None:
+        self._commit()
+        written, self._written = self._written, set()
+        if written and self._cache is not None:
+            self._cache.invalidate(sorted(written))
+
+    def rollback(self) -> None:
+        self._written.clear()
+        self._rollback()
+
+    # --- ownership ------------------------------------------------------------
+
+    def owned_job_info(self, actor: Actor, job_info_id: str) -> JobInfo:
+        """The job info, if it is the caller's."""
+        return owns(actor, self.job_infos.get(job_info_id))
+
+    def owned_interview(self, actor: Actor, interview_id: str) -> tuple[Interview, JobInfo]:
+        """The interview and its job info, if that job info is the caller's."""
+        return self._with_job_info(actor, self.interviews.get(interview_id))
+
+    def owned_question(self, actor: Actor, question_id: str) -> tuple[Question, JobInfo]:
+        """The question and its job info, if that job info is the caller's."""
+        return self._with_job_info(actor, self.questions.get(question_id))
+
+    def _with_job_info(self, actor: Actor, record: R | None) -> tuple[R, JobInfo]:
+        if record is None:
+            raise Forbidden()
+        return record, self.owned_job_info(actor, record.job_info_id)

@@ -1,0 +1,54 @@
+"""What every kind of test shares: the failures the core answers, as the
+tests expect them, and factories of records with defaults a test overrides
+(``make_job_info(user_id=..., name=...)``)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from core.domain import ExperienceLevel, JobInfo, User
+from core.errors import ErrorCode, Failure
+
+T0 = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=UTC)
+
+FORBIDDEN = Failure(ErrorCode.FORBIDDEN, "You don't have permission to do this")
+PLAN_LIMIT = Failure(ErrorCode.PLAN_LIMIT, "PLAN_LIMIT", upgrade_url="/app/upgrade")
+NOT_COMPLETED = Failure(ErrorCode.NOT_COMPLETED, "Interview has not been completed yet")
+UNSUPPORTED = Failure(ErrorCode.UNSUPPORTED_MEDIA, "Please upload a PDF, Word document, or text file")
+TOO_LARGE = Failure(ErrorCode.PAYLOAD_TOO_LARGE, "File size exceeds 10MB limit")
+
+
+def rate_limited(retry_after: int) -> Failure:
+    return Failure(ErrorCode.RATE_LIMIT, "RATE_LIMIT", retry_after=retry_after)
+
+
+def ai_failed(message: str) -> Failure:
+    return Failure(ErrorCode.AI_FAILED, message)
+
+
+def invalid(message: str = "Invalid input", **field_errors: list[str]) -> Failure:
+    """VALIDATION with these field errors, keyed by attribute name."""
+    return Failure(ErrorCode.VALIDATION, message, field_errors=field_errors)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def make_user(**overrides: object) -> User:
+    user_id = str(overrides.pop("id", new_id()))
+    fields: dict[str, object] = {
+        "id": user_id, "name": "Amina", "email": f"amina-{user_id[:12]}@example.com",
+        "image_url": None, "created_at": T0, "updated_at": T0,
+    }
+    return User(**(fields | overrides))  # type: ignore[arg-type]
+
+
+def make_job_info(**overrides: object) -> JobInfo:
+    fields: dict[str, object] = {
+        "id": new_id(), "user_id": new_id(), "name": "Backend", "title": None,
+        "experience_level": ExperienceLevel.SENIOR, "description": "Python",
+        "created_at": T0, "updated_at": T0,
+    }
+    return JobInfo(**(fields | overrides))  # type: ignore[arg-type]

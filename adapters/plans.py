@@ -1,7 +1,8 @@
-"""The plans port on our own database, and the ``PLAN_CATALOG`` setting.
+"""The plans port on our own database or on what the identity provider
+vouches for (Clerk), and the ``PLAN_CATALOG`` setting.
 
-Each user's plan is a column of the users table, read through the storage
-port; features come from the catalogue. The catalogue's JSON form is read
+Locally, each user's plan is a column of the users table, read through the
+storage port; features come from the catalogue. The catalogue's JSON form is read
 here, at the edge: the core only ever sees a ``PlanCatalog``.
 """
 
@@ -32,6 +33,26 @@ class LocalPlans:
 
     def features(self, actor: Actor) -> frozenset[str]:
         return self.catalog.features_of(self.plan_of(actor))
+
+    def has(self, actor: Actor, feature: str) -> bool:
+        return feature in self.features(actor)
+
+
+class ProvidedPlans:
+    """Plans as the identity provider says (``PLANS=clerk``): the features
+    of the caller's session token (its ``fea`` claim) and its plan name
+    (``pla``, else the catalogue's default plan). A caller the provider said
+    nothing about has no features: allowances are counted against the
+    catalogue's, as for a local plan."""
+
+    def __init__(self, catalog: PlanCatalog) -> None:
+        self.catalog = catalog
+
+    def plan_of(self, actor: Actor) -> str:
+        return actor.plan or self.catalog.default_plan
+
+    def features(self, actor: Actor) -> frozenset[str]:
+        return actor.features or frozenset()
 
     def has(self, actor: Actor, feature: str) -> bool:
         return feature in self.features(actor)

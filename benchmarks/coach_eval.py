@@ -32,6 +32,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 from coach_eval_set import (  # noqa: E402
     ANSWERS,
     ENGINEERING,
+    GENERIC,
+    HELD_OUT_WRONG,
     INTERVIEW_QUESTIONS,
     JOBS,
     LABELS,
@@ -63,7 +65,9 @@ def job_context(job: dict[str, str]) -> JobContext:
 
 
 def _hit(text: str, word: str) -> bool:
-    return re.search(rf"(?<![a-z0-9]){re.escape(word)}", text) is not None
+    if word.endswith("*"):
+        return re.search(rf"(?<![a-z0-9]){re.escape(word[:-1])}", text) is not None
+    return re.search(rf"(?<![a-z0-9]){re.escape(word)}(?:s|es)?(?![a-z0-9])", text) is not None
 
 
 def classify(family: str, markdown: str) -> str:
@@ -71,7 +75,9 @@ def classify(family: str, markdown: str) -> str:
     text = " ".join(line for line in markdown.lower().splitlines() if not line.startswith("_"))
     if any(_hit(text, w) for w in ORACLE[family]):
         return "on"
-    others = [f for f in ORACLE if f != family and any(_hit(text, w) for w in ORACLE[f])]
+    others = [
+        f for f in ORACLE if f != family and any(_hit(text, w) for w in ORACLE[f] if w not in GENERIC)
+    ]
     return "off" if others else "neutral"
 
 
@@ -160,6 +166,10 @@ def grading(texts: dict[str, str]) -> None:
         if qid in texts:
             shown = {label: rating(job, texts[qid], a) for label, a in values.items()}
             print(f"- STAR {qid}: excellent {shown['excellent']}, mediocre {shown['mediocre']}")
+    held = {qid: rating(job, texts[qid], a) for qid, a in HELD_OUT_WRONG.items() if qid in texts}
+    if held:
+        print(f"- held-out confidently wrong rated <= 3: {sum(r <= 3 for r in held.values())}/{len(held)} "
+              f"({', '.join(f'{q}={r}' for q, r in held.items())})")
     print("\n<details><summary>per question</summary>\n")
     for qid, r in ratings.items():
         print(f"    {qid:10} " + "  ".join(f"{k}={v}" for k, v in r.items()))

@@ -12,30 +12,32 @@ from __future__ import annotations
 LABELS = {"excellent": 3, "mediocre": 2, "wrong": 1, "off": 1}
 
 # Families with the words that show a question is about that kind of work
-# (matched as word prefixes, case-insensitive). A question is on-role when it
-# has one of its job family's words, off-role when it has another family's
-# words and none of its own, neutral otherwise.
+# (whole words, a plural allowed; a trailing * marks a stem matched as a
+# prefix; case-insensitive). A question is on-role when it has one of its job
+# family's words, off-role when it has another family's words (other than the
+# GENERIC ones every workplace uses) and none of its own, neutral otherwise.
 ORACLE: dict[str, list[str]] = {
     "software": [
-        "bug", "debug", "codebase", "code review", "api", "database", "sql", "deploy",
+        "bug", "debug", "codebase", "code review", "api", "database", "sql", "deploy*",
         "kubernetes", "docker", "python", "java", "javascript", "git", "outage", "programming",
         "software", "microservice", "http", "cache", "caching", "algorithm", "compiler",
         "backend", "frontend", "server", "linux", "aws", "thread", "concurrency", "schema",
         "react", "typescript", "unit test", "ci/cd", "latency", "refactor", "technical debt",
         "engineer", "index", "transaction", "redis", "kafka", "golang", "c++", "c#", "node",
         "rest", "graphql", "terraform", "query", "queries", "asynchronous", "async", "tls",
-        "container", "scalab", "distributed", "system design",
+        "container", "scalab*", "distributed", "system design",
     ],
     "data": [
         "sql", "etl", "elt", "pipeline", "warehouse", "dbt", "airflow", "spark", "data quality",
         "data model", "schema", "query", "queries", "dashboard", "analytics", "pandas",
-        "kafka", "batch", "streaming", "partition", "join", "dataset", "data", "metric",
+        "kafka", "batch", "streaming", "partition", "join", "dataset", "data", "metric", "python",
+        "memory", "file",
     ],
     "ml": [
-        "model", "training", "overfit", "feature", "pytorch", "tensorflow", "gradient", "loss",
-        "evaluat", "dataset", "precision", "recall", "inference", "neural", "embedding",
+        "model", "training", "overfit*", "feature", "pytorch", "tensorflow", "gradient", "loss",
+        "evaluat*", "dataset", "precision", "recall", "inference", "neural", "embedding",
         "bias", "variance", "hyperparameter", "machine learning", "llm", "validation",
-        "classif", "regression", "data", "drift", "label",
+        "classif*", "regression", "data", "drift", "label",
     ],
     "mobile": [
         "ios", "android", "swift", "kotlin", "app store", "mobile", "uikit", "offline",
@@ -44,22 +46,22 @@ ORACLE: dict[str, list[str]] = {
     ],
     "design": [
         "design", "user research", "usability", "prototype", "figma", "wireframe",
-        "accessib", "persona", "visual", "interaction", "typograph", "critique", "portfolio",
+        "accessib*", "persona", "visual", "interaction", "typograph*", "critique", "portfolio",
         "ux", "ui", "user",
     ],
     "product": [
-        "product", "roadmap", "prioriti", "metric", "stakeholder", "customer", "user",
+        "product", "roadmap", "prioriti*", "metric", "stakeholder", "customer", "user",
         "feature", "launch", "discovery", "okr", "kpi", "experiment", "a/b", "requirement",
-        "backlog", "mvp", "north star", "retention", "engineering team",
+        "backlog", "mvp", "north star", "retention*", "engineering team",
     ],
     "sales": [
         "sales", "quota", "pipeline", "prospect", "deal", "objection", "discovery", "close",
-        "closing", "negotiat", "customer", "buyer", "meddic", "forecast", "territory",
+        "closing", "negotiat*", "customer", "buyer", "meddic*", "forecast", "territory",
         "cold call", "demo", "account", "champion", "pricing", "price", "decision maker",
         "decision-maker", "lead", "revenue",
     ],
     "customer-success": [
-        "customer", "churn", "renewal", "onboard", "health score", "escalat", "account",
+        "customer", "churn", "renewal", "onboard*", "health score", "escalat*", "account",
         "adoption", "nps", "upsell", "expansion", "qbr", "ticket", "support", "satisfaction",
         "client",
     ],
@@ -69,10 +71,10 @@ ORACLE: dict[str, list[str]] = {
         "attribution", "lead", "messaging", "customer",
     ],
     "finance": [
-        "reconcil", "month-end", "close", "journal", "ledger", "gaap", "ifrs", "accrual",
+        "reconcil*", "month-end", "close", "journal", "ledger", "gaap", "ifrs", "accrual",
         "audit", "budget", "forecast", "variance", "cash", "balance sheet", "revenue",
-        "invoice", "payable", "receivable", "tax", "depreciat", "financial", "account",
-        "expense", "control",
+        "invoice", "payable", "receivable", "tax", "depreciat*", "financial*", "account",
+        "expense", "control", "outstanding", "dso",
     ],
     "healthcare": [
         "patient", "nurse", "nursing", "triage", "medication", "sbar", "vital", "clinical",
@@ -82,25 +84,47 @@ ORACLE: dict[str, list[str]] = {
     ],
     "teaching": [
         "student", "lesson", "classroom", "teach", "curriculum", "assessment", "learner",
-        "parent", "differentiat", "behaviour management", "behavior management", "pupil",
+        "parent", "differentiat*", "behaviour management", "behavior management", "pupil",
         "grade", "grading", "school", "instruction", "homework", "exam", "maths",
     ],
     "operations": [
-        "operation", "process", "supply", "inventory", "logistic", "vendor", "supplier",
-        "kpi", "efficien", "lean", "six sigma", "schedul", "capacity", "warehouse",
+        "operation", "process", "supply", "inventory", "logistic*", "vendor", "supplier",
+        "kpi", "efficien*", "lean", "six sigma", "schedul*", "capacity", "warehouse",
         "shipment", "sla", "cost", "quality", "workflow", "forecast", "metric",
     ],
     "hr": [
-        "hiring", "hire", "recruit", "candidate", "employee", "onboard", "interview",
+        "hiring", "hire", "recruit*", "candidate", "employee", "onboard*", "interview",
         "performance", "compensation", "benefit", "policy", "policies", "grievance",
-        "retention", "culture", "payroll", "disciplin", "divers", "talent", "manager",
+        "retention*", "culture", "payroll", "disciplin*", "divers*", "talent", "manager",
     ],
     "legal": [
-        "contract", "clause", "legal", "law", "litigat", "complian", "regulat", "counsel",
-        "liabilit", "indemn", "gdpr", "negotiat", "dispute", "privilege", "due diligence",
+        "contract", "clause", "legal", "law", "litigat*", "complian*", "regulat*", "counsel",
+        "liabilit*", "indemn*", "gdpr", "negotiat*", "dispute", "privilege", "due diligence",
         "jurisdiction", "court", "statute", "client", "risk",
     ],
 }
+
+GENERIC = {
+    "process", "workflow", "stakeholder", "prioriti*", "manager", "requirement", "customer", "user",
+    "feature", "launch", "metric", "forecast", "cost", "quality", "schedul*", "performance",
+    "policy", "policies", "culture", "risk", "client", "account", "data", "lead", "revenue", "close",
+    "closing", "control", "safety", "family", "families", "shift", "support", "content", "channel",
+    "audience", "segment", "app", "design", "model", "label", "validation", "evaluat*",
+    "interview", "candidate", "hire", "hiring", "onboard*", "escalat*", "ticket", "satisfaction",
+    "demo", "deal", "champion", "pricing", "price", "discovery", "experiment", "screen", "device",
+    "crash", "visual", "interaction", "critique", "portfolio", "ui", "care", "pain",
+    "chart", "grade", "grading", "class", "instruction", "operation", "supply", "vendor",
+    "supplier", "capacity", "efficien*", "sla", "kpi", "benefit", "talent", "employee", "contract",
+    "clause", "legal", "law", "counsel", "dispute", "privilege", "negotiat*", "budget", "variance",
+    "cash", "tax", "expense", "audit", "journal", "brand", "campaign", "email", "messaging",
+    "positioning", "conversion", "funnel", "pipeline", "batch", "join", "dashboard", "dataset",
+    "training", "loss", "bias", "inference", "drift", "offline", "thread",
+    "engineer", "latency", "index", "transaction", "query", "queries", "schema", "container",
+    "distributed", "server", "rest", "node", "system design", "backlog", "roadmap", "okr",
+    "exam", "homework", "lesson", "learning", "parent", "school", "student",
+    "ward", "doctor", "nurse", "dose",
+}
+"""Words every workplace uses: they show a question on-role, never off-role."""
 
 ENGINEERING = {"software", "data", "ml", "mobile"}
 
@@ -735,3 +759,60 @@ RESUME_JOBS = ["software", "healthcare", "finance", "sales"]
 # A knowledgeable candidate, a fluent but wrong one and an honest weak one,
 # answering the same five questions in a mock interview for the backend job.
 INTERVIEW_QUESTIONS = ["sql-005", "k8s-003", "git-001", "http-001", "py-009"]
+
+# Held out: confidently wrong answers to questions outside the 30 above,
+# written after the packs' misconceptions were tuned against them and
+# without reading those misconceptions. Reported on their own, as the figure
+# no pack was fitted to.
+HELD_OUT_WRONG = {
+    "fin-022": (
+        "Auditors work for us, so I answer their requests when the close is finished and only "
+        "send what they insist on. If they question an accrual I defend our number firmly: "
+        "management's estimate is final, and auditors cannot propose adjustments to accruals."
+    ),
+    "sal-010": (
+        "A great demo shows every feature of the product from the first screen to the last, "
+        "so the buyer sees everything we offer. I skip discovery because the demo itself "
+        "uncovers their needs, and I keep questions until the end so the flow is not broken."
+    ),
+    "pm-027": (
+        "A free tier always increases revenue because more users means more paying customers, "
+        "so I would launch it to everyone at once. There is no need to test it first or "
+        "worry about costs, since free users cost nothing to serve."
+    ),
+    "des-046": (
+        "Each designer should keep their own local copies of components in their own file, "
+        "because shared libraries slow everyone down. Naming layers does not matter since "
+        "engineers read the code, not the Figma file."
+    ),
+    "leg-004": (
+        "Automatic renewal clauses are unenforceable, so you can ignore notice windows. "
+        "Termination for convenience is always available to both parties under contract law, "
+        "and once a contract ends every clause ends with it, including confidentiality."
+    ),
+    "ml-005": (
+        "The test set is the best place to tune hyperparameters because it is the most "
+        "realistic data, and you can reuse it as often as you like. Shuffling time series "
+        "randomly into the splits is fine and gives the most accurate estimate."
+    ),
+    "mob-056": (
+        "LaunchedEffect runs on every recomposition, so it is the right place to start a "
+        "network call each time the screen redraws. DisposableEffect is for suspend work, and "
+        "SideEffect launches coroutines that survive after the composable leaves."
+    ),
+    "dat-072": (
+        "DirectQuery imports all the data into memory, so it is always the fastest mode, while "
+        "Import queries the source live on every click. DAX is the language Power Query uses "
+        "to clean data before it is loaded."
+    ),
+    "mkt-007": (
+        "The same content works for every stage of the buyer's journey, so I write one long "
+        "product brochure and send it to everyone. Awareness content should focus on pricing "
+        "and demos, since early buyers want to buy straight away."
+    ),
+    "ops-025": (
+        "A kaizen event is best run by managers alone, without frontline staff, so decisions "
+        "are quick. You do not need baseline data beforehand, and once the event ends the "
+        "changes sustain themselves, so no follow-up is needed."
+    ),
+}

@@ -85,6 +85,8 @@ def password_length(min_length: int) -> Validator:
             raise ValueError(f"Must be at least {min_length} characters")
         if len(value) > PASSWORD_MAX:
             raise ValueError(f"Must be at most {PASSWORD_MAX} characters")
+        if "\x00" in value:
+            raise ValueError("Must not contain NUL characters")
         encodable(_instance, _attribute, value)
 
     return check

@@ -29,7 +29,7 @@ class CreateJobInfoCommand:
     name: str = field(validator=text(NAME_MAX))
     title: str | None = field(default=None, validator=text(TITLE_MAX, required=False))
     experience_level: ExperienceLevel
-    description: str = field(validator=text(DESCRIPTION_MAX))
+    description: str = field(validator=text(DESCRIPTION_MAX, multiline=True))
 
 
 @frozen(kw_only=True)
@@ -38,7 +38,7 @@ class UpdateJobInfoCommand:
     name: str = field(validator=text(NAME_MAX))
     title: str | None = field(default=None, validator=text(TITLE_MAX, required=False))
     experience_level: ExperienceLevel
-    description: str = field(validator=text(DESCRIPTION_MAX))
+    description: str = field(validator=text(DESCRIPTION_MAX, multiline=True))
 
 
 @frozen(kw_only=True)

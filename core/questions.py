@@ -49,7 +49,7 @@ class GenerateQuestionCommand:
 @frozen(kw_only=True)
 class GenerateQuestionFeedbackCommand:
     question_id: str = field(validator=identifier)
-    answer: str = field(validator=text(ANSWER_MAX))
+    answer: str = field(validator=text(ANSWER_MAX, multiline=True))
 
 
 # --- results ----------------------------------------------------------------

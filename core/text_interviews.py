@@ -46,7 +46,7 @@ NOT_STARTED = "This interview has not started yet"
 @frozen(kw_only=True)
 class InterviewMessageCommand:
     interview_id: str = field(validator=identifier)
-    text: str = field(validator=text(MESSAGE_MAX))
+    text: str = field(validator=text(MESSAGE_MAX, multiline=True))
 
 
 @frozen(kw_only=True)

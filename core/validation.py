@@ -13,8 +13,25 @@ Validator = Callable[[Any, "Attribute[Any]", Any], None]
 """An attrs validator: ``(instance, attribute, value)``, raising ValueError."""
 
 
-def text(max_length: int, *, required: bool = True) -> Validator:
-    """A string that is not blank (unless optional) and not too long."""
+# Control characters (C0, DEL, C1). NUL is refused by PostgreSQL outright and
+# none of them belongs in text a person typed; text that may span lines keeps
+# tab, line feed and carriage return.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_IN_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+CONTROL_CHARACTERS = "Must not contain control characters"
+
+
+def no_control_characters(value: str, *, multiline: bool) -> None:
+    """Refuse control characters (``multiline`` text may hold tabs and line
+    breaks); one pass over the text, no backtracking."""
+    if (_CONTROL_IN_LINES if multiline else _CONTROL).search(value):
+        raise ValueError(CONTROL_CHARACTERS + ("" if multiline else " or line breaks"))
+
+
+def text(max_length: int, *, required: bool = True, multiline: bool = False) -> Validator:
+    """A string that is not blank (unless optional), not too long and free of
+    control characters; only ``multiline`` text may hold tabs and line
+    breaks."""
 
     def check(_instance: Any, attribute: Attribute[Any], value: str | None) -> None:
         if value is None:
@@ -25,6 +42,7 @@ def text(max_length: int, *, required: bool = True) -> Validator:
             raise ValueError("Required" if required else "Must not be empty when given")
         if len(value) > max_length:
             raise ValueError(f"Must be at most {max_length} characters")
+        no_control_characters(value, multiline=multiline)
 
     return check
 

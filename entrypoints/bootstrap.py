@@ -34,7 +34,7 @@ from adapters.identity.clerk import ClerkIdentity
 from adapters.identity.local import LocalIdentity
 from adapters.identity.passwords import Argon2PasswordHasher
 from adapters.identity.tokens import KeyedTokens
-from adapters.plans import LocalPlans, load_catalog
+from adapters.plans import LocalPlans, ProvidedPlans, load_catalog
 from adapters.ratelimit.memory import MemoryRateLimiter, MemoryWindowLimiter
 from adapters.ratelimit.redis import RedisRateLimiter, RedisWindowLimiter
 from adapters.ratelimit.sql import SqlRateLimiter, SqlWindowLimiter
@@ -144,7 +144,12 @@ class Container(containers.DeclarativeContainer):
     )
 
     catalog = providers.Singleton(load_catalog, settings.provided.plan_catalog)
-    plans = providers.Singleton(LocalPlans, storage, catalog)
+    # Plans: stored per user, or as Clerk's session token says (its fea/pla).
+    plans = providers.Selector(
+        settings.provided.plans,
+        local=providers.Singleton(LocalPlans, storage, catalog),
+        clerk=providers.Singleton(ProvidedPlans, catalog),
+    )
     allowances = providers.Singleton(Allowances, storage=storage, plans=plans, catalog=catalog)
 
     # The AI coach: built in and offline unless configured otherwise.

@@ -50,6 +50,9 @@ class OpenAiCoach:
     after yielding text fails instead of repeating itself.
     """
 
+    name = "openai"
+    """Which coach answers, for pages that say so."""
+
     def __init__(
         self,
         base_url: str,
@@ -79,9 +82,9 @@ class OpenAiCoach:
     # --- the Coach port -----------------------------------------------------
 
     def question(
-        self, job: JobContext, difficulty: Difficulty, previous: Sequence[str]
+        self, job: JobContext, difficulty: Difficulty, previous: Sequence[str], topic: str | None = None
     ) -> Iterator[str]:
-        return self._stream(prompts.question_messages(job, difficulty, previous), QUESTION_FAILED)
+        return self._stream(prompts.question_messages(job, difficulty, previous, topic), QUESTION_FAILED)
 
     def answer_feedback(self, job: JobContext, question: str, answer: str) -> Iterator[str]:
         return self._stream(

@@ -36,10 +36,11 @@ def _job(job: JobContext) -> str:
 
 
 def question_messages(
-    job: JobContext, difficulty: Difficulty, previous: Sequence[str]
+    job: JobContext, difficulty: Difficulty, previous: Sequence[str], topic: str | None = None
 ) -> list[Message]:
-    """A new question; the questions already asked come first as the
-    assistant's own earlier turns, so the model sees what not to repeat."""
+    """A new question (on ``topic`` when given); the questions already asked
+    come first as the assistant's own earlier turns, so the model sees what
+    not to repeat."""
     system = f"""You are an AI assistant that writes technical interview questions for a job seeker preparing for an interview.
 
 The job:
@@ -61,7 +62,8 @@ Output rules:
     messages.append(
         {
             "role": "user",
-            "content": f"Ask me a new {difficulty.value} question, different from every question above.",
+            "content": f"Ask me a new {difficulty.value} question, different from every question above."
+            + (f" Make it about: {topic.strip()[:200]}." if topic and topic.strip() else ""),
         }
     )
     return messages

@@ -53,7 +53,7 @@ def _sqlite_engine(url: URL) -> Engine:
     database = url.database or ""
     if database not in ("", ":memory:") and not url.query.get("uri"):
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url)
+    engine = create_engine(url, hide_parameters=True)
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection: Any, _record: Any) -> None:
@@ -94,4 +94,7 @@ def _lower(value: object) -> object:
 
 
 def _postgres_engine(url: URL) -> Engine:
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, pool_recycle=1800)
+    return create_engine(
+        url, pool_pre_ping=True, pool_size=10, max_overflow=10, pool_recycle=1800,
+        hide_parameters=True,  # never log bound values: password hashes, emails, user text
+    )

@@ -129,7 +129,8 @@ def _profile_of(user_id: str, claims: dict[str, Any]) -> Profile | None:
 
 class ClerkIdentity:
     """Signed in: a valid session token of a user who exists, or could be
-    created on first use."""
+    created on first use. The actor carries the token's plan and features
+    for the plans port (``PLANS=clerk``)."""
 
     def __init__(self, tokens: ClerkTokens, ensure_user: EnsureUser) -> None:
         self._tokens = tokens
@@ -142,4 +143,4 @@ class ClerkIdentity:
         if not self._ensure_user(session.user_id, session.profile):
             log.warning("signed-in Clerk user %s could not be created", session.user_id)
             return None
-        return Actor(session.user_id)
+        return Actor(session.user_id, plan=session.plan, features=session.features)

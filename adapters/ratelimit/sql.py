@@ -140,6 +140,7 @@ SELECT true AS allowed, tokens, updated_at FROM taken
 UNION ALL
 SELECT false, tokens, updated_at FROM stored WHERE NOT EXISTS (SELECT 1 FROM taken)
 """)
+_READ_POSTGRESQL = text("SELECT false, tokens, updated_at FROM rate_limit_buckets WHERE key = :key")
 
 
 class SqlRateLimiter:
@@ -174,7 +175,12 @@ class SqlRateLimiter:
         }
         with self._engine.connect() as connection:
             connection = connection.execution_options(isolation_level="AUTOCOMMIT")
-            allowed, left, stamp = connection.execute(_TAKE_POSTGRESQL, parameters).one()
+            row = connection.execute(_TAKE_POSTGRESQL, parameters).first()
+            if row is None:
+                # Refused, and the row did not exist when the statement began:
+                # a concurrent caller created it meanwhile. Read it now.
+                row = connection.execute(_READ_POSTGRESQL, {"key": key}).one()
+        allowed, left, stamp = row
         if allowed:
             return Decision(True, 0.0, max(0.0, left))
         # Refused: say how long until enough, from the row as the statement

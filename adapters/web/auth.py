@@ -23,6 +23,15 @@ from core.ports import Identity
 blueprint = Blueprint("auth", __name__)
 
 
+@blueprint.after_request
+def _never_stored(response: Response) -> Response:
+    """Answers that carry or end a session (a bearer token, a cookie) are
+    kept by no cache, shared or private."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Pragma"] = "no-cache"
+    return response
+
+
 def _open_session(name: str, actions: Actions, lifetime: timedelta) -> Response:
     # A browser names the page that posts: another site's page must not sign
     # its visitor into an account of its choosing (login CSRF). API clients

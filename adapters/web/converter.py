@@ -57,6 +57,8 @@ def _structure_str(value: object, _: type) -> str:
         value.encode("utf-8")
     except UnicodeEncodeError:  # JSON can carry lone surrogates; no database takes them
         raise _WrongType("Must be valid text") from None
+    if "\x00" in value:  # no database keeps NUL in text (PostgreSQL refuses it)
+        raise _WrongType("Must not contain NUL characters")
     return value
 
 

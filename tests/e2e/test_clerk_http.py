@@ -198,3 +198,34 @@ def test_deliveries_are_not_held_to_the_per_ip_limit(tmp_path: Path) -> None:
         statuses = [http.post("/actions/listJobInfos", json={}).status_code for _ in range(3)]
         assert statuses[-1] == 429
         envelope(deliver(http, created(new_id(), f"{uuid.uuid4().hex}@example.com")))
+
+
+def test_plan_features_come_from_the_token(client: httpx.Client, server: Server) -> None:
+    """The done-when of the issue: a token for u:unlimited_interviews creates
+    interviews beyond the free allowance; one without it gets PLAN_LIMIT."""
+    free, pro = new_id(), new_id()
+    for user_id in (free, pro):
+        envelope(deliver(client, created(user_id, f"{user_id}@example.com")))
+    free_claims = {"fea": "u:1_interview,u:5_questions", "pla": "u:free"}
+    pro_claims = {"fea": "u:unlimited_interviews,u:unlimited_questions", "pla": "u:pro"}
+    org_only = {"fea": "o:unlimited_interviews,u:1_interview", "pla": "o:team"}
+
+    assert envelope(client.post("/actions/getPlan", json={}, headers=bearer(pro, **pro_claims))) == {
+        "error": False, "plan": "pro", "features": ["unlimited_interviews", "unlimited_questions"],
+    }
+    assert envelope(client.post("/actions/getPlan", json={}, headers=bearer(free, **org_only))) == {
+        "error": False, "plan": "free", "features": ["1_interview"],
+    }
+
+    def interviews(user_id: str, claims: dict[str, str], count: int) -> list[httpx.Response]:
+        job = envelope(client.post("/actions/createJobInfo", json=JOB, headers=bearer(user_id, **claims)))
+        return [client.post("/actions/createInterview", json={"jobInfoId": job["id"]},
+                            headers=bearer(user_id, **claims)) for _ in range(count)]
+
+    for answer in interviews(pro, pro_claims, 3):
+        envelope(answer)
+    first, second = interviews(free, free_claims, 2)
+    envelope(first)
+    assert envelope(second, 403, "PLAN_LIMIT")["upgradeUrl"]
+    # the organisation's unlimited_interviews is not the user's
+    envelope(interviews(free, org_only, 1)[0], 403, "PLAN_LIMIT")

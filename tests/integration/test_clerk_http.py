@@ -92,7 +92,7 @@ def test_first_use_reads_the_user_from_the_backend_api() -> None:
                 profiles=ClerkBackend(SECRET_KEY, clerk.api_url),
             ),
         )
-        assert identity.authenticate(OLD.token("user_2api")) == Actor("user_2api")
+        assert identity.authenticate(OLD.token("user_2api")) == Actor("user_2api", features=frozenset())
         assert identity.authenticate(OLD.token("user_2nobody")) is None
     with storage.unit_of_work() as uow:
         user = uow.users.get("user_2api")

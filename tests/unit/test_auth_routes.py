@@ -63,6 +63,15 @@ def test_sign_up_answers_the_user_and_a_token_and_sets_a_safe_cookie(client: Fla
     assert "Secure" not in cookie
 
 
+def test_answers_carrying_or_ending_a_session_are_never_cached(client: FlaskClient) -> None:
+    signed_up = client.post("/auth/sign-up", json=ADA)
+    signed_in = client.post("/auth/sign-in", json={"email": ADA["email"], "password": ADA["password"]})
+    refused = client.post("/auth/sign-in", json={"email": ADA["email"], "password": "wrong password"})
+    signed_out = client.post("/auth/sign-out", headers=bearer(signed_in.get_json()["token"]))
+    for response in (signed_up, signed_in, refused, signed_out):
+        assert response.headers["Cache-Control"] == "no-store"
+
+
 def test_the_cookie_is_secure_over_https(client: FlaskClient) -> None:
     response = client.post("/auth/sign-up", json=ADA, base_url="https://localhost")
 

@@ -11,6 +11,7 @@ import pytest
 from adapters.identity.clerk import ClerkIdentity
 from adapters.identity.clerk_users import ClerkBackend, ClerkWebhooks
 from adapters.identity.local import LocalIdentity
+from adapters.plans import LocalPlans, ProvidedPlans
 from entrypoints.bootstrap import Container, bootstrap
 from entrypoints.settings import Settings
 from tests.clerk_tokens import WEBHOOK_SECRET, Issuer
@@ -35,6 +36,7 @@ def test_local_accounts_by_default(tmp_path: Path) -> None:
     wired = container(tmp_path)
     assert (wired.settings().identity, wired.settings().plans) == ("local", "local")
     assert isinstance(wired.identity(), LocalIdentity)
+    assert isinstance(wired.plans(), LocalPlans)
     assert wired.clerk_webhooks() is None
 
 
@@ -44,8 +46,15 @@ def test_clerk_when_configured_and_its_plans_with_it(tmp_path: Path) -> None:
     )
     assert (wired.settings().identity, wired.settings().plans) == ("clerk", "clerk")
     assert isinstance(wired.identity(), ClerkIdentity)
+    assert isinstance(wired.plans(), ProvidedPlans)
     assert isinstance(wired.clerk_webhooks(), ClerkWebhooks)
     assert isinstance(wired.ensure_user().profiles, ClerkBackend)
+
+
+def test_clerk_identity_with_local_plans_when_asked(tmp_path: Path) -> None:
+    wired = container(tmp_path, **CLERK, PLANS="local")
+    assert isinstance(wired.identity(), ClerkIdentity)
+    assert isinstance(wired.plans(), LocalPlans)
 
 
 def test_clerk_settings_keep_their_secrets_out_of_logs(tmp_path: Path) -> None:

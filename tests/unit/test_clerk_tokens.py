@@ -159,8 +159,8 @@ def test_first_use_creates_the_user_from_the_backend_api() -> None:
     storage = FakeStorage(MemoryTagCache())
     profiles = FakeProfiles(Profile(id="user_2new", email="new@example.com", name="New One"))
     identity = identity_on(storage, profiles)
-    assert identity.authenticate(ISSUER.token("user_2new")) == Actor("user_2new")
-    assert identity.authenticate(ISSUER.token("user_2new")) == Actor("user_2new")
+    assert identity.authenticate(ISSUER.token("user_2new")) == Actor("user_2new", features=frozenset())
+    assert identity.authenticate(ISSUER.token("user_2new")) == Actor("user_2new", features=frozenset())
     with storage.unit_of_work() as uow:
         user = uow.users.get("user_2new")
     assert user is not None and (user.email, user.name) == (
@@ -175,7 +175,7 @@ def test_first_use_creates_the_user_from_the_tokens_claims_when_it_has_them() ->
     profiles = FakeProfiles()
     identity = identity_on(storage, profiles)
     token = ISSUER.token("user_2claims", email="claims@example.com", name="From Claims")
-    assert identity.authenticate(token) == Actor("user_2claims")
+    assert identity.authenticate(token) == Actor("user_2claims", features=frozenset())
     with storage.unit_of_work() as uow:
         assert uow.users.get("user_2claims").name == "From Claims"  # type: ignore[union-attr]
     assert profiles.reads == 0
@@ -195,7 +195,7 @@ def test_a_user_whose_email_another_user_still_has_is_nobody() -> None:
         storage,
         FakeProfiles(taken, Profile(id="user_2new", email="same@example.com", name="New")),
     )
-    assert identity.authenticate(ISSUER.token("user_2old")) == Actor("user_2old")
+    assert identity.authenticate(ISSUER.token("user_2old")) == Actor("user_2old", features=frozenset())
     assert identity.authenticate(ISSUER.token("user_2new")) is None
     with storage.unit_of_work() as uow:
         assert uow.users.get("user_2new") is None
@@ -205,7 +205,7 @@ def test_a_deleted_users_token_still_alive_does_not_bring_them_back() -> None:
     storage = FakeStorage(MemoryTagCache())
     identity = identity_on(storage, FakeProfiles())
     token = ISSUER.token("user_2del", email="del@example.com", name="Deleted")
-    assert identity.authenticate(token) == Actor("user_2del")
+    assert identity.authenticate(token) == Actor("user_2del", features=frozenset())
     ApplyUserEvent(storage=storage, clock=FakeClock(), recording_archive=NoRecordings())(
         Delivery("msg_del", UserDeleted("user_2del"))
     )
@@ -213,3 +213,12 @@ def test_a_deleted_users_token_still_alive_does_not_bring_them_back() -> None:
     assert fresh.authenticate(token) is None
     with storage.unit_of_work() as uow:
         assert uow.users.get("user_2del") is None
+
+
+def test_the_actor_carries_the_tokens_plan_and_features() -> None:
+    storage = FakeStorage(MemoryTagCache())
+    identity = identity_on(storage, FakeProfiles(Profile(id="user_2pro", email="p@example.com", name="P")))
+    token = ISSUER.token("user_2pro", pla="u:pro", fea="u:unlimited_interviews,o:reports")
+    assert identity.authenticate(token) == Actor(
+        "user_2pro", plan="pro", features=frozenset({"unlimited_interviews"})
+    )

@@ -270,3 +270,14 @@ def test_interview_feedback_ranks_knowledge_above_fluent_errors_and_quotes_the_r
 def test_typed_answers_are_not_called_slow():
     pacing = interview(MODEL, 100).split("## Pacing and Timing")[1].split("## ")[0]
     assert "slowly" not in pacing
+
+
+def test_a_reply_to_a_follow_up_counts_with_the_answer_it_completes():
+    entries = [
+        TranscriptEntry(Speaker.INTERVIEWER, f"Next question: {SECRETS['text']}", NOW),
+        TranscriptEntry(Speaker.CANDIDATE, "They hold configuration.", NOW),
+        TranscriptEntry(Speaker.INTERVIEWER, "Could you expand on that a little?", NOW),
+        TranscriptEntry(Speaker.CANDIDATE, MODEL, NOW),
+    ]
+    markdown = "".join(coach.interview_feedback(BACKEND, entries))
+    assert "You gave 1 answer" in markdown

@@ -23,10 +23,6 @@ from adapters.ai.offline.text import normalize, words
 PACKS = data.names("questions-")
 RAW = [(name, entry) for name in PACKS for entry in data.load(name)]
 MIN_QUESTIONS = 1000
-CONTENT_LANDED = False
-"""Until the content packs of issue 11 are all on main, the checks of the
-bank's size, of every family's share and of the coverage doc wait."""
-waits_for_content = pytest.mark.skipif(not CONTENT_LANDED, reason="content packs still landing (issue 11)")
 KINDS = {"technical", "situational", "behavioral", "system-design"}
 LEVELS = {"junior", "mid-level", "senior"}
 FAMILIES = set(family_ids())
@@ -38,7 +34,6 @@ def ids(entry: dict) -> str:
     return entry["id"]
 
 
-@waits_for_content
 def test_the_bank_holds_at_least_1000_questions():
     assert len(load_bank().questions) == len(RAW) >= MIN_QUESTIONS
 
@@ -94,7 +89,6 @@ def test_no_model_answer_asserts_one_of_its_own_misconceptions():
     assert [q.id for q in bank.questions if asserted(q.misconceptions, read_answer(q.answer))] == []
 
 
-@waits_for_content
 def test_every_family_has_questions_of_its_own_and_stories_it_may_be_asked():
     bank = load_bank()
     for family in FAMILIES - {ANY, GENERAL}:
@@ -119,7 +113,6 @@ def test_skills_files_name_each_skill_once_with_lower_case_aliases_and_known_rel
         assert set(entry.get("related", [])) <= set(names), entry["name"]
 
 
-@waits_for_content
 def test_the_coverage_doc_is_up_to_date():
     doc = Path(__file__).resolve().parents[2] / "docs" / "question-coverage.md"
     assert doc.read_text(encoding="utf-8") == coverage_markdown(load_bank()), (

@@ -21,7 +21,7 @@ import snowballstemmer
 
 from adapters.ai.offline import data
 
-_WORD = re.compile(r"[a-z0-9]+(?:[+#]+|(?:[.'][a-z0-9]+)*)")
+_WORD = re.compile(r"[a-z0-9]+(?:[+#]+|(?:[.'][a-z0-9]+){0,10})")
 _NORMAL = re.compile(r"[^a-z0-9+#]+")
 _LOOSE_MARK = re.compile(r"(?<![a-z0-9+#])[+#]+")
 _BRITISH = re.compile(r"is(e|ed|es|ing|ation|ations)$")

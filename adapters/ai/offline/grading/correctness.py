@@ -5,9 +5,9 @@ touched on, missed or contradicted.
 A misconception is asserted when all the phrases of one of its cue
 alternatives stand in one sentence, none of them only inside a negation's
 scope, in a sentence that does not merely report the claim. A key point is
-contradicted when a misconception says so, or, for a point that is itself a
-negation ("POST is not idempotent"), when a sentence states most of it
-without any negation. A point counts as covered only when most of
+contradicted when an asserted misconception says it gets that point
+backwards. (Guessing contradictions from negations alone was tried and
+dropped: correct answers say "X, not just Y" too often.) A point counts as covered only when most of
 its terms come together in one sentence or two neighbouring ones, so terms
 scattered through a list do not score.
 """
@@ -20,11 +20,10 @@ from attrs import frozen
 
 from adapters.ai.offline.bank import Misconception
 from adapters.ai.offline.grading.reading import WINDOW, Reading, Sentence
-from adapters.ai.offline.text import NEGATORS, term_set, words
+from adapters.ai.offline.text import NEGATORS, term_set
 
 _COVERED = 0.6
 _PARTIAL = 0.3
-_CONTRADICTION = 0.75
 
 
 def _cue_found(alternative: tuple[tuple[str, ...], ...], sentence: Sentence) -> bool:
@@ -82,25 +81,11 @@ class PointJudgement:
     partial: tuple[str, ...]
     missed: tuple[str, ...]
     contradicted: tuple[str, ...]
-    errors: tuple[Error, ...] = ()
-    """Contradictions found without an authored misconception."""
 
     @property
     def coverage(self) -> float:
         total = len(self.covered) + len(self.partial) + len(self.missed) + len(self.contradicted)
         return (len(self.covered) + 0.5 * len(self.partial)) / total if total else 0.0
-
-
-def _contradicts(point: str, wanted: frozenset[str], sentence: Sentence) -> bool:
-    if len(wanted) < 2 or sentence.disclaimed or not sentence.connected:
-        return False
-    matched = wanted & sentence.content
-    if len(matched) < _CONTRADICTION * len(wanted):
-        return False
-    # Only a point that is itself a negation ("POST is not idempotent") can be
-    # told to be contradicted without an authored misconception: a negation in
-    # a sentence that states a positive point is too often about something else.
-    return not NEGATORS.isdisjoint(words(point)) and not sentence.negators
 
 
 def judge_points(
@@ -111,7 +96,6 @@ def judge_points(
     partial: list[str] = []
     missed: list[str] = []
     contradicted: list[str] = []
-    errors: list[Error] = []
     connected = [s for s in reading.sentences if s.connected]
     windows = [
         connected[i].content | (connected[i + 1].content if i + 1 < len(connected) else frozenset())
@@ -121,11 +105,6 @@ def judge_points(
         wanted = term_set(point)
         if index in contradicted_by_claims:
             contradicted.append(point)
-            continue
-        against = next((s for s in reading.sentences if _contradicts(point, wanted, s)), None)
-        if against is not None:
-            contradicted.append(point)
-            errors.append(Error(point, "", against.text, index))
             continue
         if not wanted:
             missed.append(point)
@@ -138,7 +117,5 @@ def judge_points(
             partial.append(point)
         else:
             missed.append(point)
-    return PointJudgement(
-        tuple(covered), tuple(partial), tuple(missed), tuple(contradicted), tuple(errors)
-    )
+    return PointJudgement(tuple(covered), tuple(partial), tuple(missed), tuple(contradicted))
 

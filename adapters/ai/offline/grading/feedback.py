@@ -71,16 +71,10 @@ def _quote(text: str, limit: int = 160) -> str:
 def _errors(grade: Grade) -> str:
     lines = []
     for error in grade.wrong:
-        if error.why:
-            lines.append(
-                f"You said {_quote(error.quote)}. That is not right: {error.claim[:1].lower()}"
-                f"{error.claim[1:].rstrip('.')} is a misconception. {error.why}"
-            )
-        else:
-            lines.append(
-                f"You said {_quote(error.quote)}, which gets this point backwards: "
-                f"{error.claim}."
-            )
+        lines.append(
+            f"You said {_quote(error.quote)}. That is not right: {error.claim[:1].lower()}"
+            f"{error.claim[1:].rstrip('.')} is a misconception. {error.why}"
+        )
     return _bullets("What is wrong", lines, capitalize=False)
 
 

@@ -56,7 +56,7 @@ class Grade:
     missed: tuple[str, ...]
     contradicted: tuple[str, ...]
     wrong: tuple[Error, ...]
-    """Asserted misconceptions, then key points stated backwards (``why`` empty)."""
+    """The misconceptions the answer asserts."""
     word_count: int
     has_example: bool
     has_specifics: bool
@@ -128,7 +128,7 @@ def grade_answer(
         partial=points.partial,
         missed=points.missed,
         contradicted=points.contradicted,
-        wrong=(*wrong, *points.errors),
+        wrong=tuple(wrong),
         word_count=reading.word_count,
         has_example=reading.has_example,
         has_specifics=reading.has_specifics,

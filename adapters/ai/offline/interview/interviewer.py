@@ -185,8 +185,7 @@ def _follow_up(question: BankQuestion, grade: Grade) -> str:
 def _acknowledge(grade: Grade, index: int, repeated: bool) -> str:
     if grade.wrong:
         error = grade.wrong[0]
-        correction = error.why or f"the point is that {error.claim[:1].lower()}{error.claim[1:]}."
-        return f"Thanks. One correction before we move on: {correction}"
+        return f"Thanks. One correction before we move on: {error.why}"
     if grade.rating >= 8:
         said = _STRONG[index % len(_STRONG)]
         return f"{said} I liked that you covered this: {grade.covered[0]}." if grade.covered else said

@@ -58,8 +58,7 @@ def quality(answers: Sequence[Answer], grades: Sequence[Grade]) -> Rating:
     for answer, grade in wrong[:3]:
         error = grade.wrong[0]
         asked = f" to {quote(answer.question, limit=70)}" if answer.question else ""
-        fix = error.why or f"the point is that {error.claim}."
-        notes.append(f"In your answer{asked} you said {quote(error.quote, limit=90)}: {fix}")
+        notes.append(f"In your answer{asked} you said {quote(error.quote, limit=90)}: {error.why}")
     if wrong:
         bad.append("Check the facts you state: a confident wrong answer costs more than a gap.")
     best_answer, best = max(zip(answers, grades, strict=True), key=lambda pair: pair[1].rating)

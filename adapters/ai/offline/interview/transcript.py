@@ -60,7 +60,9 @@ def _asked_in(line: str, bank: QuestionBank) -> tuple[str | None, BankQuestion |
 
 
 def answers(transcript: Sequence[TranscriptEntry], bank: QuestionBank) -> list[Answer]:
-    """Candidate replies, consecutive lines joined into one answer."""
+    """Candidate replies, consecutive lines joined into one answer, and a
+    reply to a follow-up joined to the answer of the bank question it
+    follows up."""
     found: list[Answer] = []
     previous: TranscriptEntry | None = None
     for entry in transcript:
@@ -74,7 +76,12 @@ def answers(transcript: Sequence[TranscriptEntry], bank: QuestionBank) -> list[A
                 break
             elif previous is not None and previous.speaker is Speaker.INTERVIEWER:
                 question, bank_question = _asked_in(capped(previous.text), bank)
-                found.append(Answer(text, question, bank_question, seconds(entry.at, previous.at)))
+                if bank_question is None and found and found[-1].bank_question is not None:
+                    # a reply to a follow-up still answers the bank question asked before it
+                    last = found[-1]
+                    found[-1] = Answer(capped(f"{last.text} {text}"), last.question, last.bank_question, last.delay)
+                else:
+                    found.append(Answer(text, question, bank_question, seconds(entry.at, previous.at)))
             else:
                 found.append(Answer(text, None, None, None))
         if text:

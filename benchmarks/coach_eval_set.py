@@ -52,7 +52,7 @@ ORACLE: dict[str, list[str]] = {
     "product": [
         "product", "roadmap", "prioriti*", "metric", "stakeholder", "customer", "user",
         "feature", "launch", "discovery", "okr", "kpi", "experiment", "a/b", "requirement",
-        "backlog", "mvp", "north star", "retention*", "engineering team",
+        "backlog", "mvp", "north star", "retention*", "engineering team", "agile", "scrum", "sprint",
     ],
     "sales": [
         "sales", "quota", "pipeline", "prospect", "deal", "objection", "discovery", "close",

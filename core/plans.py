@@ -17,7 +17,7 @@ from core.domain import User
 from core.pipeline import Action, Context
 from core.ports import Plans, Storage, UsageKind
 
-KINDS: tuple[str, ...] = get_args(UsageKind)
+KINDS: tuple[UsageKind, ...] = get_args(UsageKind)
 PLAN_NAME_MAX = 32  # users.plan
 
 
@@ -105,18 +105,38 @@ class GetPlanQuery:
 
 
 @frozen
+class AllowanceUsed:
+    """How many records of ``kind`` the caller has created, and how many the
+    plan allows in all (``None``: no limit)."""
+
+    kind: str
+    used: int
+    limit: int | None
+
+
+@frozen
 class PlanFound:
     plan: str
     features: list[str]
+    usage: list[AllowanceUsed]
 
 
 @frozen(kw_only=True)
 class GetPlan:
     plans: Plans
+    catalog: PlanCatalog
+    storage: Storage
 
     def __call__(self, context: Context, _: GetPlanQuery) -> PlanFound:
         actor = context.caller
-        return PlanFound(self.plans.plan_of(actor), sorted(self.plans.features(actor)))
+        features = self.plans.features(actor)
+        with self.storage.unit_of_work() as uow:
+            counted = uow.users.usage(actor.user_id)
+        usage = [
+            AllowanceUsed(kind, counted.of(kind) if counted else 0, self.catalog.limit(features, kind))
+            for kind in KINDS
+        ]
+        return PlanFound(self.plans.plan_of(actor), sorted(features), usage)
 
 
 class UnknownPlan(ValueError):
@@ -157,6 +177,6 @@ class ChangePlan:
 
 actions: list[Action[Any, Any]] = [
     Action("getPlan", GetPlanQuery, PlanFound, GetPlan,
-           summary="The caller's plan and the features it grants"),
+           summary="The caller's plan, the features it grants and how much of each allowance is used"),
 ]
 """The plan actions."""

@@ -417,9 +417,10 @@ class Coach(Protocol):
     Raises ``core.errors.AiFailed`` when it cannot produce a usable answer."""
 
     def question(
-        self, job: JobContext, difficulty: Difficulty, previous: Sequence[str]
+        self, job: JobContext, difficulty: Difficulty, previous: Sequence[str], topic: str | None = None
     ) -> Iterable[str]:
-        """A new markdown question for the job, unlike any in ``previous``."""
+        """A new markdown question for the job, unlike any in ``previous``,
+        on ``topic`` (a skill, as the user names it) when given and possible."""
         ...
 
     def answer_feedback(self, job: JobContext, question: str, answer: str) -> Iterable[str]:

@@ -6,8 +6,11 @@ generateQuestion follows createInterview's pattern — ownership, the plan
 lock), the AI token bucket — and only then asks the coach, whose text
 streams out as it comes; the finished text is stored in one write
 transaction. A coach that fails, or a client that stops reading, stores
-nothing and gives the reservation back. generateQuestionFeedback rates an
-answer and keeps it with its feedback, and listQuestions gives both back.
+nothing and gives the reservation back. An optional ``topic`` (a skill the
+user is weak at) is handed to the coach. addQuestion stores a question of the
+user's own under the same ownership and allowance rules (one copy of them,
+``_store_question``). generateQuestionFeedback rates an answer and keeps it
+with its feedback, and listQuestions gives both back.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ from core.rate_limit import ActionLimiter
 from core.validation import identifier, text
 
 ANSWER_MAX = 10_000
+QUESTION_MAX = 5_000
+TOPIC_MAX = 80
 QUESTION_FAILED = "Failed to generate question"
 FEEDBACK_FAILED = "Failed to generate feedback"
 _RATING_HEADER = re.compile(r"\s*## Feedback \(Rating: (\d{1,2})/10\)[ \t]*(?:\r?\n|$)")
@@ -44,6 +49,16 @@ _RATING_HEADER = re.compile(r"\s*## Feedback \(Rating: (\d{1,2})/10\)[ \t]*(?:\r
 class GenerateQuestionCommand:
     job_info_id: str = field(validator=identifier)
     difficulty: Difficulty
+    topic: str | None = field(default=None, validator=text(TOPIC_MAX, required=False))
+
+
+@frozen(kw_only=True)
+class AddQuestionCommand:
+    """A question of the user's own; ``difficulty`` is how hard they find it."""
+
+    job_info_id: str = field(validator=identifier)
+    text: str = field(validator=text(QUESTION_MAX, multiline=True))
+    difficulty: Difficulty = Difficulty.MEDIUM
 
 
 @frozen(kw_only=True)
@@ -116,7 +131,9 @@ class GenerateQuestion:
         with self.allowances.given_back_on_failure(reservation):
             # rate limit: only an otherwise acceptable call takes a token
             self.limiter.charge(actor.user_id)
-            chunks = self.coach.question(JobContext.of(job_info), command.difficulty, previous)
+            chunks = self.coach.question(
+                JobContext.of(job_info), command.difficulty, previous, topic=command.topic
+            )
         return Streaming(
             self._given_back_on_failure(chunks, reservation),
             lambda produced: self._store(actor, command, reservation, produced),
@@ -136,20 +153,49 @@ class GenerateQuestion:
                 raise AiFailed(QUESTION_FAILED)
             now = self.clock.now()
             question = Question(self.ids.new(), command.job_info_id, produced, command.difficulty, now, now)
-            with self.storage.unit_of_work(write=True) as uow:
-                uow.owned_job_info(actor, command.job_info_id)
-                asked = uow.questions.list_for_job_info(command.job_info_id)
-                same = next((q for q in asked if q.text == produced), None)
-                if same is None:
-                    uow.questions.add(question)
-                    self.allowances.record(uow, reservation)
-                    uow.commit()
-        if same is not None:
-            # A concurrent call on the same job was given the same question
-            # and stored it first: it is not stored (nor counted) twice.
-            self.allowances.release(reservation)
-            return QuestionGenerated(same.id, same.text)
-        return QuestionGenerated(question.id, question.text)
+            return _store_question(self.storage, self.allowances, actor, reservation, question)
+
+
+def _store_question(
+    storage: Storage, allowances: Allowances, actor: Actor, reservation: Reservation, question: Question
+) -> QuestionGenerated:
+    """Store a question on the caller's job info, counted by its
+    reservation. A question with the same text on that job (a concurrent
+    call given the same one, or the user adding one twice) is not stored nor
+    counted twice: that one is the answer. Call it where a failure gives the
+    reservation back."""
+    with storage.unit_of_work(write=True) as uow:
+        uow.owned_job_info(actor, question.job_info_id)  # gone meanwhile?
+        asked = uow.questions.list_for_job_info(question.job_info_id)
+        same = next((q for q in asked if q.text == question.text), None)
+        if same is None:
+            uow.questions.add(question)
+            allowances.record(uow, reservation)
+            uow.commit()
+    if same is not None:
+        allowances.release(reservation)
+        return QuestionGenerated(same.id, same.text)
+    return QuestionGenerated(question.id, question.text)
+
+
+@frozen(kw_only=True)
+class AddQuestion:
+    storage: Storage
+    clock: Clock
+    ids: Ids
+    allowances: Allowances
+
+    def __call__(self, context: Context, command: AddQuestionCommand) -> QuestionGenerated:
+        actor = context.caller
+        with self.storage.unit_of_work() as uow:
+            uow.owned_job_info(actor, command.job_info_id)
+        reservation = self.allowances.reserve(actor, "questions")
+        with self.allowances.given_back_on_failure(reservation):
+            now = self.clock.now()
+            question = Question(
+                self.ids.new(), command.job_info_id, command.text.strip(), command.difficulty, now, now
+            )
+            return _store_question(self.storage, self.allowances, actor, reservation, question)
 
 
 @frozen(kw_only=True)
@@ -208,6 +254,9 @@ actions: list[Action[Any, Any]] = [
            summary="A new technical question for a job info, streamed as it is written "
                    "(plan allowance and AI rate limit apply)",
            buckets={"user": "ai"}),
+    Action("addQuestion", AddQuestionCommand, QuestionGenerated, AddQuestion,
+           summary="Add a question of the user's own to a job info (the plan allowance of "
+                   "questions applies)"),
     Action("generateQuestionFeedback", GenerateQuestionFeedbackCommand, AnswerRated,
            GenerateQuestionFeedback,
            summary="Feedback and a rating out of 10 on an answer, streamed; the answer is kept",

@@ -10,6 +10,7 @@ transaction as its change.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -35,6 +36,17 @@ def _user_id(_instance: object, _attribute: object, value: str) -> None:
 def _name(_instance: object, _attribute: object, value: str) -> None:
     if not isinstance(value, str) or not value.strip() or len(value) > NAME_MAX:
         raise ValueError(f"a name is 1 to {NAME_MAX} characters")
+
+
+_CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f-\x9f]+")
+
+
+def display_name(*parts: object) -> str:
+    """A user's name from the provider's parts (first and last name): the
+    parts that are text, joined, control characters and runs of spaces made
+    one space, cut to ``NAME_MAX``; "User" when nothing is left."""
+    joined = " ".join(p for p in parts if isinstance(p, str))
+    return _CONTROL_OR_SPACE.sub(" ", joined).strip()[:NAME_MAX].strip() or "User"
 
 
 @frozen(kw_only=True)

@@ -10,7 +10,7 @@ from flask import Flask
 
 from adapters.identity.clerk import SESSION_COOKIE as CLERK_SESSION_COOKIE
 from adapters.web import actions, auth, ip_limit, meta, observability, pages, webhooks
-from entrypoints.bootstrap import WEB_MODULES, Container, bootstrap
+from entrypoints.bootstrap import WEB_MODULES, WEB_PACKAGES, Container, bootstrap
 from entrypoints.settings import Settings
 
 
@@ -34,7 +34,7 @@ def create_app(
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=11 * 1024 * 1024)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.container = container  # type: ignore[attr-defined]
-    container.wire(modules=WEB_MODULES, warn_unresolved=True)
+    container.wire(modules=WEB_MODULES, packages=WEB_PACKAGES, warn_unresolved=True)
     observability.install(app)
     ip_limit.install(app, container.window_limiter, settings.ip_rate_limit)
     if settings.clerk is not None:
@@ -47,6 +47,7 @@ def create_app(
     app.register_blueprint(webhooks.blueprint)
     app.register_blueprint(meta.blueprint)
     app.register_blueprint(pages.blueprint)
+    pages.install(app)
     return app
 
 

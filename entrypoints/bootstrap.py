@@ -29,7 +29,7 @@ from adapters.cache.memory import MemoryTagCache, NoCache
 from adapters.cache.redis import RedisTagCache
 from adapters.db.engine import make_engine
 from adapters.db.storage import SqlStorage
-from adapters.documents.reader import PypdfDocuments
+from adapters.documents.isolated import IsolatedDocuments
 from adapters.identity.clerk import ClerkIdentity
 from adapters.identity.local import LocalIdentity
 from adapters.identity.passwords import Argon2PasswordHasher
@@ -38,6 +38,7 @@ from adapters.plans import LocalPlans, ProvidedPlans, load_catalog
 from adapters.ratelimit.memory import MemoryRateLimiter, MemoryWindowLimiter
 from adapters.ratelimit.redis import RedisRateLimiter, RedisWindowLimiter
 from adapters.ratelimit.sql import SqlRateLimiter, SqlWindowLimiter
+from adapters.resilience import BreakerConnection
 from adapters.speech.archive import FolderRecordings, NoRecordings
 from adapters.speech.recordings import AvRecordings
 from adapters.speech.synthesis import NoSpeech, OpenAiSpeech
@@ -47,7 +48,7 @@ from adapters.web.converter import structure
 from core import accounts, interviews, jobinfos, plans, questions, resumes, text_interviews, voice_interviews
 from core.allowances import Allowances
 from core.pipeline import Action, Actions, Handler
-from core.ports import Bucket
+from core.ports import Bucket, Storage
 from core.rate_limit import ActionLimiter
 from core.user_sync import ApplyUserEvent, EnsureUser
 from entrypoints import clerk_wiring
@@ -74,9 +75,10 @@ WEB_MODULES = [
     "adapters.web.actions",
     "adapters.web.auth",
     "adapters.web.meta",
-    "adapters.web.pages",
     "adapters.web.webhooks",
 ]
+WEB_PACKAGES = ["adapters.web.pages"]
+"""Wired module by module: every page module of the package."""
 
 
 def hume_transcripts(api_key: str | None) -> HumeTranscripts | None:
@@ -103,6 +105,21 @@ def archive(settings: Settings) -> FolderRecordings | NoRecordings:
     return FolderRecordings(settings.instance_path / "audio") if settings.keep_audio else NoRecordings()
 
 
+def _health_checks(
+    storage: Storage, redis_url: str | None, redis_client: Callable[[], redis.Redis]
+) -> dict[str, Callable[[], object]]:
+    """What ``/healthz`` pings, by backend: the database, and Redis when
+    there is one."""
+    checks: dict[str, Callable[[], object]] = {"database": storage.ping}
+    if redis_url:
+        checks["redis"] = lambda: redis_client().ping()
+    return checks
+
+
+REDIS_TIMEOUT_SECONDS = 0.5
+"""Connecting to Redis and every command on it: half a second at most (they
+take well under a millisecond)."""
+
 class Container(containers.DeclarativeContainer):
     """Which adapter serves each port, chosen by the settings. A provider's
     name is the constructor parameter it fills."""
@@ -116,7 +133,15 @@ class Container(containers.DeclarativeContainer):
     session_lifetime = providers.Callable(lambda s: s.session_lifetime, settings)
 
     engine = providers.Singleton(make_engine, settings.provided.database_url)
-    redis_client = providers.Singleton(redis.Redis.from_url, settings.provided.redis_url)
+    # Short timeouts: a Redis that is down or frozen costs a quick 503, not a
+    # hung worker (redis-py waits forever by default).
+    redis_client = providers.Singleton(
+        redis.Redis.from_url,
+        settings.provided.redis_url,
+        socket_timeout=REDIS_TIMEOUT_SECONDS,
+        socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+        connection_class=BreakerConnection,  # a dead Redis fails fast, not per timeout
+    )
 
     # The cache: Redis when there is one; in this process only when the app
     # is one process; otherwise none rather than ever stale.
@@ -127,6 +152,9 @@ class Container(containers.DeclarativeContainer):
         none=providers.Singleton(NoCache),
     )
     storage = providers.Singleton(SqlStorage, engine, cache)
+    health_checks = providers.Callable(
+        _health_checks, storage, settings.provided.redis_url, redis_client.provider
+    )
 
     # Rate limits are exact across every worker: in Redis, in the database,
     # or in this process when it is the only one.
@@ -163,7 +191,7 @@ class Container(containers.DeclarativeContainer):
             model=settings.provided.openai_model,
         ),
     )
-    documents = providers.Singleton(PypdfDocuments)
+    documents = providers.Singleton(IsolatedDocuments)  # each file read in a limited child process
     transcripts = providers.Singleton(hume_transcripts, settings.provided.hume_api_key)
     recordings = providers.Singleton(AvRecordings)
     speech_to_text = providers.Singleton(transcription, settings)

@@ -80,6 +80,10 @@ def _container(settings: Settings) -> Container | None:
 
 
 def _users_create(args: argparse.Namespace, settings: Settings) -> int:
+    if settings.identity != "local":
+        print("error: IDENTITY=clerk: accounts are created in Clerk and arrive by its webhook",
+              file=sys.stderr)
+        return 1
     password = args.password or os.environ.get("DARASA_PASSWORD") or getpass.getpass("Password: ")
     container = _container(settings)
     if container is None:
@@ -97,6 +101,10 @@ def _users_create(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _plans_set(args: argparse.Namespace, settings: Settings) -> int:
+    if settings.plans != "local":
+        print("error: PLANS=clerk: plans come from the Clerk session token; change them in Clerk",
+              file=sys.stderr)
+        return 1
     container = _container(settings)
     if container is None:
         return 1

@@ -28,6 +28,10 @@ from sqlalchemy import Connection, Engine, create_engine, event, make_url
 from sqlalchemy.engine import URL
 
 WRITE = "darasa_write"
+CONNECT_TIMEOUT_SECONDS = 2
+"""PostgreSQL: how long opening a connection may take."""
+POOL_TIMEOUT_SECONDS = 2
+"""How long a request waits for a pooled connection when all are in use."""
 """Execution option: ``connection.execution_options(darasa_write=True)``."""
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
@@ -96,5 +100,8 @@ def _lower(value: object) -> object:
 def _postgres_engine(url: URL) -> Engine:
     return create_engine(
         url, pool_pre_ping=True, pool_size=10, max_overflow=10, pool_recycle=1800,
+        pool_timeout=POOL_TIMEOUT_SECONDS,
+        # A server that does not answer costs a quick 503, not a hung worker.
+        connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS},
         hide_parameters=True,  # never log bound values: password hashes, emails, user text
     )

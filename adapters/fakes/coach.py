@@ -21,7 +21,7 @@ class FailingCoach:
         raise AiFailed(message)
 
     def question(
-        self, job: JobContext, difficulty: Difficulty, previous: Sequence[str]
+        self, job: JobContext, difficulty: Difficulty, previous: Sequence[str], topic: str | None = None
     ) -> Iterator[str]:
         return self._broken("Failed to generate question")
 

@@ -23,9 +23,8 @@ from attrs import frozen
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
 from adapters.identity.clerk_claims import user_features, user_plan
-from core.accounts import NAME_MAX
 from core.domain import Actor
-from core.user_sync import EnsureUser, Profile
+from core.user_sync import EnsureUser, Profile, display_name
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +93,8 @@ class ClerkTokens:
             return None
         if claims.get("sts", "active") != "active":
             return None
-        if self._parties and claims.get("azp") not in self._parties:
+        azp = claims.get("azp")
+        if self._parties and (not isinstance(azp, str) or azp not in self._parties):
             return None
         return ClerkSession(
             user_id=sub,
@@ -118,9 +118,7 @@ def _profile_of(user_id: str, claims: dict[str, Any]) -> Profile | None:
         return Profile(
             id=user_id,
             email=email,
-            name=name.strip()[:NAME_MAX].strip()
-            if isinstance(name, str) and name.strip()
-            else "User",
+            name=display_name(name),
             image_url=image if isinstance(image, str) and image else None,
         )
     except ValueError:

@@ -16,7 +16,6 @@ from urllib.parse import quote
 import httpx
 from svix.webhooks import Webhook, WebhookVerificationError
 
-from core.accounts import NAME_MAX
 from core.user_sync import (
     DELIVERY_ID_MAX,
     USER_ID_MAX,
@@ -24,6 +23,7 @@ from core.user_sync import (
     Profile,
     UserChanged,
     UserDeleted,
+    display_name,
 )
 
 log = logging.getLogger(__name__)
@@ -58,15 +58,10 @@ def profile_from_clerk(data: object) -> Profile | None:
     if not isinstance(image, str) or not image or len(image) > IMAGE_URL_MAX:
         image = None
     try:
-        return Profile(id=user_id, email=email, name=display_name(data), image_url=image)
+        name = display_name(data.get("first_name"), data.get("last_name"))
+        return Profile(id=user_id, email=email, name=name, image_url=image)
     except ValueError:
         return None
-
-
-def display_name(data: Mapping[str, object]) -> str:
-    parts = [data.get("first_name"), data.get("last_name")]
-    name = " ".join(p.strip() for p in parts if isinstance(p, str) and p.strip())
-    return name[:NAME_MAX].strip() or "User"
 
 
 class BadDelivery(ValueError):

@@ -9,7 +9,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from dependency_injector.wiring import Provide, inject
-from flask import Blueprint, Response, request
+from flask import Blueprint, request
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from adapters.web.actions import read_json_body
 from adapters.web.credentials import SESSION_COOKIE, presented, same_origin
@@ -24,7 +25,7 @@ blueprint = Blueprint("auth", __name__)
 
 
 @blueprint.after_request
-def _never_stored(response: Response) -> Response:
+def _never_stored(response: WerkzeugResponse) -> WerkzeugResponse:
     """Answers that carry or end a session (a bearer token, a cookie) are
     kept by no cache, shared or private."""
     response.headers["Cache-Control"] = "no-store"
@@ -32,7 +33,7 @@ def _never_stored(response: Response) -> Response:
     return response
 
 
-def _open_session(name: str, actions: Actions, lifetime: timedelta) -> Response:
+def _open_session(name: str, actions: Actions, lifetime: timedelta) -> WerkzeugResponse:
     # A browser names the page that posts: another site's page must not sign
     # its visitor into an account of its choosing (login CSRF). API clients
     # send no Origin and are not concerned.
@@ -45,10 +46,14 @@ def _open_session(name: str, actions: Actions, lifetime: timedelta) -> Response:
     result = actions.run(name, Context(client_ip=request.remote_addr), payload)
     if not isinstance(result, Success) or not isinstance(result.data, SignedIn):
         return render(result)
-    response = success(result.data)
+    return set_session_cookie(success(result.data), result.data.token, lifetime)
+
+
+def set_session_cookie(response: WerkzeugResponse, token: str, lifetime: timedelta) -> WerkzeugResponse:
+    """The browser keeps the session: HttpOnly, SameSite=Lax, for its lifetime."""
     response.set_cookie(
         SESSION_COOKIE,
-        result.data.token,
+        token,
         max_age=int(lifetime.total_seconds()),
         path="/",
         secure=request.is_secure,
@@ -58,11 +63,18 @@ def _open_session(name: str, actions: Actions, lifetime: timedelta) -> Response:
     return response
 
 
+def clear_session_cookie(response: WerkzeugResponse) -> WerkzeugResponse:
+    response.delete_cookie(
+        SESSION_COOKIE, path="/", secure=request.is_secure, httponly=True, samesite="Lax"
+    )
+    return response
+
+
 @blueprint.post(SESSION_ROUTES["signUp"])
 @inject
 def sign_up(
     actions: Actions = Provide["actions"], lifetime: timedelta = Provide["session_lifetime"]
-) -> Response:
+) -> WerkzeugResponse:
     return _open_session("signUp", actions, lifetime)
 
 
@@ -70,13 +82,15 @@ def sign_up(
 @inject
 def sign_in(
     actions: Actions = Provide["actions"], lifetime: timedelta = Provide["session_lifetime"]
-) -> Response:
+) -> WerkzeugResponse:
     return _open_session("signIn", actions, lifetime)
 
 
 @blueprint.post(SESSION_ROUTES["signOut"])
 @inject
-def sign_out(actions: Actions = Provide["actions"], identity: Identity = Provide["identity"]) -> Response:
+def sign_out(
+    actions: Actions = Provide["actions"], identity: Identity = Provide["identity"]
+) -> WerkzeugResponse:
     credentials = presented(request)
     if credentials.via_cookie and not same_origin(request):
         return refuse(ErrorCode.FORBIDDEN)
@@ -84,8 +98,4 @@ def sign_out(actions: Actions = Provide["actions"], identity: Identity = Provide
     result = actions.run("signOut", Context(actor, request.remote_addr), {})
     if not isinstance(result, Success):
         return render(result)
-    response = success()
-    response.delete_cookie(
-        SESSION_COOKIE, path="/", secure=request.is_secure, httponly=True, samesite="Lax"
-    )
-    return response
+    return clear_session_cookie(success())

@@ -1,8 +1,11 @@
 """The per-client-IP limit on every route but the webhooks: N requests per
-window, sliding, answered with the RATE_LIMIT envelope when exceeded."""
+window, sliding, answered with the RATE_LIMIT envelope when exceeded. It
+fails open: while its backend is unreachable, requests pass (and say so in
+the log)."""
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 
@@ -10,10 +13,13 @@ from attrs import frozen
 from flask import Flask, Response, request
 
 from adapters.web.envelope import refuse
+from adapters.web.outages import OUTAGES
 from core.errors import ErrorCode, RateLimited
 from core.ports import WindowLimiter
 
-EXEMPT_PREFIXES = ("/api/webhooks/",)
+log = logging.getLogger("darasa.ip_limit")
+
+EXEMPT_PREFIXES = ("/api/webhooks/", "/livez", "/healthz")
 _UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 _SPEC = re.compile(r"\s*(\d+)\s*/\s*(second|minute|hour|day)s?\s*")
 
@@ -42,7 +48,13 @@ def install(app: Flask, limiter: Callable[[], WindowLimiter], limit: IpLimit | N
     def limit_by_ip() -> Response | None:
         if request.path.startswith(EXEMPT_PREFIXES):
             return None
-        decision = limiter().hit(f"ip:{request.remote_addr}", limit.limit, limit.window)
+        try:
+            decision = limiter().hit(f"ip:{request.remote_addr}", limit.limit, limit.window)
+        except OUTAGES as error:
+            # Fail open: an unreachable limiter must not take the whole
+            # service down with it; the outage is logged, requests go on.
+            log.warning("per-IP limit skipped, its backend is unavailable: %s", type(error).__name__)
+            return None
         if decision.allowed:
             return None
         seconds = RateLimited(decision.retry_after).retry_after

@@ -1,5 +1,6 @@
 """Request ids, one structured log line per request, and the last line of
-defence: anything unexpected becomes the INTERNAL envelope, logged with the
+defence: a backend outage becomes ``503 UNAVAILABLE`` with ``Retry-After``;
+anything else unexpected becomes the INTERNAL envelope, logged with the
 request id and never shown to the client."""
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
 from adapters.web.envelope import refuse
+from adapters.web.outages import OUTAGES, RETRY_AFTER_SECONDS, backend_of
 from core.errors import ErrorCode
 
 log = logging.getLogger("darasa.requests")
@@ -64,7 +66,7 @@ _MESSAGES = {
 }
 
 
-def _http_error(error: HTTPException) -> Response:
+def http_error(error: HTTPException) -> Response:
     status = error.code or 500
     fallback = ErrorCode.NOT_FOUND if status == 405 else ErrorCode.INTERNAL
     response = refuse(_HTTP_CODES.get(status, fallback), _MESSAGES.get(status))
@@ -72,7 +74,16 @@ def _http_error(error: HTTPException) -> Response:
     return response
 
 
-def _unexpected(error: Exception) -> Response:
+def outage(error: Exception) -> Response:
+    """A backend that is down or too slow: a quick 503 the client may retry."""
+    log.warning(
+        "backend unavailable, requestId=%s backend=%s error=%s",
+        g.get("request_id"), backend_of(error), type(error).__name__,
+    )
+    return refuse(ErrorCode.UNAVAILABLE, retry_after=RETRY_AFTER_SECONDS)
+
+
+def unexpected(error: Exception) -> Response:
     log.exception("unhandled error, requestId=%s", g.get("request_id"))
     return refuse(ErrorCode.INTERNAL)
 
@@ -80,5 +91,7 @@ def _unexpected(error: Exception) -> Response:
 def install(app: Flask) -> None:
     app.before_request(_start)
     app.after_request(_finish)
-    app.register_error_handler(HTTPException, _http_error)
-    app.register_error_handler(Exception, _unexpected)
+    app.register_error_handler(HTTPException, http_error)
+    for kind in OUTAGES:
+        app.register_error_handler(kind, outage)
+    app.register_error_handler(Exception, unexpected)

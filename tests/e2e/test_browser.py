@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -59,8 +58,8 @@ def context(browser: Browser, server: Server) -> Iterator[BrowserContext]:
         form.get_by_label("Email").fill(f"ada-{uuid.uuid4().hex[:12]}@example.com")
         form.get_by_label("Password").fill(f"pw-{uuid.uuid4().hex}")
         form.get_by_role("button", name="Sign up").click()
-        page.wait_for_url(f"{server.url}/app")
-        assert page.locator("h1").inner_text() == "Your job infos"
+        page.wait_for_url(f"{server.url}/app/job-infos/new")  # with no job info yet
+        assert page.locator("h1").inner_text() == "New job info"
         assert any(c["name"] == "darasa_session" for c in made.cookies())
         watched.assert_quiet()
         page.close()
@@ -91,41 +90,14 @@ def create_job_info(watched: Watched, server: Server, job: dict[str, str]) -> st
     return page.url.removeprefix(server.url)
 
 
-def test_a_user_creates_a_job_info_answers_a_question_and_reads_the_feedback(
-    watched: Watched, server: Server, tmp_path: Path
-) -> None:
+def test_a_user_creates_a_job_info_and_reaches_its_hub(watched: Watched, server: Server) -> None:
     page = watched.page
-    path = create_job_info(watched, server, JOB)
+    create_job_info(watched, server, JOB)
     assert page.locator("h1").inner_text() == JOB["name"]
     assert page.locator(".description strong").inner_text() == "PostgreSQL"
     assert page.locator(".description li").count() == 2
-    assert page.get_by_text("No questions yet.").is_visible()
-
-    questions = page.locator('form[data-action="generateQuestion"]')
-    questions.get_by_label("Difficulty").select_option("hard")
-    with page.expect_navigation():
-        questions.get_by_role("button", name="Generate a question").click()
-    assert page.url == f"{server.url}{path}"
-    question = page.locator(".card.question")
-    assert question.count() == 1
-    assert question.locator(".badge").first.inner_text() == "hard"
-    assert question.locator(".question-text").inner_text().strip()
-
-    question.get_by_label("Your answer").fill(ANSWER)
-    with page.expect_navigation():
-        question.get_by_role("button", name="Get feedback").click()
-    answer = page.locator(".card.question .answer")
-    assert answer.count() == 1
-    assert answer.locator("p.plain").inner_text() == ANSWER
-    rated = re.fullmatch(r"rated (\d+)/10", answer.locator("h4 .badge").inner_text())
-    assert rated, answer.locator("h4").inner_text()
-    heading = answer.locator(".feedback h2").first
-    assert heading.inner_text() == f"Feedback (Rating: {rated[1]}/10)"
-    assert "##" not in answer.locator(".feedback").inner_text()  # rendered, not shown as markdown
-
+    assert page.get_by_role("link", name="Questions").is_visible()
     watched.assert_quiet()
-    # Last: some playwright versions inject an inline style for a full-page shot, which the CSP refuses.
-    page.screenshot(path=str(tmp_path / "job-info.png"), full_page=True)
 
 
 def test_an_html_name_is_shown_as_text_and_never_runs(watched: Watched, server: Server) -> None:

@@ -115,7 +115,13 @@ def answer_aloud(page: Page, microphone: Microphone, answers_so_far: int) -> Non
     """Tap Talk, speak, tap again to send; wait for the reply."""
     talk = page.locator("#call-talk")
     talk.click()
-    page.wait_for_function("document.getElementById('call-level').value > 0.2")  # the meter moves
+    level = page.locator("#call-level")
+    for _ in range(100):  # the meter moves (polled here: the page's CSP forbids evaluated script)
+        if float(level.evaluate("meter => meter.value")) > 0.2:
+            break
+        page.wait_for_timeout(50)
+    else:
+        raise AssertionError("the level meter never moved")
     page.wait_for_timeout(microphone.period_ms)
     talk.click()
     transcript = page.locator("#call-transcript li")
@@ -149,13 +155,10 @@ def test_a_spoken_interview_from_start_to_feedback(
         page.locator("#call-after").wait_for()
         assert re.fullmatch(r"\d\d:\d\d:\d\d", page.locator("#call-duration").inner_text())
         page.locator("#call-feedback").click()
-        page.wait_for_url(re.compile(rf".*/app/job-infos/{job_id}#interview-.*"))
-
-        interview = page.locator(".card.interview").first
-        rates = [int(n) for n in re.findall(r"(\d+) words per minute", interview.locator(".feedback").inner_text())]
+        feedback = page.locator("#call-feedback-text")
+        feedback.wait_for(timeout=3 * TIMEOUT_MS)
+        rates = [int(n) for n in re.findall(r"(\d+) words per minute", feedback.inner_text())]
         assert len(rates) == 2 and all(100 < rate < 240 for rate in rates), rates  # espeak-ng: ~160
-        assert interview.locator(".speech").count() == 2  # each spoken answer shows its metrics
-        assert "words per minute" in interview.locator(".speech").first.inner_text()
         watched.assert_quiet()
 
     assert [heard.model for heard in speech.requests] == ["whisper-1", "whisper-1"]

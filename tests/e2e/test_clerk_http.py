@@ -173,7 +173,8 @@ def test_the_session_cookie_signs_in_from_our_own_origin(client: httpx.Client, s
     envelope(client.post("/actions/listJobInfos", json={},
                          headers={**cookie, "Origin": "https://evil.example"}), 403, "FORBIDDEN")
     page = client.get("/app", headers=cookie)
-    assert page.status_code == 200
+    assert page.status_code == 303 and page.headers["Location"] == "/app/job-infos/new"  # none yet
+    assert client.get("/app/job-infos/new", headers=cookie).status_code == 200
 
 
 def test_local_accounts_are_not_part_of_a_clerk_deployment(client: httpx.Client) -> None:
@@ -182,11 +183,17 @@ def test_local_accounts_are_not_part_of_a_clerk_deployment(client: httpx.Client)
                                          "name": "A"}), 404, "NOT_FOUND")
 
 
-@pytest.mark.parametrize("path", ["/", "/app", "/sign-in", "/sign-up"])
+@pytest.mark.parametrize("path", ["/app", "/sign-in", "/sign-up"])
 def test_pages_send_a_signed_out_visitor_to_clerk(client: httpx.Client, path: str) -> None:
     response = client.get(path)
     assert response.status_code == 303
     assert response.headers["Location"] == SIGN_IN_URL
+
+
+def test_the_home_page_offers_signing_in_with_clerk_only(client: httpx.Client) -> None:
+    home = client.get("/")
+    assert home.status_code == 200 and 'href="/app"' in home.text
+    assert 'href="/sign-up"' not in home.text and 'action="/sign-out"' not in home.text
 
 
 def test_deliveries_are_not_held_to_the_per_ip_limit(tmp_path: Path) -> None:
@@ -212,9 +219,11 @@ def test_plan_features_come_from_the_token(client: httpx.Client, server: Server)
 
     assert envelope(client.post("/actions/getPlan", json={}, headers=bearer(pro, **pro_claims))) == {
         "error": False, "plan": "pro", "features": ["unlimited_interviews", "unlimited_questions"],
+        "usage": [{"kind": "interviews", "used": 0, "limit": None}, {"kind": "questions", "used": 0, "limit": None}],
     }
     assert envelope(client.post("/actions/getPlan", json={}, headers=bearer(free, **org_only))) == {
         "error": False, "plan": "free", "features": ["1_interview"],
+        "usage": [{"kind": "interviews", "used": 0, "limit": 1}, {"kind": "questions", "used": 0, "limit": 0}],
     }
 
     def interviews(user_id: str, claims: dict[str, str], count: int) -> list[httpx.Response]:

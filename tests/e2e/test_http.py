@@ -230,7 +230,8 @@ def test_refusals_before_the_payload_is_read(client: httpx.Client, alice: Accoun
         ("DELETE", "/actions/getJobInfo", 405),
         ("GET", "/auth/sign-in", 405),
         ("POST", "/healthz", 405),
-        ("GET", "/no/such/page", 404),
+        ("GET", "/api/no/such/thing", 404),
+        ("GET", "/actions", 404),
         ("POST", "/actions/", 404),
     ],
 )

@@ -1,8 +1,10 @@
-"""The HTML pages end to end against a real server: a user signed up through
-the API reads their job infos, a job info with its question, answer feedback,
-text interview and resume analysis, all rendered as (sanitised) HTML; hostile
-text in a job info comes out inert; someone else's job info is the same 404
-as an id that names nothing; a signed-out visitor is sent to /sign-in."""
+"""The HTML pages end to end against a real server (plain HTTP, no
+JavaScript): a user reads their job infos and a job's hub with what the plan
+allows and uses; the job form, sign-in and delete work as plain POSTs with a
+CSRF token; sign-in returns to the page asked for and never to another site;
+hostile text in a job info comes out inert; someone else's job info is the
+same 404 as an id that names nothing; unknown browser URLs get the HTML 404
+page while the API keeps its JSON."""
 
 from __future__ import annotations
 
@@ -17,7 +19,6 @@ from typing import Any
 import httpx
 import pytest
 
-from adapters.web.markdown import render
 from tests.e2e.conftest import REPO, Account, Server, sign_up
 
 JOB = {
@@ -31,16 +32,7 @@ HOSTILE = (
     "[y](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==) "
     '<a href="javascript:alert(2)" onclick="alert(3)">z</a>'
 )
-ANSWER = (
-    "I start from pg_stat_statements and EXPLAIN (ANALYZE, BUFFERS); for example a sequential "
-    "scan on 40 million payments went away with a composite index created CONCURRENTLY."
-)
-RESUME = (
-    "Ada Lovelace\nada@example.com | +44 20 7946 0000\n\nExperience\n"
-    "Senior Backend Engineer, Acme (2019-2024)\n- Cut p95 latency by 60% with PostgreSQL indexes\n"
-    "- Built Python payment APIs serving 2M requests a day\n\nEducation\nBSc Mathematics (2015)\n"
-    "\nSkills\nPython, PostgreSQL, Redis, Docker\n"
-)
+
 
 
 # --- helpers -------------------------------------------------------------------
@@ -84,16 +76,16 @@ class Elements(HTMLParser):
 
 
 def assert_inert(html: str) -> None:
-    """No script but our own files, no event handler, no link or source to
+    """No script but our own file, no event handler, no link or source to
     anything but http(s), mailto or our own paths."""
     for tag, attrs in Elements(html).tags:
         if tag == "script":
-            assert attrs in ({"src": "/assets/app.js", "defer": None},
+            assert attrs in ({"src": "/assets/app.js", "defer": None}, {"src": "/assets/theme.js"},
                              {"src": "/assets/call.js", "defer": None}), attrs
         assert not [name for name in attrs if name.startswith("on")], (tag, attrs)
         for name in ("href", "src", "action", "formaction"):
             value = (attrs.get(name) or "").strip().lower()
-            assert not value or value.startswith(("/", "http:", "https:", "mailto:")), (tag, attrs)
+            assert not value or value.startswith(("/", "#", "http:", "https:", "mailto:")), (tag, attrs)
             assert not value.startswith("//"), (tag, attrs)
 
 
@@ -113,7 +105,7 @@ def make_max(server: Server, account: Account) -> None:
 def accounts(server: Server) -> dict[str, Account]:
     """The module's users, signed up once: sign-ups are limited per IP."""
     with httpx.Client(base_url=server.url, timeout=30) as http:
-        return {name: sign_up(http, name) for name in ["Ada", "Bob", "Max", "Eve", "Mallory"]}
+        return {name: sign_up(http, name) for name in ["Ada", "Bob", "Max", "Eve", "Mallory", "Zed"]}
 
 
 # --- tests ---------------------------------------------------------------------
@@ -122,17 +114,94 @@ def accounts(server: Server) -> dict[str, Account]:
 def test_signed_out_visitors_are_sent_to_sign_in(client: httpx.Client, accounts: dict[str, Account]) -> None:
     someone = accounts["Ada"]
     job_id = act(client, someone, "createJobInfo", JOB)["id"]
-    for path in ["/app", "/app/job-infos/new", f"/app/job-infos/{job_id}", "/app/upgrade", "/",
-                 f"/app/job-infos/{job_id}/interviews/new"]:
+    asked = {"/app": "/sign-in", "/app/job-infos/new": "/sign-in?next=/app/job-infos/new",
+             f"/app/job-infos/{job_id}": f"/sign-in?next=/app/job-infos/{job_id}",
+             "/app?q=a%20b": "/sign-in?next=/app%3Fq%3Da%2520b",
+             "/app/upgrade": "/sign-in?next=/app/upgrade",
+             f"/app/job-infos/{job_id}/interviews/new": f"/sign-in?next=/app/job-infos/{job_id}/interviews/new"}
+    for path, sign_in in asked.items():
         for headers in [{}, {"Cookie": "darasa_session=not-a-session"}]:
             response = client.get(path, headers=headers)
             assert response.status_code == 303, (path, response.status_code)
-            assert response.headers["Location"] == "/sign-in"
+            assert response.headers["Location"] == sign_in
     for path in ["/sign-in", "/sign-up"]:
         html = page(client, None, path)
-        assert f'data-action="/auth{path}"' in html
+        assert f'data-action="/auth{path}"' in html and f'action="{path}"' in html
         assert_inert(html)
+    home = page(client, None, "/")
+    assert 'href="/sign-up"' in home and 'href="/sign-in"' in home and "Offline by default" in home
     assert client.get("/sign-in", headers=cookie(someone)).headers["Location"] == "/app"
+    assert client.get("/", headers=cookie(someone)).headers["Location"] == "/app"
+
+
+@pytest.mark.parametrize("asked", ["//evil.example/x", "https://evil.example/", "/\\evil.example", "javascript:x"])
+def test_sign_in_never_sends_anyone_to_another_site(
+    client: httpx.Client, accounts: dict[str, Account], asked: str
+) -> None:
+    ada = accounts["Ada"]
+    assert client.get("/sign-in", params={"next": asked}, headers=cookie(ada)).headers["Location"] == "/app"
+    html = page(client, None, f"/sign-in?next={asked}")
+    assert 'name="next" value="/app"' in html
+    response = client.post("/sign-in", data={"email": ada.email, "password": ada.password, "next": asked})
+    assert response.status_code == 303 and response.headers["Location"] == "/app"
+
+
+def test_signing_in_without_javascript_returns_to_the_page_asked_for(
+    client: httpx.Client, accounts: dict[str, Account]
+) -> None:
+    ada = accounts["Ada"]
+    wrong = client.post("/sign-in", data={"email": ada.email, "password": "wrong-password", "next": "/app/upgrade"})
+    assert wrong.status_code == 401 and "There is a problem" in wrong.text
+    assert f'value="{ada.email}"' in wrong.text and "wrong-password" not in wrong.text
+    response = client.post("/sign-in", data={"email": ada.email, "password": ada.password, "next": "/app/upgrade"},
+                           headers={"Origin": client.base_url.scheme + "://" + client.base_url.netloc.decode()})
+    assert response.status_code == 303 and response.headers["Location"] == "/app/upgrade"
+    token = response.cookies["darasa_session"]
+    assert client.get("/app/upgrade", headers={"Cookie": f"darasa_session={token}"}).status_code == 200
+    foreign = client.post("/sign-in", data={"email": ada.email, "password": ada.password},
+                          headers={"Origin": "https://evil.example"})
+    assert foreign.status_code == 403 and "darasa_session" not in foreign.cookies
+
+
+def csrf_of(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([0-9a-f]{64})"', html)
+    assert found, "no CSRF token in the form"
+    return found[1]
+
+
+def test_the_job_form_works_without_javascript_and_keeps_the_input_on_errors(
+    client: httpx.Client, accounts: dict[str, Account]
+) -> None:
+    eve = accounts["Eve"]
+    form = page(client, eve, "/app/job-infos/new")
+    token = csrf_of(form)
+    assert '<option value="" selected>Choose a level</option>' in form  # no silent default
+    bad = client.post("/app/job-infos/new", headers=cookie(eve), data={
+        "csrf_token": token, "name": "Kept name", "title": "", "experienceLevel": "", "description": ""})
+    assert bad.status_code == 422
+    html = bad.text
+    assert 'class="error-summary"' in html and 'href="#field-experienceLevel"' in html
+    assert 'href="#field-description"' in html and 'href="#field-name"' not in html
+    assert 'value="Kept name"' in html
+    assert re.search(r'id="field-description"[^>]*aria-describedby="field-description-hint '
+                     r'field-description-error"[^>]*aria-invalid="true"', html), html
+    refused = client.post("/app/job-infos/new", headers=cookie(eve), data={**JOB, "csrf_token": "0" * 64})
+    assert refused.status_code == 403
+    assert client.get("/app", headers=cookie(eve)).headers["Location"] == "/app/job-infos/new"  # still none
+    made = client.post("/app/job-infos/new", headers=cookie(eve), data={**JOB, "csrf_token": token})
+    assert made.status_code == 303
+    path = made.headers["Location"]
+    assert re.fullmatch(r"/app/job-infos/[0-9a-f-]{36}", path)
+    edit = page(client, eve, f"{path}/edit")
+    assert f'value="{JOB["name"]}"' in edit and '<option value="senior" selected>' in edit
+    changed = client.post(f"{path}/edit", headers=cookie(eve),
+                          data={**JOB, "name": "Renamed", "csrf_token": csrf_of(edit)})
+    assert changed.status_code == 303 and changed.headers["Location"] == path
+    assert "Renamed" in page(client, eve, path)
+    deleted = client.post("/forms/deleteJobInfo", headers=cookie(eve),
+                          data={"id": path.rsplit("/", 1)[1], "csrf_token": token})
+    assert deleted.status_code == 303 and deleted.headers["Location"] == "/app/job-infos/new"
+    page(client, eve, path, 404)
 
 
 def test_the_assets_are_served(server: Server, client: httpx.Client) -> None:
@@ -158,53 +227,35 @@ def test_app_lists_the_users_job_infos_newest_first_and_searches(
     found = page(client, ada, "/app?q=airflow")
     assert f"/app/job-infos/{first}" in found and f"/app/job-infos/{second}" not in found
     assert_inert(html)
-    empty = page(client, accounts["Eve"], "/app")
-    assert "no job infos yet" in empty and 'href="/app/job-infos/new"' in empty
+    none = client.get("/app", headers=cookie(accounts["Zed"]))
+    assert none.status_code == 303 and none.headers["Location"] == "/app/job-infos/new"
     new = page(client, ada, "/app/job-infos/new")
     assert 'data-action="createJobInfo"' in new and 'name="experienceLevel"' in new
 
 
-def test_a_job_info_page_shows_its_question_answer_interview_and_analysis(
+def test_a_job_info_hub_shows_what_the_plan_allows_and_uses(
     server: Server, client: httpx.Client, accounts: dict[str, Account]
 ) -> None:
     ada = accounts["Max"]
     job_id = act(client, ada, "createJobInfo", JOB)["id"]
-    question = act(client, ada, "generateQuestion", {"jobInfoId": job_id, "difficulty": "hard"})
-    rated = act(client, ada, "generateQuestionFeedback", {"questionId": question["questionId"],
-                                                           "answer": ANSWER})
-    interview_id = act(client, ada, "createInterview", {"jobInfoId": job_id})["id"]
-    opening = act(client, ada, "startInterview", {"interviewId": interview_id})["message"]
-    said = "I tuned a slow PostgreSQL query with EXPLAIN ANALYZE and a covering index."
-    act(client, ada, "sendInterviewMessage", {"interviewId": interview_id, "text": said})
-    act(client, ada, "endInterview", {"interviewId": interview_id})
-    act(client, ada, "generateInterviewFeedback", {"interviewId": interview_id})
-    make_max(server, ada)
-    upload = client.post("/actions/analyzeResume", headers=ada.bearer, data={"jobInfoId": job_id},
-                         files={"resumeFile": ("resume.txt", RESUME.encode(), "text/plain")})
-    assert upload.status_code == 200, upload.text
+    other = act(client, ada, "createJobInfo", {**JOB, "name": "Another job"})["id"]
+    act(client, ada, "generateQuestion", {"jobInfoId": job_id, "difficulty": "hard"})
+    act(client, ada, "generateQuestion", {"jobInfoId": other, "difficulty": "easy"})
+    act(client, ada, "createInterview", {"jobInfoId": job_id})
 
     html = page(client, ada, f"/app/job-infos/{job_id}")
     assert_inert(html)
     text = " ".join(" ".join(Elements(html).text).split())
-    # the description is markdown, rendered
-    assert "<strong>Python</strong>" in html and "<li>query tuning</li>" in html
-    # the question and the answer's feedback, rendered as HTML
-    assert "<strong>" in render(question["text"]) and render(question["text"]) in html
-    assert render(rated["feedback"]) in html
-    assert re.search(rf"<h2>Feedback \(Rating: {rated['rating']}/10\)</h2>", html), html
-    assert f"rated {rated['rating']}/10" in text
-    assert " ".join(ANSWER.split()) in text
-    assert 'data-action="generateQuestionFeedback"' in html
-    # the interview: transcript and feedback
-    assert " ".join(opening.split()[:6]) in text
-    assert said in text
-    assert "in progress" not in text and "ended" in text
-    assert html.count('class="markdown feedback"') == 2  # the answer's and the interview's
-    # the resume analysis
-    assert "Overall" in text and "Keyword coverage" in text
-    # the forms that act on it
-    for action in ["generateQuestion", "createInterview", "analyzeResume", "deleteJobInfo"]:
-        assert f'data-action="{action}"' in html
+    assert "<strong>Python</strong>" in html and "<li>query tuning</li>" in html  # markdown, rendered
+    for section in ["questions", "interviews", "resume", "edit"]:
+        assert f'href="/app/job-infos/{job_id}/{section}"' in html
+    assert "1 for this job · 2 of 5 questions used" in text  # the allowance counts every job's
+    assert "1 for this job · 1 of 1 interview used" in text
+    assert "0 analyses · not in your plan" in text
+    assert 'data-action="deleteJobInfo"' in html and "data-confirm=" in html
+    make_max(server, ada)
+    text = " ".join(" ".join(Elements(page(client, ada, f"/app/job-infos/{job_id}")).text).split())
+    assert "2 of 5" not in text and "unlimited on your plan" in text and "included in your plan" in text
 
 
 def test_hostile_text_is_shown_escaped_or_sanitised(client: httpx.Client, accounts: dict[str, Account]) -> None:
@@ -223,6 +274,29 @@ def test_hostile_text_is_shown_escaped_or_sanitised(client: httpx.Client, accoun
     assert "[x](javascript:alert(1))" in detail  # the title is plain text, escaped
 
 
+def test_the_voice_interview_page_offers_a_call_beside_the_text_one(
+    client: httpx.Client, accounts: dict[str, Account]
+) -> None:
+    ada, bob = accounts["Ada"], accounts["Bob"]
+    job_id = act(client, ada, "createJobInfo", {**JOB, "name": "Voice <b>job</b>"})["id"]
+
+    assert f'href="/app/job-infos/{job_id}/interviews/new"' in page(client, ada, f"/app/job-infos/{job_id}")
+    html = page(client, ada, f"/app/job-infos/{job_id}/interviews/new")
+
+    ids = {attrs.get("id") for _, attrs in Elements(html).tags}
+    assert {"call-start", "call-talk", "call-mute", "call-end", "call-level", "call-timer",
+            "call-transcript", "call-voice", "call-use-text"} <= ids
+    assert f'data-job-info-id="{job_id}"' in html
+    assert 'data-recognition="browser"' in html and 'data-voice="browser"' in html  # no STT/TTS here
+    assert "Voice &lt;b&gt;job&lt;/b&gt;" in html
+    assert_inert(html)
+    script = client.get("/assets/call.js")
+    assert script.status_code == 200 and "sendInterviewAudio" in script.text
+    assert page(client, bob, f"/app/job-infos/{job_id}/interviews/new", 404) == page(
+        client, bob, f"/app/job-infos/{uuid.uuid4()}/interviews/new", 404
+    )
+
+
 def test_someone_elses_job_info_is_the_same_404_as_a_missing_one(
     client: httpx.Client, accounts: dict[str, Account]
 ) -> None:
@@ -231,47 +305,42 @@ def test_someone_elses_job_info_is_the_same_404_as_a_missing_one(
     theirs = page(client, ada, f"/app/job-infos/{bobs}", 404)
     missing = page(client, ada, f"/app/job-infos/{uuid.uuid4()}", 404)
     nonsense = page(client, ada, "/app/job-infos/" + "x" * 300, 404)
-    their_call = page(client, ada, f"/app/job-infos/{bobs}/interviews/new", 404)
-    assert theirs == missing == nonsense == their_call
+    assert theirs == missing == nonsense
     assert "Bob" not in theirs
     assert "Bob&#39;s private job" in page(client, bob, f"/app/job-infos/{bobs}")
 
 
-def test_the_voice_interview_page_offers_a_call_beside_the_text_chat(
+def test_the_upgrade_page_shows_the_plans_in_plain_words_and_the_usage(
     client: httpx.Client, accounts: dict[str, Account]
 ) -> None:
     ada = accounts["Ada"]
-    job_id = act(client, ada, "createJobInfo", {**JOB, "name": "Voice <b>job</b>"})["id"]
-
-    assert f'href="/app/job-infos/{job_id}/interviews/new"' in page(client, ada, f"/app/job-infos/{job_id}")
-    html = page(client, ada, f"/app/job-infos/{job_id}/interviews/new")
-
-    ids = {attrs.get("id") for _, attrs in Elements(html).tags}
-    assert {"call-start", "call-talk", "call-mute", "call-end", "call-level", "call-timer",
-            "call-transcript", "call-voice"} <= ids
-    assert f'data-job-info-id="{job_id}"' in html
-    assert 'data-recognition="browser"' in html  # no STT_BASE_URL on this server
-    assert "Voice &lt;b&gt;job&lt;/b&gt;" in html
-    assert '<script src="/assets/call.js" defer></script>' in html
-    assert_inert(html)
-    script = client.get("/assets/call.js")
-    assert script.status_code == 200 and "sendInterviewAudio" in script.text
-
-
-def test_the_upgrade_page_shows_the_plan_and_how_to_change_it(
-    client: httpx.Client, accounts: dict[str, Account]
-) -> None:
-    ada = accounts["Ada"]
+    act(client, ada, "createJobInfo", JOB)
     html = page(client, ada, "/app/upgrade")
-    assert "Your plan: free" in html
-    assert "<code>1_interview</code>" in html and "<code>5_questions</code>" in html
-    assert "unlimited_resume_analysis" in html  # the max plan, in the table
-    assert "darasa plans set" in html
     assert_inert(html)
+    text = " ".join(" ".join(Elements(html).text).split())
+    assert "You are on the Free plan." in text
+    assert "0 of 1 mock interviews used" in text
+    assert "1 mock interview" in text and "5 practice questions" in text and "No resume analysis" in text
+    assert "Unlimited practice questions" in text and "Resume analysis" in text  # the other plans
+    assert "_questions" not in text and "unlimited_" not in text  # plain words, not feature ids
+    assert text.count("Your plan") >= 2 and 'aria-current="true"' in html
 
 
-@pytest.mark.parametrize("path", ["/app/job-infos/new", "/app/upgrade", "/app",
-                                  f"/app/job-infos/{uuid.uuid4()}/interviews/new"])
+def test_browser_urls_get_html_error_pages_and_machine_urls_json(
+    client: httpx.Client, accounts: dict[str, Account]
+) -> None:
+    for headers in [{}, cookie(accounts["Ada"])]:
+        missing = client.get("/no/such/page", headers=headers)
+        assert missing.status_code == 404 and missing.headers["Content-Type"].startswith("text/html")
+        assert "Page not found" in missing.text and "script-src 'self'" in missing.headers["Content-Security-Policy"]
+    for path in ["/actions/noSuchAction", "/api/anything", "/auth/nothing"]:
+        response = client.post(path, json={})
+        assert response.status_code == 404 and response.json()["error"] is True, path
+    assert client.get("/favicon.ico").headers["Location"] == "/assets/favicon.svg"
+    assert client.get("/assets/favicon.svg").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/app/job-infos/new", "/app/upgrade", "/app"])
 def test_pages_are_not_cached(client: httpx.Client, accounts: dict[str, Account], path: str) -> None:
     ada = accounts["Ada"]
     response = client.get(path, headers=cookie(ada))

@@ -8,7 +8,6 @@ import pytest
 import redis
 
 from adapters.cache.redis import RedisTagCache
-from core.errors import Unavailable
 from tests.integration._services import random_key, redis_url
 
 
@@ -76,10 +75,47 @@ def test_losing_redis_data_makes_every_local_entry_stale(client, prefix):
     assert cache.get_or_load("k", ["t"], lambda: "v3") == "v3"
 
 
-def test_without_redis_reads_go_through_and_writes_say_unavailable():
+def test_without_redis_reads_go_through_and_writes_do_not_fail():
     down = redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.5)
     cache = RedisTagCache(down, "nowhere")
     assert cache.get_or_load("k", ["t"], lambda: 1) == 1
     assert cache.get_or_load("k", ["t"], lambda: 2) == 2
-    with pytest.raises(Unavailable):
-        cache.invalidate(["t"])
+    cache.invalidate(["t"])  # the write committed: it is not answered as failed
+
+
+class Interrupted:
+    """A real client whose connection can be cut: while ``down``, every
+    command fails as a dead Redis's would."""
+
+    def __init__(self, client: redis.Redis) -> None:
+        self.client, self.down = client, False
+
+    def __getattr__(self, name: str):  # noqa: ANN204 - delegates to redis.Redis
+        if self.down:
+            raise redis.ConnectionError("cut")
+        return getattr(self.client, name)
+
+
+def test_an_invalidation_lost_in_an_outage_still_reaches_every_process(client, prefix):
+    link = Interrupted(client)
+    writer, reader = RedisTagCache(link, prefix), RedisTagCache(client, prefix)  # type: ignore[arg-type]
+    database = {"job": "old"}
+    writer.get_or_load("warm", ["w"], lambda: None)
+    assert reader.get_or_load("k", ["t"], lambda: database["job"]) == "old"
+    link.down = True
+    database["job"] = "new"
+    writer.invalidate(["t"])  # undelivered: Redis is away for this process
+    assert writer.get_or_load("k", ["t"], lambda: database["job"]) == "new"  # read through
+    link.down = False
+    writer.get_or_load("any", ["u"], lambda: None)  # first contact: the epoch is renewed
+    assert reader.get_or_load("k", ["t"], lambda: database["job"]) == "new"
+
+
+def test_a_process_that_loses_redis_drops_its_copies(client, prefix):
+    link = Interrupted(client)
+    cache = RedisTagCache(link, prefix)  # type: ignore[arg-type]
+    assert cache.get_or_load("k", ["t"], lambda: "v1") == "v1"
+    link.down = True
+    assert cache.get_or_load("k", ["t"], lambda: "v2") == "v2"
+    link.down = False
+    assert cache.get_or_load("k", ["t"], lambda: "v3") == "v3"

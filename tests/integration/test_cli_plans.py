@@ -66,3 +66,12 @@ def test_plans_set_reports_a_broken_plan_catalog(storage, capsys, monkeypatch):
     monkeypatch.setenv("PLAN_CATALOG", '{"plans": {"free": []}, "typo": 1}')
     assert main(["plans", "set", "amina@example.com", "free"]) == 1
     assert "error: plan catalogue: unknown key(s) 'typo'" in capsys.readouterr().err
+
+
+def test_plans_set_refuses_when_plans_come_from_clerk(storage, capsys, monkeypatch):
+    monkeypatch.setenv("IDENTITY", "clerk")
+    monkeypatch.setenv("CLERK_JWKS_URL", "https://clerk.example.com/.well-known/jwks.json")
+    monkeypatch.setenv("CLERK_SIGN_IN_URL", "https://accounts.example.com/sign-in")
+    assert main(["plans", "set", "amina@example.com", "max"]) == 1
+    assert "error: PLANS=clerk: plans come from the Clerk session token" in capsys.readouterr().err
+    assert plan_of(storage) == "free"

@@ -67,3 +67,11 @@ def test_users_create_refuses_a_taken_email(database: str, capsys) -> None:
     assert main(args) == 0
     assert main(args) == 1
     assert "already exists" in capsys.readouterr().err
+
+
+def test_users_create_refuses_when_clerk_keeps_the_accounts(database: str, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("IDENTITY", "clerk")
+    monkeypatch.setenv("CLERK_JWKS_URL", "https://clerk.example.com/.well-known/jwks.json")
+    monkeypatch.setenv("CLERK_SIGN_IN_URL", "https://accounts.example.com/sign-in")
+    assert main(["users", "create", "--email", "ada@example.com", "--name", "Ada", "--password", PASSWORD]) == 1
+    assert "error: IDENTITY=clerk: accounts are created in Clerk" in capsys.readouterr().err

@@ -60,6 +60,9 @@ def test_a_signed_user_created_delivery_is_read() -> None:
         (None, "Njeri", "Njeri"),
         (None, None, "User"),
         ("  ", "", "User"),
+        (" Amina\n", "\tNjeri\x00", "Amina Njeri"),
+        ("\x1b[31m", "\u0085", "[31m"),
+        ("A" * 150, "B" * 150, "A" * 150 + " " + "B" * 49),
     ],
 )
 def test_the_name_is_first_and_last_else_user(first: str | None, last: str | None, name: str) -> None:

@@ -77,7 +77,7 @@ def client(make_app: Callable[[str], Flask]) -> FlaskClient:
     return make_app("100/minute").test_client()
 
 
-def get(client: FlaskClient, ip: str, path: str = "/healthz"):  # noqa: ANN201 - a werkzeug test response
+def get(client: FlaskClient, ip: str, path: str = "/openapi.json"):  # noqa: ANN201 - a werkzeug test response
     return client.get(path, environ_base={"REMOTE_ADDR": ip})
 
 
@@ -116,6 +116,13 @@ def test_every_route_counts_against_the_same_limit(client: FlaskClient) -> None:
         get(client, ALICE_IP, "/no/such/page"),
     ):
         assert_rate_limited(refused)
+
+
+def test_the_health_routes_are_never_limited(client: FlaskClient) -> None:
+    use_up(client, ALICE_IP)
+
+    assert get(client, ALICE_IP, "/livez").status_code == 200
+    assert get(client, ALICE_IP, "/healthz").status_code == 200
 
 
 def test_another_ip_is_unaffected(client: FlaskClient) -> None:

@@ -129,6 +129,21 @@ def test_get_plan_answers_the_plan_and_its_features_sorted():
     )
 
 
+def test_get_plan_says_how_much_of_each_allowance_is_used():
+    app = FakeApp()
+    actor = app.user()
+    job = app.run("createJobInfo", actor, {"name": "Acme", "experienceLevel": "junior",
+                                          "description": "Python services"}).data
+    for _ in range(2):
+        assert isinstance(app.run("generateQuestion", actor, {"jobInfoId": job.id, "difficulty": "easy"}),
+                          Success)
+    usage = {(u.kind, u.used, u.limit) for u in app.run("getPlan", actor, {}).data.usage}
+    assert usage == {("questions", 2, 5), ("interviews", 0, 1)}
+    change_plan(app)(f"user-{actor.user_id}@example.com", "pro")
+    usage = {(u.kind, u.used, u.limit) for u in app.run("getPlan", actor, {}).data.usage}
+    assert usage == {("questions", 2, None), ("interviews", 0, None)}
+
+
 def test_get_plan_takes_no_fields():
     app = FakeApp()
     result = app.run("getPlan", app.user(), {"plan": "max"})

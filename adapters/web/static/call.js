@@ -233,7 +233,11 @@
       $("call-after-status").textContent = failureText(reviewed);
       return;
     }
-    window.location.assign("/app/job-infos/" + encodeURIComponent(jobInfoId) + "#interview-" + encodeURIComponent(state.interviewId));
+    $("call-after-status").textContent = "";
+    button.hidden = true;
+    const shown = $("call-feedback-text");
+    shown.textContent = reviewed.feedback;  // markdown, shown as text
+    shown.hidden = false;
   }
 
   // --- the microphone: level meter and voice activity ---------------------

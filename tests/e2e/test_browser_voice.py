@@ -1,7 +1,8 @@
 """A spoken mock interview in a real browser: Debian's Chromium with a fake
 microphone that plays a recording spoken by espeak-ng, against a real
 darasa server whose speech to text is a fake transcription server on
-127.0.0.1 and whose coach is a fake OpenAI-compatible server. The user
+127.0.0.1 (which also gives the interviewer a voice) and whose coach is a
+fake OpenAI-compatible server. The user
 starts a call, answers two questions aloud, sees the transcript grow, the
 timer run and the level meter move, ends the call and gets feedback that
 quotes the words per minute measured on their recordings. In voice-activity
@@ -92,7 +93,7 @@ def fake_openai() -> Iterator[FakeOpenAi]:
 def server(tmp_path_factory: pytest.TempPathFactory, speech: FakeSpeech,
            fake_openai: FakeOpenAi) -> Iterator[Server]:
     with running_server(tmp_path_factory.mktemp("instance-voice"), STT_BASE_URL=speech.base_url,
-                        STT_API_KEY="stt-key", AI_PROVIDER="openai",
+                        STT_API_KEY="stt-key", TTS_BASE_URL=speech.base_url, AI_PROVIDER="openai",
                         OPENAI_BASE_URL=fake_openai.base_url, OPENAI_MODEL="fake-model") as running:
         yield running
 
@@ -142,9 +143,11 @@ def test_a_spoken_interview_from_start_to_feedback(
         page = watched.page
         page.goto(f"/app/job-infos/{job_id}/interviews/new")
         assert page.locator("#call").get_attribute("data-recognition") == "server"
+        assert page.locator("#call").get_attribute("data-voice") == "server"
 
         page.locator("#call-start").click()
         page.locator("#call-transcript li.interviewer").first.wait_for()
+        page_opening = page.locator("#call-transcript li.interviewer p").first.inner_text()
         assert page.locator("#call-start").is_disabled()
         answer_aloud(page, microphone, 0)
         answer_aloud(page, microphone, 1)
@@ -162,6 +165,9 @@ def test_a_spoken_interview_from_start_to_feedback(
         watched.assert_quiet()
 
     assert [heard.model for heard in speech.requests] == ["whisper-1", "whisper-1"]
+    assert [asked.body["input"] for asked in speech.spoken[:3]] == [  # type: ignore[index]
+        page_opening, QUESTION, QUESTION
+    ]  # the interviewer spoke with the server's voice
     assert all(heard.content_type in {"audio/webm", "audio/ogg"} for heard in speech.requests)
     assert all(heard.authorization == "Bearer stt-key" for heard in speech.requests)
 

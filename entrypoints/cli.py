@@ -21,15 +21,51 @@ from core.plans import ChangePlan, ChangePlanCommand, UnknownPlan, UnknownUser
 from entrypoints.bootstrap import Container, bootstrap, build
 from entrypoints.settings import Settings
 
+SLOW_CLIENT_SECONDS = 30
+"""A connection that sends nothing for this long is closed."""
+BODY_LIMIT_BYTES = 16 * 1024 * 1024
+"""The server refuses bodies beyond this before the app sees them (the app's
+own limits, 1 MB of JSON and 10 MB files, are lower)."""
+
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
-    from gunicorn.app.base import BaseApplication
-
     from entrypoints.app import configure_logging, create_app
 
     configure_logging(settings.log_level)
     settings = evolve(settings, workers=args.workers or settings.workers or 1)
     port = args.port or settings.port
+    _upgrade(settings)
+    print(f"darasa serving on http://{args.host}:{port}", flush=True)
+    if settings.workers == 1:
+        # One process: waitress reads whole requests on its event loop and
+        # only then gives them to a thread, so slow or idle clients hold a
+        # socket, never a thread (gunicorn's threads would wait on them).
+        import waitress
+
+        waitress.serve(
+            create_app(settings),
+            host=args.host,
+            port=port,
+            threads=args.threads,
+            connection_limit=1000,
+            channel_timeout=SLOW_CLIENT_SECONDS,
+            max_request_body_size=BODY_LIMIT_BYTES,
+            send_bytes=1,  # stream server-sent events as they are written
+            asyncore_use_poll=True,
+            ident="darasa",
+            _quiet=True,
+        )
+        return 0
+    _gunicorn(args, settings, port)
+    return 0
+
+
+def _gunicorn(args: argparse.Namespace, settings: Settings, port: int) -> None:
+    """Several worker processes: gunicorn. Put a buffering reverse proxy in
+    front of it (see the README): its threads wait on slow clients."""
+    from gunicorn.app.base import BaseApplication
+
+    from entrypoints.app import create_app
 
     class Server(BaseApplication):
         def load_config(self) -> None:
@@ -42,12 +78,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
             self.cfg.set("control_socket_disable", True)
 
         def load(self):  # noqa: ANN202 - gunicorn's API
-            return create_app(settings)  # in each worker: migrated already, below
+            return create_app(settings)  # in each worker: migrated already, before
 
-    _upgrade(settings)
-    print(f"darasa serving on http://{args.host}:{port}", flush=True)
     Server().run()
-    return 0
 
 
 def _upgrade(settings: Settings) -> None:

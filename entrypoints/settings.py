@@ -79,6 +79,9 @@ class Settings:
     tts_api_key: str | None
     tts_model: str
     tts_voice: str
+    trusted_proxies: int = 0
+    """How many reverse proxies in front of darasa to believe about the
+    client's address, scheme and host (``X-Forwarded-*``)."""
     buckets: Mapping[str, Bucket | None] = field(factory=lambda: dict(DEFAULT_BUCKETS))
     session_lifetime: timedelta = SESSION_LIFETIME
 
@@ -115,6 +118,7 @@ class Settings:
             tts_model=env.get("TTS_MODEL") or "tts-1",
             tts_voice=env.get("TTS_VOICE") or "alloy",
             buckets={**DEFAULT_BUCKETS, "ai": parse_ai_rate_limit(env.get("AI_RATE_LIMIT") or "20/hour")},
+            trusted_proxies=_proxies(env.get("TRUSTED_PROXIES") or "0"),
         )
 
     def shared_backend(self, several_workers: str) -> str:
@@ -139,6 +143,12 @@ def _whole_number(env: Mapping[str, str], name: str) -> int | None:
     if value < 1:
         raise ValueError(f"{name} must be a whole number of at least 1, not {raw!r}")
     return value
+
+
+def _proxies(raw: str) -> int:
+    if not raw.isdigit() or int(raw) > 10:
+        raise ValueError(f"TRUSTED_PROXIES must be a whole number from 0 to 10, not {raw!r}")
+    return int(raw)
 
 
 def _ai_provider(name: str) -> str:

@@ -1,0 +1,103 @@
+"""The practice pages end to end against a real server, as plain HTTP (no
+JavaScript): the questions page generates a question at the difficulty
+chosen, takes an answer and lists it with its rating, newest first; a
+question of the user's own is added from its form; each page names the
+coach answering and links the help on connecting a model; hostile text stays
+inert; someone else's job info is the same 404 as a missing one."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from html.parser import HTMLParser
+
+import httpx
+
+from tests.e2e.conftest import Account, Server, sign_up
+from tests.e2e.test_pages import JOB, act, cookie, csrf_of, page
+
+OWN = "How would you <b>shard</b> a payments ledger without losing ordering?"
+SCRIPTS = {"/assets/app.js", "/assets/theme.js", "/assets/stream.js"}
+
+
+class Tags(HTMLParser):
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def assert_inert(html: str) -> None:
+    for tag, attrs in Tags(html).tags:
+        if tag == "script":
+            assert attrs.get("src") in SCRIPTS, attrs
+        assert not [name for name in attrs if name.startswith("on")], (tag, attrs)
+        for name in ("href", "src", "action"):
+            value = (attrs.get(name) or "").strip().lower()
+            assert not value or value.startswith(("/", "#", "http:", "https:")) and not value.startswith("//")
+
+
+def form_post(client: httpx.Client, account: Account, action: str, data: dict[str, str], html: str) -> str:
+    """A plain POST of a page's form; where it sends the browser."""
+    response = client.post(f"/forms/{action}", headers=cookie(account), data={**data, "csrf_token": csrf_of(html)})
+    assert response.status_code == 303, (response.status_code, response.text[:1000])
+    return response.headers["Location"]
+
+
+def checked_difficulty(html: str) -> str:
+    found = [a["value"] for t, a in Tags(html).tags if t == "input" and a.get("type") == "radio" and "checked" in a]
+    assert len(found) == 1, found
+    return str(found[0])
+
+
+def test_questions_are_asked_answered_and_listed_without_javascript(client: httpx.Client, server: Server) -> None:
+    ada = sign_up(client, "Ada")
+    job_id = act(client, ada, "createJobInfo", JOB)["id"]
+    here = f"/app/job-infos/{job_id}/questions"
+    html = page(client, ada, here)
+    assert checked_difficulty(html) == "medium"
+    assert "No questions yet" in html and "0 of 5 questions used" in html
+    assert 'data-stream="generateQuestion"' in html and 'href="/help/ai-coach"' in html and "offline coach" in html
+    assert form_post(client, ada, "generateQuestion",
+                     {"jobInfoId": job_id, "difficulty": "hard", "next": here}, html) == here
+    html = page(client, ada, here)
+    assert 'id="current-question"' in html and checked_difficulty(html) == "hard"  # the difficulty is kept
+    question_id = re.search(r'name="questionId" value="([0-9a-f-]{36})"', html).group(1)
+    assert form_post(client, ada, "generateQuestionFeedback",
+                     {"questionId": question_id, "answer": "No idea, sorry.", "next": here}, html) == here
+    html = page(client, ada, here)
+    assert 'id="current-question"' not in html and f'id="question-{question_id}"' in html
+    assert "badge--needs-work" in html and "No idea, sorry." in html and "1 of 5 questions used" in html
+    # a question of the user's own becomes the current question, above the earlier ones
+    assert form_post(client, ada, "addQuestion",
+                     {"jobInfoId": job_id, "text": OWN, "difficulty": "easy", "next": here}, html) == here
+    html = page(client, ada, here)
+    current = html.index('id="current-question"')
+    assert current < html.index("&lt;b&gt;shard&lt;/b&gt;") < html.index(f'id="question-{question_id}"')
+    assert "<b>shard</b>" not in html and "2 of 5 questions used" in html
+    assert_inert(html)
+
+
+def test_a_topic_from_the_address_is_asked_for(client: httpx.Client) -> None:
+    ada = sign_up(client, "Ada")
+    job_id = act(client, ada, "createJobInfo", JOB)["id"]
+    html = page(client, ada, f"/app/job-infos/{job_id}/questions?topic=Redis&difficulty=nonsense")
+    assert "New question on Redis" in html and 'name="topic" value="Redis"' in html
+    assert checked_difficulty(html) == "medium"
+
+
+def test_someone_elses_questions_are_the_same_404_as_none(client: httpx.Client) -> None:
+    ada, eve = sign_up(client, "Ada"), sign_up(client, "Eve")
+    job_id = act(client, ada, "createJobInfo", JOB)["id"]
+    act(client, ada, "generateQuestion", {"jobInfoId": job_id, "difficulty": "easy"})
+    theirs = page(client, eve, f"/app/job-infos/{job_id}/questions", 404)
+    assert theirs == page(client, eve, f"/app/job-infos/{uuid.uuid4()}/questions", 404)
+    assert client.get(f"/app/job-infos/{job_id}/questions").status_code == 303  # signed out
+
+
+def test_the_coach_help_page_says_how_to_connect_a_model(client: httpx.Client) -> None:
+    html = page(client, sign_up(client, "Ada"), "/help/ai-coach")
+    assert all(word in html for word in ["Ollama", "vLLM", "llama.cpp", "OPENAI_BASE_URL", "AI_PROVIDER=openai"])

@@ -1,7 +1,7 @@
 """The pages in a real browser: headless Chromium (Debian's /usr/bin/chromium,
 driven by the ``playwright`` package) against a real server. A user signs up
-through /sign-up's form, creates a job info through its form, generates a
-question, answers it and sees the coach's feedback rendered as HTML; a job
+through /sign-up's form, creates a job info through its form and reaches its
+hub with the description rendered; a job
 info named with an HTML payload shows it as text and never opens a dialog;
 the Content-Security-Policy blocks inline script; our own JS logs no error.
 
@@ -12,13 +12,12 @@ DARASA_REQUIRE_SERVICES=1 (CI), which makes that a failure.
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.e2e.browser import TIMEOUT_MS, Watched, chromium
+from tests.e2e.browser import Watched, new_context, sign_up_in_browser
 from tests.e2e.conftest import Server
 
 if TYPE_CHECKING:
@@ -31,35 +30,18 @@ JOB = {
     "experienceLevel": "senior",
     "description": "Build Python services on **PostgreSQL**:\n\n- query tuning and indexes\n- Redis caching",
 }
-ANSWER = (
-    "I start from pg_stat_statements and EXPLAIN (ANALYZE, BUFFERS), then add a composite index "
-    "created CONCURRENTLY, check the plan again and keep an eye on connection pooling."
-)
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as launched:
-        yield launched
 
 
 @pytest.fixture(scope="module")
 def context(browser: Browser, server: Server) -> Iterator[BrowserContext]:
     """A browser signed up through /sign-up's form, landed on /app."""
-    made = browser.new_context(base_url=server.url, viewport={"width": 1100, "height": 900})
-    made.set_default_timeout(TIMEOUT_MS)
-    made.set_default_navigation_timeout(TIMEOUT_MS)
+    made = new_context(browser, server.url)
     try:
         watched = Watched(made.new_page())
         page = watched.page
-        page.goto("/sign-up")
-        form = page.locator('form[data-action="/auth/sign-up"]')
-        form.get_by_label("Name").fill("Ada")
-        form.get_by_label("Email").fill(f"ada-{uuid.uuid4().hex[:12]}@example.com")
-        form.get_by_label("Password").fill(f"pw-{uuid.uuid4().hex}")
-        form.get_by_role("button", name="Sign up").click()
-        page.wait_for_url(f"{server.url}/app/job-infos/new")  # with no job info yet
-        assert page.locator("h1").inner_text() == "New job info"
+        sign_up_in_browser(page, server.url)
+        assert page.locator("h1").inner_text() == "New job info"  # with no job info yet
         assert any(c["name"] == "darasa_session" for c in made.cookies())
         watched.assert_quiet()
         page.close()

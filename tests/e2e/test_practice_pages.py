@@ -1,7 +1,8 @@
 """The practice pages end to end against a real server, as plain HTTP (no
 JavaScript): the questions page generates a question at the difficulty
 chosen, takes an answer and lists it with its rating, newest first; a
-question of the user's own is added from its form; each page names the
+question of the user's own is added from its form; a text interview is
+started, begun, answered, ended and reviewed; each page names the
 coach answering and links the help on connecting a model; hostile text stays
 inert; someone else's job info is the same 404 as a missing one."""
 
@@ -17,7 +18,7 @@ from tests.e2e.conftest import Account, Server, sign_up
 from tests.e2e.test_pages import JOB, act, cookie, csrf_of, page
 
 OWN = "How would you <b>shard</b> a payments ledger without losing ordering?"
-SCRIPTS = {"/assets/app.js", "/assets/theme.js", "/assets/stream.js"}
+SCRIPTS = {"/assets/app.js", "/assets/theme.js", "/assets/stream.js", "/assets/interview.js"}
 
 
 class Tags(HTMLParser):
@@ -101,3 +102,47 @@ def test_someone_elses_questions_are_the_same_404_as_none(client: httpx.Client) 
 def test_the_coach_help_page_says_how_to_connect_a_model(client: httpx.Client) -> None:
     html = page(client, sign_up(client, "Ada"), "/help/ai-coach")
     assert all(word in html for word in ["Ollama", "vLLM", "llama.cpp", "OPENAI_BASE_URL", "AI_PROVIDER=openai"])
+
+
+def test_a_text_interview_runs_ends_and_gets_feedback_without_javascript(client: httpx.Client) -> None:
+    ada = sign_up(client, "Ada")
+    job_id = act(client, ada, "createJobInfo", JOB)["id"]
+    listing = f"/app/job-infos/{job_id}/interviews"
+    html = page(client, ada, listing)
+    assert "No interviews yet" in html and "Start a text interview" in html and "0 of 1 interview used" in html
+    assert form_post(client, ada, "createInterview", {"jobInfoId": job_id, "next": listing}, html) == listing
+    html = page(client, ada, listing)
+    interview_id = re.search(rf'href="{listing}/([0-9a-f-]{{36}})"', html).group(1)
+    assert "Not started" in html and "1 of 1 interview used" in html
+    here = f"{listing}/{interview_id}"
+    html = page(client, ada, here)
+    assert "Begin the interview" in html and "data-interview-reply" not in html
+    ref = {"interviewId": interview_id, "next": here}
+    assert form_post(client, ada, "startInterview", ref, html) == here
+    html = page(client, ada, here)
+    assert "data-interview-reply" in html and "data-timer-since" in html and "chat__turn--interviewer" in html
+    said = "I led the <i>payments</i> migration to PostgreSQL and cut p99 latency by 40%."
+    assert form_post(client, ada, "sendInterviewMessage", {**ref, "text": said}, html) == here
+    html = page(client, ada, here)
+    assert html.count("chat__turn--interviewer") == 2 and "&lt;i&gt;payments&lt;/i&gt;" in html
+    assert form_post(client, ada, "endInterview", ref, html) == here
+    html = page(client, ada, here)
+    assert "data-interview-reply" not in html and "Ended" in html and "Generate feedback" in html
+    assert form_post(client, ada, "generateInterviewFeedback", ref, html) == here
+    html = page(client, ada, here)
+    assert "Overall Rating" in html and "Generate feedback" not in html
+    assert_inert(html)
+    assert "Feedback ready" in page(client, ada, listing)
+
+
+def test_someone_elses_interview_and_one_of_another_job_are_404(client: httpx.Client) -> None:
+    ada, eve = sign_up(client, "Ada"), sign_up(client, "Eve")
+    job_id = act(client, ada, "createJobInfo", JOB)["id"]
+    other_job = act(client, ada, "createJobInfo", {**JOB, "name": "Other"})["id"]
+    interview_id = act(client, ada, "createInterview", {"jobInfoId": job_id})["id"]
+    page(client, ada, f"/app/job-infos/{job_id}/interviews/{interview_id}")
+    missing = page(client, eve, f"/app/job-infos/{job_id}/interviews/{uuid.uuid4()}", 404)
+    assert page(client, eve, f"/app/job-infos/{job_id}/interviews/{interview_id}", 404) == missing
+    assert page(client, eve, f"/app/job-infos/{job_id}/interviews", 404) == missing
+    assert page(client, ada, f"/app/job-infos/{other_job}/interviews/{interview_id}", 404) == page(
+        client, ada, f"/app/job-infos/{other_job}/interviews/{uuid.uuid4()}", 404)

@@ -220,6 +220,7 @@
     if (ended.error !== false) { say(failureText(ended), true); return; }
     say("The interview has ended.");
     $("call-duration").textContent = ended.duration;
+    $("call-open").href = "/app/job-infos/" + encodeURIComponent(jobInfoId) + "/interviews/" + encodeURIComponent(state.interviewId);
     $("call-after").hidden = false;
   }
 

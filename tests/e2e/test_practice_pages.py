@@ -2,7 +2,8 @@
 JavaScript): the questions page generates a question at the difficulty
 chosen, takes an answer and lists it with its rating, newest first; a
 question of the user's own is added from its form; a text interview is
-started, begun, answered, ended and reviewed; each page names the
+started, begun, answered, ended and reviewed; the resume page tells a plan
+without analysis why, then shows the scores; each page names the
 coach answering and links the help on connecting a model; hostile text stays
 inert; someone else's job info is the same 404 as a missing one."""
 
@@ -14,11 +15,12 @@ from html.parser import HTMLParser
 
 import httpx
 
-from tests.e2e.conftest import Account, Server, sign_up
+from tests.e2e.conftest import Account, Server, set_plan, sign_up
 from tests.e2e.test_pages import JOB, act, cookie, csrf_of, page
+from tests.fixtures_docs import pdf_bytes
 
 OWN = "How would you <b>shard</b> a payments ledger without losing ordering?"
-SCRIPTS = {"/assets/app.js", "/assets/theme.js", "/assets/stream.js", "/assets/interview.js"}
+SCRIPTS = {"/assets/app.js", "/assets/theme.js", "/assets/stream.js", "/assets/interview.js", "/assets/resume.js"}
 
 
 class Tags(HTMLParser):
@@ -146,3 +148,26 @@ def test_someone_elses_interview_and_one_of_another_job_are_404(client: httpx.Cl
     assert page(client, eve, f"/app/job-infos/{job_id}/interviews", 404) == missing
     assert page(client, ada, f"/app/job-infos/{other_job}/interviews/{interview_id}", 404) == page(
         client, ada, f"/app/job-infos/{other_job}/interviews/{uuid.uuid4()}", 404)
+
+
+def test_the_resume_page_says_why_without_the_plan_then_shows_scores(client: httpx.Client, server: Server) -> None:
+    ada = sign_up(client, "Ada")
+    job_id = act(client, ada, "createJobInfo", JOB)["id"]
+    here = f"/app/job-infos/{job_id}/resume"
+    html = page(client, ada, here)
+    assert "Resume analysis is not in your plan" in html and 'href="/app/upgrade"' in html
+    assert 'type="file"' not in html
+    set_plan(server, ada, "max")
+    html = page(client, ada, here)
+    assert 'type="file"' in html and "No analyses yet" in html and "Upgrade" not in html
+    resume = pdf_bytes([["Ada Lovelace, Senior Backend Engineer", "Python, PostgreSQL and Redis at Acme.",
+                         "Led a team of 4 and cut p99 latency by 40%."]])
+    analysed = client.post("/actions/analyzeResume", headers=ada.bearer, data={"jobInfoId": job_id},
+                           files={"resumeFile": ("cv.pdf", resume, "application/pdf")})
+    assert analysed.json()["error"] is False, analysed.text
+    overall = analysed.json()["analysis"]["overallScore"]
+    html = page(client, ada, here)
+    assert 'id="latest-analysis"' in html and f'overall__score">{overall}/10' in html
+    assert all(name in html for name in ["ATS", "Job match", "Writing and formatting", "Keyword coverage"])
+    assert re.search(r"badge--(excellent|ok|needs-work)\">(Excellent|Ok|Needs work) · \d+/10", html)
+    assert_inert(html)

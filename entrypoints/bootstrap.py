@@ -47,13 +47,8 @@ from adapters.speech.recordings import AvRecordings
 from adapters.speech.synthesis import NoSpeech, OpenAiSpeech
 from adapters.speech.transcription import NoTranscription, OpenAiTranscription
 from adapters.system import SystemClock, UuidIds
-<<<<<<< HEAD
 from adapters.web.converter import structure, unstructure
-from core import accounts, interviews, jobinfos, plans, questions, resumes, text_interviews
-=======
-from adapters.web.converter import structure
 from core import accounts, interviews, jobinfos, plans, questions, resumes, text_interviews, voice_interviews
->>>>>>> main
 from core.allowances import Allowances
 from core.pipeline import Action, Actions, Handler
 from core.ports import Bucket, Storage

@@ -7,6 +7,7 @@ import logging
 from collections.abc import Mapping
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from adapters.identity.clerk import SESSION_COOKIE as CLERK_SESSION_COOKIE
 from adapters.web import actions, auth, ip_limit, meta, observability, pages, webhooks
@@ -31,6 +32,11 @@ def create_app(
         upgrade(container.engine())
 
     app = Flask("darasa", instance_path=str(settings.instance_path))
+    if settings.trusted_proxies:
+        # Behind N proxies: the client's address (per-IP limit, logs), scheme
+        # (Secure cookie, the Origin check) and host come from their headers.
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=11 * 1024 * 1024)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.container = container  # type: ignore[attr-defined]

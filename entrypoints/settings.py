@@ -66,6 +66,9 @@ class Settings:
     (the session token's claims)."""
     clerk: ClerkSettings | None
     """The Clerk deployment's settings, when ``identity`` is "clerk"."""
+    trusted_proxies: int = 0
+    """How many reverse proxies in front of darasa to believe about the
+    client's address, scheme and host (``X-Forwarded-*``)."""
     buckets: Mapping[str, Bucket | None] = field(factory=lambda: dict(DEFAULT_BUCKETS))
     session_lifetime: timedelta = SESSION_LIFETIME
 
@@ -94,6 +97,7 @@ class Settings:
             plans=plans,
             clerk=ClerkSettings.from_env(env) if identity == "clerk" else None,
             buckets={**DEFAULT_BUCKETS, "ai": parse_ai_rate_limit(env.get("AI_RATE_LIMIT") or "20/hour")},
+            trusted_proxies=_proxies(env.get("TRUSTED_PROXIES") or "0"),
         )
 
     def shared_backend(self, several_workers: str) -> str:
@@ -118,6 +122,12 @@ def _whole_number(env: Mapping[str, str], name: str) -> int | None:
     if value < 1:
         raise ValueError(f"{name} must be a whole number of at least 1, not {raw!r}")
     return value
+
+
+def _proxies(raw: str) -> int:
+    if not raw.isdigit() or int(raw) > 10:
+        raise ValueError(f"TRUSTED_PROXIES must be a whole number from 0 to 10, not {raw!r}")
+    return int(raw)
 
 
 def _ai_provider(name: str) -> str:

@@ -29,9 +29,11 @@ def presented(request: Request) -> Presented:
 
 
 def same_origin(request: Request) -> bool:
-    """Origin (or, failing that, Referer) names this host, as Next.js checks
-    server actions. A cookie call with neither is refused."""
+    """Origin (or, failing that, Referer) names this scheme and host, as
+    Next.js checks server actions: a page served over plain http cannot act
+    for the https site. A cookie call with neither is refused."""
     source = request.headers.get("Origin") or request.headers.get("Referer")
     if not source or source == "null":
         return False
-    return urlsplit(source).netloc.lower() == request.host.lower()
+    origin = urlsplit(source)
+    return origin.scheme.lower() == request.scheme and origin.netloc.lower() == request.host.lower()

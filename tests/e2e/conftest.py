@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import uuid
@@ -26,6 +27,7 @@ import httpx
 import pytest
 from attrs import frozen
 
+from tests.e2e.browser import ARGS, CHROMIUM, SCREENSHOTS, TIMEOUT_MS, unavailable
 from tests.integration.fake_openai import FakeOpenAi
 from tests.server_process import REPO, NotHealthy, free_port, log_text, serving
 
@@ -96,10 +98,47 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
     report = yield
-    running = getattr(item, "funcargs", {}).get("server")
+    funcargs = getattr(item, "funcargs", {})
+    running = funcargs.get("server")
     if report.failed and isinstance(running, Server):
         report.sections.append(("darasa server log", running.log_text()[-20_000:]))
+    if report.failed and report.when in ("setup", "call"):
+        _screenshot(item, funcargs, report)
     return report
+
+
+def _screenshot(item: pytest.Item, funcargs: dict[str, Any], report: pytest.TestReport) -> None:
+    """The browser's view when a browser test failed, for whoever reads CI."""
+    for value in funcargs.values():
+        page = value if hasattr(value, "screenshot") else getattr(value, "page", None)
+        if page is None or not hasattr(page, "screenshot") or page.is_closed():
+            continue
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / (re.sub(r"[^A-Za-z0-9_.-]+", "_", item.nodeid)[-150:] + ".png")
+        try:
+            page.screenshot(path=str(path), timeout=5_000)
+        except Exception as error:  # noqa: BLE001 - the failure itself is what matters
+            report.sections.append(("screenshot", f"none: {error}"))
+        else:
+            report.sections.append(("screenshot", str(path)))
+        return
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, one per test module."""
+    if not CHROMIUM.exists():
+        unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("the playwright package is missing (pip install playwright)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, timeout=TIMEOUT_MS)
+        try:
+            yield launched
+        finally:
+            launched.close()
 
 
 @pytest.fixture()

@@ -1,7 +1,7 @@
 """The pages in a real browser: headless Chromium (Debian's /usr/bin/chromium,
 driven by the ``playwright`` package) against a real server. A user signs up
-through /sign-up's form, creates a job info through its form, generates a
-question, answers it and sees the coach's feedback rendered as HTML; a job
+through /sign-up's form, creates a job info through its form and reaches its
+hub with the description rendered; a job
 info named with an HTML payload shows it as text and never opens a dialog;
 the Content-Security-Policy blocks inline script; our own JS logs no error.
 
@@ -11,25 +11,17 @@ DARASA_REQUIRE_SERVICES=1 (CI), which makes that a failure.
 
 from __future__ import annotations
 
-import os
 import re
-import uuid
 from collections.abc import Iterator
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.e2e.browser import Watched, new_context, sign_up_in_browser
 from tests.e2e.conftest import Server
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Page
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-TIMEOUT_MS = 15_000
-"""For any one wait of the browser: the whole module stays well under a minute."""
+    from playwright.sync_api import Browser, BrowserContext
 
 HOSTILE_NAME = "Hostile <img src=x onerror=alert(1)>"
 JOB = {
@@ -38,79 +30,18 @@ JOB = {
     "experienceLevel": "senior",
     "description": "Build Python services on **PostgreSQL**:\n\n- query tuning and indexes\n- Redis caching",
 }
-ANSWER = (
-    "I start from pg_stat_statements and EXPLAIN (ANALYZE, BUFFERS), then add a composite index "
-    "created CONCURRENTLY, check the plan again and keep an eye on connection pooling."
-)
 
-
-def _unavailable(reason: str) -> None:
-    if os.environ.get("DARASA_REQUIRE_SERVICES") == "1":
-        pytest.fail(f"{reason}, and DARASA_REQUIRE_SERVICES=1")
-    pytest.skip(reason)
-
-
-class Watched:
-    """A page with everything that must not happen recorded: dialogs (each
-    dismissed), console errors and uncaught exceptions."""
-
-    def __init__(self, page: Page) -> None:
-        self.page = page
-        self.dialogs: list[str] = []
-        self.console_errors: list[str] = []
-        self.page_errors: list[str] = []
-        page.on("dialog", self._dialog)
-        page.on("console", self._console)
-        page.on("pageerror", lambda error: self.page_errors.append(str(error)))
-
-    def _console(self, message: Any) -> None:
-        # The browser's own fetch of /favicon.ico (there is none) is no error of ours.
-        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
-            self.console_errors.append(f"{message.text} at {message.location}")
-
-    def _dialog(self, dialog: Any) -> None:
-        self.dialogs.append(f"{dialog.type}: {dialog.message}")
-        dialog.dismiss()
-
-    def assert_quiet(self) -> None:
-        assert self.dialogs == []
-        assert self.page_errors == []
-        assert self.console_errors == []
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the playwright package is missing (pip install playwright)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, timeout=TIMEOUT_MS)
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 @pytest.fixture(scope="module")
 def context(browser: Browser, server: Server) -> Iterator[BrowserContext]:
     """A browser signed up through /sign-up's form, landed on /app."""
-    made = browser.new_context(base_url=server.url, viewport={"width": 1100, "height": 900})
-    made.set_default_timeout(TIMEOUT_MS)
-    made.set_default_navigation_timeout(TIMEOUT_MS)
+    made = new_context(browser, server.url)
     try:
         watched = Watched(made.new_page())
         page = watched.page
-        page.goto("/sign-up")
-        form = page.locator('form[data-action="/auth/sign-up"]')
-        form.get_by_label("Name").fill("Ada")
-        form.get_by_label("Email").fill(f"ada-{uuid.uuid4().hex[:12]}@example.com")
-        form.get_by_label("Password").fill(f"pw-{uuid.uuid4().hex}")
-        form.get_by_role("button", name="Sign up").click()
-        page.wait_for_url(f"{server.url}/app/job-infos/new")  # with no job info yet
-        assert page.locator("h1").inner_text() == "New job info"
+        sign_up_in_browser(page, server.url)
+        assert page.locator("h1").inner_text() == "New job info"  # with no job info yet
         assert any(c["name"] == "darasa_session" for c in made.cookies())
         watched.assert_quiet()
         page.close()

@@ -294,7 +294,7 @@ def test_the_upgrade_page_shows_the_plans_in_plain_words_and_the_usage(
     assert_inert(html)
     text = " ".join(" ".join(Elements(html).text).split())
     assert "You are on the Free plan." in text
-    assert "0 of 1 mock interviews used" in text
+    assert "0 of 1 mock interview used" in text
     assert "1 mock interview" in text and "5 practice questions" in text and "No resume analysis" in text
     assert "Unlimited practice questions" in text and "Resume analysis" in text  # the other plans
     assert "_questions" not in text and "unlimited_" not in text  # plain words, not feature ids

@@ -66,6 +66,12 @@ def markdown_filter(text: str | None) -> Any:
     return markdown.render(text or "")
 
 
+@blueprint.app_template_filter("plain")
+def plain_filter(text: str | None) -> str:
+    """Markdown as the text a person reads (for excerpts): no markup."""
+    return str(markdown.render(text or "").striptags())
+
+
 @blueprint.app_context_processor
 def _shell() -> dict[str, Any]:
     """What the layout needs on every page: who is signed in (for the

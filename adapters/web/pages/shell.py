@@ -128,6 +128,11 @@ def _plain_words(catalog: PlanCatalog, features: frozenset[str]) -> list[str]:
     return lines
 
 
+def _words(kind: str, count: int | None) -> str:
+    one, many = KIND_WORDS.get(kind, (kind, kind))
+    return one if count == 1 else many
+
+
 @blueprint.get("/app/upgrade")
 @inject
 def upgrade(
@@ -140,7 +145,7 @@ def upgrade(
         return sign_in_redirect()
     plan = read(actions, actor, "getPlan", {})
     plans = [(name, _plain_words(catalog, features)) for name, features in catalog.plans.items()]
-    usage = [(KIND_WORDS.get(u.kind, (u.kind, u.kind))[1], u.used, u.limit) for u in plan.usage]
+    usage = [(_words(u.kind, u.limit), u.used, u.limit) for u in plan.usage]
     return render_template("upgrade.html", plan=plan, plans=plans, usage=usage,
                            resume=RESUME_FEATURE in plan.features)
 

@@ -178,14 +178,20 @@
       if (input && input.id) {
         const link = document.createElement("a");
         link.href = "#" + input.id;
-        link.textContent = text;
+        const label = input.labels && input.labels[0] ? input.labels[0].textContent.replace(/\s*\(optional\)\s*$/, "").trim() : "";
+        link.textContent = label ? label + ": " + text : text;
         link.addEventListener("click", (event) => { event.preventDefault(); input.focus(); });
         item.append(link);
         input.setAttribute("aria-invalid", "true");
         const field = input.closest(".field");
         field?.classList.add("field--error");
         const error = field?.querySelector(".field__error");
-        if (error) error.textContent = text;
+        if (error) {
+          error.textContent = text;
+          if (!error.id) error.id = input.id + "-error";
+          const described = (input.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+          if (!described.includes(error.id)) input.setAttribute("aria-describedby", [...described, error.id].join(" "));
+        }
       } else {
         item.textContent = text || message;
       }

@@ -9,6 +9,7 @@ from datetime import datetime
 from attrs import field, frozen, validators
 
 from core.domain import ExperienceLevel, JobInfo
+from core.speech import SpeechMetrics
 
 
 class Difficulty(enum.Enum):
@@ -47,6 +48,9 @@ class TranscriptEntry:
     speaker: Speaker
     text: str
     at: datetime
+    speech: SpeechMetrics | None = None
+    """For a spoken answer: how it sounded (speaking time, words per minute,
+    long pauses, filler words), measured on the recording."""
 
 
 _score = [validators.instance_of(int), validators.ge(0), validators.le(10)]
@@ -103,8 +107,9 @@ class Answer:
 
 @frozen
 class InterviewMessage:
-    """One line of a text mock interview as stored: ``seq`` orders the lines
-    of an interview, from 1."""
+    """One line of a mock interview as stored: ``seq`` orders the lines of
+    an interview, from 1. A spoken answer also has its speech metrics, and
+    the name its recording is kept under when recordings are kept."""
 
     id: str
     interview_id: str
@@ -112,10 +117,12 @@ class InterviewMessage:
     speaker: Speaker
     text: str
     at: datetime
+    speech: SpeechMetrics | None = None
+    audio: str | None = None
 
     @property
     def entry(self) -> TranscriptEntry:
-        return TranscriptEntry(self.speaker, self.text, self.at)
+        return TranscriptEntry(self.speaker, self.text, self.at, self.speech)
 
 
 @frozen

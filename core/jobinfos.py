@@ -13,7 +13,7 @@ from core.errors import Forbidden, OwnerMissing
 from core.ownership import cached_owned_job_info
 from core.paging import PAGE_DEFAULT, SortKey, after, cursor_format, page, page_limit
 from core.pipeline import Action, Context
-from core.ports import Clock, Ids, Storage, TagCache
+from core.ports import Clock, Ids, RecordingArchive, Storage, TagCache
 from core.validation import identifier, text
 
 NAME_MAX = 200
@@ -147,15 +147,22 @@ class UpdateJobInfo:
 
 @frozen(kw_only=True)
 class DeleteJobInfo:
+    """Deletes the job info with its interviews, questions and analyses, and
+    the recordings kept of its interviews' spoken answers."""
+
     storage: Storage
+    recording_archive: RecordingArchive
 
     def __call__(self, context: Context, command: JobInfoRef) -> JobInfoDeleted:
         actor = context.caller
         with self.storage.unit_of_work(write=True) as uow:
             job_info = uow.owned_job_info(actor, command.id)
+            interviews = [i.id for i in uow.interviews.list_for_job_info(job_info.id)]
             uow.job_infos.delete(job_info.id)
             left = uow.job_infos.count_for_user(actor.user_id)
             uow.commit()
+        for interview_id in interviews:
+            self.recording_archive.discard_interview(interview_id)
         return JobInfoDeleted("/app" if left else "/app/job-infos/new")
 
 

@@ -26,6 +26,7 @@ from core.coaching import (
 )
 from core.domain import Actor, Interview, JobInfo, User
 from core.paging import SortKey
+from core.speech import AudioFormat, Recording
 
 T = TypeVar("T")
 
@@ -472,4 +473,65 @@ class VoiceTranscripts(Protocol):
     def transcript(self, chat_id: str) -> list[TranscriptEntry]:
         """The chat's lines in order. Raises ``core.errors.AiFailed`` when
         the chat cannot be read."""
+        ...
+
+
+# --- speech -----------------------------------------------------------------
+
+
+class RecordingReader(Protocol):
+    """Recognises and measures a spoken answer."""
+
+    def read(self, data: bytes) -> Recording:
+        """The recording's format, length and voiced stretches, recognised
+        by content and decoded no further than ``AUDIO_MAX_SECONDS``.
+        Raises ``PayloadTooLarge`` past ``UPLOAD_MAX_BYTES``,
+        ``UnsupportedMedia`` for anything but WebM/Opus, Ogg/Opus, WAV or
+        MP3 audio, ``Invalid`` (on ``audio``) for a recording that is too
+        long or cannot be decoded."""
+        ...
+
+
+class SpeechToText(Protocol):
+    """Turns a recording into the words said in it."""
+
+    @property
+    def available(self) -> bool:
+        """Whether this server transcribes at all (none is configured by
+        default: the browser then recognises speech itself)."""
+        ...
+
+    def transcribe(self, data: bytes, audio_format: AudioFormat) -> str:
+        """The words said. Raises ``core.errors.AiFailed`` when the service
+        fails or is not there."""
+        ...
+
+
+class RecordingArchive(Protocol):
+    """Keeps spoken answers, when the deployment wants them kept."""
+
+    def keep(self, interview_id: str, data: bytes, audio_format: AudioFormat) -> str | None:
+        """Store the recording; the name it is kept under, or ``None`` when
+        recordings are not kept."""
+        ...
+
+    def discard(self, interview_id: str, name: str) -> None:
+        """Remove one kept recording (its answer was never stored)."""
+        ...
+
+    def discard_interview(self, interview_id: str) -> None:
+        """Remove every recording of an interview that is gone."""
+        ...
+
+
+class SpeechSynthesis(Protocol):
+    """Gives the interviewer a voice."""
+
+    @property
+    def available(self) -> bool:
+        """Whether this server speaks at all (by default the browser does)."""
+        ...
+
+    def speak(self, text: str) -> bytes:
+        """``text`` as MP3 audio. Raises ``core.errors.AiFailed``."""
         ...

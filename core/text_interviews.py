@@ -4,7 +4,9 @@ spoken).
 
 startInterview has the interviewer open the conversation, sendInterviewMessage
 stores the candidate's line and the interviewer's reply (each with the
-clock's time and the next sequence number), endInterview records the
+clock's time and the next sequence number) — the steps every way of
+answering shares, ``running_transcript`` and ``reply_and_store``, serve the
+spoken answer of ``core.voice_interviews`` too — endInterview records the
 duration. generateInterviewFeedback reviews the transcript — the text one,
 or for a voice interview the voice service's — and keeps the review on the
 interview; a coach that fails leaves the interview as it was.
@@ -106,14 +108,19 @@ def _turn(coach: Coach, job_info: JobInfo, transcript: Sequence[TranscriptEntry]
 
 
 def _append(
-    uow: UnitOfWork, ids: Ids, interview: Interview, lines: Sequence[tuple[Speaker, str, datetime]]
+    uow: UnitOfWork, ids: Ids, interview: Interview, lines: Sequence[TranscriptEntry],
+    audio: str | None = None,
 ) -> None:
-    """Add lines after the last one stored."""
+    """Add lines after the last one stored; ``audio`` names the kept
+    recording of the candidate's line, if any."""
     stored = uow.interview_messages.list_for_interview(interview.id)
     seq = stored[-1].seq if stored else 0
-    for speaker, said, at in lines:
+    for entry in lines:
         seq += 1
-        uow.interview_messages.add(InterviewMessage(ids.new(), interview.id, seq, speaker, said, at))
+        kept = audio if entry.speaker is Speaker.CANDIDATE else None
+        uow.interview_messages.add(InterviewMessage(
+            ids.new(), interview.id, seq, entry.speaker, entry.text, entry.at, entry.speech, kept
+        ))
 
 
 def _check_running(interview: Interview) -> None:
@@ -152,7 +159,7 @@ class StartInterview:
             opening = self._opening(uow, current)
             if opening is not None:  # a concurrent start got there first
                 return InterviewStarted(opening)
-            _append(uow, self.ids, current, [(Speaker.INTERVIEWER, line, now)])
+            _append(uow, self.ids, current, [TranscriptEntry(Speaker.INTERVIEWER, line, now)])
             uow.interviews.update(
                 evolve(current, started_at=now, updated_at=max(now, current.updated_at))
             )
@@ -182,27 +189,45 @@ class SendInterviewMessage:
 
     def __call__(self, context: Context, command: InterviewMessageCommand) -> InterviewReply:
         actor = context.caller
-        with self.storage.unit_of_work() as uow:
-            interview, job_info = uow.owned_interview(actor, command.interview_id)
-            _check_running(interview)
-            transcript = [m.entry for m in uow.interview_messages.list_for_interview(interview.id)]
+        job_info, transcript = running_transcript(self.storage, actor, command.interview_id)
         self.limiter.charge(actor.user_id)
-        said_at = self.clock.now()
-        said = TranscriptEntry(Speaker.CANDIDATE, command.text, said_at)
-        reply = _turn(self.coach, job_info, [*transcript, said])
-        replied_at = max(self.clock.now(), said_at)
-        with self.storage.unit_of_work(write=True) as uow:
-            current = _locked(uow, actor, command.interview_id)
-            _check_running(current)
-            _append(
-                uow,
-                self.ids,
-                current,
-                [(Speaker.CANDIDATE, command.text, said_at), (Speaker.INTERVIEWER, reply, replied_at)],
-            )
-            uow.interviews.update(evolve(current, updated_at=max(replied_at, current.updated_at)))
-            uow.commit()
-        return InterviewReply(reply)
+        said = TranscriptEntry(Speaker.CANDIDATE, command.text, self.clock.now())
+        return InterviewReply(reply_and_store(
+            self.storage, self.clock, self.ids, self.coach, actor, command.interview_id,
+            job_info, transcript, said,
+        ))
+
+
+def running_transcript(
+    storage: Storage, actor: Actor, interview_id: str
+) -> tuple[JobInfo, list[TranscriptEntry]]:
+    """The job info and the transcript so far of the caller's interview,
+    which must be running. What every way of answering reads first."""
+    with storage.unit_of_work() as uow:
+        interview, job_info = uow.owned_interview(actor, interview_id)
+        _check_running(interview)
+        transcript = [m.entry for m in uow.interview_messages.list_for_interview(interview.id)]
+    return job_info, transcript
+
+
+def reply_and_store(
+    storage: Storage, clock: Clock, ids: Ids, coach: Coach, actor: Actor, interview_id: str,
+    job_info: JobInfo, transcript: Sequence[TranscriptEntry], said: TranscriptEntry,
+    *, audio: str | None = None,
+) -> str:
+    """The interviewer's reply to the candidate's line ``said``, both stored
+    in one transaction that checks again that the interview is the caller's
+    and still running; ``audio`` names the line's kept recording. What every
+    way of answering ends with."""
+    reply = _turn(coach, job_info, [*transcript, said])
+    replied_at = max(clock.now(), said.at)
+    with storage.unit_of_work(write=True) as uow:
+        current = _locked(uow, actor, interview_id)
+        _check_running(current)
+        _append(uow, ids, current, [said, TranscriptEntry(Speaker.INTERVIEWER, reply, replied_at)], audio)
+        uow.interviews.update(evolve(current, updated_at=max(replied_at, current.updated_at)))
+        uow.commit()
+    return reply
 
 
 @frozen(kw_only=True)

@@ -20,7 +20,7 @@ from core.accounts import NAME_MAX, normalize_email, valid_email
 from core.cache_tags import user_tags
 from core.domain import User
 from core.errors import EmailAlreadyRegistered
-from core.ports import Clock, Storage, TagCache
+from core.ports import Clock, RecordingArchive, Storage, TagCache
 
 USER_ID_MAX = 36  # users.id
 DELIVERY_ID_MAX = 255  # webhook_deliveries.id
@@ -111,6 +111,7 @@ class ApplyUserEvent:
 
     storage: Storage
     clock: Clock
+    recording_archive: RecordingArchive
     retention: timedelta = DELIVERY_RETENTION
 
     def __call__(self, delivery: Delivery) -> bool:
@@ -118,6 +119,7 @@ class ApplyUserEvent:
         if change is None:
             return False
         now = self.clock.now()
+        interviews: list[str] = []
         with self.storage.unit_of_work(write=True) as uow:
             if not uow.deliveries.record(delivery.id, now, forget_before=now - self.retention):
                 return False
@@ -130,9 +132,16 @@ class ApplyUserEvent:
                 except EmailAlreadyRegistered:
                     raise EmailTaken(change.profile.email) from None
             else:
+                interviews = [
+                    interview.id
+                    for job_info in uow.job_infos.list_for_user(change.user_id)
+                    for interview in uow.interviews.list_for_job_info(job_info.id)
+                ]
                 uow.users.delete(change.user_id)
                 uow.deliveries.record(deletion_mark(change.user_id), now, forget_before=now - self.retention)
             uow.commit()
+        for interview_id in interviews:  # a deleted user's recordings go too
+            self.recording_archive.discard_interview(interview_id)
         return True
 
 

@@ -39,9 +39,13 @@ from adapters.ratelimit.memory import MemoryRateLimiter, MemoryWindowLimiter
 from adapters.ratelimit.redis import RedisRateLimiter, RedisWindowLimiter
 from adapters.ratelimit.sql import SqlRateLimiter, SqlWindowLimiter
 from adapters.resilience import BreakerConnection
+from adapters.speech.archive import FolderRecordings, NoRecordings
+from adapters.speech.recordings import AvRecordings
+from adapters.speech.synthesis import NoSpeech, OpenAiSpeech
+from adapters.speech.transcription import NoTranscription, OpenAiTranscription
 from adapters.system import SystemClock, UuidIds
 from adapters.web.converter import structure
-from core import accounts, interviews, jobinfos, plans, questions, resumes, text_interviews
+from core import accounts, interviews, jobinfos, plans, questions, resumes, text_interviews, voice_interviews
 from core.allowances import Allowances
 from core.pipeline import Action, Actions, Handler
 from core.ports import Bucket, Storage
@@ -56,6 +60,7 @@ ACTIONS: list[Action[Any, Any]] = [
     *plans.actions,
     *questions.actions,
     *text_interviews.actions,
+    *voice_interviews.actions,
     *resumes.actions,
 ]
 """Every action of the API, feature by feature, but local accounts'."""
@@ -80,6 +85,24 @@ def hume_transcripts(api_key: str | None) -> HumeTranscripts | None:
     """Voice transcripts from Hume, when there is a key to read them with."""
     return HumeTranscripts(api_key) if api_key else None
 
+
+def transcription(settings: Settings) -> OpenAiTranscription | NoTranscription:
+    """Speech to text at ``STT_BASE_URL``, or none."""
+    if settings.stt_base_url is None:
+        return NoTranscription()
+    return OpenAiTranscription(settings.stt_base_url, settings.stt_api_key, settings.stt_model)
+
+
+def synthesis(settings: Settings) -> OpenAiSpeech | NoSpeech:
+    """The interviewer's voice from ``TTS_BASE_URL``, or the browser's."""
+    if settings.tts_base_url is None:
+        return NoSpeech()
+    return OpenAiSpeech(settings.tts_base_url, settings.tts_api_key, settings.tts_model, settings.tts_voice)
+
+
+def archive(settings: Settings) -> FolderRecordings | NoRecordings:
+    """Spoken answers kept under the instance folder with ``KEEP_AUDIO=1``."""
+    return FolderRecordings(settings.instance_path / "audio") if settings.keep_audio else NoRecordings()
 
 
 def _health_checks(
@@ -170,6 +193,10 @@ class Container(containers.DeclarativeContainer):
     )
     documents = providers.Singleton(IsolatedDocuments)  # each file read in a limited child process
     transcripts = providers.Singleton(hume_transcripts, settings.provided.hume_api_key)
+    recordings = providers.Singleton(AvRecordings)
+    speech_to_text = providers.Singleton(transcription, settings)
+    speech_synthesis = providers.Singleton(synthesis, settings)
+    recording_archive = providers.Singleton(archive, settings)
 
     password_hasher = providers.Singleton(Argon2PasswordHasher)
     tokens = providers.Singleton(KeyedTokens, settings.provided.secret_key)
@@ -187,7 +214,9 @@ class Container(containers.DeclarativeContainer):
         ),
     )
     clerk_webhooks = providers.Singleton(clerk_wiring.clerk_webhooks, settings.provided.clerk)
-    apply_user_event = providers.Singleton(ApplyUserEvent, storage=storage, clock=clock)
+    apply_user_event = providers.Singleton(
+        ApplyUserEvent, storage=storage, clock=clock, recording_archive=recording_archive
+    )
 
     action_list = providers.Callable(actions_of, settings)
     actions = providers.Singleton(lambda container, declared: bind(container, declared), __self__, action_list)

@@ -66,6 +66,19 @@ class Settings:
     (the session token's claims)."""
     clerk: ClerkSettings | None
     """The Clerk deployment's settings, when ``identity`` is "clerk"."""
+    stt_base_url: str | None
+    """An OpenAI-compatible transcription API for spoken answers; none by
+    default (the page then uses the browser's own speech recognition)."""
+    stt_api_key: str | None
+    stt_model: str
+    keep_audio: bool
+    """Whether spoken answers are kept (under the instance folder)."""
+    tts_base_url: str | None
+    """An OpenAI-compatible speech API for the interviewer's voice; none by
+    default (the browser's own speech synthesis speaks)."""
+    tts_api_key: str | None
+    tts_model: str
+    tts_voice: str
     trusted_proxies: int = 0
     """How many reverse proxies in front of darasa to believe about the
     client's address, scheme and host (``X-Forwarded-*``)."""
@@ -96,6 +109,14 @@ class Settings:
             identity=identity,
             plans=plans,
             clerk=ClerkSettings.from_env(env) if identity == "clerk" else None,
+            stt_base_url=env.get("STT_BASE_URL") or None,
+            stt_api_key=env.get("STT_API_KEY") or None,
+            stt_model=env.get("STT_MODEL") or "whisper-1",
+            keep_audio=_flag("KEEP_AUDIO", env.get("KEEP_AUDIO", "")),
+            tts_base_url=env.get("TTS_BASE_URL") or None,
+            tts_api_key=env.get("TTS_API_KEY") or None,
+            tts_model=env.get("TTS_MODEL") or "tts-1",
+            tts_voice=env.get("TTS_VOICE") or "alloy",
             buckets={**DEFAULT_BUCKETS, "ai": parse_ai_rate_limit(env.get("AI_RATE_LIMIT") or "20/hour")},
             trusted_proxies=_proxies(env.get("TRUSTED_PROXIES") or "0"),
         )
@@ -134,6 +155,12 @@ def _ai_provider(name: str) -> str:
     if name not in AI_PROVIDERS:
         raise ValueError(f"AI_PROVIDER must be one of {', '.join(AI_PROVIDERS)}, not {name!r}")
     return name
+
+
+def _flag(name: str, value: str) -> bool:
+    if value not in ("", "0", "1"):
+        raise ValueError(f"{name} must be 1 or 0, not {value!r}")
+    return value == "1"
 
 
 def parse_ai_rate_limit(spec: str) -> Bucket | None:

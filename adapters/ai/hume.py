@@ -4,18 +4,23 @@ A voice interview runs in the browser against Hume's Empathic Voice
 Interface; afterwards its chat id is all darasa keeps. This adapter lists the
 chat's events (``GET /v0/evi/chats/{id}``, zero-based ``page_number``, up to
 100 events a page, oldest first) and keeps what was said: user messages as
-the candidate's, agent messages as the interviewer's.
+the candidate's, agent messages as the interviewer's. A page that fails with
+429, a 5xx status or a transport error is asked again with backoff
+(``adapters.ai.http.Retries``).
 """
 
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, NoReturn
 from urllib.parse import quote
 
 import httpx
 
+from adapters.ai.http import Retries, send
 from core.coaching import Speaker, TranscriptEntry
 from core.errors import AiFailed
 
@@ -42,10 +47,14 @@ class HumeTranscripts:
         base_url: str = "https://api.hume.ai",
         http: httpx.Client | None = None,
         timeout: float = 30.0,
+        max_retries: int = 3,
+        backoff: float = 0.5,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._base_url = base_url.rstrip("/")
         self._headers = {"X-Hume-Api-Key": api_key, "Accept": "application/json"}
         self._timeout = httpx.Timeout(timeout)
+        self._retries = Retries(max_retries, backoff, sleep)
         self._owns_http = http is None
         self._http = http if http is not None else httpx.Client(timeout=self._timeout)
 
@@ -70,14 +79,12 @@ class HumeTranscripts:
 
     def _page(self, url: str, page: int) -> tuple[list[Any], int]:
         params: dict[str, str | int] = {"page_number": page, "page_size": PAGE_SIZE, "ascending_order": "true"}
-        try:
-            response = self._http.get(
-                url, params=params, headers=self._headers, timeout=self._timeout
-            )
-        except httpx.HTTPError as exc:
-            _failed(f"{type(exc).__name__}: {exc}", exc)
-        if response.status_code != 200:
-            _failed(f"HTTP {response.status_code} on page {page}: {response.text[:300]}")
+        request = self._http.build_request(
+            "GET", url, params=params, headers=self._headers, timeout=self._timeout
+        )
+        response = send(
+            self._http, request, self._retries, lambda reason: _failed(f"page {page}: {reason}")
+        )
         try:
             data = response.json()
         except ValueError as exc:

@@ -3,18 +3,13 @@
 Works with OpenAI, Ollama, Gemini's OpenAI endpoint and the like, over httpx.
 Text is streamed from server-sent events; the resume analysis uses JSON-schema
 structured output and is validated strictly before it reaches the core.
-Every failure becomes ``core.errors.AiFailed``.
-
-``base_url`` rule: it is the URL that ``/chat/completions`` is appended to,
-e.g. ``https://api.openai.com/v1``, ``http://localhost:11434/v1`` or
-``https://generativelanguage.googleapis.com/v1beta/openai``. As a convenience
-a bare server address with no path at all (``http://localhost:11434``) gets
-``/v1`` added, since that is where every such server serves the API.
+Every failure becomes ``core.errors.AiFailed``. ``base_url`` is where
+``/chat/completions`` is (``adapters.ai.http.api_url``), e.g.
+``https://generativelanguage.googleapis.com/v1beta/openai``.
 """
 
 from __future__ import annotations
 
-import email.utils
 import json
 import logging
 import time
@@ -27,6 +22,7 @@ import httpx
 from cattrs.gen import make_dict_structure_fn, override
 
 from adapters.ai import prompts
+from adapters.ai.http import Retries, api_url, send
 from core.coaching import (
     CategoryAnalysis,
     Difficulty,
@@ -45,26 +41,12 @@ FEEDBACK_FAILED = "Failed to generate feedback"
 ANALYSIS_FAILED = "Failed to generate analysis"
 TURN_FAILED = "Failed to generate the interviewer's reply"
 
-MAX_RETRY_AFTER = 30.0
-"""The longest a server's Retry-After is honoured, in seconds."""
-
-
-def chat_completions_url(base_url: str) -> str:
-    """Where chat completions are posted, by the rule in the module docstring."""
-    url = httpx.URL(base_url.rstrip("/"))
-    if url.path in ("", "/"):
-        url = url.copy_with(path="/v1")
-    return str(url).rstrip("/") + "/chat/completions"
-
 
 class OpenAiCoach:
     """``core.ports.Coach`` over an OpenAI-compatible API.
 
-    Requests that fail with 429, a 5xx status or a transport error (refused
-    connection, timeout) are retried up to ``max_retries`` times, waiting
-    ``backoff * 2**attempt`` seconds, or the server's Retry-After (capped at
-    ``MAX_RETRY_AFTER``) when it gives one. Other statuses fail at once. Once
-    a response has been accepted nothing is retried, so a stream that breaks
+    Requests are retried as ``adapters.ai.http.Retries`` says. Once a
+    response has been accepted nothing is retried, so a stream that breaks
     after yielding text fails instead of repeating itself.
     """
 
@@ -82,12 +64,10 @@ class OpenAiCoach:
         http: httpx.Client | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self._url = chat_completions_url(base_url)
+        self._url = api_url(base_url, "/chat/completions")
         self._model = model
         self._timeout = httpx.Timeout(timeout)
-        self._max_retries = max_retries
-        self._backoff = backoff
-        self._sleep = sleep
+        self._retries = Retries(max_retries, backoff, sleep)
         self._owns_http = http is None
         self._http = http if http is not None else httpx.Client(timeout=self._timeout)
         self._headers = {"Accept": "application/json, text/event-stream"}
@@ -144,26 +124,10 @@ class OpenAiCoach:
         request = self._http.build_request(
             "POST", self._url, json=body, headers=self._headers, timeout=self._timeout
         )
-        attempt = 0
-        while True:
-            try:
-                response = self._http.send(request, stream=stream)
-            except httpx.TransportError as exc:
-                reason, delay = f"{type(exc).__name__}: {exc}", None
-            else:
-                status = response.status_code
-                if status == 200:
-                    return response
-                detail = _error_text(response)
-                if status != 429 and status < 500:
-                    _failed(message, f"HTTP {status}: {detail}")
-                reason, delay = f"HTTP {status}: {detail}", _retry_after(response.headers)
-            if attempt == self._max_retries:
-                _failed(message, f"gave up after {attempt + 1} attempts; last: {reason}")
-            wait = self._backoff * 2**attempt if delay is None else delay
-            log.info("AI provider: %s; retrying in %.2fs", reason, wait)
-            self._sleep(wait)
-            attempt += 1
+        return send(
+            self._http, request, self._retries, lambda reason: _failed(message, reason),
+            stream=stream,
+        )
 
     def _complete(
         self, messages: list[prompts.Message], response_format: dict[str, Any] | None, message: str
@@ -201,16 +165,6 @@ def _failed(message: str, reason: str, cause: BaseException | None = None) -> No
     raise AiFailed(message) from cause
 
 
-def _error_text(response: httpx.Response) -> str:
-    """The start of an error response's body, for the log; closes it."""
-    try:
-        return response.read()[:300].decode("utf-8", "replace")
-    except httpx.HTTPError as exc:
-        return f"(body unreadable: {type(exc).__name__})"
-    finally:
-        response.close()
-
-
 def _deltas(response: httpx.Response, message: str) -> Iterator[str]:
     """The content of an SSE chat-completions stream, checked to be whole:
     it must end with ``[DONE]`` or a ``stop`` finish reason."""
@@ -245,28 +199,6 @@ def _event_choices(data: str, message: str) -> list[tuple[str, str | None]]:
         return found
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         _failed(message, f"malformed stream event {data[:200]!r}", exc)
-
-
-def _retry_after(headers: httpx.Headers) -> float | None:
-    """The server's requested wait, from ``retry-after-ms`` (OpenAI) or
-    ``Retry-After`` (seconds or an HTTP date), capped at MAX_RETRY_AFTER."""
-    seconds: float | None = None
-    if (ms := headers.get("retry-after-ms")) is not None:
-        try:
-            seconds = float(ms) / 1000
-        except ValueError:
-            seconds = None
-    if seconds is None and (value := headers.get("retry-after")) is not None:
-        try:
-            seconds = float(value)
-        except ValueError:
-            try:
-                seconds = email.utils.parsedate_to_datetime(value).timestamp() - time.time()
-            except (TypeError, ValueError):
-                seconds = None
-    if seconds is None or seconds != seconds:  # absent, unreadable or NaN
-        return None
-    return min(max(seconds, 0.0), MAX_RETRY_AFTER)
 
 
 # --- the resume analysis: wire schema and strict validation -------------------

@@ -100,15 +100,25 @@ Output rules: markdown, exactly in this shape and nothing before it:
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
 
+def _turn(entry: TranscriptEntry) -> dict[str, object]:
+    turn: dict[str, object] = {
+        "speaker": entry.speaker.value, "text": entry.text, "at": entry.at.isoformat()
+    }
+    if entry.speech is not None:
+        speech = entry.speech
+        turn["speech"] = {
+            "recordingSeconds": speech.audio_seconds,
+            "speakingSeconds": speech.speaking_seconds,
+            "secondsBeforeFirstWord": speech.response_delay_seconds,
+            "wordsPerMinute": speech.words_per_minute,
+            "longPausesSeconds": speech.long_pauses,
+            "fillerWords": {filler.word: filler.count for filler in speech.fillers},
+        }
+    return turn
+
+
 def _transcript_json(transcript: Sequence[TranscriptEntry]) -> str:
-    return json.dumps(
-        [
-            {"speaker": entry.speaker.value, "text": entry.text, "at": entry.at.isoformat()}
-            for entry in transcript
-        ],
-        ensure_ascii=False,
-        indent=1,
-    )
+    return json.dumps([_turn(entry) for entry in transcript], ensure_ascii=False, indent=1)
 
 
 def interview_feedback_messages(
@@ -124,6 +134,7 @@ The job:
 {_job(job)}
 
 The transcript is a JSON list of turns; "speaker" is "interviewer" or "candidate", "at" is when the turn was spoken (use the gaps to judge pacing).
+A spoken answer also has "speech", measured on its recording: "wordsPerMinute" over the time a voice was heard (about 120-160 is easy to follow), "longPausesSeconds" (silences of two seconds or more), "secondsBeforeFirstWord", and the "fillerWords" said (um, uh, you know, ...). Use them for pacing and timing (quote the words per minute) and for confidence.
 
 Your task: write a detailed review of the candidate's performance, for the candidate to read.
 - Start with an overall rating, as the heading: `# Overall Rating: x/10`.

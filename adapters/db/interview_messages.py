@@ -1,16 +1,31 @@
 """The mock-interview transcript repository on SQLAlchemy Core: rows of
-``interview_messages`` to ``InterviewMessage`` values and back."""
+``interview_messages`` to ``InterviewMessage`` values and back. A spoken
+answer's metrics are kept as JSON."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+import attrs
 from sqlalchemy import Connection, Row, insert, select
 
 from adapters.db import tables as t
 from core.cache_tags import interview_tag
 from core.coaching import InterviewMessage, Speaker
+from core.speech import Filler, SpeechMetrics
 from core.unit_of_work import Wrote
+
+
+def speech_json(speech: SpeechMetrics | None) -> str | None:
+    return None if speech is None else json.dumps(attrs.asdict(speech))
+
+
+def speech_of(text: str | None) -> SpeechMetrics | None:
+    if text is None:
+        return None
+    data = json.loads(text)
+    return SpeechMetrics(**data | {"fillers": [Filler(**filler) for filler in data["fillers"]]})
 
 
 def _message(row: Row[Any]) -> InterviewMessage:
@@ -21,6 +36,8 @@ def _message(row: Row[Any]) -> InterviewMessage:
         speaker=Speaker(row.speaker),
         text=row.text,
         at=row.at,
+        speech=speech_of(row.speech),
+        audio=row.audio,
     )
 
 
@@ -38,6 +55,8 @@ class SqlInterviewMessages:
                 speaker=message.speaker.value,
                 text=message.text,
                 at=message.at,
+                speech=speech_json(message.speech),
+                audio=message.audio,
             )
         )
         self._wrote([interview_tag(message.interview_id)])

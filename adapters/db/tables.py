@@ -127,6 +127,8 @@ interview_messages = Table(
     Column("speaker", String(16), nullable=False),
     Column("text", Text, nullable=False),
     Column("at", UTCDateTime(), nullable=False),
+    Column("speech", Text, nullable=True),  # JSON: a spoken answer's metrics
+    Column("audio", String(64), nullable=True),  # the kept recording's file name
     Index("ix_interview_messages_interview_id_seq", "interview_id", "seq", unique=True),
 )
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -68,6 +70,26 @@ class Watched:
         assert self.dialogs == []
         assert self.page_errors == []
         assert self.console_errors == []
+
+
+@contextmanager
+def chromium(extra_args: Sequence[str] = ()) -> Iterator[Browser]:
+    """A Chromium of its own for one block, with ``extra_args`` (a fake
+    microphone, say); skips (or fails, in CI) without Chromium or playwright."""
+    if not CHROMIUM.exists():
+        unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright  # noqa: PLC0415 - optional
+    except ImportError:
+        unavailable("the playwright package is missing (pip install playwright)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=[*ARGS, *extra_args], timeout=TIMEOUT_MS
+        )
+        try:
+            yield launched
+        finally:
+            launched.close()
 
 
 def new_context(browser: Browser, base_url: str, viewport: dict[str, int] | None = None,

@@ -80,7 +80,8 @@ def assert_inert(html: str) -> None:
     anything but http(s), mailto or our own paths."""
     for tag, attrs in Elements(html).tags:
         if tag == "script":
-            assert attrs in ({"src": "/assets/app.js", "defer": None}, {"src": "/assets/theme.js"}), attrs
+            assert attrs in ({"src": "/assets/app.js", "defer": None}, {"src": "/assets/theme.js"},
+                             {"src": "/assets/call.js", "defer": None}), attrs
         assert not [name for name in attrs if name.startswith("on")], (tag, attrs)
         for name in ("href", "src", "action", "formaction"):
             value = (attrs.get(name) or "").strip().lower()
@@ -116,7 +117,8 @@ def test_signed_out_visitors_are_sent_to_sign_in(client: httpx.Client, accounts:
     asked = {"/app": "/sign-in", "/app/job-infos/new": "/sign-in?next=/app/job-infos/new",
              f"/app/job-infos/{job_id}": f"/sign-in?next=/app/job-infos/{job_id}",
              "/app?q=a%20b": "/sign-in?next=/app%3Fq%3Da%2520b",
-             "/app/upgrade": "/sign-in?next=/app/upgrade"}
+             "/app/upgrade": "/sign-in?next=/app/upgrade",
+             f"/app/job-infos/{job_id}/interviews/new": f"/sign-in?next=/app/job-infos/{job_id}/interviews/new"}
     for path, sign_in in asked.items():
         for headers in [{}, {"Cookie": "darasa_session=not-a-session"}]:
             response = client.get(path, headers=headers)
@@ -270,6 +272,29 @@ def test_hostile_text_is_shown_escaped_or_sanitised(client: httpx.Client, accoun
     detail = page(client, mallory, f"/app/job-infos/{job_id}")
     assert not [t for t, _ in Elements(detail).tags if t in {"img", "iframe", "object", "embed"}]
     assert "[x](javascript:alert(1))" in detail  # the title is plain text, escaped
+
+
+def test_the_voice_interview_page_offers_a_call_beside_the_text_one(
+    client: httpx.Client, accounts: dict[str, Account]
+) -> None:
+    ada, bob = accounts["Ada"], accounts["Bob"]
+    job_id = act(client, ada, "createJobInfo", {**JOB, "name": "Voice <b>job</b>"})["id"]
+
+    assert f'href="/app/job-infos/{job_id}/interviews/new"' in page(client, ada, f"/app/job-infos/{job_id}")
+    html = page(client, ada, f"/app/job-infos/{job_id}/interviews/new")
+
+    ids = {attrs.get("id") for _, attrs in Elements(html).tags}
+    assert {"call-start", "call-talk", "call-mute", "call-end", "call-level", "call-timer",
+            "call-transcript", "call-voice", "call-use-text"} <= ids
+    assert f'data-job-info-id="{job_id}"' in html
+    assert 'data-recognition="browser"' in html and 'data-voice="browser"' in html  # no STT/TTS here
+    assert "Voice &lt;b&gt;job&lt;/b&gt;" in html
+    assert_inert(html)
+    script = client.get("/assets/call.js")
+    assert script.status_code == 200 and "sendInterviewAudio" in script.text
+    assert page(client, bob, f"/app/job-infos/{job_id}/interviews/new", 404) == page(
+        client, bob, f"/app/job-infos/{uuid.uuid4()}/interviews/new", 404
+    )
 
 
 def test_someone_elses_job_info_is_the_same_404_as_a_missing_one(

@@ -29,6 +29,8 @@ class FakeHume:
     def __init__(self) -> None:
         self.chats: dict[str, list[dict[str, Any]]] = {}
         self.bodies: dict[str, tuple[int, bytes]] = {}
+        self.failures: list[int] = []
+        """Statuses to answer first, one a request, whatever is asked."""
         self.requests: list[tuple[str, dict[str, list[str]], str | None]] = []
         fake = self
 
@@ -41,7 +43,9 @@ class FakeHume:
                 query = parse_qs(url.query)
                 fake.requests.append((url.path, query, self.headers.get("X-Hume-Api-Key")))
                 chat_id = url.path.removeprefix("/v0/evi/chats/")
-                if self.headers.get("X-Hume-Api-Key") != API_KEY:
+                if fake.failures:
+                    self._send(fake.failures.pop(0), b'{"message": "Try again"}')
+                elif self.headers.get("X-Hume-Api-Key") != API_KEY:
                     self._send(401, b'{"message": "Invalid API key"}')
                 elif chat_id in fake.bodies:
                     self._send(*fake.bodies[chat_id])
@@ -131,8 +135,13 @@ def hume() -> Iterator[FakeHume]:
 
 
 @pytest.fixture
-def reader(hume: FakeHume) -> Iterator[HumeTranscripts]:
-    r = HumeTranscripts(API_KEY, base_url=hume.base_url)
+def waits() -> list[float]:
+    return []
+
+
+@pytest.fixture
+def reader(hume: FakeHume, waits: list[float]) -> Iterator[HumeTranscripts]:
+    r = HumeTranscripts(API_KEY, base_url=hume.base_url, sleep=waits.append)
     yield r
     r.close()
 
@@ -154,6 +163,33 @@ def test_reads_every_page_of_a_chat_in_order(hume: FakeHume, reader: HumeTranscr
     assert transcript[-1].text == "Answer 240."
     assert [entry.at for entry in transcript] == sorted(entry.at for entry in transcript)
     assert transcript[-1].at == datetime(2024, 5, 20, 22, 46, 20, 762000, tzinfo=UTC)
+
+
+def test_a_page_that_fails_for_a_while_is_asked_again_with_backoff(
+    hume: FakeHume, reader: HumeTranscripts, waits: list[float]
+) -> None:
+    hume.chats["chat-1"] = conversation(150)
+    reader.transcript("chat-1")  # page 0 and page 1
+    hume.requests.clear()
+    hume.failures = [503, 429, 500]
+
+    transcript = reader.transcript("chat-1")
+
+    assert len(transcript) == 150
+    assert [q["page_number"] for _, q, _ in hume.requests] == [["0"]] * 4 + [["1"]]
+    assert waits == [0.5, 1.0, 2.0]
+
+
+def test_a_chat_that_keeps_failing_gives_up(
+    hume: FakeHume, reader: HumeTranscripts, waits: list[float]
+) -> None:
+    hume.chats["chat-1"] = conversation(4)
+    hume.failures = [500] * 4
+
+    with pytest.raises(AiFailed, match="^Failed to read the interview transcript$"):
+        reader.transcript("chat-1")
+    assert len(hume.requests) == 4
+    assert len(waits) == 3
 
 
 def test_a_chat_without_events_has_an_empty_transcript(
@@ -213,7 +249,7 @@ def test_an_unreachable_server_fails() -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]  # nothing listens here once it is closed
-    reader = HumeTranscripts(API_KEY, base_url=f"http://127.0.0.1:{port}")
+    reader = HumeTranscripts(API_KEY, base_url=f"http://127.0.0.1:{port}", sleep=lambda _: None)
 
     with pytest.raises(AiFailed, match="^Failed to read the interview transcript$"):
         reader.transcript("chat-1")

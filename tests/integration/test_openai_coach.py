@@ -12,8 +12,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from attrs import evolve
 
-from adapters.ai.openai import MAX_RETRY_AFTER, OpenAiCoach
+from adapters.ai.http import MAX_RETRY_AFTER
+from adapters.ai.openai import OpenAiCoach
 from core.coaching import (
     CategoryAnalysis,
     Difficulty,
@@ -26,6 +28,7 @@ from core.coaching import (
 )
 from core.domain import ExperienceLevel
 from core.errors import AiFailed
+from core.speech import Filler, SpeechMetrics
 from tests.integration.fake_openai import (
     SAMPLE_ANALYSIS,
     CutOff,
@@ -174,6 +177,28 @@ def test_interview_feedback_streams_and_sends_the_transcript(
     for category in ("Communication Clarity", "Confidence", "Response Quality", "Pacing and Timing",
                      "Engagement", "Role Fit", "Strengths and Areas for Improvement"):
         assert category in request.prompt
+
+
+def test_interview_feedback_sends_a_spoken_answers_speech_metrics(
+    fake: FakeOpenAi, coach: OpenAiCoach
+) -> None:
+    speech = SpeechMetrics(
+        audio_seconds=31.0, speaking_seconds=24.5, response_delay_seconds=1.25, words=61,
+        words_per_minute=149.4, long_pauses=[3.5], filler_words=3,
+        fillers=[Filler("um", 2), Filler("you know", 1)],
+    )
+    spoken = [TRANSCRIPT[0], evolve(TRANSCRIPT[1], speech=speech)]
+
+    "".join(coach.interview_feedback(JOB, spoken))
+
+    [request] = fake.requests
+    assert "wordsPerMinute" in request.prompt and "pacing" in request.prompt
+    turns = json.loads(request.prompt.split("<transcript>")[1].split("</transcript>")[0])
+    assert "speech" not in turns[0]
+    assert turns[1]["speech"] == {
+        "recordingSeconds": 31.0, "speakingSeconds": 24.5, "secondsBeforeFirstWord": 1.25,
+        "wordsPerMinute": 149.4, "longPausesSeconds": [3.5], "fillerWords": {"um": 2, "you know": 1},
+    }
 
 
 def test_a_stream_ending_with_stop_but_no_done_marker_is_complete(

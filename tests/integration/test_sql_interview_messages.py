@@ -19,6 +19,7 @@ from core.coaching import InterviewMessage, Speaker, TranscriptEntry
 from core.domain import Actor, ExperienceLevel, Interview, JobInfo, User
 from core.pipeline import Context, Success
 from core.ports import Storage
+from core.speech import Filler, SpeechMetrics
 from entrypoints.bootstrap import bootstrap
 from tests.concurrently import at_once
 from tests.unit.app_on_fakes import fake_settings
@@ -72,6 +73,22 @@ def test_lines_come_back_in_sequence_order_whatever_the_insertion_order(storage:
         Speaker.CANDIDATE, "I build APIs in Python — naïve ünïcode too.", T0 + timedelta(seconds=14)
     )
     assert listed(storage, new_id()) == []
+
+
+def test_a_spoken_answer_keeps_its_speech_metrics_and_recording_name(storage: Storage):
+    interview = an_interview(storage)
+    metrics = SpeechMetrics(
+        audio_seconds=42.5, speaking_seconds=35.25, response_delay_seconds=1.5, words=88,
+        words_per_minute=149.8, long_pauses=[2.5, 3.75], filler_words=3,
+        fillers=[Filler("um", 2), Filler("you know", 1)],
+    )
+    spoken = evolve(line(interview, 1, Speaker.CANDIDATE, "I built it."), speech=metrics,
+                    audio="0b7c4f0e9d3a4f7e8c1b2a3d4e5f6a7b.webm")
+    silent = evolve(line(interview, 2, Speaker.CANDIDATE, "Nothing measured."), speech=None)
+    add(storage, spoken, silent)
+
+    assert listed(storage, interview.id) == [spoken, silent]
+    assert listed(storage, interview.id)[0].entry.speech == metrics
 
 
 def test_a_sequence_number_is_taken_once_per_interview(storage: Storage):

@@ -14,11 +14,23 @@ from adapters.cache.memory import MemoryTagCache
 from adapters.documents.reader import PypdfDocuments
 from adapters.fakes import FakeClock, FakePasswordHasher, FakeStorage, SequentialIds
 from adapters.ratelimit.memory import MemoryRateLimiter
+from adapters.speech.archive import NoRecordings
+from adapters.speech.synthesis import NoSpeech
+from adapters.speech.transcription import NoTranscription
 from core.domain import Actor, User
 from core.interviews import CREATE_INTERVIEW_BUCKET
 from core.pipeline import Actions, Context, Result, Streaming
 from core.plans import PlanCatalog
-from core.ports import Bucket, Coach, Documents, RateLimiter, VoiceTranscripts
+from core.ports import (
+    Bucket,
+    Coach,
+    Documents,
+    RateLimiter,
+    RecordingArchive,
+    SpeechSynthesis,
+    SpeechToText,
+    VoiceTranscripts,
+)
 from core.rate_limit import AI_BUCKET
 from entrypoints.bootstrap import Container, bootstrap
 from entrypoints.settings import Settings
@@ -42,6 +54,9 @@ class FakeApp:
     ai_bucket: Bucket | None = AI_BUCKET
     documents: Documents = field(factory=PypdfDocuments)
     transcripts: VoiceTranscripts | None = None
+    speech_to_text: SpeechToText = field(factory=NoTranscription)
+    recording_archive: RecordingArchive = field(factory=NoRecordings)
+    speech_synthesis: SpeechSynthesis = field(factory=NoSpeech)
     container: Container = field(init=False)
     actions: Actions = field(init=False)
 
@@ -65,6 +80,9 @@ class FakeApp:
             coach=self.coach,
             documents=self.documents,
             transcripts=self.transcripts,
+            speech_to_text=self.speech_to_text,
+            recording_archive=self.recording_archive,
+            speech_synthesis=self.speech_synthesis,
             password_hasher=FakePasswordHasher(),
         )
         self.actions = self.container.actions()

@@ -21,6 +21,7 @@ from adapters.fakes.profiles import FakeProfiles
 from adapters.fakes.storage import FakeStorage
 from adapters.identity.clerk import ClerkIdentity, ClerkTokens, authorized_parties
 from adapters.identity.jwks import StaticKey, rsa_public_key
+from adapters.speech.archive import NoRecordings
 from core.domain import Actor
 from core.user_sync import ApplyUserEvent, Delivery, EnsureUser, Profile, UserDeleted
 from tests.clerk_tokens import Issuer
@@ -205,7 +206,9 @@ def test_a_deleted_users_token_still_alive_does_not_bring_them_back() -> None:
     identity = identity_on(storage, FakeProfiles())
     token = ISSUER.token("user_2del", email="del@example.com", name="Deleted")
     assert identity.authenticate(token) == Actor("user_2del", features=frozenset())
-    ApplyUserEvent(storage=storage, clock=FakeClock())(Delivery("msg_del", UserDeleted("user_2del")))
+    ApplyUserEvent(storage=storage, clock=FakeClock(), recording_archive=NoRecordings())(
+        Delivery("msg_del", UserDeleted("user_2del"))
+    )
     fresh = identity_on(storage, FakeProfiles())  # the deletion invalidated what the cache had seen
     assert fresh.authenticate(token) is None
     with storage.unit_of_work() as uow:

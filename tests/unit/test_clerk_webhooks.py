@@ -5,13 +5,17 @@ and applying them keeps the users right, once per delivery."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
 from adapters.fakes.clock import FakeClock
 from adapters.fakes.storage import FakeStorage
 from adapters.identity.clerk_users import BadDelivery, ClerkWebhooks, profile_from_clerk
-from core.domain import ExperienceLevel, JobInfo
+from adapters.speech.archive import FolderRecordings, NoRecordings
+from core.domain import ExperienceLevel, Interview, JobInfo
+from core.ports import RecordingArchive
+from core.speech import AudioFormat
 from core.user_sync import (
     ApplyUserEvent,
     Delivery,
@@ -113,17 +117,19 @@ def test_a_bad_delivery_is_refused(case: str) -> None:
 # --- applying ----------------------------------------------------------------
 
 
-def apply_on(storage: FakeStorage, clock: FakeClock | None = None) -> ApplyUserEvent:
-    return ApplyUserEvent(storage=storage, clock=clock or FakeClock())
+def apply_on(storage: FakeStorage, clock: FakeClock | None = None,
+             archive: RecordingArchive | None = None) -> ApplyUserEvent:
+    return ApplyUserEvent(storage=storage, clock=clock or FakeClock(),
+                          recording_archive=archive or NoRecordings())
 
 
 def changed(user_id: str, email: str, name: str = "Amina Njeri") -> UserChanged:
     return UserChanged(Profile(id=user_id, email=email, name=name))
 
 
-def test_created_then_updated_then_deleted_with_everything_owned() -> None:
-    storage, clock = FakeStorage(), FakeClock()
-    apply = apply_on(storage, clock)
+def test_created_then_updated_then_deleted_with_everything_owned(tmp_path: Path) -> None:
+    storage, clock, archive = FakeStorage(), FakeClock(), FolderRecordings(tmp_path)
+    apply = apply_on(storage, clock, archive)
     assert apply(Delivery("msg_1", changed("user_2a", "a@example.com")))
     clock.advance(60)
     assert apply(Delivery("msg_2", changed("user_2a", "b@example.com", "Amina W.")))
@@ -138,11 +144,14 @@ def test_created_then_updated_then_deleted_with_everything_owned() -> None:
     with storage.unit_of_work(write=True) as uow:
         now = clock.now()
         uow.job_infos.add(JobInfo("job_1", "user_2a", "n", None, ExperienceLevel.JUNIOR, "d", now, now))
+        uow.interviews.add(Interview("interview-1", "job_1", "00:00:00", None, None, now, now))
         uow.commit()
+    archive.keep("interview-1", b"RIFF....WAVE", AudioFormat.WAV)  # a spoken answer kept (KEEP_AUDIO=1)
     assert apply(Delivery("msg_3", UserDeleted("user_2a")))
     with storage.unit_of_work() as uow:
         assert uow.users.get("user_2a") is None
         assert uow.job_infos.get("job_1") is None
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_redelivery_changes_nothing() -> None:

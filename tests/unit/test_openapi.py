@@ -71,7 +71,7 @@ def test_every_registered_action_has_its_operation(registered: Actions, doc: dic
         operation = doc["paths"][f"/actions/{name}"]["post"]
         assert operation["operationId"] == name
         (media,) = operation["requestBody"]["content"]
-        assert media == ("multipart/form-data" if name == "analyzeResume" else "application/json")
+        assert media == ("multipart/form-data" if name in {"analyzeResume", "sendInterviewAudio"} else "application/json")
         assert component(doc, operation["requestBody"]["content"][media]["schema"]) is (
             doc["components"]["schemas"][action.command.__name__]
         )

@@ -3,8 +3,8 @@ column, its sort timestamp and the id that breaks ties, so ``WHERE owner = :o
 AND (at, id) < (:at, :id) ORDER BY at DESC, id DESC LIMIT :n`` reads only the
 page. They replace the indexes on (owner, timestamp).
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-12-01
 """
 
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0003"
-down_revision: str | None = "0002"
+revision: str = "0004"
+down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,143 @@
+"""The practice pages in Chromium against a real server: a question arrives
+in pieces before it is complete, a bad and a good answer are rated apart;
+the text interview runs as a chat (Enter sends, the timer runs, End asks
+first) and its feedback streams in; the questions, interviews, interview and
+resume pages fit the window at desktop and phone widths in light and dark
+and pass the axe audit (when axe-core is installed)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from itertools import pairwise
+from typing import TYPE_CHECKING
+
+import httpx
+import pytest
+
+from adapters.ai.offline.coach import OfflineCoach
+from tests.e2e.browser import DESKTOP, PHONE, Watched, axe_violations, horizontal_overflow, new_context
+from tests.e2e.conftest import Account, Server, act, cookieless_client, envelope, sign_up
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext, Page
+
+JOB = {"name": "Backend at Acme", "title": "Senior Python Engineer", "experienceLevel": "senior",
+       "description": "Build Python services on PostgreSQL with Redis caching, Docker and REST APIs."}
+
+
+def signed_in(browser: Browser, server: Server, account: Account, **options: object) -> BrowserContext:
+    made = new_context(browser, server.url, **options)
+    made.add_cookies([{"name": "darasa_session", "value": account.token, "url": server.url}])
+    return made
+
+
+@pytest.fixture(scope="module")
+def http(server: Server) -> Iterator[httpx.Client]:
+    with cookieless_client(server) as client:
+        yield client
+
+
+@pytest.fixture()
+def ada(http: httpx.Client) -> Account:
+    return sign_up(http, "Ada")
+
+
+@pytest.fixture()
+def job_id(http: httpx.Client, ada: Account) -> str:
+    return str(envelope(act(http, ada, "createJobInfo", JOB))["id"])
+
+
+@pytest.fixture()
+def watched(browser: Browser, server: Server, ada: Account) -> Iterator[Watched]:
+    context = signed_in(browser, server, ada)
+    try:
+        yield Watched(context.new_page())
+    finally:
+        context.close()
+
+
+def ask(page: Page, difficulty: str) -> list[str]:
+    """Generate a question at ``difficulty``; the text as it grew, piece by piece."""
+    page.evaluate("() => { window.pieces = []; document.addEventListener('darasa:delta', "
+                  "(e) => window.pieces.push(e.detail.text)); }")
+    page.get_by_role("radio", name=difficulty.capitalize()).check()
+    page.get_by_role("button", name="Generate question").click()
+    page.locator("#current-question").wait_for()
+    return list(page.evaluate("window.pieces"))
+
+
+def answer(page: Page, text: str) -> int:
+    """Answer the current question; the rating shown for it."""
+    question_id = page.locator("#current-question input[name=questionId]").input_value()
+    page.locator("#current-question textarea").fill(text)
+    page.get_by_role("button", name="Get feedback").click()
+    badge = page.locator(f"#question-{question_id}[open] summary .badge").nth(1)
+    return int(re.search(r"(\d+)/10", badge.inner_text()).group(1))
+
+
+def test_a_question_arrives_in_pieces_and_answers_are_rated_apart(
+    watched: Watched, http: httpx.Client, ada: Account, job_id: str
+) -> None:
+    page = watched.page
+    page.goto(f"/app/job-infos/{job_id}/questions")
+    pieces = ask(page, "hard")
+    assert len(pieces) >= 2 and all(later.startswith(earlier) for earlier, later in pairwise(pieces))
+    assert pieces[0] != pieces[-1]  # seen before the question was complete
+    assert page.get_by_role("radio", name="Hard").is_checked()  # the difficulty is kept
+    bad = answer(page, "I am not sure, maybe restart it?")
+    ask(page, "easy")
+    question_id = page.locator("#current-question input[name=questionId]").input_value()
+    listed = envelope(act(http, ada, "listQuestions", {"jobInfoId": job_id}))["questions"]
+    text = next(q["text"] for q in listed if q["id"] == question_id)
+    good = answer(page, OfflineCoach().bank.find(text).answer)
+    assert good > bad
+    assert page.get_by_role("radio", name="Easy").is_checked()
+    watched.assert_quiet()
+
+
+def test_a_text_interview_is_a_chat_with_a_timer_and_streamed_feedback(watched: Watched, job_id: str) -> None:
+    page = watched.page
+    page.goto(f"/app/job-infos/{job_id}/interviews")
+    page.get_by_role("button", name="Start a text interview").click()
+    page.get_by_role("button", name="Begin the interview").click()
+    page.locator("#reply").wait_for()
+    first = page.locator(".timer").inner_text()
+    page.wait_for_timeout(1600)
+    assert page.locator(".timer").inner_text() > first  # the timer runs
+    page.locator("#reply").fill("I led the move of our payment APIs to PostgreSQL and cut p99 latency by 40%.")
+    page.keyboard.press("Enter")
+    page.locator(".chat__turn").nth(2).wait_for()
+    page.wait_for_selector(".chat__turn--waiting", state="detached")
+    assert page.locator(".chat__turn--candidate").count() == 1
+    page.get_by_role("button", name="End", exact=True).click()
+    page.locator("[data-confirm-ok]").click()
+    page.get_by_role("button", name="Generate feedback").click()
+    page.locator("#feedback .prose").filter(has_text="Overall Rating").wait_for()
+    watched.assert_quiet()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_the_practice_pages_fit_the_window_and_pass_the_audit(
+    browser: Browser, server: Server, http: httpx.Client, ada: Account, job_id: str,
+    viewport: dict[str, int], theme: str,
+) -> None:
+    envelope(act(http, ada, "generateQuestion", {"jobInfoId": job_id, "difficulty": "easy"}))
+    interview = envelope(act(http, ada, "createInterview", {"jobInfoId": job_id}))["id"]
+    base = f"/app/job-infos/{job_id}"
+    paths = [f"{base}/questions", f"{base}/interviews", f"{base}/interviews/{interview}", f"{base}/resume",
+             "/help/ai-coach"]
+    context = signed_in(browser, server, ada, viewport=viewport, color_scheme=theme)
+    page = Watched(context.new_page()).page
+    wrong: list[str] = []
+    try:
+        for path in paths:
+            page.goto(path)
+            if horizontal_overflow(page) > 0:
+                wrong.append(f"{path}: wider than the window")
+            if viewport is DESKTOP:
+                wrong += [f"{path}: {violation}" for violation in axe_violations(page)]
+    finally:
+        context.close()
+    assert wrong == []

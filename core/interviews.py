@@ -21,6 +21,7 @@ from core.domain import Interview
 from core.errors import Forbidden
 from core.jobinfos import JobInfoRecordsQuery
 from core.ownership import cached_job_info_records, cached_owned_job_info
+from core.paging import SortKey
 from core.pipeline import Action, Context
 from core.ports import Bucket, Clock, Ids, Storage, TagCache
 from core.rate_limit import ActionLimiter
@@ -82,6 +83,7 @@ class InterviewFound:
 @frozen
 class InterviewList:
     interviews: list[Interview]
+    next_cursor: str | None = None
 
 
 # --- use cases --------------------------------------------------------------
@@ -178,14 +180,15 @@ class ListInterviews:
 
     def __call__(self, context: Context, command: JobInfoRecordsQuery) -> InterviewList:
         return InterviewList(
-            cached_job_info_records(
-                self.storage, self.cache, context.caller, command.job_info_id, "interviews", self._load
+            *cached_job_info_records(
+                self.storage, self.cache, context.caller, command.job_info_id, "interviews",
+                command.cursor, command.limit, self._load, lambda i: SortKey(i.created_at, i.id),
             )
         )
 
-    def _load(self, job_info_id: str) -> list[Interview]:
+    def _load(self, job_info_id: str, after: SortKey | None, limit: int) -> list[Interview]:
         with self.storage.unit_of_work() as uow:
-            return uow.interviews.list_for_job_info(job_info_id)
+            return uow.interviews.list_for_job_info(job_info_id, after=after, limit=limit)
 
 
 actions: list[Action[Any, Any]] = [

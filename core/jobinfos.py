@@ -11,6 +11,7 @@ from core.cache_tags import user_job_infos_tag
 from core.domain import ExperienceLevel, JobInfo
 from core.errors import Forbidden, Invalid, OwnerMissing
 from core.ownership import cached_owned_job_info
+from core.paging import PAGE_DEFAULT, SortKey, after, cursor_format, page, page_limit
 from core.pipeline import Action, Context
 from core.ports import Clock, Ids, RecordingArchive, Storage, TagCache
 from core.validation import identifier, text
@@ -52,11 +53,15 @@ class JobInfoRecordsQuery:
     records (listInterviews, listQuestions, listResumeAnalyses)."""
 
     job_info_id: str = field(validator=identifier)
+    cursor: str | None = field(default=None, validator=cursor_format)
+    limit: int = field(default=PAGE_DEFAULT, validator=page_limit)
 
 
 @frozen(kw_only=True)
 class ListJobInfosQuery:
     query: str | None = field(default=None, validator=text(NAME_MAX, required=False))
+    cursor: str | None = field(default=None, validator=cursor_format)
+    limit: int = field(default=PAGE_DEFAULT, validator=page_limit)
 
 
 # --- results ----------------------------------------------------------------
@@ -81,6 +86,7 @@ class JobInfoFound:
 @frozen
 class JobInfoList:
     job_infos: list[JobInfo]
+    next_cursor: str | None = None
 
 
 def _redirect_to(job_info_id: str) -> str:
@@ -193,21 +199,32 @@ class ListJobInfos:
     cache: TagCache
 
     def __call__(self, context: Context, command: ListJobInfosQuery) -> JobInfoList:
+        """Only the first page of the whole list is cached (at most
+        ``PAGE_MAX`` job infos an entry, one entry per limit): searches are
+        one-off and later pages are one indexed keyset query each, so neither
+        can fill the cache."""
         user_id = context.caller.user_id
         query = command.query.strip() if command.query else None
-        if query:  # a search is one-off: caching each would let queries fill the cache
-            return JobInfoList(self._load(user_id, query))
-        job_infos = self.cache.get_or_load(
-            f"jobInfos:user:{user_id}",
-            [user_job_infos_tag(user_id)],
-            lambda: tuple(self._load(user_id, query)),
-            owner=user_id,
-        )
-        return JobInfoList(list(job_infos))
+        scope = f"{user_id}:{query or ''}"
+        start = after(command.cursor, "jobInfos", scope)
 
-    def _load(self, user_id: str, query: str | None) -> list[JobInfo]:
-        with self.storage.unit_of_work() as uow:
-            return uow.job_infos.list_for_user(user_id, query)
+        def read() -> tuple[tuple[JobInfo, ...], str | None]:
+            with self.storage.unit_of_work() as uow:
+                found = uow.job_infos.list_for_user(user_id, query, after=start, limit=command.limit + 1)
+            items, next_cursor = page(found, command.limit, "jobInfos", scope, _updated)
+            return tuple(items), next_cursor
+
+        if start is None and query is None:
+            items, next_cursor = self.cache.get_or_load(
+                f"jobInfos:user:{user_id}:{command.limit}", [user_job_infos_tag(user_id)], read, owner=user_id
+            )
+        else:
+            items, next_cursor = read()
+        return JobInfoList(list(items), next_cursor)
+
+
+def _updated(job_info: JobInfo) -> SortKey:
+    return SortKey(job_info.updated_at, job_info.id)
 
 
 actions: list[Action[Any, Any]] = [

@@ -6,11 +6,12 @@ that is someone else's look the same here too."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from core.cache_tags import job_info_records_tag, job_info_tag
 from core.domain import Actor, JobInfo
+from core.paging import SortKey, after, page
 from core.ports import Storage, TagCache
 from core.unit_of_work import owns
 
@@ -35,16 +36,29 @@ def cached_job_info_records(
     actor: Actor,
     job_info_id: str,
     kind: str,
-    load: Callable[[str], Iterable[T]],
-) -> list[T]:
-    """A job info's records of ``kind`` for its owner, through the cache
-    (under ``<kind>:jobInfo:<id>``, tagged with the job info's records of
-    that kind); ``load(job_info_id)`` reads them on a miss."""
+    cursor: str | None,
+    limit: int,
+    load: Callable[[str, SortKey | None, int], Sequence[T]],
+    key: Callable[[T], SortKey],
+) -> tuple[list[T], str | None]:
+    """A page of a job info's records of ``kind`` for its owner, and the
+    cursor of the next page; ``load(job_info_id, after, limit)`` reads them.
+
+    Only first pages are cached (under ``<kind>:jobInfo:<id>:<limit>``,
+    tagged with the job info's records of that kind): that is what the pages
+    and most clients read again and again, each entry holds at most
+    ``PAGE_MAX`` records, and the limit has only ``PAGE_MAX`` values, so a
+    client walking cursors cannot fill the cache; a later page is one indexed
+    keyset query."""
     cached_owned_job_info(storage, cache, actor, job_info_id)
-    records = cache.get_or_load(
-        f"{kind}:jobInfo:{job_info_id}",
-        [job_info_records_tag(kind, job_info_id)],
-        lambda: tuple(load(job_info_id)),
+    start = after(cursor, kind, job_info_id)
+
+    def read() -> tuple[tuple[T, ...], str | None]:
+        items, next_cursor = page(load(job_info_id, start, limit + 1), limit, kind, job_info_id, key)
+        return tuple(items), next_cursor
+
+    items, next_cursor = read() if start is not None else cache.get_or_load(
+        f"{kind}:jobInfo:{job_info_id}:{limit}", [job_info_records_tag(kind, job_info_id)], read,
         owner=actor.user_id,
     )
-    return list(records)
+    return list(items), next_cursor

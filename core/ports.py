@@ -25,6 +25,7 @@ from core.coaching import (
     TranscriptEntry,
 )
 from core.domain import Actor, Interview, JobInfo, User
+from core.paging import SortKey
 from core.speech import AudioFormat, Recording
 
 T = TypeVar("T")
@@ -196,9 +197,13 @@ class JobInfos(Protocol):
         """Delete the job info and, by cascade, its interviews and questions."""
         ...
 
-    def list_for_user(self, user_id: str, query: str | None = None) -> list[JobInfo]:
-        """The user's job infos, last updated first; ``query`` matches name,
-        title or description, case-insensitively."""
+    def list_for_user(
+        self, user_id: str, query: str | None = None, *, after: SortKey | None = None, limit: int | None = None
+    ) -> list[JobInfo]:
+        """The user's job infos, last updated first (``(updated_at, id)``
+        descending); ``query`` matches name, title or description,
+        case-insensitively. With ``after``, only those that sort after it;
+        with ``limit``, at most that many."""
         ...
 
     def count_for_user(self, user_id: str) -> int: ...
@@ -211,8 +216,11 @@ class Interviews(Protocol):
 
     def update(self, interview: Interview) -> None: ...
 
-    def list_for_job_info(self, job_info_id: str) -> list[Interview]:
-        """The job info's interviews, newest first."""
+    def list_for_job_info(
+        self, job_info_id: str, *, after: SortKey | None = None, limit: int | None = None
+    ) -> list[Interview]:
+        """The job info's interviews, newest first (``(created_at, id)``
+        descending), after ``after`` and at most ``limit`` when given."""
         ...
 
 
@@ -221,8 +229,11 @@ class Questions(Protocol):
 
     def get(self, question_id: str) -> Question | None: ...
 
-    def list_for_job_info(self, job_info_id: str) -> list[Question]:
-        """The job info's questions, newest first."""
+    def list_for_job_info(
+        self, job_info_id: str, *, after: SortKey | None = None, limit: int | None = None
+    ) -> list[Question]:
+        """The job info's questions, newest first (``(created_at, id)``
+        descending), after ``after`` and at most ``limit`` when given."""
         ...
 
 
@@ -231,6 +242,10 @@ class Answers(Protocol):
 
     def list_for_job_info(self, job_info_id: str) -> list[Answer]:
         """The answers to every question of the job info, oldest first."""
+        ...
+
+    def list_for_questions(self, question_ids: Sequence[str]) -> list[Answer]:
+        """The answers to these questions, oldest first."""
         ...
 
 
@@ -247,8 +262,11 @@ class InterviewMessages(Protocol):
 class ResumeAnalyses(Protocol):
     def add(self, analysis: StoredResumeAnalysis) -> None: ...
 
-    def list_for_job_info(self, job_info_id: str) -> list[StoredResumeAnalysis]:
-        """The job info's analyses, newest first."""
+    def list_for_job_info(
+        self, job_info_id: str, *, after: SortKey | None = None, limit: int | None = None
+    ) -> list[StoredResumeAnalysis]:
+        """The job info's analyses, newest first (``(created_at, id)``
+        descending), after ``after`` and at most ``limit`` when given."""
         ...
 
 

@@ -29,6 +29,7 @@ from core.domain import Actor
 from core.errors import AiFailed
 from core.jobinfos import JobInfoRecordsQuery
 from core.ownership import cached_job_info_records
+from core.paging import SortKey
 from core.pipeline import Action, Context, Streaming
 from core.ports import Clock, Coach, Ids, Storage, TagCache
 from core.rate_limit import ActionLimiter
@@ -97,6 +98,7 @@ class ListedQuestion:
 @frozen
 class QuestionList:
     questions: list[ListedQuestion]
+    next_cursor: str | None = None
 
 
 def rating_of(feedback: str) -> int:
@@ -231,15 +233,16 @@ class ListQuestions:
 
     def __call__(self, context: Context, command: JobInfoRecordsQuery) -> QuestionList:
         return QuestionList(
-            cached_job_info_records(
-                self.storage, self.cache, context.caller, command.job_info_id, "questions", self._load
+            *cached_job_info_records(
+                self.storage, self.cache, context.caller, command.job_info_id, "questions",
+                command.cursor, command.limit, self._load, lambda q: SortKey(q.created_at, q.id),
             )
         )
 
-    def _load(self, job_info_id: str) -> list[ListedQuestion]:
+    def _load(self, job_info_id: str, after: SortKey | None, limit: int) -> list[ListedQuestion]:
         with self.storage.unit_of_work() as uow:
-            questions = uow.questions.list_for_job_info(job_info_id)
-            answers = uow.answers.list_for_job_info(job_info_id)
+            questions = uow.questions.list_for_job_info(job_info_id, after=after, limit=limit)
+            answers = uow.answers.list_for_questions([q.id for q in questions])
         by_question: dict[str, list[Answer]] = defaultdict(list)
         for answer in answers:
             by_question[answer.question_id].append(answer)

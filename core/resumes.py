@@ -19,6 +19,7 @@ from core.coaching import UPLOAD_MAX_BYTES, JobContext, ResumeAnalysis, StoredRe
 from core.errors import PayloadTooLarge, PlanLimitReached
 from core.jobinfos import JobInfoRecordsQuery
 from core.ownership import cached_job_info_records
+from core.paging import SortKey
 from core.pipeline import Action, Context
 from core.ports import Clock, Coach, Documents, Ids, Plans, Storage, TagCache
 from core.rate_limit import ActionLimiter
@@ -54,6 +55,7 @@ class ListedResumeAnalysis:
 @frozen
 class ResumeAnalysisList:
     analyses: list[ListedResumeAnalysis]
+    next_cursor: str | None = None
 
 
 # --- use cases --------------------------------------------------------------
@@ -95,14 +97,15 @@ class ListResumeAnalyses:
 
     def __call__(self, context: Context, command: JobInfoRecordsQuery) -> ResumeAnalysisList:
         return ResumeAnalysisList(
-            cached_job_info_records(
-                self.storage, self.cache, context.caller, command.job_info_id, "resumeAnalyses", self._load
+            *cached_job_info_records(
+                self.storage, self.cache, context.caller, command.job_info_id, "resumeAnalyses",
+                command.cursor, command.limit, self._load, lambda a: SortKey(a.created_at, a.id),
             )
         )
 
-    def _load(self, job_info_id: str) -> list[ListedResumeAnalysis]:
+    def _load(self, job_info_id: str, after: SortKey | None, limit: int) -> list[ListedResumeAnalysis]:
         with self.storage.unit_of_work() as uow:
-            stored = uow.resume_analyses.list_for_job_info(job_info_id)
+            stored = uow.resume_analyses.list_for_job_info(job_info_id, after=after, limit=limit)
         return [ListedResumeAnalysis(a.id, a.created_at, a.analysis) for a in stored]
 
 

@@ -8,8 +8,10 @@ from typing import Any
 from sqlalchemy import Connection, Row, insert, select, update
 
 from adapters.db import tables as t
+from adapters.db.paging import newest_first
 from core.cache_tags import interview_tags
 from core.domain import Interview
+from core.paging import SortKey
 from core.unit_of_work import Wrote
 
 
@@ -59,11 +61,11 @@ class SqlInterviews:
         )
         self._wrote(interview_tags(interview.id, interview.job_info_id))
 
-    def list_for_job_info(self, job_info_id: str) -> list[Interview]:
+    def list_for_job_info(
+        self, job_info_id: str, *, after: SortKey | None = None, limit: int | None = None
+    ) -> list[Interview]:
         c = t.interviews.c
-        statement = (
-            select(t.interviews)
-            .where(c.job_info_id == job_info_id)
-            .order_by(c.created_at.desc(), c.id.desc())
+        statement = newest_first(
+            select(t.interviews).where(c.job_info_id == job_info_id), c.created_at, c.id, after, limit
         )
         return [_interview(row) for row in self._c.execute(statement)]

@@ -4,13 +4,16 @@ unit of work."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Row, insert, select
 
 from adapters.db import tables as t
+from adapters.db.paging import newest_first
 from core.cache_tags import question_tags
 from core.coaching import Answer, Difficulty, Question
+from core.paging import SortKey
 from core.unit_of_work import Wrote
 
 
@@ -58,12 +61,12 @@ class SqlQuestions:
         row = self._c.execute(select(t.questions).where(t.questions.c.id == question_id)).first()
         return None if row is None else _question(row)
 
-    def list_for_job_info(self, job_info_id: str) -> list[Question]:
+    def list_for_job_info(
+        self, job_info_id: str, *, after: SortKey | None = None, limit: int | None = None
+    ) -> list[Question]:
         c = t.questions.c
-        statement = (
-            select(t.questions)
-            .where(c.job_info_id == job_info_id)
-            .order_by(c.created_at.desc(), c.id.desc())
+        statement = newest_first(
+            select(t.questions).where(c.job_info_id == job_info_id), c.created_at, c.id, after, limit
         )
         return [_question(row) for row in self._c.execute(statement)]
 
@@ -98,4 +101,11 @@ class SqlAnswers:
             .where(q.job_info_id == job_info_id)
             .order_by(a.created_at, a.id)
         )
+        return [_answer(row) for row in self._c.execute(statement)]
+
+    def list_for_questions(self, question_ids: Sequence[str]) -> list[Answer]:
+        if not question_ids:
+            return []
+        a = t.answers.c
+        statement = select(t.answers).where(a.question_id.in_(question_ids)).order_by(a.created_at, a.id)
         return [_answer(row) for row in self._c.execute(statement)]

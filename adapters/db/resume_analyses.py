@@ -13,8 +13,10 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from sqlalchemy import Connection, Row, insert, select
 
 from adapters.db import tables as t
+from adapters.db.paging import newest_first
 from core.cache_tags import resume_analysis_tags
 from core.coaching import CategoryAnalysis, FeedbackItem, ResumeAnalysis, StoredResumeAnalysis
+from core.paging import SortKey
 from core.unit_of_work import Wrote
 
 _CAMEL = {"overall_score": "overallScore", "job_match": "jobMatch",
@@ -65,11 +67,11 @@ class SqlResumeAnalyses:
         )
         self._wrote(resume_analysis_tags(analysis.id, analysis.job_info_id))
 
-    def list_for_job_info(self, job_info_id: str) -> list[StoredResumeAnalysis]:
+    def list_for_job_info(
+        self, job_info_id: str, *, after: SortKey | None = None, limit: int | None = None
+    ) -> list[StoredResumeAnalysis]:
         c = t.resume_analyses.c
-        statement = (
-            select(t.resume_analyses)
-            .where(c.job_info_id == job_info_id)
-            .order_by(c.created_at.desc(), c.id.desc())
+        statement = newest_first(
+            select(t.resume_analyses).where(c.job_info_id == job_info_id), c.created_at, c.id, after, limit
         )
         return [_stored(row) for row in self._c.execute(statement)]

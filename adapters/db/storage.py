@@ -17,12 +17,14 @@ from adapters.db import tables as t
 from adapters.db.engine import WRITE
 from adapters.db.interview_messages import SqlInterviewMessages
 from adapters.db.interviews import SqlInterviews
+from adapters.db.paging import newest_first
 from adapters.db.plans import SqlUserPlans
 from adapters.db.questions import SqlAnswers, SqlQuestions
 from adapters.db.resume_analyses import SqlResumeAnalyses
 from core.cache_tags import job_info_tags, session_tag, user_tags
 from core.domain import ExperienceLevel, JobInfo, User
 from core.errors import EmailAlreadyRegistered, OwnerMissing
+from core.paging import SortKey
 from core.ports import Credentials, Session, TagCache
 from core.unit_of_work import TrackedUnitOfWork, Wrote
 
@@ -267,7 +269,9 @@ class SqlJobInfos:
         for user_id in owners:
             self._wrote(job_info_tags(job_info_id, user_id))
 
-    def list_for_user(self, user_id: str, query: str | None = None) -> list[JobInfo]:
+    def list_for_user(
+        self, user_id: str, query: str | None = None, *, after: SortKey | None = None, limit: int | None = None
+    ) -> list[JobInfo]:
         c = t.job_infos.c
         statement = select(t.job_infos).where(c.user_id == user_id)
         if query:
@@ -277,7 +281,7 @@ class SqlJobInfos:
                 for column in (c.name, c.title, c.description)
             ]
             statement = statement.where(or_(*matches))
-        statement = statement.order_by(c.updated_at.desc(), c.id.desc())
+        statement = newest_first(statement, c.updated_at, c.id, after, limit)
         return [_job_info(row) for row in self._c.execute(statement)]
 
     def count_for_user(self, user_id: str) -> int:

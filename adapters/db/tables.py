@@ -102,7 +102,7 @@ job_infos = Table(
     Column("experience_level", String(16), nullable=False),
     Column("description", Text, nullable=False),
     *_timestamps(),
-    Index("ix_job_infos_user_id_updated_at", "user_id", "updated_at"),
+    Index("ix_job_infos_user_id_updated_at_id", "user_id", "updated_at", "id"),
 )
 
 interviews = Table(
@@ -116,7 +116,7 @@ interviews = Table(
     Column("started_at", UTCDateTime(), nullable=True),
     Column("ended_at", UTCDateTime(), nullable=True),
     *_timestamps(),
-    Index("ix_interviews_job_info_id_created_at", "job_info_id", "created_at"),
+    Index("ix_interviews_job_info_id_created_at_id", "job_info_id", "created_at", "id"),
 )
 
 interview_messages = Table(
@@ -141,7 +141,7 @@ questions = Table(
     Column("text", Text, nullable=False),
     Column("difficulty", String(8), nullable=False),
     *_timestamps(),
-    Index("ix_questions_job_info_id_created_at", "job_info_id", "created_at"),
+    Index("ix_questions_job_info_id_created_at_id", "job_info_id", "created_at", "id"),
 )
 
 answers = Table(
@@ -163,7 +163,7 @@ resume_analyses = Table(
     _owner("job_info_id", "job_infos.id"),
     Column("analysis", Text, nullable=False),  # JSON, validated before storing
     Column("created_at", UTCDateTime(), nullable=False),
-    Index("ix_resume_analyses_job_info_id_created_at", "job_info_id", "created_at"),
+    Index("ix_resume_analyses_job_info_id_created_at_id", "job_info_id", "created_at", "id"),
 )
 
 # Webhook deliveries already applied (by the sender's id, the same on every

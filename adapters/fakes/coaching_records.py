@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from adapters.fakes.paging import newest_first
 from core.cache_tags import interview_tag, resume_analysis_tags
 from core.coaching import InterviewMessage, StoredResumeAnalysis
+from core.paging import SortKey
 from core.unit_of_work import Wrote
 
 if TYPE_CHECKING:
@@ -42,6 +44,8 @@ class FakeResumeAnalyses:
         self._t.resume_analyses[analysis.id] = analysis
         self._wrote(resume_analysis_tags(analysis.id, analysis.job_info_id))
 
-    def list_for_job_info(self, job_info_id: str) -> list[StoredResumeAnalysis]:
+    def list_for_job_info(
+        self, job_info_id: str, *, after: SortKey | None = None, limit: int | None = None
+    ) -> list[StoredResumeAnalysis]:
         found = [a for a in self._t.resume_analyses.values() if a.job_info_id == job_info_id]
-        return sorted(found, key=lambda a: (a.created_at, a.id), reverse=True)
+        return newest_first(found, lambda a: SortKey(a.created_at, a.id), after, limit)

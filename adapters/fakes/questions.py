@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from adapters.fakes.paging import newest_first
 from core.cache_tags import question_tags
 from core.coaching import Answer, Question
+from core.paging import SortKey
 from core.unit_of_work import Wrote
 
 if TYPE_CHECKING:
@@ -24,9 +27,11 @@ class FakeQuestions:
     def get(self, question_id: str) -> Question | None:
         return self._t.questions.get(question_id)
 
-    def list_for_job_info(self, job_info_id: str) -> list[Question]:
+    def list_for_job_info(
+        self, job_info_id: str, *, after: SortKey | None = None, limit: int | None = None
+    ) -> list[Question]:
         found = [q for q in self._t.questions.values() if q.job_info_id == job_info_id]
-        return sorted(found, key=lambda q: (q.created_at, q.id), reverse=True)
+        return newest_first(found, lambda q: SortKey(q.created_at, q.id), after, limit)
 
 
 class FakeAnswers:
@@ -41,9 +46,9 @@ class FakeAnswers:
 
     def list_for_job_info(self, job_info_id: str) -> list[Answer]:
         questions = self._t.questions
-        found = [
-            a
-            for a in self._t.answers.values()
-            if a.question_id in questions and questions[a.question_id].job_info_id == job_info_id
-        ]
+        return self.list_for_questions([q.id for q in questions.values() if q.job_info_id == job_info_id])
+
+    def list_for_questions(self, question_ids: Sequence[str]) -> list[Answer]:
+        wanted = set(question_ids)
+        found = [a for a in self._t.answers.values() if a.question_id in wanted]
         return sorted(found, key=lambda a: (a.created_at, a.id))

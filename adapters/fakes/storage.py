@@ -14,11 +14,13 @@ from typing import Self
 from attrs import define, evolve, field, fields
 
 from adapters.fakes.coaching_records import FakeInterviewMessages, FakeResumeAnalyses
+from adapters.fakes.paging import newest_first
 from adapters.fakes.questions import FakeAnswers, FakeQuestions
 from core.cache_tags import interview_tags, job_info_tags, session_tag, user_tags
 from core.coaching import Answer, InterviewMessage, Question, StoredResumeAnalysis
 from core.domain import Interview, JobInfo, User
 from core.errors import EmailAlreadyRegistered, OwnerMissing
+from core.paging import SortKey
 from core.ports import Credentials, Session, TagCache, Usage, UsageKind
 from core.unit_of_work import TrackedUnitOfWork, Wrote
 
@@ -210,7 +212,9 @@ class FakeJobInfos:
             delete_cascading(self._t, "job_infos", job_info_id)
             self._wrote(job_info_tags(job_info_id, job_info.user_id))
 
-    def list_for_user(self, user_id: str, query: str | None = None) -> list[JobInfo]:
+    def list_for_user(
+        self, user_id: str, query: str | None = None, *, after: SortKey | None = None, limit: int | None = None
+    ) -> list[JobInfo]:
         needle = query.lower() if query else None
         found = [
             j
@@ -221,7 +225,7 @@ class FakeJobInfos:
                 or any(needle in (text or "").lower() for text in (j.name, j.title, j.description))
             )
         ]
-        return sorted(found, key=lambda j: (j.updated_at, j.id), reverse=True)
+        return newest_first(found, lambda j: SortKey(j.updated_at, j.id), after, limit)
 
     def count_for_user(self, user_id: str) -> int:
         return sum(1 for j in self._t.job_infos.values() if j.user_id == user_id)
@@ -244,9 +248,11 @@ class FakeInterviews:
             self._t.interviews[interview.id] = interview
             self._wrote(interview_tags(interview.id, interview.job_info_id))
 
-    def list_for_job_info(self, job_info_id: str) -> list[Interview]:
+    def list_for_job_info(
+        self, job_info_id: str, *, after: SortKey | None = None, limit: int | None = None
+    ) -> list[Interview]:
         found = [i for i in self._t.interviews.values() if i.job_info_id == job_info_id]
-        return sorted(found, key=lambda i: (i.created_at, i.id), reverse=True)
+        return newest_first(found, lambda i: SortKey(i.created_at, i.id), after, limit)
 
 
 class FakeWebhookDeliveries:

@@ -89,7 +89,7 @@ def test_the_bearer_token_of_a_sign_in_calls_actions(client: FlaskClient) -> Non
     response = list_job_infos(client, bearer(signed_in.get_json()["token"]))
 
     assert response.status_code == 200
-    assert response.get_json() == {"error": False, "jobInfos": []}
+    assert response.get_json() == {"error": False, "jobInfos": [], "nextCursor": None}
 
 
 def test_the_session_cookie_calls_actions_from_our_own_origin(client: FlaskClient) -> None:

@@ -15,6 +15,7 @@ from adapters.ai.offline.skills import extract_skills
 from core.coaching import JobContext, Speaker, TranscriptEntry
 from core.domain import ExperienceLevel
 from core.errors import NotCompleted
+from core.speech import Filler, SpeechMetrics
 
 JOB = JobContext(
     name="Acme backend",
@@ -227,3 +228,41 @@ def test_any_transcript_gives_feedback_or_not_completed(entries):
         assert not any(e.speaker is Speaker.CANDIDATE and e.text.strip() for e in entries)
         return
     assert list(ratings(markdown)) == ["Overall Rating", *CATEGORIES]
+
+
+def _spoken(entries: list[TranscriptEntry], wpm: float, pauses: list[float], fillers: int) -> list[TranscriptEntry]:
+    """The same transcript, each candidate line spoken at ``wpm`` with these
+    long pauses and this many fillers heard (as sendInterviewAudio stores)."""
+    spoken = []
+    for entry in entries:
+        if entry.speaker is Speaker.CANDIDATE:
+            words = len(entry.text.split())
+            speaking = 60 * words / wpm
+            metrics = SpeechMetrics(
+                audio_seconds=speaking + sum(pauses) + 1, speaking_seconds=speaking, response_delay_seconds=1.0,
+                words=words, words_per_minute=wpm, long_pauses=list(pauses), filler_words=fillers,
+                fillers=[Filler("um", fillers)] if fillers else [],
+            )
+            entry = TranscriptEntry(entry.speaker, entry.text, entry.at, metrics)
+        spoken.append(entry)
+    return spoken
+
+
+def test_spoken_answers_are_paced_from_the_audio_in_words_per_minute():
+    comfortable = interview_feedback(JOB, _spoken(STRONG, 140, [], 0))
+    rushed = interview_feedback(JOB, _spoken(STRONG, 230, [3.5, 4.0, 5.0, 6.0], 0))
+
+    pacing = section(comfortable, "Pacing and Timing")
+    assert "about 140 words per minute" in pacing
+    assert "about 230 words per minute" in section(rushed, "Pacing and Timing")
+    assert "12 long pauses" in section(rushed, "Pacing and Timing")  # four in each of three answers
+    assert ratings(comfortable)["Pacing and Timing"] > ratings(rushed)["Pacing and Timing"]
+    assert "words per minute" not in section(interview_feedback(JOB, STRONG), "Pacing and Timing")  # typed
+
+
+def test_fillers_heard_in_the_audio_lower_confidence():
+    sure = interview_feedback(JOB, _spoken(STRONG, 140, [], 0))
+    unsure = interview_feedback(JOB, _spoken(STRONG, 140, [], 6))
+
+    assert "per 100 words" in section(unsure, "Confidence")
+    assert ratings(sure)["Confidence"] > ratings(unsure)["Confidence"]

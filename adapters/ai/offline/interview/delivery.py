@@ -1,7 +1,9 @@
 """How the candidate spoke in a mock interview, measured from the
 transcript: clarity (filler words, sentence length, signposting),
-confidence (hedging, apologies, owning the work), pacing (reply times judged
-against the time needed to type or say the answer, and length) and
+confidence (hedging, apologies, owning the work; for spoken answers also the
+fillers and long silences heard in the audio), pacing (reply times judged
+against the time needed to type or say the answer, and length; for spoken
+answers the words per minute and pauses measured from the audio) and
 engagement (questions asked, interest shown)."""
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from adapters.ai.offline.interview.transcript import (
     seconds,
     shown,
 )
-from core.coaching import JobContext, TranscriptEntry
+from core.coaching import JobContext, Speaker, TranscriptEntry
+from core.speech import SpeechMetrics
 
 _FILLERS = re.compile(
     r"\b(?:u+m+|u+h+|e+rm+|e+r|a+h+|hmm+|you know|basically|literally|i mean)\b|"
@@ -58,6 +61,23 @@ _SLOW_EXTRA_SECONDS = 45
 type it (``_SECONDS_PER_WORD``): typed answers are not penalised for the
 time typing takes, spoken ones have even more slack."""
 _SECONDS_PER_WORD = 2.5
+_COMFORTABLE_WPM = (110, 170)
+"""A pace most listeners follow easily, in words per minute."""
+_FILLERS_PER_100_WORDS = (2.0, 5.0)
+"""Heard fillers per 100 words: at most the first is natural, past the second distracting."""
+
+
+def _spoken(transcript: Sequence[TranscriptEntry]) -> list[SpeechMetrics]:
+    """The metrics of the candidate's spoken answers (typed ones have none)."""
+    return [e.speech for e in transcript if e.speaker is Speaker.CANDIDATE and e.speech is not None]
+
+
+def _spoken_pace(spoken: list[SpeechMetrics]) -> tuple[float | None, list[float]]:
+    """Words per minute over all the speaking time, and every long pause."""
+    speaking = sum(s.speaking_seconds for s in spoken)
+    words = sum(s.words for s in spoken)
+    wpm = 60 * words / speaking if speaking > 0 and words else None
+    return wpm, [p for s in spoken for p in s.long_pauses]
 
 def clarity(answers: list[Answer]) -> Rating:
     notes: list[str] = []
@@ -108,7 +128,7 @@ def clarity(answers: list[Answer]) -> Rating:
     return rating("Communication Clarity", points, notes, good, bad)
 
 
-def confidence(answers: list[Answer]) -> Rating:
+def confidence(answers: list[Answer], transcript: Sequence[TranscriptEntry] = ()) -> Rating:
     notes: list[str] = []
     good: list[str] = []
     bad: list[str] = []
@@ -153,7 +173,27 @@ def confidence(answers: list[Answer]) -> Rating:
             f"You said “we” {we_count} times and “I” {i_count} times: make your own part clear."
         )
         bad.append("Say “I” for your own contribution, not “we”.")
+    points += _heard_confidence(_spoken(transcript), notes, good, bad)
     return rating("Confidence", points, notes, good, bad)
+
+
+def _heard_confidence(spoken: list[SpeechMetrics], notes: list[str], good: list[str], bad: list[str]) -> float:
+    """What the audio says of confidence: fillers heard and long silences."""
+    words = sum(s.words for s in spoken)
+    if not spoken or not words:
+        return 0.0
+    heard = sum(s.filler_words for s in spoken)
+    rate = 100 * heard / words
+    low, high = _FILLERS_PER_100_WORDS
+    if rate <= low:
+        good.append("You spoke without hesitating.")
+        notes.append(f"In the recordings you said {plural(heard, 'filler word')} ({rate:.1f} per 100 words).")
+        return 0.5
+    notes.append(f"In the recordings you said {plural(heard, 'filler word')}, {rate:.1f} per 100 words.")
+    if rate > high:
+        bad.append("Fewer “um”s and “uh”s: pause silently instead; it sounds surer.")
+        return -1.0
+    return 0.0
 
 
 def _slow_by(answer: Answer) -> float:
@@ -208,7 +248,37 @@ def pacing(answers: list[Answer], transcript: Sequence[TranscriptEntry]) -> Rati
         bad.append("Keep answers to one or two minutes.")
     elif answers and all(a.words >= _SHORT_ANSWER_WORDS for a in answers):
         notes.append("Your answers were neither rushed nor rambling.")
+    points += _heard_pace(_spoken(transcript), notes, good, bad)
     return rating("Pacing and Timing", points, notes, good, bad)
+
+
+def _heard_pace(spoken: list[SpeechMetrics], notes: list[str], good: list[str], bad: list[str]) -> float:
+    """What the audio says of pacing: words per minute over the time a voice
+    was heard, and the long silences within answers."""
+    wpm, pauses = _spoken_pace(spoken)
+    if wpm is None:
+        return 0.0
+    low, high = _COMFORTABLE_WPM
+    points = 0.0
+    if low <= wpm <= high:
+        points += 1
+        good.append(f"You spoke at a comfortable pace, about {wpm:.0f} words per minute.")
+        notes.append(f"You spoke at about {wpm:.0f} words per minute ({low}–{high} is easy to follow).")
+    else:
+        points -= 1.5 if wpm < low - 20 or wpm > high + 20 else 0.5
+        way = "slowly" if wpm < low else "fast"
+        notes.append(f"You spoke {way}, about {wpm:.0f} words per minute ({low}–{high} is easy to follow).")
+        bad.append("Slow down a little and breathe between points." if wpm > high
+                   else "Pick up the pace a little: shorter sentences help.")
+    if pauses:
+        notes.append(
+            f"The recordings had {plural(len(pauses), 'long pause')} inside answers "
+            f"(longest {max(pauses):.0f} s)."
+        )
+        if len(pauses) > 2 * len(spoken):
+            points -= 1
+            bad.append("Fewer long silences mid-answer: say what you are thinking about.")
+    return points
 
 
 _QUESTION_START = re.compile(

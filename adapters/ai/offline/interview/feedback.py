@@ -37,7 +37,9 @@ def interview_feedback(
     graded = [a for a in answers if not a.to_invitation] or answers
     grades = [grade_answer(a.bank_question, a.question or "", a.text, family) for a in graded]
     substance = [quality(graded, grades), role_fit(job, answers, graded, grades)]
-    delivery = [clarity(answers), confidence(answers), pacing(answers, transcript), engagement(job, answers)]
+    delivery = [
+        clarity(answers), confidence(answers, transcript), pacing(answers, transcript), engagement(job, answers)
+    ]
     ratings = [delivery[0], delivery[1], substance[0], delivery[2], delivery[3], substance[1]]
     weighted = (2 * sum(r.score for r in substance) + sum(r.score for r in delivery)) / 8
     if substance[0].score <= 3:

@@ -98,10 +98,12 @@ def test_a_question_arrives_in_pieces_and_answers_are_rated_apart(
 
 def test_a_text_interview_is_a_chat_with_a_timer_and_streamed_feedback(watched: Watched, job_id: str) -> None:
     page = watched.page
-    page.goto(f"/app/job-infos/{job_id}/interviews")
-    page.get_by_role("button", name="Start a text interview").click()
+    page.goto(f"/app/job-infos/{job_id}/interviews")  # none yet: the new one
+    page.wait_for_url(re.compile(r".*/interviews/new$"))
     page.get_by_role("button", name="Begin the interview").click()
     page.locator("#reply").wait_for()
+    assert page.locator("#reply").evaluate("element => element === document.activeElement")
+    assert re.search(r"/interviews/[0-9a-f-]{36}$", page.url)
     first = page.locator(".timer").inner_text()
     page.wait_for_timeout(1600)
     assert page.locator(".timer").inner_text() > first  # the timer runs

@@ -21,7 +21,7 @@ from typing import Any
 
 from attrs import frozen
 
-from core.coaching import Difficulty, RatedAnswer, RatedInterview, ScoredResume
+from core.domain import Difficulty, RatedAnswer, RatedInterview, ScoredResume
 from core.pipeline import Action, Context
 from core.ports import Storage
 

@@ -60,8 +60,9 @@ from core import (
     voice_interviews,
 )
 from core.allowances import Allowances
+from core.domain import Bucket
 from core.pipeline import Action, Actions, Handler
-from core.ports import Bucket, Storage
+from core.ports import Storage
 from core.rate_limit import ActionLimiter
 from core.user_sync import ApplyUserEvent, EnsureUser
 from entrypoints import clerk_wiring

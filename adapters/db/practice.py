@@ -9,7 +9,7 @@ from sqlalchemy import Connection, select
 
 from adapters.db import tables as t
 from adapters.db.resume_analyses import analysis_of
-from core.coaching import Difficulty, RatedAnswer, RatedInterview, ScoredResume
+from core.domain import Difficulty, RatedAnswer, RatedInterview, ScoredResume
 
 
 class SqlPracticeHistory:

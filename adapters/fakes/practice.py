@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from core.coaching import RatedAnswer, RatedInterview, ScoredResume
+from core.domain import RatedAnswer, RatedInterview, ScoredResume
 
 if TYPE_CHECKING:
     from adapters.fakes.storage import Tables

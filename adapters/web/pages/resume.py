@@ -31,8 +31,7 @@ from adapters.web.pages.common import (
     sign_in_redirect,
 )
 from adapters.web.uploads import UploadTooLarge, is_multipart, read_form_body
-from core.coaching import UPLOAD_MAX_BYTES, FeedbackType
-from core.domain import Actor
+from core.domain import UPLOAD_MAX_BYTES, Actor, FeedbackType
 from core.errors import DEFAULT_MESSAGES, ErrorCode, Failure
 from core.pipeline import Actions
 from core.ports import Identity

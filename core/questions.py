@@ -24,8 +24,7 @@ from typing import Any
 from attrs import field, frozen
 
 from core.allowances import Allowances, Reservation
-from core.coaching import Answer, Difficulty, JobContext, Question
-from core.domain import Actor
+from core.domain import Actor, Answer, Difficulty, JobContext, Question
 from core.errors import AiFailed
 from core.jobinfos import JobInfoRecordsQuery
 from core.ownership import cached_job_info_records

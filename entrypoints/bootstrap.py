@@ -50,8 +50,9 @@ from adapters.system import SystemClock, UuidIds
 from adapters.web.converter import structure, unstructure
 from core import accounts, interviews, jobinfos, plans, questions, resumes, text_interviews, voice_interviews
 from core.allowances import Allowances
+from core.domain import Bucket
 from core.pipeline import Action, Actions, Handler
-from core.ports import Bucket, Storage
+from core.ports import Storage
 from core.rate_limit import ActionLimiter
 from core.user_sync import ApplyUserEvent, EnsureUser
 from entrypoints import clerk_wiring

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from core.coaching import Difficulty, JobContext, Speaker, TranscriptEntry
+from core.domain import Difficulty, JobContext, Speaker, TranscriptEntry
 
 Message = dict[str, str]
 

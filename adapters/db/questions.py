@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Row, insert, select
 from adapters.db import tables as t
 from adapters.db.paging import newest_first
 from core.cache_tags import question_tags
-from core.coaching import Answer, Difficulty, Question
+from core.domain import Answer, Difficulty, Question
 from core.paging import SortKey
 from core.unit_of_work import Wrote
 

@@ -22,10 +22,10 @@ from adapters.db.plans import SqlUserPlans
 from adapters.db.questions import SqlAnswers, SqlQuestions
 from adapters.db.resume_analyses import SqlResumeAnalyses
 from core.cache_tags import job_info_tags, session_tag, user_tags
-from core.domain import ExperienceLevel, JobInfo, User
+from core.domain import Credentials, ExperienceLevel, JobInfo, Session, User
 from core.errors import EmailAlreadyRegistered, OwnerMissing
 from core.paging import SortKey
-from core.ports import Credentials, Session, TagCache
+from core.ports import TagCache
 from core.unit_of_work import TrackedUnitOfWork, Wrote
 
 

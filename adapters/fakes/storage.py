@@ -17,11 +17,22 @@ from adapters.fakes.coaching_records import FakeInterviewMessages, FakeResumeAna
 from adapters.fakes.paging import newest_first
 from adapters.fakes.questions import FakeAnswers, FakeQuestions
 from core.cache_tags import interview_tags, job_info_tags, session_tag, user_tags
-from core.coaching import Answer, InterviewMessage, Question, StoredResumeAnalysis
-from core.domain import Interview, JobInfo, User
+from core.domain import (
+    Answer,
+    Credentials,
+    Interview,
+    InterviewMessage,
+    JobInfo,
+    Question,
+    Session,
+    StoredResumeAnalysis,
+    Usage,
+    UsageKind,
+    User,
+)
 from core.errors import EmailAlreadyRegistered, OwnerMissing
 from core.paging import SortKey
-from core.ports import Credentials, Session, TagCache, Usage, UsageKind
+from core.ports import TagCache
 from core.unit_of_work import TrackedUnitOfWork, Wrote
 
 

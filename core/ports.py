@@ -24,7 +24,10 @@ from core.domain import (
     JobContext,
     JobInfo,
     Question,
+    RatedAnswer,
+    RatedInterview,
     ResumeAnalysis,
+    ScoredResume,
     Session,
     StoredResumeAnalysis,
     TranscriptEntry,
@@ -241,6 +244,19 @@ class ResumeAnalyses(Protocol):
         ...
 
 
+class PracticeHistory(Protocol):
+    """A user's practice across their job infos, newest first and at most
+    ``limit`` of each kind (the progress view)."""
+
+    def rated_answers(self, user_id: str, limit: int) -> list[RatedAnswer]: ...
+
+    def rated_interviews(self, user_id: str, limit: int) -> list[RatedInterview]:
+        """Only interviews that have feedback."""
+        ...
+
+    def scored_resumes(self, user_id: str, limit: int) -> list[ScoredResume]: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. It rolls back unless ``commit()`` is called; once a
     commit has succeeded, the cache tags of everything its repositories wrote
@@ -269,6 +285,9 @@ class UnitOfWork(Protocol):
 
     @property
     def resume_analyses(self) -> ResumeAnalyses: ...
+
+    @property
+    def practice(self) -> PracticeHistory: ...
 
     @property
     def deliveries(self) -> WebhookDeliveries: ...

@@ -7,13 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.accounts import (
-    SIGN_IN_PER_EMAIL,
-    SIGN_IN_PER_EMAIL_IP,
-    SIGN_IN_PER_IP,
-    SIGN_UP_PER_IP,
-    SignInCommand,
-)
+from core.accounts import SIGN_IN_PER_EMAIL, SIGN_IN_PER_EMAIL_IP, SIGN_IN_PER_IP, SIGN_UP_PER_IP, SignInCommand
 from core.errors import Invalid, NotAuthenticated, RateLimited
 from tests.unit.accounts_on_fakes import Accounts, sign_in_command, sign_up_command
 

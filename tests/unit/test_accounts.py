@@ -16,12 +16,7 @@ from adapters.identity.local import LocalIdentity
 from adapters.identity.passwords import Argon2PasswordHasher
 from adapters.identity.tokens import KeyedTokens
 from adapters.web.converter import structure
-from core.accounts import (
-    EMAIL_TAKEN,
-    INVALID_CREDENTIALS,
-    SignInCommand,
-    SignUpCommand,
-)
+from core.accounts import EMAIL_TAKEN, INVALID_CREDENTIALS, SignInCommand, SignUpCommand
 from core.domain import Actor
 from core.errors import Invalid, NotAuthenticated
 from tests.unit.accounts_on_fakes import PASSWORD, SECRET, Accounts, sign_in_command, sign_up_command

@@ -192,7 +192,8 @@ class ResumeAnalysis:
 
 @frozen
 class Question:
-    """A generated technical question on a job info, as markdown."""
+    """A generated technical question on a job info, as markdown, and the
+    topic (a skill) it is about when known."""
 
     id: str
     job_info_id: str
@@ -200,6 +201,7 @@ class Question:
     difficulty: Difficulty
     created_at: datetime
     updated_at: datetime
+    topic: str | None = None
 
 
 @frozen
@@ -247,6 +249,40 @@ class StoredResumeAnalysis:
 
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 """The largest file a user may upload (a resume): 10 MB."""
+
+
+@frozen
+class RatedAnswer:
+    """A rated answer as the progress view groups it: when, how well, and
+    its question's difficulty, topic and job info."""
+
+    rating: int
+    created_at: datetime
+    difficulty: Difficulty
+    topic: str | None
+    job_info_id: str
+
+
+@frozen
+class RatedInterview:
+    """A mock interview with its feedback, for the progress view."""
+
+    id: str
+    job_info_id: str
+    job_name: str
+    created_at: datetime
+    feedback: str
+
+
+@frozen
+class ScoredResume:
+    """A resume analysis with its job info's name, for the progress view."""
+
+    id: str
+    job_info_id: str
+    job_name: str
+    created_at: datetime
+    analysis: ResumeAnalysis
 
 
 @frozen

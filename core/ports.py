@@ -30,6 +30,7 @@ from core.repositories import (
     InterviewMessages,
     Interviews,
     JobInfos,
+    PracticeHistory,
     Questions,
     ResumeAnalyses,
     Sessions,
@@ -91,6 +92,9 @@ class UnitOfWork(Protocol):
 
     @property
     def resume_analyses(self) -> ResumeAnalyses: ...
+
+    @property
+    def practice(self) -> PracticeHistory: ...
 
     @property
     def deliveries(self) -> WebhookDeliveries: ...

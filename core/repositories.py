@@ -16,6 +16,9 @@ from core.domain import (
     InterviewMessage,
     JobInfo,
     Question,
+    RatedAnswer,
+    RatedInterview,
+    ScoredResume,
     Session,
     StoredResumeAnalysis,
     Usage,
@@ -204,3 +207,16 @@ class ResumeAnalyses(Protocol):
         """The job info's analyses, newest first (``(created_at, id)``
         descending), after ``after`` and at most ``limit`` when given."""
         ...
+
+
+class PracticeHistory(Protocol):
+    """A user's practice across their job infos, newest first and at most
+    ``limit`` of each kind (the progress view)."""
+
+    def rated_answers(self, user_id: str, limit: int) -> list[RatedAnswer]: ...
+
+    def rated_interviews(self, user_id: str, limit: int) -> list[RatedInterview]:
+        """Only interviews that have feedback."""
+        ...
+
+    def scored_resumes(self, user_id: str, limit: int) -> list[ScoredResume]: ...

@@ -25,6 +25,7 @@ def _question(row: Row[Any]) -> Question:
         difficulty=Difficulty(row.difficulty),
         created_at=row.created_at,
         updated_at=row.updated_at,
+        topic=row.topic,
     )
 
 
@@ -51,6 +52,7 @@ class SqlQuestions:
                 job_info_id=question.job_info_id,
                 text=question.text,
                 difficulty=question.difficulty.value,
+                topic=question.topic,
                 created_at=question.created_at,
                 updated_at=question.updated_at,
             )

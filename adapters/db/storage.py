@@ -19,6 +19,7 @@ from adapters.db.interview_messages import SqlInterviewMessages
 from adapters.db.interviews import SqlInterviews
 from adapters.db.paging import newest_first
 from adapters.db.plans import SqlUserPlans
+from adapters.db.practice import SqlPracticeHistory
 from adapters.db.questions import SqlAnswers, SqlQuestions
 from adapters.db.resume_analyses import SqlResumeAnalyses
 from core.cache_tags import job_info_tags, session_tag, user_tags
@@ -311,6 +312,7 @@ class SqlUnitOfWork(TrackedUnitOfWork):
         self._answers = SqlAnswers(c, self.wrote)
         self._interview_messages = SqlInterviewMessages(c, self.wrote)
         self._resume_analyses = SqlResumeAnalyses(c, self.wrote)
+        self._practice = SqlPracticeHistory(c)
         self._deliveries = SqlWebhookDeliveries(c)
         return self
 
@@ -345,6 +347,10 @@ class SqlUnitOfWork(TrackedUnitOfWork):
     @property
     def resume_analyses(self) -> SqlResumeAnalyses:
         return self._resume_analyses
+
+    @property
+    def practice(self) -> SqlPracticeHistory:
+        return self._practice
 
     @property
     def deliveries(self) -> SqlWebhookDeliveries:

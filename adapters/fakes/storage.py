@@ -15,6 +15,7 @@ from attrs import define, evolve, field, fields
 
 from adapters.fakes.coaching_records import FakeInterviewMessages, FakeResumeAnalyses
 from adapters.fakes.paging import newest_first
+from adapters.fakes.practice import FakePracticeHistory
 from adapters.fakes.questions import FakeAnswers, FakeQuestions
 from core.cache_tags import interview_tags, job_info_tags, session_tag, user_tags
 from core.domain import (
@@ -307,6 +308,7 @@ class FakeUnitOfWork(TrackedUnitOfWork):
         self._answers = FakeAnswers(tables, self.wrote)
         self._interview_messages = FakeInterviewMessages(tables, self.wrote)
         self._resume_analyses = FakeResumeAnalyses(tables, self.wrote)
+        self._practice = FakePracticeHistory(tables)
         self._deliveries = FakeWebhookDeliveries(tables)
 
     @property
@@ -340,6 +342,10 @@ class FakeUnitOfWork(TrackedUnitOfWork):
     @property
     def resume_analyses(self) -> FakeResumeAnalyses:
         return self._resume_analyses
+
+    @property
+    def practice(self) -> FakePracticeHistory:
+        return self._practice
 
     @property
     def deliveries(self) -> FakeWebhookDeliveries:

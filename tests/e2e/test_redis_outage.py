@@ -11,78 +11,22 @@ health check names Redis. The CI's own Redis is never touched."""
 from __future__ import annotations
 
 import os
-import shutil
 import signal
-import socket
-import subprocess
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.e2e.conftest import Server, running_server
-from tests.server_process import free_port
+from tests.own_services import REDIS_SERVER, OwnRedis, own_redis
 
-REDIS_SERVER = shutil.which("redis-server")
 pytestmark = pytest.mark.skipif(
     REDIS_SERVER is None and os.environ.get("DARASA_REQUIRE_SERVICES") != "1",
     reason="needs redis-server to start a Redis of the test's own",
 )
 QUICK = 1.0
 """Seconds: how long any answer may take while Redis is down."""
-
-
-class OwnRedis:
-    """A throwaway redis-server on a spare port, keeping nothing on disk."""
-
-    def __init__(self, folder: Path) -> None:
-        self.port = free_port()
-        self.folder = folder
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        assert REDIS_SERVER is not None, "redis-server is not installed"
-        self.process = subprocess.Popen(
-            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.folder)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def signal(self, sig: signal.Signals) -> None:
-        assert self.process is not None
-        self.process.send_signal(sig)
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGCONT)
-            self.process.kill()
-            self.process.wait(timeout=10)
-        self.process = None
-
-
-@contextmanager
-def own_redis(folder: Path) -> Iterator[OwnRedis]:
-    redis = OwnRedis(folder)
-    redis.start()
-    try:
-        yield redis
-    finally:
-        redis.stop()
 
 
 @pytest.fixture(scope="module")
@@ -138,4 +82,35 @@ def test_a_dead_or_frozen_redis_costs_a_quick_503_and_recovers(setup: tuple[Serv
             listed = http.post("/actions/listJobInfos", json={}, headers=bearer)
             assert listed.status_code == 200 and name in [j["name"] for j in listed.json()["jobInfos"]]
 
+    assert "Traceback" not in server.log_text()
+
+
+def test_a_sign_out_while_redis_is_down_is_never_undone(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Two workers have the session in hand; Redis is killed, the user signs
+    out, and Redis comes back with all its data (an append-only file that
+    never heard of the sign-out): no worker accepts the token again."""
+    with own_redis(tmp_path_factory.mktemp("redis"), persist=True) as redis, running_server(
+            tmp_path_factory.mktemp("instance"), REDIS_URL=redis.url, WEB_CONCURRENCY="2") as server, \
+            httpx.Client(base_url=server.url, timeout=10, headers={"Connection": "close"}) as http:
+        # A connection per request, so that both workers serve them.
+        signed = http.post("/auth/sign-up", json={"email": "grace@example.com", "password": "correct horse battery",
+                                                   "name": "Grace"})
+        assert signed.status_code == 200, signed.text
+        http.cookies.clear()
+        bearer = {"Authorization": f"Bearer {signed.json()['token']}"}
+        for _ in range(20):  # both workers have served the session
+            assert http.post("/actions/listJobInfos", json={}, headers=bearer).status_code == 200
+
+        redis.signal(signal.SIGKILL)
+        signed_out = _timed(http, "POST", "/auth/sign-out", headers=bearer)
+        assert signed_out.status_code == 200, signed_out.text  # it committed: never answered as failed
+        redis.start()  # the same port and folder: it reads its append-only file back
+
+        for _ in range(20):
+            refused = http.post("/actions/listJobInfos", json={}, headers=bearer)
+            assert refused.status_code == 401, refused.text
+        time.sleep(2.5)  # the circuit breakers' cool-down: the workers use Redis again
+        for _ in range(20):
+            refused = http.post("/actions/listJobInfos", json={}, headers=bearer)
+            assert refused.status_code == 401, refused.text
     assert "Traceback" not in server.log_text()

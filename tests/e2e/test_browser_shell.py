@@ -181,6 +181,9 @@ def test_the_job_form_shows_errors_in_place_and_keeps_the_input(watched: Watched
     assert page.locator(f"#{error_id}").inner_text().strip()
     assert page.get_by_label("Name").input_value() == "Kept name"
     assert page.get_by_label("Name").get_attribute("aria-invalid") is None
+    links = summary.get_by_role("link").all_inner_texts()
+    assert links == ["Experience level: Choose the experience level of the role",
+                     "Description: Enter the job description"]  # the form's order, what to enter
     summary.get_by_role("link").filter(has_text=page.locator(f"#{error_id}").inner_text().strip()[:10]).first.click()
     assert level.evaluate("element => element === document.activeElement")
     level.select_option("junior")

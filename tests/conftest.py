@@ -1,14 +1,17 @@
 """What every kind of test shares: the failures the core answers, as the
-tests expect them, and factories of records with defaults a test overrides
+tests expect them (and ``ok``, the data of a call that must succeed), and
+factories of records with defaults a test overrides
 (``make_job_info(user_id=..., name=...)``)."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 from core.domain import ExperienceLevel, JobInfo, User
 from core.errors import ErrorCode, Failure
+from core.pipeline import Result, Success
 
 T0 = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=UTC)
 
@@ -21,6 +24,17 @@ TOO_LARGE = Failure(ErrorCode.PAYLOAD_TOO_LARGE, "File size exceeds 10MB limit")
 
 def rate_limited(retry_after: int) -> Failure:
     return Failure(ErrorCode.RATE_LIMIT, "RATE_LIMIT", retry_after=retry_after)
+
+
+def is_rate_limited(result: Result) -> bool:
+    """Whether the call was refused by a rate limit, however long the wait."""
+    return isinstance(result, Failure) and result.code is ErrorCode.RATE_LIMIT
+
+
+def ok(result: Result) -> Any:
+    """The data of a call that must have succeeded."""
+    assert isinstance(result, Success), result
+    return result.data
 
 
 def ai_failed(message: str) -> Failure:

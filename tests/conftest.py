@@ -9,7 +9,15 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from core.domain import ExperienceLevel, JobInfo, User
+from core.domain import (
+    CategoryAnalysis,
+    ExperienceLevel,
+    FeedbackItem,
+    FeedbackType,
+    JobInfo,
+    ResumeAnalysis,
+    User,
+)
 from core.errors import ErrorCode, Failure
 from core.pipeline import Result, Success
 
@@ -66,3 +74,22 @@ def make_job_info(**overrides: object) -> JobInfo:
         "created_at": T0, "updated_at": T0,
     }
     return JobInfo(**(fields | overrides))  # type: ignore[arg-type]
+
+
+def make_resume_analysis(score: int) -> ResumeAnalysis:
+    """An analysis scoring ``score`` overall and in every category, with a
+    strength and a major improvement in each."""
+
+    def category(name: str) -> CategoryAnalysis:
+        return CategoryAnalysis(
+            score,
+            f"{name}: «quoted» summary",
+            [
+                FeedbackItem(FeedbackType.STRENGTH, "Clear", "Sections are easy to scan."),
+                FeedbackItem(FeedbackType.MAJOR_IMPROVEMENT, "Keywords", "Name PostgreSQL and Kubernetes."),
+            ],
+        )
+
+    return ResumeAnalysis(
+        score, category("ats"), category("match"), category("writing"), category("keywords"), category("other")
+    )

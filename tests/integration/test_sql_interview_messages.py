@@ -6,8 +6,7 @@ one interview all land, in one gapless sequence."""
 
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from attrs import evolve
@@ -15,24 +14,19 @@ from attrs import evolve
 from adapters.cache.memory import NoCache
 from adapters.ratelimit.memory import MemoryRateLimiter
 from adapters.system import SystemClock
-from core.domain import Actor, ExperienceLevel, Interview, InterviewMessage, JobInfo, Speaker, TranscriptEntry, User
+from core.domain import Actor, Interview, InterviewMessage, Speaker, TranscriptEntry
 from core.pipeline import Context, Success
 from core.ports import Storage
 from core.speech import Filler, SpeechMetrics
 from entrypoints.bootstrap import bootstrap
 from tests.concurrently import at_once
+from tests.conftest import T0, make_job_info, make_user, new_id
 from tests.unit.app_on_fakes import fake_settings
-
-T0 = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=UTC)
-
-
-def new_id() -> str:
-    return str(uuid.uuid4())
 
 
 def an_interview(storage: Storage) -> Interview:
-    user = User(new_id(), "Amina", f"amina-{uuid.uuid4().hex[:10]}@example.com", None, T0, T0)
-    job_info = JobInfo(new_id(), user.id, "Backend", None, ExperienceLevel.SENIOR, "Python", T0, T0)
+    user = make_user()
+    job_info = make_job_info(user_id=user.id)
     interview = Interview(new_id(), job_info.id, "00:00:00", None, None, T0, T0, started_at=T0)
     with storage.unit_of_work(write=True) as uow:
         uow.users.add(user)

@@ -4,31 +4,19 @@ first per job info, and goes with its job info."""
 
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from core.domain import (
-    CategoryAnalysis,
-    ExperienceLevel,
-    FeedbackItem,
-    FeedbackType,
     JobInfo,
-    ResumeAnalysis,
     StoredResumeAnalysis,
-    User,
 )
 from core.ports import Storage
-
-T0 = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=UTC)
-
-
-def new_id() -> str:
-    return str(uuid.uuid4())
+from tests.conftest import T0, make_job_info, make_resume_analysis, make_user, new_id
 
 
 def a_job_info(storage: Storage) -> JobInfo:
-    user = User(new_id(), "Amina", f"amina-{uuid.uuid4().hex[:10]}@example.com", None, T0, T0)
-    job_info = JobInfo(new_id(), user.id, "Backend", None, ExperienceLevel.SENIOR, "Python", T0, T0)
+    user = make_user()
+    job_info = make_job_info(user_id=user.id)
     with storage.unit_of_work(write=True) as uow:
         uow.users.add(user)
         uow.job_infos.add(job_info)
@@ -36,24 +24,8 @@ def a_job_info(storage: Storage) -> JobInfo:
     return job_info
 
 
-def an_analysis(score: int) -> ResumeAnalysis:
-    def category(name: str) -> CategoryAnalysis:
-        return CategoryAnalysis(
-            score,
-            f"{name}: «quoted» summary",
-            [
-                FeedbackItem(FeedbackType.STRENGTH, "Clear", "Sections are easy to scan."),
-                FeedbackItem(FeedbackType.MAJOR_IMPROVEMENT, "Keywords", "Name PostgreSQL and Kubernetes."),
-            ],
-        )
-
-    return ResumeAnalysis(
-        score, category("ats"), category("match"), category("writing"), category("keywords"), category("other")
-    )
-
-
 def stored(job_info: JobInfo, score: int, minutes: int) -> StoredResumeAnalysis:
-    return StoredResumeAnalysis(new_id(), job_info.id, an_analysis(score), T0 + timedelta(minutes=minutes))
+    return StoredResumeAnalysis(new_id(), job_info.id, make_resume_analysis(score), T0 + timedelta(minutes=minutes))
 
 
 def add(storage: Storage, *analyses: StoredResumeAnalysis) -> None:

@@ -14,33 +14,14 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 
 from adapters.db.storage import SqlStorage
-from core.domain import Interview, JobInfo, Usage, User
+from core.domain import Interview, Usage
 from core.ports import Storage
 from tests.concurrently import at_once
-from tests.conftest import T0, make_job_info, make_user, new_id
+from tests.conftest import T0, a_user_with_a_job_info, make_job_info, make_user, new_id, saved
 
 
 def new_interview(job_info_id: str, at: datetime = T0) -> Interview:
     return Interview(new_id(), job_info_id, "00:00:00", None, None, at, at)
-
-
-def saved(storage: Storage, *records: User | JobInfo | Interview) -> None:
-    with storage.unit_of_work(write=True) as uow:
-        for record in records:
-            if isinstance(record, User):
-                uow.users.add(record)
-            elif isinstance(record, JobInfo):
-                uow.job_infos.add(record)
-            else:
-                uow.interviews.add(record)
-        uow.commit()
-
-
-def a_user_with_a_job_info(storage: Storage) -> tuple[User, JobInfo]:
-    user = make_user()
-    job_info = make_job_info(user_id=user.id)
-    saved(storage, user, job_info)
-    return user, job_info
 
 
 # --- interviews ---------------------------------------------------------------

@@ -17,8 +17,6 @@ from tests.conftest import T0, make_job_info, make_resume_analysis, make_user, n
 COUNT = 23  # records per owner; timestamps repeat every 4, so ties cross pages
 
 
-
-
 def at(i: int) -> datetime:
     return T0 + timedelta(microseconds=i // 4)
 

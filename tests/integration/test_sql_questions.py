@@ -12,23 +12,11 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from core.domain import Answer, Difficulty, ExperienceLevel, JobInfo, Question, User
+from core.domain import Answer, Difficulty, ExperienceLevel, Question
 from core.ports import Storage
-from tests.conftest import T0, make_job_info, make_user, new_id
+from tests.conftest import T0, a_user_with_a_job_info, make_job_info, new_id, saved
 
 FEEDBACK = "## Feedback (Rating: 8/10)\n\nClear — ✓ `EXPLAIN ANALYZE`\n\n---\n\n## Correct Answer\n\nIndexes."
-
-
-
-
-def a_user_with_a_job_info(storage: Storage) -> tuple[User, JobInfo]:
-    user = make_user()
-    job_info = make_job_info(user_id=user.id)
-    with storage.unit_of_work(write=True) as uow:
-        uow.users.add(user)
-        uow.job_infos.add(job_info)
-        uow.commit()
-    return user, job_info
 
 
 def new_question(job_info_id: str, at: datetime = T0, difficulty: Difficulty = Difficulty.MEDIUM) -> Question:
@@ -38,16 +26,6 @@ def new_question(job_info_id: str, at: datetime = T0, difficulty: Difficulty = D
 
 def new_answer(question_id: str, at: datetime, rating: int = 8) -> Answer:
     return Answer(new_id(), question_id, "I'd start with pg_stat_statements — then EXPLAIN.", FEEDBACK, rating, at)
-
-
-def saved(storage: Storage, *records: Question | Answer) -> None:
-    with storage.unit_of_work(write=True) as uow:
-        for record in records:
-            if isinstance(record, Question):
-                uow.questions.add(record)
-            else:
-                uow.answers.add(record)
-        uow.commit()
 
 
 def test_a_question_round_trips(storage: Storage) -> None:

@@ -11,28 +11,11 @@ from core.domain import (
     StoredResumeAnalysis,
 )
 from core.ports import Storage
-from tests.conftest import T0, make_job_info, make_resume_analysis, make_user, new_id
-
-
-def a_job_info(storage: Storage) -> JobInfo:
-    user = make_user()
-    job_info = make_job_info(user_id=user.id)
-    with storage.unit_of_work(write=True) as uow:
-        uow.users.add(user)
-        uow.job_infos.add(job_info)
-        uow.commit()
-    return job_info
+from tests.conftest import T0, a_user_with_a_job_info, make_resume_analysis, new_id, saved
 
 
 def stored(job_info: JobInfo, score: int, minutes: int) -> StoredResumeAnalysis:
     return StoredResumeAnalysis(new_id(), job_info.id, make_resume_analysis(score), T0 + timedelta(minutes=minutes))
-
-
-def add(storage: Storage, *analyses: StoredResumeAnalysis) -> None:
-    with storage.unit_of_work(write=True) as uow:
-        for analysis in analyses:
-            uow.resume_analyses.add(analysis)
-        uow.commit()
 
 
 def listed(storage: Storage, job_info_id: str) -> list[StoredResumeAnalysis]:
@@ -41,16 +24,16 @@ def listed(storage: Storage, job_info_id: str) -> list[StoredResumeAnalysis]:
 
 
 def test_analyses_come_back_whole_and_newest_first(storage: Storage):
-    job_info = a_job_info(storage)
-    other = a_job_info(storage)
+    job_info = a_user_with_a_job_info(storage)[1]
+    other = a_user_with_a_job_info(storage)[1]
     older, newer = stored(job_info, 4, 1), stored(job_info, 8, 2)
-    add(storage, older, newer, stored(other, 5, 3))
+    saved(storage, older, newer, stored(other, 5, 3))
     assert listed(storage, job_info.id) == [newer, older]
 
 
 def test_analyses_go_with_their_job_info(storage: Storage):
-    job_info = a_job_info(storage)
-    add(storage, stored(job_info, 6, 1))
+    job_info = a_user_with_a_job_info(storage)[1]
+    saved(storage, stored(job_info, 6, 1))
     with storage.unit_of_work(write=True) as uow:
         uow.job_infos.delete(job_info.id)
         uow.commit()

@@ -16,11 +16,11 @@ from sqlalchemy.exc import OperationalError
 
 from adapters.db.engine import make_engine
 from adapters.db.storage import SqlStorage
-from core.domain import Credentials, ExperienceLevel, JobInfo, Session, User
+from core.domain import Credentials, ExperienceLevel, Session
 from core.errors import EmailAlreadyRegistered, OwnerMissing
 from core.ports import Storage
 from tests.concurrently import at_once
-from tests.conftest import T0, make_job_info, make_user, new_id
+from tests.conftest import T0, make_job_info, make_user, new_id, saved
 
 
 def new_session(user_id: str) -> Session:
@@ -31,19 +31,6 @@ def new_session(user_id: str) -> Session:
         created_at=T0,
         expires_at=T0 + timedelta(days=30),
     )
-
-
-def saved(storage: Storage, *records: User | JobInfo | Session) -> None:
-    """Add the records in one committed write unit of work."""
-    with storage.unit_of_work(write=True) as uow:
-        for record in records:
-            if isinstance(record, User):
-                uow.users.add(record, password_hash=f"hash-of-{record.id}")
-            elif isinstance(record, JobInfo):
-                uow.job_infos.add(record)
-            else:
-                uow.sessions.add(record)
-        uow.commit()
 
 
 # --- users ------------------------------------------------------------------

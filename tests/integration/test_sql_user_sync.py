@@ -13,8 +13,7 @@ from attrs import evolve
 from core.errors import EmailAlreadyRegistered
 from core.ports import Storage
 from tests.concurrently import at_once
-from tests.conftest import T0, make_job_info, make_user
-from tests.integration.test_sql_storage import saved
+from tests.conftest import T0, make_job_info, make_user, saved
 
 
 def test_upsert_inserts_a_new_user_then_updates_it_by_id(storage: Storage) -> None:

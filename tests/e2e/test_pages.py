@@ -81,7 +81,7 @@ def assert_inert(html: str) -> None:
     for tag, attrs in Elements(html).tags:
         if tag == "script":
             assert attrs in ({"src": "/assets/app.js", "defer": None}, {"src": "/assets/theme.js"},
-                             {"src": "/assets/call.js", "defer": None}), attrs
+                             {"src": "/assets/call.js", "type": "module"}), attrs
         assert not [name for name in attrs if name.startswith("on")], (tag, attrs)
         for name in ("href", "src", "action", "formaction"):
             value = (attrs.get(name) or "").strip().lower()

@@ -17,7 +17,7 @@ from core.questions import QUESTION_MAX, TOPIC_MAX
 from tests.concurrently import at_once
 from tests.conftest import FORBIDDEN, PLAN_LIMIT
 from tests.unit.app_on_fakes import FakeApp
-from tests.unit.test_questions import JOB, ask, listed, new_job, questions_created, stored
+from tests.unit.questions_on_fakes import JOB, ask, listed, new_job, questions_created, stored
 
 OWN = "How would you roll back a failed database migration on a table with a billion rows?"
 

@@ -1,13 +1,10 @@
 """Question actions on the fakes with the real offline coach: the allowance
-of 5 questions that deleting never gives back, the per-user AI bucket and
-the pipeline order (a call refused for any other reason costs no token),
-questions that never repeat for a job, answers rated and kept, a coach that
-fails storing nothing, privacy, validation, fresh reads and the allowance
-holding under concurrent calls."""
+of 5 questions that deleting never gives back, questions that never repeat
+for a job, answers rated and kept, a coach that fails storing nothing,
+privacy, fresh reads and the allowance holding under concurrent calls. The
+AI buckets and the pipeline order are ``test_question_limits.py``'s."""
 
 from __future__ import annotations
-
-import uuid
 
 import pytest
 from hypothesis import given, settings
@@ -17,76 +14,24 @@ from adapters.ai.offline.bank import fits_family
 from adapters.ai.offline.coach import OfflineCoach
 from adapters.ai.offline.roles import family_of
 from adapters.fakes.coach import FailingCoach
-from core.domain import Bucket
-from core.errors import AiFailed, ErrorCode, Failure
+from core.errors import AiFailed
 from core.pipeline import Streaming, Success
-from core.questions import ANSWER_MAX, rating_of
+from core.questions import rating_of
 from tests.concurrently import at_once
 from tests.conftest import FORBIDDEN, PLAN_LIMIT, ai_failed
-from tests.conftest import rate_limited as rate_limited_for
 from tests.unit.app_on_fakes import FakeApp
-
-HOUR = 3_600
-JOB = {
-    "name": "Payments platform",
-    "title": "Senior Backend Engineer",
-    "experienceLevel": "senior",
-    "description": "Build payment APIs in Python with Django and PostgreSQL: query tuning, "
-    "indexes, transactions and migrations on large tables.",
-}
-OFF_TOPIC = (
-    "My favourite recipe is a slow-cooked tomato sauce: fry onions and garlic in olive oil, "
-    "add tomatoes and basil, and let it simmer for two hours before serving it with pasta."
+from tests.unit.questions_on_fakes import (
+    HOUR,
+    JOB,
+    OFF_TOPIC,
+    answer,
+    ask,
+    listed,
+    model_answer,
+    new_job,
+    questions_created,
+    stored,
 )
-
-
-def new_job(app: FakeApp, actor, job: dict = JOB) -> str:
-    result = app.run("createJobInfo", actor, job)
-    assert isinstance(result, Success), result
-    return result.data.id
-
-
-def ask(app: FakeApp, actor, job_id: str, difficulty: str = "medium"):
-    return app.run("generateQuestion", actor, {"jobInfoId": job_id, "difficulty": difficulty})
-
-
-def answer(app: FakeApp, actor, question_id: str, text: str):
-    return app.run("generateQuestionFeedback", actor, {"questionId": question_id, "answer": text})
-
-
-def listed(app: FakeApp, actor, job_id: str) -> list:
-    result = app.run("listQuestions", actor, {"jobInfoId": job_id})
-    assert isinstance(result, Success), result
-    return result.data.questions
-
-
-def rate_limited(result) -> bool:
-    return isinstance(result, Failure) and result.code is ErrorCode.RATE_LIMIT
-
-
-def set_plan(app: FakeApp, actor, plan: str) -> None:
-    with app.storage.unit_of_work(write=True) as uow:
-        uow.users.set_plan(actor.user_id, plan)
-        uow.commit()
-
-
-def stored(app: FakeApp) -> tuple[int, int]:
-    """How many questions and answers are stored."""
-    tables = app.storage.snapshot()
-    return len(tables.questions), len(tables.answers)
-
-
-def questions_created(app: FakeApp, actor) -> int:
-    with app.storage.unit_of_work() as uow:
-        return uow.users.usage(actor.user_id).questions_created
-
-
-def model_answer(question_text: str) -> str:
-    """What a well-prepared candidate says: the bank's own answer."""
-    found = OfflineCoach().bank.find(question_text)
-    assert found is not None, question_text
-    return found.answer
-
 
 # --- plan allowance -----------------------------------------------------------
 
@@ -153,154 +98,6 @@ def test_questions_are_about_the_job_and_only_that_jobs_questions_are_avoided():
     assert ask(app, actor, job_id).data.text != first
     # the same job described again starts afresh: its own questions only
     assert ask(app, actor, twin_id).data.text == first
-
-
-# --- AI rate limit ------------------------------------------------------------
-
-
-def test_the_ai_bucket_refuses_the_21st_call_within_an_hour_and_refills():
-    app = FakeApp()
-    actor = app.user(plan="pro")
-    job_id = new_job(app, actor)
-    assert all(isinstance(ask(app, actor, job_id), Success) for _ in range(20))
-    refused = ask(app, actor, job_id)
-    assert refused == rate_limited_for(HOUR // 20)
-    assert stored(app) == (20, 0)
-    # each AI action has its own bucket
-    question_id = listed(app, actor, job_id)[0].id
-    assert isinstance(answer(app, actor, question_id, "An answer."), Success)
-    app.clock.advance(refused.retry_after)
-    assert isinstance(ask(app, actor, job_id), Success)
-    assert rate_limited(ask(app, actor, job_id))
-    app.clock.advance(HOUR)
-    assert all(isinstance(ask(app, actor, job_id), Success) for _ in range(20))
-    assert rate_limited(ask(app, actor, job_id))
-
-
-def test_feedback_has_its_own_bucket_of_20_an_hour():
-    app = FakeApp()
-    actor = app.user()
-    question_id = ask(app, actor, new_job(app, actor)).data.question_id
-    assert all(isinstance(answer(app, actor, question_id, f"Answer {n}"), Success) for n in range(20))
-    assert rate_limited(answer(app, actor, question_id, "One more"))
-    assert stored(app) == (1, 20)
-    app.clock.advance(HOUR)
-    assert isinstance(answer(app, actor, question_id, "After an hour"), Success)
-
-
-def test_the_ai_limit_can_be_turned_off():
-    app = FakeApp(ai_bucket=None)
-    actor = app.user(plan="pro")
-    job_id = new_job(app, actor)
-    assert all(isinstance(ask(app, actor, job_id), Success) for _ in range(25))
-
-
-# --- pipeline order: only an otherwise acceptable call costs a token -----------
-
-
-def bad_question_calls(foreign_job_id: str, job_id: str):
-    return st.one_of(
-        st.just({}),
-        st.just({"jobInfoId": job_id}),
-        st.just({"jobInfoId": job_id, "difficulty": "impossible"}),
-        st.just({"jobInfoId": job_id, "difficulty": None}),
-        st.just({"jobInfoId": "", "difficulty": "easy"}),
-        st.just({"jobInfoId": 5, "difficulty": "easy"}),
-        st.just({"jobInfoId": job_id, "difficulty": "easy", "text": "my own question"}),
-        st.just([job_id]),
-        st.just({"jobInfoId": foreign_job_id, "difficulty": "easy"}),
-        st.uuids().map(lambda u: {"jobInfoId": str(u), "difficulty": "hard"}),
-    )
-
-
-def bad_feedback_calls(foreign_question_id: str, question_id: str):
-    return st.one_of(
-        st.just({"questionId": question_id}),
-        st.just({"questionId": question_id, "answer": ""}),
-        st.just({"questionId": question_id, "answer": " \n\t "}),
-        st.just({"questionId": question_id, "answer": "x" * (ANSWER_MAX + 1)}),
-        st.just({"questionId": question_id, "answer": 42}),
-        st.just({"questionId": question_id, "answer": "ok", "rating": 10}),
-        st.just({"answer": "An answer"}),
-        st.just({"questionId": foreign_question_id, "answer": "An answer"}),
-        st.uuids().map(lambda u: {"questionId": str(u), "answer": "An answer"}),
-    )
-
-
-@given(data=st.data(), count=st.integers(1, 25))
-@settings(deadline=None, max_examples=25)
-def test_invalid_or_foreign_calls_cost_no_token_and_write_nothing(data, count: int):
-    app = FakeApp()
-    actor, other = app.user("pro", plan="pro"), app.user("other", plan="pro")
-    foreign_job_id = new_job(app, other)
-    foreign_question_id = ask(app, other, foreign_job_id).data.question_id
-    job_id = new_job(app, actor)
-    question_id = ask(app, actor, job_id).data.question_id
-    commits = app.storage.commits
-    for _ in range(count):
-        name, payload = data.draw(
-            st.one_of(
-                bad_question_calls(foreign_job_id, job_id).map(lambda p: ("generateQuestion", p)),
-                bad_feedback_calls(foreign_question_id, question_id).map(
-                    lambda p: ("generateQuestionFeedback", p)
-                ),
-            )
-        )
-        result = app.run(name, actor, payload)
-        assert isinstance(result, Failure)
-        assert result.code in (ErrorCode.VALIDATION, ErrorCode.FORBIDDEN), result
-    assert app.storage.commits == commits
-    assert all(isinstance(ask(app, actor, job_id), Success) for _ in range(19))
-    assert rate_limited(ask(app, actor, job_id))
-    assert all(isinstance(answer(app, actor, question_id, "An answer"), Success) for _ in range(20))
-    assert rate_limited(answer(app, actor, question_id, "An answer"))
-
-
-def test_a_plan_refusal_costs_no_token():
-    app = FakeApp()
-    actor = app.user()
-    job_id = new_job(app, actor)
-    assert all(isinstance(ask(app, actor, job_id), Success) for _ in range(5))
-    assert all(ask(app, actor, job_id) == PLAN_LIMIT for _ in range(30))
-    set_plan(app, actor, "pro")
-    assert all(isinstance(ask(app, actor, job_id), Success) for _ in range(15))
-    assert rate_limited(ask(app, actor, job_id))
-
-
-def test_a_rate_limited_call_gives_the_allowance_back():
-    app = FakeApp(ai_bucket=Bucket(capacity=2, refill=2, interval=HOUR))
-    actor = app.user()
-    job_id = new_job(app, actor)
-    assert all(isinstance(ask(app, actor, job_id), Success) for _ in range(2))
-    assert rate_limited(ask(app, actor, job_id))
-    assert questions_created(app, actor) == 2
-    app.clock.advance(HOUR)
-    assert all(isinstance(ask(app, actor, job_id), Success) for _ in range(2))
-    app.clock.advance(HOUR)
-    assert isinstance(ask(app, actor, job_id), Success)
-    assert ask(app, actor, job_id) == PLAN_LIMIT
-    assert stored(app) == (5, 0)
-
-
-def test_validation_comes_before_ownership_and_ownership_before_the_plan():
-    app = FakeApp()
-    actor, other = app.user(), app.user("other")
-    result = app.run("generateQuestion", actor, {"jobInfoId": str(uuid.uuid4()), "difficulty": "x"})
-    assert isinstance(result, Failure) and result.code is ErrorCode.VALIDATION
-    assert result.field_errors == {"difficulty": ["Must be one of: easy, medium, hard"]}
-    job_id = new_job(app, actor)
-    assert all(isinstance(ask(app, actor, job_id), Success) for _ in range(5))
-    assert ask(app, actor, new_job(app, other)) == FORBIDDEN
-
-
-def test_an_answer_of_the_longest_length_is_accepted():
-    app = FakeApp()
-    actor = app.user()
-    question_id = ask(app, actor, new_job(app, actor)).data.question_id
-    result = answer(app, actor, question_id, "word " * (ANSWER_MAX // 5))
-    assert isinstance(result, Success), result
-    result = answer(app, actor, question_id, "w" * (ANSWER_MAX + 1))
-    assert isinstance(result, Failure) and list(result.field_errors) == ["answer"]
 
 
 # --- answers, feedback and the list ----------------------------------------------

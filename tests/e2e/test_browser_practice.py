@@ -18,7 +18,7 @@ import pytest
 
 from adapters.ai.offline.coach import OfflineCoach
 from tests.e2e.browser import DESKTOP, PHONE, Watched, axe_violations, horizontal_overflow, new_context
-from tests.e2e.conftest import Account, Server, act, cookieless_client, envelope, set_plan, sign_up
+from tests.e2e.conftest import Account, Contexts, Server, act, cookieless_client, envelope, set_plan, sign_up
 from tests.fixtures_docs import RESUME, pdf_bytes
 
 if TYPE_CHECKING:
@@ -124,7 +124,7 @@ def test_a_text_interview_is_a_chat_with_a_timer_and_streamed_feedback(watched: 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 @pytest.mark.parametrize("theme", ["light", "dark"])
 def test_the_practice_pages_fit_the_window_and_pass_the_audit(
-    browser: Browser, server: Server, http: httpx.Client, ada: Account, job_id: str,
+    browser: Browser, server: Server, contexts: Contexts, http: httpx.Client, ada: Account, job_id: str,
     viewport: dict[str, int], theme: str,
 ) -> None:
     """Every practice page in the states a user sees it in: a new interview,
@@ -153,18 +153,14 @@ def test_the_practice_pages_fit_the_window_and_pass_the_audit(
     paths = [f"{base}/questions", f"{base}/interviews", f"{base}/interviews/new", f"{base}/interviews/voice",
              f"{base}/interviews/{running}", f"{base}/interviews/{ended}", f"{base}/interviews/{waiting}",
              f"{base}/resume", "/app/progress", "/help/ai-coach"]
-    context = signed_in(browser, server, ada, viewport=viewport, color_scheme=theme)
-    page = Watched(context.new_page()).page
+    page = Watched(contexts(browser, server.url, ada, viewport=viewport, color_scheme=theme).new_page()).page
     wrong: list[str] = []
-    try:
-        for path in paths:
-            page.goto(path)
-            for details in page.locator("main details").all():  # what is folded is audited too
-                details.evaluate("element => { element.open = true; }")
-            if horizontal_overflow(page) > 0:
-                wrong.append(f"{path}: wider than the window")
-            if viewport is DESKTOP:
-                wrong += [f"{path}: {violation}" for violation in axe_violations(page)]
-    finally:
-        context.close()
+    for path in paths:
+        page.goto(path)
+        for details in page.locator("main details").all():  # what is folded is audited too
+            details.evaluate("element => { element.open = true; }")
+        if horizontal_overflow(page) > 0:
+            wrong.append(f"{path}: wider than the window")
+        if viewport is DESKTOP:
+            wrong += [f"{path}: {violation}" for violation in axe_violations(page)]
     assert wrong == []

@@ -44,8 +44,7 @@ from coach_eval_set import (  # noqa: E402
 )
 
 from adapters.ai.offline import OfflineCoach  # noqa: E402
-from core.coaching import Difficulty, JobContext, Speaker, TranscriptEntry  # noqa: E402
-from core.domain import ExperienceLevel  # noqa: E402
+from core.domain import Difficulty, ExperienceLevel, JobContext, Speaker, TranscriptEntry  # noqa: E402
 from core.errors import AiFailed  # noqa: E402
 
 RATING = re.compile(r"Rating: (\d+)/10")

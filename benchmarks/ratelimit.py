@@ -56,7 +56,7 @@ from adapters.ratelimit.memory import MemoryRateLimiter, MemoryWindowLimiter
 from adapters.ratelimit.redis import RedisRateLimiter, RedisWindowLimiter
 from adapters.ratelimit.sql import SqlRateLimiter, SqlWindowLimiter
 from adapters.system import SystemClock
-from core.ports import Bucket
+from core.domain import Bucket
 
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"

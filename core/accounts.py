@@ -16,10 +16,10 @@ from typing import Any
 
 from attrs import Attribute, field, frozen
 
-from core.domain import User
+from core.domain import Bucket, Session, User
 from core.errors import EmailAlreadyRegistered, Invalid, NotAuthenticated
 from core.pipeline import Action, Context
-from core.ports import Bucket, Clock, Ids, PasswordHasher, PasswordStrength, Session, Storage, Tokens
+from core.ports import Clock, Ids, PasswordHasher, PasswordStrength, Storage, Tokens
 from core.rate_limit import ActionLimiter
 from core.validation import Validator, text
 

@@ -19,10 +19,10 @@ from contextlib import contextmanager
 
 from attrs import frozen
 
-from core.domain import Actor
+from core.domain import Actor, UsageKind
 from core.errors import Forbidden, PlanLimitReached
 from core.plans import PlanCatalog
-from core.ports import Plans, Storage, UnitOfWork, UsageKind
+from core.ports import Plans, Storage, UnitOfWork
 
 
 @frozen

@@ -1,11 +1,19 @@
-"""The domain model: frozen attrs values for what darasa stores."""
+"""The domain model: frozen attrs values for what darasa stores and what the
+core exchanges with its ports — users and their sessions and usage, job
+infos, interviews, questions and answers, what the AI coach works with and
+produces, uploads, and the rate limiter's buckets and decisions. Every record
+lives here; the ports (``core.ports``) are only protocols, the commands and
+results of each action live in its feature module."""
 
 from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Literal
 
-from attrs import field, frozen
+from attrs import field, frozen, validators
+
+from core.speech import SpeechMetrics
 
 
 class ExperienceLevel(enum.Enum):
@@ -70,3 +78,240 @@ class Interview:
     updated_at: datetime
     started_at: datetime | None = None
     ended_at: datetime | None = None
+
+
+# --- accounts -----------------------------------------------------------------
+
+
+@frozen
+class Credentials:
+    """A local account's secret parts, kept apart from the public User."""
+
+    user_id: str
+    password_hash: str
+
+
+@frozen
+class Session:
+    """A signed-in session; only the digest of its token is ever stored."""
+
+    id: str
+    user_id: str
+    token_digest: str
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None = None
+
+
+UsageKind = Literal["interviews", "questions"]
+"""What a plan allowance counts."""
+
+
+@frozen
+class Usage:
+    """How many records of each kind a user has ever created: deleting one
+    gives nothing back, so these only grow."""
+
+    interviews_created: int = 0
+    questions_created: int = 0
+
+    def of(self, kind: UsageKind) -> int:
+        return self.interviews_created if kind == "interviews" else self.questions_created
+
+
+# --- coaching -----------------------------------------------------------------
+
+
+class Difficulty(enum.Enum):
+    EASY = "easy"
+    MEDIUM = "medium"
+    HARD = "hard"
+
+
+class Speaker(enum.Enum):
+    INTERVIEWER = "interviewer"
+    CANDIDATE = "candidate"
+
+
+class FeedbackType(enum.Enum):
+    STRENGTH = "strength"
+    MINOR_IMPROVEMENT = "minor-improvement"
+    MAJOR_IMPROVEMENT = "major-improvement"
+
+
+@frozen
+class JobContext:
+    """What the coach knows of the job a user is preparing for."""
+
+    name: str
+    title: str | None
+    experience_level: ExperienceLevel
+    description: str
+
+    @classmethod
+    def of(cls, job_info: JobInfo) -> JobContext:
+        return cls(job_info.name, job_info.title, job_info.experience_level, job_info.description)
+
+
+@frozen
+class TranscriptEntry:
+    speaker: Speaker
+    text: str
+    at: datetime
+    speech: SpeechMetrics | None = None
+    """For a spoken answer: how it sounded (speaking time, words per minute,
+    long pauses, filler words), measured on the recording."""
+
+
+_score = [validators.instance_of(int), validators.ge(0), validators.le(10)]
+
+
+@frozen
+class FeedbackItem:
+    type: FeedbackType
+    name: str = field(validator=validators.max_len(200))
+    message: str = field(validator=validators.max_len(2000))
+
+
+@frozen
+class CategoryAnalysis:
+    score: int = field(validator=_score)
+    summary: str = field(validator=validators.max_len(2000))
+    feedback: list[FeedbackItem] = field(validator=validators.max_len(50))
+
+
+@frozen
+class ResumeAnalysis:
+    overall_score: int = field(validator=_score)
+    ats: CategoryAnalysis
+    job_match: CategoryAnalysis
+    writing_and_formatting: CategoryAnalysis
+    keyword_coverage: CategoryAnalysis
+    other: CategoryAnalysis
+
+
+@frozen
+class Question:
+    """A generated technical question on a job info, as markdown, and the
+    topic (a skill) it is about when known."""
+
+    id: str
+    job_info_id: str
+    text: str
+    difficulty: Difficulty
+    created_at: datetime
+    updated_at: datetime
+    topic: str | None = None
+
+
+@frozen
+class Answer:
+    """A user's answer to a question, with the coach's feedback (markdown)
+    and its rating out of 10."""
+
+    id: str
+    question_id: str
+    text: str
+    feedback: str
+    rating: int
+    created_at: datetime
+
+
+@frozen
+class InterviewMessage:
+    """One line of a mock interview as stored: ``seq`` orders the lines of
+    an interview, from 1. A spoken answer also has its speech metrics, and
+    the name its recording is kept under when recordings are kept."""
+
+    id: str
+    interview_id: str
+    seq: int
+    speaker: Speaker
+    text: str
+    at: datetime
+    speech: SpeechMetrics | None = None
+    audio: str | None = None
+
+    @property
+    def entry(self) -> TranscriptEntry:
+        return TranscriptEntry(self.speaker, self.text, self.at, self.speech)
+
+
+@frozen
+class StoredResumeAnalysis:
+    """A resume analysis kept for its job info."""
+
+    id: str
+    job_info_id: str
+    analysis: ResumeAnalysis
+    created_at: datetime
+
+
+UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+"""The largest file a user may upload (a resume): 10 MB."""
+
+
+@frozen
+class RatedAnswer:
+    """A rated answer as the progress view groups it: when, how well, and
+    its question's difficulty, topic and job info."""
+
+    rating: int
+    created_at: datetime
+    difficulty: Difficulty
+    topic: str | None
+    job_info_id: str
+
+
+@frozen
+class RatedInterview:
+    """A mock interview with its feedback, for the progress view."""
+
+    id: str
+    job_info_id: str
+    job_name: str
+    created_at: datetime
+    feedback: str
+
+
+@frozen
+class ScoredResume:
+    """A resume analysis with its job info's name, for the progress view."""
+
+    id: str
+    job_info_id: str
+    job_name: str
+    created_at: datetime
+    analysis: ResumeAnalysis
+
+
+@frozen
+class Upload:
+    """A file a user sent: its bytes as read (the edge stops reading past
+    ``UPLOAD_MAX_BYTES``) and the name it came with, which is only ever
+    shown, never used as a path. Only the web edge's multipart reader makes
+    these from a request."""
+
+    data: bytes = field(repr=lambda data: f"<{len(data)} bytes>")
+    filename: str
+
+
+# --- rate limits --------------------------------------------------------------
+
+
+@frozen
+class Bucket:
+    """A token bucket: ``capacity`` tokens, ``refill`` tokens per ``interval``
+    seconds, accruing continuously; it starts full."""
+
+    capacity: float
+    refill: float
+    interval: float
+
+
+@frozen
+class Decision:
+    allowed: bool
+    retry_after: float = 0.0
+    """Seconds until the request would be allowed (0 when allowed)."""
+    remaining: float = 0.0

@@ -16,14 +16,13 @@ from attrs import Factory, asdict, evolve, field, frozen
 
 from core.allowances import Allowances
 from core.cache_tags import interview_tag
-from core.coaching import TranscriptEntry
-from core.domain import Interview
+from core.domain import Bucket, Interview, TranscriptEntry
 from core.errors import Forbidden
 from core.jobinfos import JobInfoRecordsQuery
 from core.ownership import cached_job_info_records, cached_owned_job_info
 from core.paging import SortKey
 from core.pipeline import Action, Context
-from core.ports import Bucket, Clock, Ids, Storage, TagCache
+from core.ports import Clock, Ids, Storage, TagCache
 from core.rate_limit import ActionLimiter
 from core.validation import duration, identifier, text
 

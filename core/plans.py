@@ -13,9 +13,9 @@ from typing import Any, get_args
 
 from attrs import field, frozen
 
-from core.domain import User
+from core.domain import UsageKind, User
 from core.pipeline import Action, Context
-from core.ports import Plans, Storage, UsageKind
+from core.ports import Plans, Storage
 
 KINDS: tuple[UsageKind, ...] = get_args(UsageKind)
 PLAN_NAME_MAX = 32  # users.plan

@@ -10,21 +10,31 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from types import TracebackType
-from typing import Literal, Protocol, Self, TypeVar
+from typing import Protocol, Self, TypeVar
 
-from attrs import frozen
-
-from core.coaching import (
+from core.domain import (
+    Actor,
     Answer,
+    Bucket,
+    Credentials,
+    Decision,
     Difficulty,
+    Interview,
     InterviewMessage,
     JobContext,
+    JobInfo,
     Question,
+    RatedAnswer,
+    RatedInterview,
     ResumeAnalysis,
+    ScoredResume,
+    Session,
     StoredResumeAnalysis,
     TranscriptEntry,
+    Usage,
+    UsageKind,
+    User,
 )
-from core.domain import Actor, Interview, JobInfo, User
 from core.paging import SortKey
 from core.speech import AudioFormat, Recording
 
@@ -51,42 +61,6 @@ class Ids(Protocol):
 
 
 # --- storage ----------------------------------------------------------------
-
-
-@frozen
-class Credentials:
-    """A local account's secret parts, kept apart from the public User."""
-
-    user_id: str
-    password_hash: str
-
-
-@frozen
-class Session:
-    """A signed-in session; only the digest of its token is ever stored."""
-
-    id: str
-    user_id: str
-    token_digest: str
-    created_at: datetime
-    expires_at: datetime
-    revoked_at: datetime | None = None
-
-
-UsageKind = Literal["interviews", "questions"]
-"""What a plan allowance counts."""
-
-
-@frozen
-class Usage:
-    """How many records of each kind a user has ever created: deleting one
-    gives nothing back, so these only grow."""
-
-    interviews_created: int = 0
-    questions_created: int = 0
-
-    def of(self, kind: UsageKind) -> int:
-        return self.interviews_created if kind == "interviews" else self.questions_created
 
 
 class UserRecords(Protocol):
@@ -275,6 +249,19 @@ class ResumeAnalyses(Protocol):
         ...
 
 
+class PracticeHistory(Protocol):
+    """A user's practice across their job infos, newest first and at most
+    ``limit`` of each kind (the progress view)."""
+
+    def rated_answers(self, user_id: str, limit: int) -> list[RatedAnswer]: ...
+
+    def rated_interviews(self, user_id: str, limit: int) -> list[RatedInterview]:
+        """Only interviews that have feedback."""
+        ...
+
+    def scored_resumes(self, user_id: str, limit: int) -> list[ScoredResume]: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. It rolls back unless ``commit()`` is called; once a
     commit has succeeded, the cache tags of everything its repositories wrote
@@ -303,6 +290,9 @@ class UnitOfWork(Protocol):
 
     @property
     def resume_analyses(self) -> ResumeAnalyses: ...
+
+    @property
+    def practice(self) -> PracticeHistory: ...
 
     @property
     def deliveries(self) -> WebhookDeliveries: ...
@@ -374,24 +364,6 @@ class Plans(Protocol):
     def features(self, actor: Actor) -> frozenset[str]: ...
 
     def has(self, actor: Actor, feature: str) -> bool: ...
-
-
-@frozen
-class Bucket:
-    """A token bucket: ``capacity`` tokens, ``refill`` tokens per ``interval``
-    seconds, accruing continuously; it starts full."""
-
-    capacity: float
-    refill: float
-    interval: float
-
-
-@frozen
-class Decision:
-    allowed: bool
-    retry_after: float = 0.0
-    """Seconds until the request would be allowed (0 when allowed)."""
-    remaining: float = 0.0
 
 
 class RateLimiter(Protocol):

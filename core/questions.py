@@ -7,10 +7,12 @@ lock), the AI token bucket — and only then asks the coach, whose text
 streams out as it comes; the finished text is stored in one write
 transaction. A coach that fails, or a client that stops reading, stores
 nothing and gives the reservation back. An optional ``topic`` (a skill the
-user is weak at) is handed to the coach. addQuestion stores a question of the
-user's own under the same ownership and allowance rules (one copy of them,
-``_store_question``). generateQuestionFeedback rates an answer and keeps it
-with its feedback, and listQuestions gives both back.
+user is weak at) is handed to the coach; the question is kept with the
+topic it turned out to be on (``question_topic``), for the progress view.
+addQuestion stores a question of the user's own under the same ownership
+and allowance rules (one copy of them, ``_store_question``).
+generateQuestionFeedback rates an answer and keeps it with its feedback, and
+listQuestions gives both back.
 """
 
 from __future__ import annotations
@@ -24,8 +26,7 @@ from typing import Any
 from attrs import field, frozen
 
 from core.allowances import Allowances, Reservation
-from core.coaching import Answer, Difficulty, JobContext, Question
-from core.domain import Actor
+from core.domain import Actor, Answer, Difficulty, JobContext, Question
 from core.errors import AiFailed
 from core.jobinfos import JobInfoRecordsQuery
 from core.ownership import cached_job_info_records
@@ -41,6 +42,7 @@ TOPIC_MAX = 80
 QUESTION_FAILED = "Failed to generate question"
 FEEDBACK_FAILED = "Failed to generate feedback"
 _RATING_HEADER = re.compile(r"\s*## Feedback \(Rating: (\d{1,2})/10\)[ \t]*(?:\r?\n|$)")
+_TOPIC_LINE = re.compile(r"\A\s*\*\*Topics?:\*\*[ \t]*([^\n]{1,400})")
 
 
 # --- commands ---------------------------------------------------------------
@@ -111,6 +113,20 @@ def rating_of(feedback: str) -> int:
     return rating
 
 
+def question_topic(markdown: str, asked: str | None) -> str | None:
+    """The topic a generated question is kept under: a skill named on its
+    first line (``**Topic:** Docker · **Difficulty:** Easy``, as both
+    coaches write it), the one asked for when it is among them, else the
+    first; with no such line, the topic asked for, if any."""
+    line = _TOPIC_LINE.match(markdown)
+    named = [n.strip() for n in line.group(1).split("·") if n.strip() and "**" not in n] if line else []
+    wanted = asked.strip() if asked and asked.strip() else None
+    if named:
+        chosen = next((n for n in named if wanted and n.casefold() == wanted.casefold()), named[0])
+        return chosen[:TOPIC_MAX]
+    return wanted
+
+
 # --- use cases --------------------------------------------------------------
 
 
@@ -154,7 +170,10 @@ class GenerateQuestion:
             if not produced.strip():
                 raise AiFailed(QUESTION_FAILED)
             now = self.clock.now()
-            question = Question(self.ids.new(), command.job_info_id, produced, command.difficulty, now, now)
+            question = Question(
+                self.ids.new(), command.job_info_id, produced, command.difficulty, now, now,
+                topic=question_topic(produced, command.topic),
+            )
             return _store_question(self.storage, self.allowances, actor, reservation, question)
 
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from core.domain import Bucket
 from core.errors import RateLimited
-from core.ports import Bucket, RateLimiter
+from core.ports import RateLimiter
 
 AI_BUCKET = Bucket(capacity=20, refill=20, interval=3600)
 """Every AI action's bucket, per user and action: 20 at once, then 20 an

@@ -15,7 +15,7 @@ from typing import Any
 
 from attrs import field, frozen
 
-from core.coaching import UPLOAD_MAX_BYTES, JobContext, ResumeAnalysis, StoredResumeAnalysis, Upload
+from core.domain import UPLOAD_MAX_BYTES, JobContext, ResumeAnalysis, StoredResumeAnalysis, Upload
 from core.errors import PayloadTooLarge, PlanLimitReached
 from core.jobinfos import JobInfoRecordsQuery
 from core.ownership import cached_job_info_records

@@ -24,8 +24,7 @@ from typing import Any
 
 from attrs import evolve, field, frozen
 
-from core.coaching import InterviewMessage, JobContext, Speaker, TranscriptEntry
-from core.domain import Actor, Interview, JobInfo
+from core.domain import Actor, Interview, InterviewMessage, JobContext, JobInfo, Speaker, TranscriptEntry
 from core.errors import AiFailed, Forbidden, Invalid, NotCompleted
 from core.pipeline import Action, Context, Streaming
 from core.ports import Clock, Coach, Ids, Storage, UnitOfWork, VoiceTranscripts

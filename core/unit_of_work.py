@@ -19,8 +19,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from typing import Protocol, TypeVar
 
-from core.coaching import Question
-from core.domain import Actor, Interview, JobInfo
+from core.domain import Actor, Interview, JobInfo, Question
 from core.errors import Forbidden
 from core.ports import Interviews, JobInfos, Questions, TagCache
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from attrs import field, frozen, validators
 
-from core.coaching import Speaker, TranscriptEntry, Upload
+from core.domain import Speaker, TranscriptEntry, Upload
 from core.errors import Invalid
 from core.pipeline import Action, Context
 from core.ports import (

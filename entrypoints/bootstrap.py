@@ -48,10 +48,21 @@ from adapters.speech.synthesis import NoSpeech, OpenAiSpeech
 from adapters.speech.transcription import NoTranscription, OpenAiTranscription
 from adapters.system import SystemClock, UuidIds
 from adapters.web.converter import structure, unstructure
-from core import accounts, interviews, jobinfos, plans, questions, resumes, text_interviews, voice_interviews
+from core import (
+    accounts,
+    interviews,
+    jobinfos,
+    plans,
+    progress,
+    questions,
+    resumes,
+    text_interviews,
+    voice_interviews,
+)
 from core.allowances import Allowances
+from core.domain import Bucket
 from core.pipeline import Action, Actions, Handler
-from core.ports import Bucket, Storage
+from core.ports import Storage
 from core.rate_limit import ActionLimiter
 from core.user_sync import ApplyUserEvent, EnsureUser
 from entrypoints import clerk_wiring
@@ -65,6 +76,7 @@ ACTIONS: list[Action[Any, Any]] = [
     *text_interviews.actions,
     *voice_interviews.actions,
     *resumes.actions,
+    *progress.actions,
 ]
 """Every action of the API, feature by feature, but local accounts'."""
 

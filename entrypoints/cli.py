@@ -87,7 +87,7 @@ def _upgrade(settings: Settings) -> None:
     from adapters.db.engine import make_engine
     from adapters.db.migrate import upgrade
 
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, bounded=False)
     try:
         upgrade(engine)
     finally:
@@ -99,7 +99,7 @@ def _purge(_: argparse.Namespace, settings: Settings) -> int:
     from adapters.db.purge import purge
     from adapters.system import SystemClock
 
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, bounded=False)
     try:
         purged = purge(engine, SystemClock())
     finally:

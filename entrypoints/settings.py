@@ -18,9 +18,9 @@ from attrs import field, frozen
 
 from adapters.web.ip_limit import IpLimit
 from core.accounts import SESSION_LIFETIME, SIGN_IN_PER_EMAIL, SIGN_IN_PER_EMAIL_IP, SIGN_IN_PER_IP, SIGN_UP_PER_IP
+from core.domain import Bucket
 from core.interviews import CREATE_INTERVIEW_BUCKET
 from core.jobinfos import MAX_JOB_INFOS
-from core.ports import Bucket
 from core.rate_limit import AI_BUCKET
 from entrypoints.clerk_settings import ClerkSettings, identity_and_plans
 

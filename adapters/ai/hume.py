@@ -21,7 +21,7 @@ from urllib.parse import quote
 import httpx
 
 from adapters.ai.http import Retries, send
-from core.coaching import Speaker, TranscriptEntry
+from core.domain import Speaker, TranscriptEntry
 from core.errors import AiFailed
 
 log = logging.getLogger(__name__)

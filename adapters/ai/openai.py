@@ -23,7 +23,7 @@ from cattrs.gen import make_dict_structure_fn, override
 
 from adapters.ai import prompts
 from adapters.ai.http import Retries, api_url, send
-from core.coaching import (
+from core.domain import (
     CategoryAnalysis,
     Difficulty,
     FeedbackItem,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from core.coaching import Difficulty, JobContext, Speaker, TranscriptEntry
+from core.domain import Difficulty, JobContext, Speaker, TranscriptEntry
 
 Message = dict[str, str]
 
@@ -53,7 +53,8 @@ Your task:
 - It may be a conceptual question, a practical scenario or a small coding task, whatever suits the job.
 
 Output rules:
-- Return only the question, formatted as markdown (code blocks where code helps).
+- Start with one line naming the skill or topic the question tests, exactly like `**Topic:** PostgreSQL`, then a blank line.
+- Then only the question, formatted as markdown (code blocks where code helps).
 - Do not include the answer, hints, a title such as "Question:", or any other commentary."""
     messages: list[Message] = [{"role": "system", "content": system}]
     for asked in previous:

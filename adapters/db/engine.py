@@ -36,6 +36,8 @@ from sqlalchemy import Connection, Engine, create_engine, event, make_url
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 
+from adapters.db import bounds
+
 WRITE = "darasa_write"
 CONNECT_TIMEOUT_SECONDS = 2
 """PostgreSQL: how long opening a connection may take."""
@@ -45,8 +47,10 @@ POOL_TIMEOUT_SECONDS = 2
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
-def make_engine(url: str) -> Engine:
-    """An engine for ``url``; ``postgres://`` and ``postgresql://`` mean psycopg 3."""
+def make_engine(url: str, *, bounded: bool = True) -> Engine:
+    """An engine for ``url``; ``postgres://`` and ``postgresql://`` mean psycopg 3.
+    On PostgreSQL, ``bounded`` (serving) puts ``adapters.db.bounds`` around
+    every call; migrations and ``darasa purge`` may take their time."""
     parsed = make_url(url)
     if parsed.drivername in ("postgres", "postgresql"):
         parsed = parsed.set(drivername="postgresql+psycopg")
@@ -54,7 +58,7 @@ def make_engine(url: str) -> Engine:
     if backend == "sqlite":
         return _sqlite_engine(parsed)
     if backend == "postgresql":
-        return _postgres_engine(parsed)
+        return _postgres_engine(parsed, bounded)
     raise ValueError(f"unsupported database {parsed.drivername!r}: use sqlite or postgresql")
 
 
@@ -145,11 +149,19 @@ def _lower(value: object) -> object:
     return value.lower() if isinstance(value, str) else value
 
 
-def _postgres_engine(url: URL) -> Engine:
-    return create_engine(
+def _postgres_engine(url: URL, bounded: bool) -> Engine:
+    connect_args: dict[str, Any] = {"connect_timeout": CONNECT_TIMEOUT_SECONDS}
+    if bounded:
+        given = url.query.get("options") or ()
+        options = " ".join([*([given] if isinstance(given, str) else given), bounds.SERVER_OPTIONS])
+        connect_args.update(bounds.CONNECT_ARGS, options=options)
+    engine = create_engine(
         url, pool_size=10, max_overflow=10, pool_recycle=1800,
         pool_timeout=POOL_TIMEOUT_SECONDS,
         # A server that does not answer costs a quick 503, not a hung worker.
-        connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS},
+        connect_args=connect_args,
         hide_parameters=True,  # never log bound values: password hashes, emails, user text
     )
+    if bounded:
+        bounds.install(engine)
+    return engine

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Row, insert, select
 
 from adapters.db import tables as t
 from core.cache_tags import interview_tag
-from core.coaching import InterviewMessage, Speaker
+from core.domain import InterviewMessage, Speaker
 from core.speech import Filler, SpeechMetrics
 from core.unit_of_work import Wrote
 

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, select, update
 
 from adapters.db import tables as t
 from core.cache_tags import user_tags
-from core.ports import Usage, UsageKind
+from core.domain import Usage, UsageKind
 from core.unit_of_work import Wrote
 
 _COUNTERS = {"interviews": t.users.c.interviews_created, "questions": t.users.c.questions_created}

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Row, insert, select
 from adapters.db import tables as t
 from adapters.db.paging import newest_first
 from core.cache_tags import question_tags
-from core.coaching import Answer, Difficulty, Question
+from core.domain import Answer, Difficulty, Question
 from core.paging import SortKey
 from core.unit_of_work import Wrote
 
@@ -25,6 +25,7 @@ def _question(row: Row[Any]) -> Question:
         difficulty=Difficulty(row.difficulty),
         created_at=row.created_at,
         updated_at=row.updated_at,
+        topic=row.topic,
     )
 
 
@@ -51,6 +52,7 @@ class SqlQuestions:
                 job_info_id=question.job_info_id,
                 text=question.text,
                 difficulty=question.difficulty.value,
+                topic=question.topic,
                 created_at=question.created_at,
                 updated_at=question.updated_at,
             )

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Row, insert, select
 from adapters.db import tables as t
 from adapters.db.paging import newest_first
 from core.cache_tags import resume_analysis_tags
-from core.coaching import CategoryAnalysis, FeedbackItem, ResumeAnalysis, StoredResumeAnalysis
+from core.domain import CategoryAnalysis, FeedbackItem, ResumeAnalysis, StoredResumeAnalysis
 from core.paging import SortKey
 from core.unit_of_work import Wrote
 

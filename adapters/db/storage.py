@@ -19,13 +19,14 @@ from adapters.db.interview_messages import SqlInterviewMessages
 from adapters.db.interviews import SqlInterviews
 from adapters.db.paging import newest_first
 from adapters.db.plans import SqlUserPlans
+from adapters.db.practice import SqlPracticeHistory
 from adapters.db.questions import SqlAnswers, SqlQuestions
 from adapters.db.resume_analyses import SqlResumeAnalyses
 from core.cache_tags import job_info_tags, session_tag, user_tags
-from core.domain import ExperienceLevel, JobInfo, User
+from core.domain import Credentials, ExperienceLevel, JobInfo, Session, User
 from core.errors import EmailAlreadyRegistered, OwnerMissing
 from core.paging import SortKey
-from core.ports import Credentials, Session, TagCache
+from core.ports import TagCache
 from core.unit_of_work import TrackedUnitOfWork, Wrote
 
 
@@ -323,6 +324,7 @@ class SqlUnitOfWork(TrackedUnitOfWork):
         self._answers = SqlAnswers(c, self.wrote)
         self._interview_messages = SqlInterviewMessages(c, self.wrote)
         self._resume_analyses = SqlResumeAnalyses(c, self.wrote)
+        self._practice = SqlPracticeHistory(c)
         self._deliveries = SqlWebhookDeliveries(c)
         return self
 
@@ -357,6 +359,10 @@ class SqlUnitOfWork(TrackedUnitOfWork):
     @property
     def resume_analyses(self) -> SqlResumeAnalyses:
         return self._resume_analyses
+
+    @property
+    def practice(self) -> SqlPracticeHistory:
+        return self._practice
 
     @property
     def deliveries(self) -> SqlWebhookDeliveries:

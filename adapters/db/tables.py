@@ -140,6 +140,7 @@ questions = Table(
     _owner("job_info_id", "job_infos.id"),
     Column("text", Text, nullable=False),
     Column("difficulty", String(8), nullable=False),
+    Column("topic", String(80), nullable=True),  # the skill it is about, when known
     *_timestamps(),
     Index("ix_questions_job_info_id_created_at_id", "job_info_id", "created_at", "id"),
 )

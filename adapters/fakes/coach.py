@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from core.coaching import Difficulty, JobContext, ResumeAnalysis, TranscriptEntry
+from core.domain import Difficulty, JobContext, ResumeAnalysis, TranscriptEntry
 from core.errors import AiFailed
 
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from adapters.fakes.paging import newest_first
 from core.cache_tags import interview_tag, resume_analysis_tags
-from core.coaching import InterviewMessage, StoredResumeAnalysis
+from core.domain import InterviewMessage, StoredResumeAnalysis
 from core.paging import SortKey
 from core.unit_of_work import Wrote
 

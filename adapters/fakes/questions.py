@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from adapters.fakes.paging import newest_first
 from core.cache_tags import question_tags
-from core.coaching import Answer, Question
+from core.domain import Answer, Question
 from core.paging import SortKey
 from core.unit_of_work import Wrote
 

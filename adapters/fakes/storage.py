@@ -15,13 +15,25 @@ from attrs import define, evolve, field, fields
 
 from adapters.fakes.coaching_records import FakeInterviewMessages, FakeResumeAnalyses
 from adapters.fakes.paging import newest_first
+from adapters.fakes.practice import FakePracticeHistory
 from adapters.fakes.questions import FakeAnswers, FakeQuestions
 from core.cache_tags import interview_tags, job_info_tags, session_tag, user_tags
-from core.coaching import Answer, InterviewMessage, Question, StoredResumeAnalysis
-from core.domain import Interview, JobInfo, User
+from core.domain import (
+    Answer,
+    Credentials,
+    Interview,
+    InterviewMessage,
+    JobInfo,
+    Question,
+    Session,
+    StoredResumeAnalysis,
+    Usage,
+    UsageKind,
+    User,
+)
 from core.errors import EmailAlreadyRegistered, OwnerMissing
 from core.paging import SortKey
-from core.ports import Credentials, Session, TagCache, Usage, UsageKind
+from core.ports import TagCache
 from core.unit_of_work import TrackedUnitOfWork, Wrote
 
 
@@ -302,6 +314,7 @@ class FakeUnitOfWork(TrackedUnitOfWork):
         self._answers = FakeAnswers(tables, self.wrote)
         self._interview_messages = FakeInterviewMessages(tables, self.wrote)
         self._resume_analyses = FakeResumeAnalyses(tables, self.wrote)
+        self._practice = FakePracticeHistory(tables)
         self._deliveries = FakeWebhookDeliveries(tables)
 
     @property
@@ -335,6 +348,10 @@ class FakeUnitOfWork(TrackedUnitOfWork):
     @property
     def resume_analyses(self) -> FakeResumeAnalyses:
         return self._resume_analyses
+
+    @property
+    def practice(self) -> FakePracticeHistory:
+        return self._practice
 
     @property
     def deliveries(self) -> FakeWebhookDeliveries:

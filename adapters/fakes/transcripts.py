@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from core.coaching import TranscriptEntry
+from core.domain import TranscriptEntry
 from core.errors import AiFailed
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from core.accounts import TOKEN_MAX
 from core.cache_tags import session_tags
-from core.domain import Actor
-from core.ports import Clock, Session, Storage, TagCache, Tokens
+from core.domain import Actor, Session
+from core.ports import Clock, Storage, TagCache, Tokens
 
 
 class LocalIdentity:

@@ -24,7 +24,7 @@ import math
 
 from attrs import frozen
 
-from core.ports import Bucket, Decision
+from core.domain import Bucket, Decision
 
 TOLERANCE = 1e-5
 """Seconds: how early a request may be that would be allowed after waiting."""

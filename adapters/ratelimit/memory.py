@@ -13,7 +13,8 @@ from typing import Generic, TypeVar
 
 from adapters.ratelimit import arithmetic
 from adapters.ratelimit.arithmetic import BucketState, WindowState
-from core.ports import Bucket, Clock, Decision
+from core.domain import Bucket, Decision
+from core.ports import Clock
 
 S = TypeVar("S")
 

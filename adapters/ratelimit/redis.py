@@ -15,7 +15,7 @@ from __future__ import annotations
 import redis
 
 from adapters.ratelimit import arithmetic
-from core.ports import Bucket, Decision
+from core.domain import Bucket, Decision
 
 PREFIX = "darasa:ratelimit:"
 

@@ -29,7 +29,8 @@ from adapters.db.engine import connect
 from adapters.db.tables import rate_limit_buckets, rate_limit_windows
 from adapters.ratelimit import arithmetic
 from adapters.ratelimit.arithmetic import BucketState, WindowState
-from core.ports import Bucket, Clock, Decision
+from core.domain import Bucket, Decision
+from core.ports import Clock
 
 BUSY_TIMEOUT_MS = 15_000
 """How long a SQLite writer waits at least for the lock before giving up; a

@@ -15,7 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from adapters.speech.activity import voiced_segments
-from core.coaching import UPLOAD_MAX_BYTES
+from core.domain import UPLOAD_MAX_BYTES
 from core.errors import Invalid, PayloadTooLarge, UnsupportedMedia
 from core.speech import AUDIO_MAX_SECONDS, AudioFormat, Recording
 

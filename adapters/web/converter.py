@@ -23,7 +23,7 @@ import cattrs
 from cattrs.errors import IterableValidationError
 from cattrs.gen import make_dict_unstructure_fn, override
 
-from core.coaching import Upload
+from core.domain import Upload
 from core.errors import Invalid
 
 T = TypeVar("T")

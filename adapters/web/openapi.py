@@ -23,7 +23,7 @@ from adapters.web.converter import camel
 from adapters.web.credentials import SESSION_COOKIE
 from adapters.web.envelope import STATUS
 from adapters.web.routes import SESSION_ROUTES, path_of
-from core.coaching import Upload
+from core.domain import Upload
 from core.errors import ErrorCode
 from core.pipeline import Action, Actions
 

@@ -1,5 +1,5 @@
 """A ``multipart/form-data`` action body as a payload: each form field as a
-string, each file as a ``core.coaching.Upload``.
+string, each file as a ``core.domain.Upload``.
 
 The body is decoded as it arrives, a chunk at a time: a file is refused the
 moment it grows past ``UPLOAD_MAX_BYTES``, so no more than that and one chunk
@@ -15,7 +15,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData
 
 from adapters.web.converter import Unreadable
-from core.coaching import UPLOAD_MAX_BYTES, Upload
+from core.domain import UPLOAD_MAX_BYTES, Upload
 
 CHUNK = 64 * 1024
 FIELD_MAX = 64 * 1024

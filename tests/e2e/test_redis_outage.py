@@ -11,78 +11,22 @@ health check names Redis. The CI's own Redis is never touched."""
 from __future__ import annotations
 
 import os
-import shutil
 import signal
-import socket
-import subprocess
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.e2e.conftest import Server, running_server
-from tests.server_process import free_port
+from tests.own_services import REDIS_SERVER, OwnRedis, own_redis
 
-REDIS_SERVER = shutil.which("redis-server")
 pytestmark = pytest.mark.skipif(
     REDIS_SERVER is None and os.environ.get("DARASA_REQUIRE_SERVICES") != "1",
     reason="needs redis-server to start a Redis of the test's own",
 )
 QUICK = 1.0
 """Seconds: how long any answer may take while Redis is down."""
-
-
-class OwnRedis:
-    """A throwaway redis-server on a spare port, keeping nothing on disk."""
-
-    def __init__(self, folder: Path) -> None:
-        self.port = free_port()
-        self.folder = folder
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        assert REDIS_SERVER is not None, "redis-server is not installed"
-        self.process = subprocess.Popen(
-            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.folder)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def signal(self, sig: signal.Signals) -> None:
-        assert self.process is not None
-        self.process.send_signal(sig)
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGCONT)
-            self.process.kill()
-            self.process.wait(timeout=10)
-        self.process = None
-
-
-@contextmanager
-def own_redis(folder: Path) -> Iterator[OwnRedis]:
-    redis = OwnRedis(folder)
-    redis.start()
-    try:
-        yield redis
-    finally:
-        redis.stop()
 
 
 @pytest.fixture(scope="module")

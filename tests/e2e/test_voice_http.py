@@ -13,7 +13,7 @@ import httpx
 import numpy as np
 import pytest
 
-from core.coaching import UPLOAD_MAX_BYTES
+from core.domain import UPLOAD_MAX_BYTES
 from tests.audio_files import ESPEAK, FORMATS, RATE, encoded, silence, spoken
 from tests.e2e.browser import unavailable
 from tests.e2e.conftest import Account, Server, act, envelope, running_server, sign_up

@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from adapters.ai.hume import HumeTranscripts
-from core.coaching import Speaker, TranscriptEntry
+from core.domain import Speaker, TranscriptEntry
 from core.errors import AiFailed
 
 API_KEY = "hume-test-key"

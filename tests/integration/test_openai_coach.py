@@ -16,9 +16,10 @@ from attrs import evolve
 
 from adapters.ai.http import MAX_RETRY_AFTER
 from adapters.ai.openai import OpenAiCoach
-from core.coaching import (
+from core.domain import (
     CategoryAnalysis,
     Difficulty,
+    ExperienceLevel,
     FeedbackItem,
     FeedbackType,
     JobContext,
@@ -26,7 +27,6 @@ from core.coaching import (
     Speaker,
     TranscriptEntry,
 )
-from core.domain import ExperienceLevel
 from core.errors import AiFailed
 from core.speech import Filler, SpeechMetrics
 from tests.integration.fake_openai import (

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from adapters.fakes import FakeClock
 from adapters.ratelimit.memory import MemoryRateLimiter, MemoryWindowLimiter
 from adapters.ratelimit.redis import PREFIX, RedisRateLimiter, RedisWindowLimiter
-from core.ports import Bucket
+from core.domain import Bucket
 from tests.concurrently import at_once, in_processes
 from tests.integration._services import random_key, redis_url
 

@@ -20,7 +20,7 @@ from adapters.fakes import FakeClock
 from adapters.ratelimit.memory import MemoryRateLimiter, MemoryWindowLimiter
 from adapters.ratelimit.sql import SqlRateLimiter, SqlWindowLimiter
 from adapters.system import SystemClock
-from core.ports import Bucket
+from core.domain import Bucket
 from tests.concurrently import at_once, in_processes
 from tests.integration._services import fresh_postgres_schema, postgres_url, random_key
 

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from adapters.speech.recordings import AvRecordings
-from core.coaching import UPLOAD_MAX_BYTES
+from core.domain import UPLOAD_MAX_BYTES
 from core.errors import Invalid, PayloadTooLarge, UnsupportedMedia
 from core.speech import AudioFormat, speech_metrics
 from tests.audio_files import ESPEAK, FORMATS, RATE, encoded, silence, spoken

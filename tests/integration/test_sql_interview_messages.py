@@ -15,8 +15,7 @@ from attrs import evolve
 from adapters.cache.memory import NoCache
 from adapters.ratelimit.memory import MemoryRateLimiter
 from adapters.system import SystemClock
-from core.coaching import InterviewMessage, Speaker, TranscriptEntry
-from core.domain import Actor, ExperienceLevel, Interview, JobInfo, User
+from core.domain import Actor, ExperienceLevel, Interview, InterviewMessage, JobInfo, Speaker, TranscriptEntry, User
 from core.pipeline import Context, Success
 from core.ports import Storage
 from core.speech import Filler, SpeechMetrics

@@ -15,8 +15,8 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 
 from adapters.db.storage import SqlStorage
-from core.domain import ExperienceLevel, Interview, JobInfo, User
-from core.ports import Storage, Usage
+from core.domain import ExperienceLevel, Interview, JobInfo, Usage, User
+from core.ports import Storage
 from tests.concurrently import at_once
 
 T0 = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=UTC)

@@ -10,8 +10,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from core.coaching import Answer, Difficulty, Question, StoredResumeAnalysis
-from core.domain import ExperienceLevel, Interview, JobInfo, User
+from core.domain import Answer, Difficulty, ExperienceLevel, Interview, JobInfo, Question, StoredResumeAnalysis, User
 from core.paging import SortKey
 from core.ports import Storage, UnitOfWork
 from tests.integration.test_sql_resume_analyses import an_analysis

@@ -12,8 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from core.coaching import Answer, Difficulty, Question
-from core.domain import ExperienceLevel, JobInfo, User
+from core.domain import Answer, Difficulty, ExperienceLevel, JobInfo, Question, User
 from core.ports import Storage
 
 T0 = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=UTC)

@@ -7,14 +7,16 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from core.coaching import (
+from core.domain import (
     CategoryAnalysis,
+    ExperienceLevel,
     FeedbackItem,
     FeedbackType,
+    JobInfo,
     ResumeAnalysis,
     StoredResumeAnalysis,
+    User,
 )
-from core.domain import ExperienceLevel, JobInfo, User
 from core.ports import Storage
 
 T0 = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=UTC)

@@ -16,9 +16,9 @@ from sqlalchemy.exc import OperationalError
 
 from adapters.db.engine import make_engine
 from adapters.db.storage import SqlStorage
-from core.domain import ExperienceLevel, JobInfo, User
+from core.domain import Credentials, ExperienceLevel, JobInfo, Session, User
 from core.errors import EmailAlreadyRegistered, OwnerMissing
-from core.ports import Credentials, Session, Storage
+from core.ports import Storage
 from tests.concurrently import at_once
 
 T0 = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=UTC)

@@ -18,20 +18,11 @@ from adapters.ratelimit.memory import MemoryRateLimiter
 from adapters.speech.archive import NoRecordings
 from adapters.speech.synthesis import NoSpeech
 from adapters.speech.transcription import NoTranscription
-from core.domain import Actor, User
+from core.domain import Actor, Bucket, User
 from core.interviews import CREATE_INTERVIEW_BUCKET
 from core.pipeline import Actions, Context, Result, Streaming
 from core.plans import PlanCatalog
-from core.ports import (
-    Bucket,
-    Coach,
-    Documents,
-    RateLimiter,
-    RecordingArchive,
-    SpeechSynthesis,
-    SpeechToText,
-    VoiceTranscripts,
-)
+from core.ports import Coach, Documents, RateLimiter, RecordingArchive, SpeechSynthesis, SpeechToText, VoiceTranscripts
 from core.rate_limit import AI_BUCKET
 from entrypoints.bootstrap import Container, bootstrap
 from entrypoints.settings import Settings

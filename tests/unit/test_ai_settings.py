@@ -10,7 +10,7 @@ import pytest
 
 from adapters.ai.offline.coach import OfflineCoach
 from adapters.ai.openai import OpenAiCoach
-from core.ports import Bucket
+from core.domain import Bucket
 from core.rate_limit import AI_BUCKET
 from entrypoints import cli
 from entrypoints.bootstrap import Container, bootstrap

@@ -16,8 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from adapters.ai.offline import OfflineCoach
-from core.coaching import Difficulty, JobContext, Speaker, TranscriptEntry
-from core.domain import ExperienceLevel
+from core.domain import Difficulty, ExperienceLevel, JobContext, Speaker, TranscriptEntry
 from core.errors import NotCompleted
 
 coach = OfflineCoach()

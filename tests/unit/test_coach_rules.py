@@ -15,8 +15,7 @@ from adapters.ai.offline.bank import JobProfile, QuestionBank, load_bank
 from adapters.ai.offline.bank.model import parse
 from adapters.ai.offline.bank.selection import emphasis
 from adapters.ai.offline.roles import family_of
-from core.coaching import Difficulty, JobContext, Speaker, TranscriptEntry
-from core.domain import ExperienceLevel
+from core.domain import Difficulty, ExperienceLevel, JobContext, Speaker, TranscriptEntry
 from core.errors import AiFailed
 
 LEVELS = ["junior", "mid-level", "senior"]

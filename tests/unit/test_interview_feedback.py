@@ -12,8 +12,7 @@ from hypothesis import strategies as st
 
 from adapters.ai.offline.interview import interview_feedback
 from adapters.ai.offline.skills import extract_skills
-from core.coaching import JobContext, Speaker, TranscriptEntry
-from core.domain import ExperienceLevel
+from core.domain import ExperienceLevel, JobContext, Speaker, TranscriptEntry
 from core.errors import NotCompleted
 from core.speech import Filler, SpeechMetrics
 

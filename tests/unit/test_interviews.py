@@ -11,11 +11,10 @@ from attrs import asdict
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from core.domain import Interview
+from core.domain import Decision, Interview
 from core.errors import ErrorCode, Failure
 from core.interviews import InterviewUpdated
 from core.pipeline import Success
-from core.ports import Decision
 from tests.concurrently import at_once
 from tests.conftest import FORBIDDEN, PLAN_LIMIT
 from tests.conftest import rate_limited as rate_limited_for

@@ -18,7 +18,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from adapters.web.uploads import CHUNK
-from core.coaching import UPLOAD_MAX_BYTES
+from core.domain import UPLOAD_MAX_BYTES
 from tests.fixtures_docs import PNG_BYTES, RESUME, docx_bytes, pdf_bytes
 from tests.unit.web_on_fakes import web_app_on_fakes
 

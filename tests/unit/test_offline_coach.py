@@ -14,8 +14,7 @@ from hypothesis import strategies as st
 from adapters.ai.offline import OfflineCoach
 from adapters.ai.offline.bank import QuestionBank, fits_family, load_bank
 from adapters.ai.offline.skills import SYSTEM_DESIGN, extract_skills
-from core.coaching import Difficulty, JobContext, Speaker, TranscriptEntry
-from core.domain import ExperienceLevel
+from core.domain import Difficulty, ExperienceLevel, JobContext, Speaker, TranscriptEntry
 from core.errors import AiFailed
 
 FEEDBACK_SHAPE = re.compile(

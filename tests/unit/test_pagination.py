@@ -10,8 +10,7 @@ from datetime import timedelta
 
 import pytest
 
-from core.coaching import Answer, Difficulty, Question, StoredResumeAnalysis
-from core.domain import ExperienceLevel, Interview, JobInfo
+from core.domain import Answer, Difficulty, ExperienceLevel, Interview, JobInfo, Question, StoredResumeAnalysis
 from core.errors import ErrorCode, Failure
 from core.pipeline import Success
 from tests.conftest import FORBIDDEN

@@ -17,9 +17,9 @@ from adapters.ai.offline.bank import fits_family
 from adapters.ai.offline.coach import OfflineCoach
 from adapters.ai.offline.roles import family_of
 from adapters.fakes.coach import FailingCoach
+from core.domain import Bucket
 from core.errors import AiFailed, ErrorCode, Failure
 from core.pipeline import Streaming, Success
-from core.ports import Bucket
 from core.questions import ANSWER_MAX, rating_of
 from tests.concurrently import at_once
 from tests.conftest import FORBIDDEN, PLAN_LIMIT, ai_failed

@@ -8,10 +8,9 @@ anything as a file."""
 from __future__ import annotations
 
 from adapters.fakes.coach import FailingCoach
-from core.coaching import UPLOAD_MAX_BYTES, ResumeAnalysis, Upload
+from core.domain import UPLOAD_MAX_BYTES, Bucket, ResumeAnalysis, Upload
 from core.errors import ErrorCode, Failure
 from core.pipeline import Success
-from core.ports import Bucket
 from tests.conftest import FORBIDDEN, PLAN_LIMIT, TOO_LARGE, UNSUPPORTED, ai_failed, invalid, rate_limited
 from tests.fixtures_docs import (
     EXE_BYTES,

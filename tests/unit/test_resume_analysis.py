@@ -8,8 +8,7 @@ from hypothesis import strategies as st
 
 from adapters.ai.offline.resume import analyze_resume
 from adapters.ai.offline.skills import extract_skills
-from core.coaching import CategoryAnalysis, FeedbackType, JobContext, ResumeAnalysis
-from core.domain import ExperienceLevel
+from core.domain import CategoryAnalysis, ExperienceLevel, FeedbackType, JobContext, ResumeAnalysis
 
 SENIOR_PYTHON_JOB = JobContext(
     name="Acme backend",

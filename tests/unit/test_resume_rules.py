@@ -5,8 +5,7 @@ another language is recognised, and action verbs of every trade count."""
 from __future__ import annotations
 
 from adapters.ai.offline.resume import analyze_resume
-from core.coaching import JobContext
-from core.domain import ExperienceLevel
+from core.domain import ExperienceLevel, JobContext
 from tests.unit.test_resume_analysis import SENIOR_PYTHON_JOB, STRONG_RESUME
 
 NURSE_JOB = JobContext(

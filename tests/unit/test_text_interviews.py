@@ -14,10 +14,9 @@ from hypothesis import strategies as st
 
 from adapters.fakes.coach import FailingCoach
 from adapters.fakes.transcripts import FakeVoiceTranscripts
-from core.coaching import Speaker, TranscriptEntry
+from core.domain import Bucket, Speaker, TranscriptEntry
 from core.errors import ErrorCode, Failure
 from core.pipeline import Streaming, Success
-from core.ports import Bucket
 from core.text_interviews import ALREADY_ENDED, NOT_STARTED, elapsed
 from tests.conftest import FORBIDDEN, NOT_COMPLETED, ai_failed, invalid, rate_limited
 from tests.unit.app_on_fakes import FakeApp

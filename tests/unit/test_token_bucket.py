@@ -16,7 +16,7 @@ from adapters.fakes import FakeClock
 from adapters.ratelimit import arithmetic
 from adapters.ratelimit.arithmetic import TOLERANCE, BucketState, WindowState
 from adapters.ratelimit.memory import MemoryRateLimiter, MemoryWindowLimiter
-from core.ports import Bucket
+from core.domain import Bucket
 from tests.concurrently import at_once
 
 INTERVIEWS = Bucket(capacity=12, refill=4, interval=86_400)

@@ -17,10 +17,9 @@ import pytest
 from adapters.fakes.coach import FailingCoach
 from adapters.fakes.speech import FakeSpeechSynthesis, FakeSpeechToText
 from adapters.speech.archive import FolderRecordings
-from core.coaching import Speaker, Upload
+from core.domain import Bucket, Speaker, Upload
 from core.errors import ErrorCode, Failure
 from core.pipeline import Success
-from core.ports import Bucket
 from core.text_interviews import ALREADY_ENDED, NOT_STARTED
 from core.voice_interviews import NO_SPEECH_TO_TEXT, NO_VOICE, NOTHING_HEARD, NOTHING_SAID
 from tests.audio_files import encoded, silence, tone

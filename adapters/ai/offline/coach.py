@@ -15,7 +15,7 @@ from adapters.ai.offline.grading import feedback_chunks, grade_answer
 from adapters.ai.offline.interview import interview_feedback, interviewer_turn
 from adapters.ai.offline.resume import analyze_resume
 from adapters.ai.offline.roles import family_of
-from core.coaching import Difficulty, JobContext, ResumeAnalysis, TranscriptEntry
+from core.domain import Difficulty, JobContext, ResumeAnalysis, TranscriptEntry
 from core.errors import AiFailed
 
 

@@ -10,7 +10,7 @@ from collections import Counter
 from adapters.ai.offline.bank import Kind, QuestionBank
 from adapters.ai.offline.roles import family_ids
 from adapters.ai.offline.skills import BEHAVIORAL, all_skills
-from core.coaching import Difficulty
+from core.domain import Difficulty
 
 _KINDS = [Kind.TECHNICAL, Kind.SITUATIONAL, Kind.SYSTEM_DESIGN, Kind.BEHAVIORAL]
 

@@ -34,7 +34,7 @@ def main() -> None:
 
     if context.config.config_file_name is not None:
         fileConfig(context.config.config_file_name)
-    engine = make_engine(os.environ["DATABASE_URL"])
+    engine = make_engine(os.environ["DATABASE_URL"], bounded=False)
     try:
         with migration_connection(engine) as connection:
             run_migrations(connection)

@@ -13,7 +13,7 @@ from dependency_injector.wiring import Provide, inject
 from flask import render_template, request
 
 from adapters.web.pages.common import blueprint, caller, read, sign_in_redirect
-from core.coaching import Difficulty
+from core.domain import Difficulty
 from core.pipeline import Actions
 from core.ports import Identity
 from core.questions import QUESTION_MAX, TOPIC_MAX, ListedQuestion

@@ -13,7 +13,7 @@ from dependency_injector.wiring import Provide, inject
 from flask import render_template
 
 from adapters.web.pages.common import blueprint, caller, read, sign_in_redirect
-from core.coaching import UPLOAD_MAX_BYTES, FeedbackType
+from core.domain import UPLOAD_MAX_BYTES, FeedbackType
 from core.pipeline import Actions
 from core.ports import Identity
 from core.resumes import RESUME_FEATURE

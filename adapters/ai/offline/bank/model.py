@@ -20,8 +20,7 @@ from attrs import frozen
 from adapters.ai.offline import data
 from adapters.ai.offline.roles import ANY, SOFTWARE, engineering, skill_families
 from adapters.ai.offline.text import normalize, term, term_set, words
-from core.coaching import Difficulty
-from core.domain import ExperienceLevel
+from core.domain import Difficulty, ExperienceLevel
 
 NEAR_MATCH = 0.6
 """The least share of shared terms (Jaccard) for a custom question to count

@@ -23,8 +23,7 @@ from adapters.ai.offline.bank.model import BankQuestion, Kind, QuestionBank
 from adapters.ai.offline.roles import ANY, GENERAL, SOFTWARE, engineering, family_of
 from adapters.ai.offline.skills import BEHAVIORAL, count_skills, related_skills, skill_named
 from adapters.ai.offline.text import capped, sentences, term_set
-from core.coaching import Difficulty, JobContext
-from core.domain import ExperienceLevel
+from core.domain import Difficulty, ExperienceLevel, JobContext
 
 _TITLE_WEIGHT = 3.0
 _REQUIRED = 1.2

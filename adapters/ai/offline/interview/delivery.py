@@ -21,7 +21,7 @@ from adapters.ai.offline.interview.transcript import (
     seconds,
     shown,
 )
-from core.coaching import JobContext, Speaker, TranscriptEntry
+from core.domain import JobContext, Speaker, TranscriptEntry
 from core.speech import SpeechMetrics
 
 _FILLERS = re.compile(

@@ -19,7 +19,7 @@ from adapters.ai.offline.interview.substance import quality, role_fit
 from adapters.ai.offline.interview.transcript import answers as read_answers
 from adapters.ai.offline.interview.transcript import clip, plural
 from adapters.ai.offline.roles import family_of
-from core.coaching import JobContext, TranscriptEntry
+from core.domain import JobContext, TranscriptEntry
 from core.errors import NotCompleted
 
 

@@ -18,8 +18,7 @@ from adapters.ai.offline.bank import BankQuestion, JobProfile, Kind, QuestionBan
 from adapters.ai.offline.grading import Grade, grade_answer, key_terms
 from adapters.ai.offline.roles import SOFTWARE, engineering
 from adapters.ai.offline.text import term_set
-from core.coaching import Difficulty, JobContext, Speaker, TranscriptEntry
-from core.domain import ExperienceLevel
+from core.domain import Difficulty, ExperienceLevel, JobContext, Speaker, TranscriptEntry
 
 QUESTIONS_PER_INTERVIEW = 6
 OPENER_ID = "beh-001"

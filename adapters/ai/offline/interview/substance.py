@@ -22,8 +22,7 @@ from adapters.ai.offline.interview.transcript import (
     rating,
 )
 from adapters.ai.offline.skills import extract_skills
-from core.coaching import JobContext
-from core.domain import ExperienceLevel
+from core.domain import ExperienceLevel, JobContext
 
 _RESULT = re.compile(
     r"\b(?:as a result|the result|resulted in|the outcome|which led to|that led to|so that|"

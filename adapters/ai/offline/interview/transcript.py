@@ -11,7 +11,7 @@ from attrs import field, frozen
 
 from adapters.ai.offline.bank import BankQuestion, QuestionBank
 from adapters.ai.offline.text import capped
-from core.coaching import Speaker, TranscriptEntry
+from core.domain import Speaker, TranscriptEntry
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _WORD = re.compile(r"[A-Za-z0-9][\w'’-]*")

@@ -24,7 +24,7 @@ from adapters.ai.offline.resume.reading import MINOR, clamp, feedback_item, read
 from adapters.ai.offline.resume.writing import writing
 from adapters.ai.offline.roles import GENERAL, engineering, family_name, family_of
 from adapters.ai.offline.text import capped
-from core.coaching import CategoryAnalysis, JobContext, ResumeAnalysis
+from core.domain import CategoryAnalysis, JobContext, ResumeAnalysis
 
 WEIGHTS = {
     "keyword_coverage": 0.25,

@@ -16,8 +16,7 @@ from adapters.ai.offline.resume.vocabulary import (
     SECTION_LABELS,
     YEAR,
 )
-from core.coaching import CategoryAnalysis, FeedbackItem, JobContext
-from core.domain import ExperienceLevel
+from core.domain import CategoryAnalysis, ExperienceLevel, FeedbackItem, JobContext
 
 
 def _length_band(level: ExperienceLevel) -> tuple[int, int]:

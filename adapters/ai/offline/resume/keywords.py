@@ -23,7 +23,7 @@ from adapters.ai.offline.resume.reading import (
 from adapters.ai.offline.resume.vocabulary import MAX_NAMES, STOPWORDS, WORD
 from adapters.ai.offline.skills import extract_skills
 from adapters.ai.offline.text import capped, sentences, term_set, words
-from core.coaching import CategoryAnalysis, FeedbackItem, JobContext
+from core.domain import CategoryAnalysis, FeedbackItem, JobContext
 
 
 @frozen

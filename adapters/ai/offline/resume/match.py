@@ -8,8 +8,7 @@ import re
 from adapters.ai.offline.resume.keywords import Coverage
 from adapters.ai.offline.resume.reading import MAJOR, MINOR, STRENGTH, Resume, clamp, feedback_item, listed, scored
 from adapters.ai.offline.resume.vocabulary import DATE_RANGE, LEADERSHIP, LEVEL_WORDS, SINCE, STATED_YEARS, YEAR_RE
-from core.coaching import CategoryAnalysis, FeedbackItem, JobContext
-from core.domain import ExperienceLevel
+from core.domain import CategoryAnalysis, ExperienceLevel, FeedbackItem, JobContext
 
 
 def years_of(resume: Resume, this_year: int) -> int | None:

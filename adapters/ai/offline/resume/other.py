@@ -15,7 +15,7 @@ from adapters.ai.offline.resume.vocabulary import (
     REPEATED_WORD,
     URL,
 )
-from core.coaching import CategoryAnalysis, FeedbackItem
+from core.domain import CategoryAnalysis, FeedbackItem
 
 
 def other(coverage: Coverage, resume: Resume) -> CategoryAnalysis:

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from attrs import frozen
 
 from adapters.ai.offline.resume.vocabulary import BULLET, HEADING_KEYWORDS, HEADING_OF, MAX_NAMES, WORD
-from core.coaching import CategoryAnalysis, FeedbackItem, FeedbackType
+from core.domain import CategoryAnalysis, FeedbackItem, FeedbackType
 
 STRENGTH = FeedbackType.STRENGTH
 MINOR = FeedbackType.MINOR_IMPROVEMENT

@@ -26,7 +26,7 @@ from adapters.ai.offline.resume.vocabulary import (
     WORD,
     YEAR_RE,
 )
-from core.coaching import CategoryAnalysis, FeedbackItem
+from core.domain import CategoryAnalysis, FeedbackItem
 
 
 def _quantified(line: str) -> bool:

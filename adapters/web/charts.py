@@ -1,0 +1,92 @@
+"""Charts as inline SVG, drawn by pygal on the server and cleaned for the
+strict CSP: pygal's own <script> and <style> (and ``style`` attributes, and
+its tooltips, which need its script) are taken out, so the charts take their
+look from ``static/progress.css`` — its colours follow the light and dark
+themes. Each chart is an image named by its figure's caption
+(``aria-labelledby``); the page gives its numbers as a table too. A chart
+that spans the page is drawn twice, wide and ``NARROW`` (for a phone, where
+the wide one's labels would be too small), and the CSS shows one."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pygal
+from lxml import etree
+from markupsafe import Markup
+from pygal.style import Style
+
+NARROW = 420
+WIDE = 820
+HEIGHT = 300
+FONT = 15
+"""px in the viewBox; progress.css sets the same sizes, pygal needs them to
+leave room for the labels."""
+_SVG = "{http://www.w3.org/2000/svg}"
+_DROPPED = {_SVG + name for name in ("script", "style", "defs", "title", "desc")}
+"""pygal's script and styles, and its hover texts (raw positions, values)."""
+_LAYOUT = Style(
+    font_family="system-ui, sans-serif",
+    label_font_size=FONT, major_label_font_size=FONT, legend_font_size=FONT,
+    value_font_size=FONT, title_font_size=FONT, tooltip_font_size=FONT, no_data_font_size=FONT,
+)
+
+
+def _config(width: int) -> dict[str, object]:
+    return {
+        "js": [], "css": [], "no_prefix": True, "disable_xml_declaration": True,
+        "width": width, "height": HEIGHT, "style": _LAYOUT, "show_legend": False,
+        "range": (0, 10), "y_labels": [0, 2, 4, 6, 8, 10], "margin": 12, "spacing": 8,
+        "truncate_label": 18, "truncate_legend": 24, "show_x_guides": False, "print_values": False,
+    }
+
+
+def _clean(chart: pygal.graph.graph.Graph, labelled_by: str, width: int) -> Markup:
+    """The chart's SVG with nothing the CSP refuses (no script, no style
+    element or attribute) and no tooltips, named by ``labelled_by``."""
+    root = etree.fromstring(chart.render())
+    for element in list(root.iter()):
+        parent = element.getparent()
+        if parent is None:
+            continue
+        tag = element.tag if isinstance(element.tag, str) else ""
+        classes = (element.get("class") or "").split()
+        if not tag or tag in _DROPPED or "tooltip" in classes:
+            parent.remove(element)  # comments too (their tag is not a string)
+    for element in root.iter():
+        if isinstance(element.tag, str):
+            element.attrib.pop("style", None)
+    root.attrib.pop("id", None)
+    root.set("class", f"chart__svg chart__svg--{'wide' if width > NARROW else 'narrow'}")
+    root.set("role", "img")
+    root.set("aria-labelledby", labelled_by)
+    root.set("focusable", "false")
+    return Markup(etree.tostring(root, encoding="unicode"))
+
+
+def line(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]], labelled_by: str,
+         *, legend: bool = False, width: int = NARROW) -> Markup:
+    """Ratings out of 10 over ``labels`` (oldest first), one line per series."""
+    chart = pygal.Line(**{
+        **_config(width), "show_legend": legend, "legend_at_bottom": True, "legend_at_bottom_columns": 3,
+        "height": HEIGHT + (50 if legend else 0), "dots_size": 4,
+        "x_label_rotation": 0 if len(labels) <= width // 90 else 35,
+        "show_minor_x_labels": len(labels) <= width // 45, "x_labels_major_count": width // 60,
+    })
+    chart.x_labels = list(labels)
+    for name, values in series:
+        chart.add(name, list(values))
+    return _clean(chart, labelled_by, width)
+
+
+def bars(labels: Sequence[str], values: Sequence[float], labelled_by: str, *, horizontal: bool = False,
+         width: int = NARROW) -> Markup:
+    """One average out of 10 per label."""
+    kind = pygal.HorizontalBar if horizontal else pygal.Bar
+    height = max(HEIGHT, 60 + 34 * len(labels)) if horizontal else HEIGHT
+    chart = kind(**{**_config(width), "height": height})
+    # pygal draws a horizontal chart's first bar at the bottom: the first at the top reads better
+    order = slice(None, None, -1) if horizontal else slice(None)
+    chart.x_labels = list(labels)[order]
+    chart.add("Average rating", list(values)[order])
+    return _clean(chart, labelled_by, width)

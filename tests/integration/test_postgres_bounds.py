@@ -1,0 +1,95 @@
+"""The bounds on PostgreSQL calls (``adapters.db.bounds``) against a server
+of the test's own that is frozen (SIGSTOP) at the worst moment: a write
+transaction has sent its last statement and is about to commit. The commit
+fails quickly, and when the server thaws it does not commit what the client
+was told had failed. Then the breaker fails calls at once, and the engine
+works again once the server is back."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy.exc
+from sqlalchemy import Engine, text
+
+from adapters.db.bounds import ROUND_TRIP_SECONDS
+from adapters.db.engine import make_engine
+from tests.own_services import PG_BIN, OwnPostgres, own_postgres
+
+pytestmark = pytest.mark.skipif(
+    PG_BIN is None and os.environ.get("DARASA_REQUIRE_SERVICES") != "1",
+    reason="needs PostgreSQL's server binaries to start a PostgreSQL of the test's own",
+)
+
+
+@pytest.fixture(scope="module")
+def postgres() -> Iterator[OwnPostgres]:
+    with own_postgres() as server:
+        yield server
+
+
+@pytest.fixture
+def engine(postgres: OwnPostgres) -> Iterator[Engine]:
+    engine = make_engine(postgres.url)
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE IF NOT EXISTS notes (body text)"))
+        connection.execute(text("DELETE FROM notes"))
+    yield engine
+    engine.dispose()
+
+
+def _bodies(postgres: OwnPostgres) -> list[str]:
+    reader = make_engine(postgres.url, bounded=False)
+    try:
+        with reader.connect() as connection:
+            return [row[0] for row in connection.execute(text("SELECT body FROM notes ORDER BY body"))]
+    finally:
+        reader.dispose()
+
+
+def test_a_commit_refused_while_the_server_is_frozen_is_never_committed_later(
+        postgres: OwnPostgres, engine: Engine) -> None:
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO notes VALUES ('acknowledged')"))
+    transaction = engine.connect()
+    transaction.begin()
+    transaction.execute(text("INSERT INTO notes VALUES ('refused')"))
+    postgres.signal(signal.SIGSTOP)
+    try:
+        started = time.monotonic()
+        with pytest.raises(sqlalchemy.exc.OperationalError):
+            transaction.commit()
+        assert time.monotonic() - started < ROUND_TRIP_SECONDS + 1
+        transaction.close()
+        started = time.monotonic()
+        with pytest.raises(sqlalchemy.exc.OperationalError):  # the breaker is open: at once
+            with engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        assert time.monotonic() - started < 0.5
+    finally:
+        postgres.signal(signal.SIGCONT)
+    time.sleep(0.5)  # the thawed backend reads the COMMIT, or ends its session first
+    assert _bodies(postgres) == ["acknowledged"]
+
+    deadline = time.monotonic() + 10
+    while True:  # once the breaker's cool-down is over, the engine serves again
+        try:
+            with engine.begin() as connection:
+                connection.execute(text("INSERT INTO notes VALUES ('after')"))
+            break
+        except sqlalchemy.exc.OperationalError:
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+    assert _bodies(postgres) == ["acknowledged", "after"]
+
+
+def test_a_statement_that_runs_too_long_is_cancelled_by_the_server(engine: Engine) -> None:
+    with pytest.raises(sqlalchemy.exc.OperationalError, match="statement timeout"):
+        with engine.connect() as connection:
+            connection.execute(text("SELECT pg_sleep(5)"))
+    with engine.connect() as connection:  # the connection was fine: no outage
+        assert connection.execute(text("SELECT 1")).scalar() == 1

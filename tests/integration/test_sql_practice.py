@@ -1,0 +1,140 @@
+"""The practice-history contract (the progress view's reads), on the
+in-memory fake, SQLite and PostgreSQL alike: a user's rated answers with
+their question's difficulty, topic and job, interviews with feedback and
+resume analyses with their job's name, across all the user's job infos and
+nobody else's, newest first and never more than asked; a question's topic
+is stored and read back."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from core.domain import (
+    Answer,
+    CategoryAnalysis,
+    Difficulty,
+    ExperienceLevel,
+    Interview,
+    JobInfo,
+    Question,
+    RatedAnswer,
+    ResumeAnalysis,
+    StoredResumeAnalysis,
+    User,
+)
+from core.ports import Storage
+
+T0 = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=UTC)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def a_user(storage: Storage, *job_names: str) -> tuple[User, list[JobInfo]]:
+    user = User(new_id(), "Amina", f"amina-{uuid.uuid4().hex[:10]}@example.com", None, T0, T0)
+    jobs = [JobInfo(new_id(), user.id, name, None, ExperienceLevel.SENIOR, "Python", T0, T0) for name in job_names]
+    with storage.unit_of_work(write=True) as uow:
+        uow.users.add(user)
+        for job in jobs:
+            uow.job_infos.add(job)
+        uow.commit()
+    return user, jobs
+
+
+def add(storage: Storage, *records: object) -> None:
+    with storage.unit_of_work(write=True) as uow:
+        for record in records:
+            if isinstance(record, Question):
+                uow.questions.add(record)
+            elif isinstance(record, Answer):
+                uow.answers.add(record)
+            elif isinstance(record, Interview):
+                uow.interviews.add(record)
+            else:
+                assert isinstance(record, StoredResumeAnalysis)
+                uow.resume_analyses.add(record)
+        uow.commit()
+
+
+def a_question(job: JobInfo, topic: str | None, difficulty: Difficulty = Difficulty.EASY) -> Question:
+    return Question(new_id(), job.id, f"**Topic:** {topic}\n\nWhy?", difficulty, T0, T0, topic=topic)
+
+
+def an_answer(question: Question, rating: int, minutes: int) -> Answer:
+    return Answer(new_id(), question.id, "answer", "## Feedback", rating, T0 + timedelta(minutes=minutes))
+
+
+def an_analysis(score: int) -> ResumeAnalysis:
+    return ResumeAnalysis(score, *(CategoryAnalysis(score, "ok", []) for _ in range(5)))
+
+
+def test_a_questions_topic_is_kept(storage: Storage) -> None:
+    _, [job] = a_user(storage, "Backend")
+    with_topic, without = a_question(job, "PostgreSQL"), a_question(job, None)
+    add(storage, with_topic, without)
+    with storage.unit_of_work() as uow:
+        assert uow.questions.get(with_topic.id) == with_topic
+        assert uow.questions.get(without.id) == without
+        assert {q.topic for q in uow.questions.list_for_job_info(job.id)} == {"PostgreSQL", None}
+
+
+def test_rated_answers_cross_the_users_jobs_newest_first_and_bounded(storage: Storage) -> None:
+    user, [backend, data] = a_user(storage, "Backend", "Data")
+    other, [theirs] = a_user(storage, "Theirs")
+    sql, pandas = a_question(backend, "SQL", Difficulty.HARD), a_question(data, "Pandas")
+    foreign = a_question(theirs, "SQL")
+    add(storage, sql, pandas, foreign)
+    add(storage, an_answer(sql, 3, 1), an_answer(pandas, 8, 2), an_answer(sql, 5, 3), an_answer(foreign, 9, 4))
+
+    with storage.unit_of_work() as uow:
+        everything = uow.practice.rated_answers(user.id, 10)
+        newest_two = uow.practice.rated_answers(user.id, 2)
+        nobody = uow.practice.rated_answers(new_id(), 10)
+
+    assert everything == [
+        RatedAnswer(5, T0 + timedelta(minutes=3), Difficulty.HARD, "SQL", backend.id),
+        RatedAnswer(8, T0 + timedelta(minutes=2), Difficulty.EASY, "Pandas", data.id),
+        RatedAnswer(3, T0 + timedelta(minutes=1), Difficulty.HARD, "SQL", backend.id),
+    ]
+    assert newest_two == everything[:2]
+    assert nobody == []
+
+
+def test_interviews_with_feedback_and_resume_analyses_come_with_their_jobs_name(storage: Storage) -> None:
+    user, [backend, data] = a_user(storage, "Backend", "Data")
+    _, [theirs] = a_user(storage, "Theirs")
+    reviewed = Interview(new_id(), backend.id, "00:12:00", None, "## Overall Rating: 7/10", T0, T0)
+    later = Interview(new_id(), data.id, "00:05:00", None, "## Overall Rating: 4/10", T0 + timedelta(hours=1), T0)
+    unreviewed = Interview(new_id(), backend.id, "00:00:00", None, None, T0 + timedelta(hours=2), T0)
+    foreign = Interview(new_id(), theirs.id, "00:01:00", None, "## Overall Rating: 9/10", T0, T0)
+    first = StoredResumeAnalysis(new_id(), backend.id, an_analysis(5), T0)
+    second = StoredResumeAnalysis(new_id(), data.id, an_analysis(8), T0 + timedelta(days=1))
+    add(storage, reviewed, later, unreviewed, foreign, first, second,
+        StoredResumeAnalysis(new_id(), theirs.id, an_analysis(2), T0))
+
+    with storage.unit_of_work() as uow:
+        interviews = uow.practice.rated_interviews(user.id, 10)
+        newest_interview = uow.practice.rated_interviews(user.id, 1)
+        resumes = uow.practice.scored_resumes(user.id, 10)
+        newest_resume = uow.practice.scored_resumes(user.id, 1)
+
+    assert [(i.id, i.job_name, i.feedback) for i in interviews] == [
+        (later.id, "Data", later.feedback), (reviewed.id, "Backend", reviewed.feedback)]
+    assert [i.id for i in newest_interview] == [later.id]
+    assert [(r.id, r.job_name, r.analysis, r.created_at) for r in resumes] == [
+        (second.id, "Data", second.analysis, second.created_at), (first.id, "Backend", first.analysis, T0)]
+    assert [r.id for r in newest_resume] == [second.id]
+
+
+def test_deleting_a_job_info_takes_its_practice_with_it(storage: Storage) -> None:
+    user, [job] = a_user(storage, "Backend")
+    question = a_question(job, "SQL")
+    add(storage, question, an_answer(question, 4, 1), StoredResumeAnalysis(new_id(), job.id, an_analysis(5), T0))
+    with storage.unit_of_work(write=True) as uow:
+        uow.job_infos.delete(job.id)
+        uow.commit()
+    with storage.unit_of_work() as uow:
+        assert uow.practice.rated_answers(user.id, 10) == []
+        assert uow.practice.scored_resumes(user.id, 10) == []

@@ -1,0 +1,231 @@
+"""getProgress on the fakes with the real offline coach: a new user sees
+nothing; answers are summed by day, topic and difficulty and the weakest
+topics come first; interview ratings are read from the feedback both
+coaches write; resume scores are listed per analysis; nobody sees anyone
+else's practice; and however long the history, at most the newest
+``ANSWERS_READ`` answers are read. A generated question keeps its topic."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from adapters.ai.offline.bank import load_bank
+from core.domain import (
+    Answer,
+    CategoryAnalysis,
+    Difficulty,
+    Interview,
+    Question,
+    RatedAnswer,
+    ResumeAnalysis,
+    StoredResumeAnalysis,
+)
+from core.pipeline import Success
+from core.progress import (
+    ANSWERS_READ,
+    GOOD_RATING,
+    WEAKEST,
+    by_day,
+    by_difficulty,
+    by_topic,
+    interview_ratings,
+    weakest,
+)
+from core.questions import question_topic
+from tests.unit.app_on_fakes import FakeApp
+
+JOB = {"name": "Backend at Acme", "title": "Senior Python Engineer", "experienceLevel": "senior",
+       "description": "Python services on PostgreSQL with Redis caching, Docker and REST APIs."}
+T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+
+
+def progress(app: FakeApp, actor):
+    result = app.run("getProgress", actor, {})
+    assert isinstance(result, Success), result
+    return result.data
+
+
+def new_job(app: FakeApp, actor) -> str:
+    result = app.run("createJobInfo", actor, JOB)
+    assert isinstance(result, Success), result
+    return result.data.id
+
+
+def store(app: FakeApp, *records: object) -> None:
+    with app.storage.unit_of_work(write=True) as uow:
+        for record in records:
+            if isinstance(record, Question):
+                uow.questions.add(record)
+            elif isinstance(record, Answer):
+                uow.answers.add(record)
+            elif isinstance(record, Interview):
+                uow.interviews.add(record)
+            else:
+                assert isinstance(record, StoredResumeAnalysis)
+                uow.resume_analyses.add(record)
+        uow.commit()
+
+
+def question(app: FakeApp, job_id: str, topic: str | None, difficulty: Difficulty = Difficulty.MEDIUM) -> Question:
+    return Question(app.ids.new(), job_id, f"About {topic}?", difficulty, T0, T0, topic=topic)
+
+
+def rated(app: FakeApp, q: Question, rating: int, at: datetime = T0) -> Answer:
+    return Answer(app.ids.new(), q.id, "my answer", f"## Feedback (Rating: {rating}/10)", rating, at)
+
+
+def analysis(overall: int) -> ResumeAnalysis:
+    def category(score: int) -> CategoryAnalysis:
+        return CategoryAnalysis(score, "fine", [])
+
+    return ResumeAnalysis(overall, category(4), category(5), category(6), category(7), category(8))
+
+
+# --- the use case ----------------------------------------------------------------
+
+
+def test_a_new_user_has_nothing_to_show():
+    app = FakeApp()
+    shown = progress(app, app.user())
+    assert shown.answers == 0
+    assert (shown.by_day, shown.by_topic, shown.by_difficulty, shown.weakest_topics) == ([], [], [], [])
+    assert (shown.interviews, shown.interview_categories, shown.resumes) == ([], [], [])
+
+
+def test_answers_are_summed_by_day_topic_and_difficulty_and_the_weakest_come_first():
+    app = FakeApp()
+    actor = app.user()
+    job_id = new_job(app, actor)
+    sql, docker, redis = (question(app, job_id, t) for t in ("PostgreSQL", "Docker", "Redis"))
+    hard = question(app, job_id, None, Difficulty.HARD)
+    store(app, sql, docker, redis, hard)
+    store(app, rated(app, sql, 2), rated(app, sql, 4, T0 + timedelta(days=1)), rated(app, docker, 9),
+          rated(app, redis, 5), rated(app, redis, 6, T0 + timedelta(days=1)), rated(app, hard, 1))
+
+    shown = progress(app, actor)
+
+    assert shown.answers == 6
+    assert [(d.day, d.average, d.answers) for d in shown.by_day] == [("2026-03-01", 4.2, 4), ("2026-03-02", 5.0, 2)]
+    assert [(t.topic, t.average, t.answers) for t in shown.by_topic] == [
+        ("PostgreSQL", 3.0, 2), ("Redis", 5.5, 2), ("Docker", 9.0, 1)]
+    assert [(d.difficulty, d.average, d.answers) for d in shown.by_difficulty] == [
+        (Difficulty.MEDIUM, 5.2, 5), (Difficulty.HARD, 1.0, 1)]
+    assert [(t.topic, t.job_info_id) for t in shown.weakest_topics] == [("PostgreSQL", job_id), ("Redis", job_id)]
+
+
+def test_interviews_and_resumes_are_shown_oldest_first():
+    app = FakeApp()
+    actor = app.user()
+    job_id = new_job(app, actor)
+    feedback = "## Overall Rating: 6/10\n\ntext\n\n## Communication Clarity: 8/10\n\n## Role Fit: 4/10\n"
+    later = "# Overall Rating: 8/10\n\n## 1. **Communication Clarity** (Rating: 9/10)\n"
+    store(app,
+          Interview(app.ids.new(), job_id, "00:10:00", None, later, T0 + timedelta(days=2), T0),
+          Interview(app.ids.new(), job_id, "00:10:00", None, feedback, T0, T0),
+          Interview(app.ids.new(), job_id, "00:00:00", None, None, T0, T0),  # no feedback: not shown
+          StoredResumeAnalysis(app.ids.new(), job_id, analysis(7), T0 + timedelta(days=1)),
+          StoredResumeAnalysis(app.ids.new(), job_id, analysis(5), T0))
+
+    shown = progress(app, actor)
+
+    assert [i.overall for i in shown.interviews] == [6, 8]
+    assert [(c.category, c.average, c.interviews) for c in shown.interview_categories] == [
+        ("Communication Clarity", 8.5, 2), ("Role Fit", 4.0, 1)]
+    assert [(r.overall, r.ats, r.other, r.job_name) for r in shown.resumes] == [
+        (5, 4, 8, JOB["name"]), (7, 4, 8, JOB["name"])]
+
+
+def test_nobody_sees_anyone_elses_practice():
+    app = FakeApp()
+    ada, bob = app.user("ada"), app.user("bob")
+    job_id = new_job(app, ada)
+    q = question(app, job_id, "Docker")
+    store(app, q, rated(app, q, 3), StoredResumeAnalysis(app.ids.new(), job_id, analysis(5), T0))
+    assert progress(app, ada).answers == 1
+    shown = progress(app, bob)
+    assert (shown.answers, shown.by_topic, shown.resumes) == (0, [], [])
+    assert app.run("getProgress", None, {}).code.value == "UNAUTHENTICATED"
+
+
+def test_only_the_newest_answers_are_read_however_long_the_history():
+    app = FakeApp()
+    actor = app.user()
+    job_id = new_job(app, actor)
+    old, new = question(app, job_id, "Old topic"), question(app, job_id, "New topic")
+    store(app, old, new)
+    store(app, *(rated(app, old, 1, T0 + timedelta(minutes=n)) for n in range(150)))
+    store(app, *(rated(app, new, 7, T0 + timedelta(days=1, minutes=n)) for n in range(ANSWERS_READ)))
+    shown = progress(app, actor)
+    assert shown.answers == ANSWERS_READ
+    assert [(t.topic, t.answers) for t in shown.by_topic] == [("New topic", ANSWERS_READ)]
+
+
+def test_a_generated_question_keeps_the_topic_it_is_about():
+    app = FakeApp()
+    actor = app.user(plan="pro")
+    job_id = new_job(app, actor)
+    for topic in ["docker", "Redis", None]:
+        payload = {"jobInfoId": job_id, "difficulty": "medium", **({"topic": topic} if topic else {})}
+        result = app.run("generateQuestion", actor, payload)
+        assert isinstance(result, Success), result
+        with app.storage.unit_of_work() as uow:
+            stored = uow.questions.get(result.data.question_id)
+        skills = load_bank().find(stored.text).skills
+        assert stored.topic == (next(s for s in skills if s.casefold() == topic.casefold()) if topic else skills[0])
+
+
+# --- reading the coach's markdown ---------------------------------------------------
+
+
+def test_the_topic_of_a_question_comes_from_its_first_line_or_what_was_asked():
+    shown = "**Topics:** Python · PostgreSQL · **Difficulty:** Medium\n\n### How do indexes work?"
+    assert question_topic(shown, None) == "Python"
+    assert question_topic(shown, "postgresql") == "PostgreSQL"
+    assert question_topic(shown, "Knitting") == "Python"  # the coach fell back to another topic
+    assert question_topic("**Topic:** Docker\n\nWhat is a layer?", None) == "Docker"
+    assert question_topic("What is a layer?", " Docker ") == "Docker"
+    assert question_topic("What is a layer?", None) is None
+    assert question_topic("Text first.\n**Topic:** Docker", None) is None
+
+
+def test_interview_ratings_are_read_from_either_coachs_headings():
+    offline = "## Overall Rating: 5/10\n\n## Pacing and Timing: 7/10\n\n- note: 3/10 is not a heading\n"
+    remote = "# Overall Rating: 6/10\n## 2. **Confidence and Emotional State** (Rating: 8/10)\n### Role Fit: 11/10\n"
+    assert interview_ratings(offline) == (5, {"Pacing and Timing": 7})
+    assert interview_ratings(remote) == (6, {"Confidence and Emotional State": 8})
+    assert interview_ratings("No ratings here.") == (None, {})
+
+
+# --- properties of the sums ------------------------------------------------------------
+
+answers = st.lists(
+    st.builds(
+        RatedAnswer,
+        rating=st.integers(1, 10),
+        created_at=st.integers(0, 60 * 24 * 40).map(lambda m: T0 + timedelta(minutes=m)),
+        difficulty=st.sampled_from(Difficulty),
+        topic=st.one_of(st.none(), st.sampled_from(["Python", "python", "Docker", "SQL", " "])),
+        job_info_id=st.sampled_from(["job-1", "job-2"]),
+    ),
+    max_size=60,
+)
+
+
+@settings(deadline=None, max_examples=60)
+@given(answers)
+def test_every_sum_counts_each_answer_once_and_stays_within_the_ratings(rated_answers: list[RatedAnswer]):
+    topics = by_topic(rated_answers)
+    assert sum(t.answers for t in topics) == sum(1 for a in rated_answers if a.topic and a.topic.strip())
+    assert len({t.topic.casefold() for t in topics}) == len(topics)
+    assert sum(d.answers for d in by_difficulty(rated_answers)) == len(rated_answers)
+    days = by_day(rated_answers)
+    assert [d.day for d in days] == sorted(d.day for d in days) and len(days) <= 30
+    for summed in [*topics, *by_difficulty(rated_answers), *days]:
+        assert 1 <= summed.average <= 10
+    weak = weakest(topics)
+    assert len(weak) <= WEAKEST and all(t.average < GOOD_RATING for t in weak)
+    assert [t.average for t in weak] == sorted(t.average for t in weak)
+    assert all(t.average >= weak[-1].average for t in topics if t not in weak and t.average < GOOD_RATING)

@@ -120,7 +120,7 @@ def test_a_session_is_found_by_its_digest_and_revoked_once(storage: Storage) -> 
 
 
 def test_a_live_session_is_one_not_revoked_whose_user_exists(storage: Storage) -> None:
-    user, gone = new_user(), new_user()
+    user, gone = make_user(), make_user()
     live, revoked, orphan = new_session(user.id), new_session(user.id), new_session(gone.id)
     saved(storage, user, gone, live, revoked, orphan)
     with storage.unit_of_work(write=True) as uow:

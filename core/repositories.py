@@ -108,6 +108,11 @@ class Sessions(Protocol):
 
     def by_digest(self, token_digest: str) -> Session | None: ...
 
+    def live_by_digest(self, token_digest: str) -> Session | None:
+        """The session with this digest if it is not revoked and its user
+        still exists (expiry is the caller's to check), in one read."""
+        ...
+
     def revoke(self, session_id: str, at: datetime) -> None: ...
 
 
@@ -178,10 +183,6 @@ class Questions(Protocol):
 
 class Answers(Protocol):
     def add(self, answer: Answer) -> None: ...
-
-    def list_for_job_info(self, job_info_id: str) -> list[Answer]:
-        """The answers to every question of the job info, oldest first."""
-        ...
 
     def list_for_questions(self, question_ids: Sequence[str]) -> list[Answer]:
         """The answers to these questions, oldest first."""

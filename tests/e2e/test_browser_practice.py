@@ -1,7 +1,8 @@
 """The practice pages in Chromium against a real server: a question arrives
 in pieces before it is complete, a bad and a good answer are rated apart;
 the text interview runs as a chat (Enter sends, the timer runs, End asks
-first) and its feedback streams in; every practice page (questions, the
+first) and its feedback streams in; a resume dropped on the page is checked
+in the browser, then analysed in place; every practice page (questions, the
 interview list, a new, running, ended and unbegun interview, the voice call,
 the resume with analyses, progress) fits the window at desktop and phone
 widths in light and dark and passes the axe audit."""
@@ -164,3 +165,30 @@ def test_the_practice_pages_fit_the_window_and_pass_the_audit(
         if viewport is DESKTOP:
             wrong += [f"{path}: {violation}" for violation in axe_violations(page)]
     assert wrong == []
+
+
+def test_a_resume_dropped_on_the_page_is_checked_then_analysed(
+    watched: Watched, server: Server, ada: Account, job_id: str
+) -> None:
+    set_plan(server, ada, "max")
+    page = watched.page
+    page.goto(f"/app/job-infos/{job_id}/resume")
+    drop = """([name, type, text]) => {
+        const files = new DataTransfer();
+        files.items.add(new File([text], name, { type }));
+        const zone = document.querySelector("[data-dropzone]");
+        zone.dispatchEvent(new DragEvent("dragover", { bubbles: true, cancelable: true, dataTransfer: files }));
+        zone.dispatchEvent(new DragEvent("drop", { bubbles: true, cancelable: true, dataTransfer: files }));
+    }"""
+    page.evaluate(drop, ["setup.exe", "application/octet-stream", "MZ"])  # checked in the browser first
+    assert "PDF, Word document, or text file" in page.locator("[data-file-error]").inner_text()
+    assert page.locator("input[type=file]").get_attribute("aria-invalid") == "true"
+    page.evaluate(drop, ["amina.txt", "text/plain", "\n".join(RESUME)])
+    assert page.locator("[data-file-name]").inner_text() == "amina.txt"
+    assert page.locator("[data-file-error]").inner_text() == ""
+    page.get_by_role("button", name="Analyse resume").click()
+    latest = page.locator("#latest-analysis")
+    latest.wait_for()
+    assert latest.locator(".categories > li").count() == 5
+    assert latest.evaluate("element => element === document.activeElement")
+    watched.assert_quiet()

@@ -108,6 +108,11 @@ class Sessions(Protocol):
 
     def by_digest(self, token_digest: str) -> Session | None: ...
 
+    def live_by_digest(self, token_digest: str) -> Session | None:
+        """The session with this digest if it is not revoked and its user
+        still exists (expiry is the caller's to check), in one read."""
+        ...
+
     def revoke(self, session_id: str, at: datetime) -> None: ...
 
 

@@ -192,6 +192,12 @@ class FakeSessions:
     def by_digest(self, token_digest: str) -> Session | None:
         return next((s for s in self._t.sessions.values() if s.token_digest == token_digest), None)
 
+    def live_by_digest(self, token_digest: str) -> Session | None:
+        session = self.by_digest(token_digest)
+        if session is None or session.revoked_at is not None or session.user_id not in self._t.users:
+            return None
+        return session
+
     def revoke(self, session_id: str, at: datetime) -> None:
         session = self._t.sessions.get(session_id)
         if session is not None and session.revoked_at is None:

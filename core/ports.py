@@ -215,6 +215,11 @@ class Questions(Protocol):
         descending), after ``after`` and at most ``limit`` when given."""
         ...
 
+    def from_coach(self, job_info_id: str) -> list[Question]:
+        """The job info's questions that have a ``coach_key``, newest first:
+        no more than the coach has questions, however long the history."""
+        ...
+
 
 class Answers(Protocol):
     def add(self, answer: Answer) -> None: ...
@@ -431,6 +436,12 @@ class Coach(Protocol):
     ) -> Iterable[str]:
         """A new markdown question for the job, unlike any in ``previous``,
         on ``topic`` (a skill, as the user names it) when given and possible."""
+        ...
+
+    def question_key(self, text: str) -> str | None:
+        """The key of the coach's own question that ``text`` presents, if it
+        is one (``Question.coach_key``); None from a coach without a fixed
+        set of questions."""
         ...
 
     def answer_feedback(self, job: JobContext, question: str, answer: str) -> Iterable[str]:

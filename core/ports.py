@@ -1,8 +1,9 @@
 """The ports: what the core needs from the outside world, as small protocols.
 
 Adapters in ``adapters/`` implement these; ``adapters/fakes`` holds tiny real
-implementations used by the unit tests. This module imports only the
-standard library and ``core``.
+implementations used by the unit tests. The repositories a unit of work hands
+out are in ``core.repositories``, the records all of them exchange in
+``core.domain``. This module imports only the standard library and ``core``.
 """
 
 from __future__ import annotations
@@ -14,28 +15,28 @@ from typing import Protocol, Self, TypeVar
 
 from core.domain import (
     Actor,
-    Answer,
     Bucket,
-    Credentials,
     Decision,
     Difficulty,
     Interview,
-    InterviewMessage,
     JobContext,
     JobInfo,
     Question,
-    RatedAnswer,
-    RatedInterview,
     ResumeAnalysis,
-    ScoredResume,
-    Session,
-    StoredResumeAnalysis,
     TranscriptEntry,
-    Usage,
-    UsageKind,
-    User,
 )
-from core.paging import SortKey
+from core.repositories import (
+    Answers,
+    InterviewMessages,
+    Interviews,
+    JobInfos,
+    PracticeHistory,
+    Questions,
+    ResumeAnalyses,
+    Sessions,
+    Users,
+    WebhookDeliveries,
+)
 from core.speech import AudioFormat, Recording
 
 T = TypeVar("T")
@@ -61,210 +62,6 @@ class Ids(Protocol):
 
 
 # --- storage ----------------------------------------------------------------
-
-
-class UserRecords(Protocol):
-    """The users themselves."""
-
-    def add(self, user: User, password_hash: str | None = None) -> None:
-        """Raises ``core.errors.EmailAlreadyRegistered`` if the email is taken."""
-        ...
-
-    def get(self, user_id: str) -> User | None: ...
-
-    def get_by_email(self, email: str) -> User | None:
-        """Look up by email, case-insensitively."""
-        ...
-
-    def upsert(self, user: User) -> None:
-        """Insert the user, or update the name, email, image and
-        ``updated_at`` of the one with its id. Raises
-        ``core.errors.EmailAlreadyRegistered`` if another user has the email."""
-        ...
-
-    def add_if_absent(self, user: User) -> None:
-        """Insert the user unless one with its id exists. Raises
-        ``core.errors.EmailAlreadyRegistered`` if another user has the email."""
-        ...
-
-    def delete(self, user_id: str) -> None:
-        """Delete the user and, by cascade, everything they own."""
-        ...
-
-
-class UserCredentials(Protocol):
-    """A local account's password hash."""
-
-    def credentials(self, email: str) -> Credentials | None: ...
-
-    def set_password_hash(self, user_id: str, password_hash: str) -> None: ...
-
-
-class UserPlans(Protocol):
-    """The plan stored for each user."""
-
-    def plan(self, user_id: str) -> str | None:
-        """The name of the user's stored plan ("free" until changed), or
-        ``None`` for no such user. The name may be one the catalogue no
-        longer knows; the plans adapter decides what that means."""
-        ...
-
-    def set_plan(self, user_id: str, plan: str) -> None: ...
-
-
-class UserUsage(Protocol):
-    """The counters plan allowances are checked against."""
-
-    def usage(self, user_id: str) -> Usage | None:
-        """The user's counters as of this unit of work, without locking."""
-        ...
-
-    def lock_usage(self, user_id: str) -> Usage | None:
-        """The user's counters, read so that no other writer can change them
-        (or create records they count) until this unit of work ends: call it
-        first in a write unit of work, then check, insert and
-        ``count_created`` before committing. ``None`` for no such user."""
-        ...
-
-    def count_created(self, user_id: str, kind: UsageKind, delta: int = 1) -> None:
-        """Add ``delta`` to the user's counter of ``kind`` (-1 gives back an
-        allowance reserved for a record that was never written)."""
-        ...
-
-
-class Users(UserRecords, UserCredentials, UserPlans, UserUsage, Protocol):
-    """The users repository: one table, four concerns."""
-
-
-class Sessions(Protocol):
-    def add(self, session: Session) -> None: ...
-
-    def get(self, session_id: str) -> Session | None: ...
-
-    def by_digest(self, token_digest: str) -> Session | None: ...
-
-    def live_by_digest(self, token_digest: str) -> Session | None:
-        """The session with this digest if it is not revoked and its user
-        still exists (expiry is the caller's to check), in one read."""
-        ...
-
-    def revoke(self, session_id: str, at: datetime) -> None: ...
-
-
-class WebhookDeliveries(Protocol):
-    """Ids of webhook deliveries already applied, and of other events worth
-    remembering for as long (a user's deletion)."""
-
-    def record(self, delivery_id: str, at: datetime, forget_before: datetime) -> bool:
-        """Remember a delivery; False when it was already remembered. Ids
-        recorded before ``forget_before`` are forgotten."""
-        ...
-
-    def remembered(self, delivery_id: str) -> bool: ...
-
-
-class JobInfos(Protocol):
-    def add(self, job_info: JobInfo) -> None:
-        """Raises ``core.errors.OwnerMissing`` if its user does not exist."""
-        ...
-
-    def get(self, job_info_id: str) -> JobInfo | None: ...
-
-    def update(self, job_info: JobInfo) -> None: ...
-
-    def delete(self, job_info_id: str) -> None:
-        """Delete the job info and, by cascade, its interviews and questions."""
-        ...
-
-    def list_for_user(
-        self, user_id: str, query: str | None = None, *, after: SortKey | None = None, limit: int | None = None
-    ) -> list[JobInfo]:
-        """The user's job infos, last updated first (``(updated_at, id)``
-        descending); ``query`` matches name, title or description,
-        case-insensitively. With ``after``, only those that sort after it;
-        with ``limit``, at most that many."""
-        ...
-
-    def count_for_user(self, user_id: str) -> int: ...
-
-
-class Interviews(Protocol):
-    def add(self, interview: Interview) -> None: ...
-
-    def get(self, interview_id: str) -> Interview | None: ...
-
-    def update(self, interview: Interview) -> None: ...
-
-    def list_for_job_info(
-        self, job_info_id: str, *, after: SortKey | None = None, limit: int | None = None
-    ) -> list[Interview]:
-        """The job info's interviews, newest first (``(created_at, id)``
-        descending), after ``after`` and at most ``limit`` when given."""
-        ...
-
-
-class Questions(Protocol):
-    def add(self, question: Question) -> None: ...
-
-    def get(self, question_id: str) -> Question | None: ...
-
-    def list_for_job_info(
-        self, job_info_id: str, *, after: SortKey | None = None, limit: int | None = None
-    ) -> list[Question]:
-        """The job info's questions, newest first (``(created_at, id)``
-        descending), after ``after`` and at most ``limit`` when given."""
-        ...
-
-    def from_coach(self, job_info_id: str) -> list[Question]:
-        """The job info's questions that have a ``coach_key``, newest first:
-        no more than the coach has questions, however long the history."""
-        ...
-
-
-class Answers(Protocol):
-    def add(self, answer: Answer) -> None: ...
-
-    def list_for_job_info(self, job_info_id: str) -> list[Answer]:
-        """The answers to every question of the job info, oldest first."""
-        ...
-
-    def list_for_questions(self, question_ids: Sequence[str]) -> list[Answer]:
-        """The answers to these questions, oldest first."""
-        ...
-
-
-class InterviewMessages(Protocol):
-    def add(self, message: InterviewMessage) -> None:
-        """Store a line; ``seq`` is unique within its interview."""
-        ...
-
-    def list_for_interview(self, interview_id: str) -> list[InterviewMessage]:
-        """The interview's lines, in ``seq`` order."""
-        ...
-
-
-class ResumeAnalyses(Protocol):
-    def add(self, analysis: StoredResumeAnalysis) -> None: ...
-
-    def list_for_job_info(
-        self, job_info_id: str, *, after: SortKey | None = None, limit: int | None = None
-    ) -> list[StoredResumeAnalysis]:
-        """The job info's analyses, newest first (``(created_at, id)``
-        descending), after ``after`` and at most ``limit`` when given."""
-        ...
-
-
-class PracticeHistory(Protocol):
-    """A user's practice across their job infos, newest first and at most
-    ``limit`` of each kind (the progress view)."""
-
-    def rated_answers(self, user_id: str, limit: int) -> list[RatedAnswer]: ...
-
-    def rated_interviews(self, user_id: str, limit: int) -> list[RatedInterview]:
-        """Only interviews that have feedback."""
-        ...
-
-    def scored_resumes(self, user_id: str, limit: int) -> list[ScoredResume]: ...
 
 
 class UnitOfWork(Protocol):

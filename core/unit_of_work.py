@@ -21,7 +21,8 @@ from typing import Protocol, TypeVar
 
 from core.domain import Actor, Interview, JobInfo, Question
 from core.errors import Forbidden
-from core.ports import Interviews, JobInfos, Questions, TagCache
+from core.ports import TagCache
+from core.repositories import Interviews, JobInfos, Questions
 
 
 class _OfJobInfo(Protocol):

@@ -11,7 +11,7 @@ from flask.sessions import SessionInterface, SessionMixin
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from adapters.identity.clerk import SESSION_COOKIE as CLERK_SESSION_COOKIE
-from adapters.web import actions, auth, ip_limit, meta, observability, pages, webhooks
+from adapters.web import actions, auth, ip_limit, malformed, meta, observability, pages, webhooks
 from entrypoints.bootstrap import WEB_MODULES, WEB_PACKAGES, Container, bootstrap
 from entrypoints.settings import Settings
 
@@ -38,6 +38,7 @@ def create_app(
         # (Secure cookie, the Origin check) and host come from their headers.
         n = settings.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+    app.wsgi_app = malformed.guard_input(app.wsgi_app)  # type: ignore[method-assign]
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=11 * 1024 * 1024)
     app.session_interface = NoSessions()  # SECRET_KEY keys the pages' CSRF tokens, not a cookie session
     app.json.sort_keys = False  # type: ignore[attr-defined]
@@ -95,4 +96,5 @@ def wsgi(env: Mapping[str, str] | None = None) -> Flask:
     first. Each worker purges periodically."""
     settings = Settings.from_env(env)
     configure_logging(settings.log_level)
+    malformed.use_json_error_pages()
     return with_periodic_purge(create_app(settings))

@@ -168,6 +168,13 @@ class Container(containers.DeclarativeContainer):
         none=providers.Singleton(NoCache),
     )
     storage = providers.Singleton(SqlStorage, engine, cache)
+    # Sessions are cached only by a process's own cache, which every sign-out
+    # reaches. With Redis each request reads its session from the database
+    # (one look-up, a round trip as the cache's version check would be), so a
+    # revocation never depends on an invalidation being delivered.
+    session_cache = providers.Callable(
+        lambda shared, s: shared if s.shared_backend("none") == "memory" else NoCache(), cache, settings
+    )
     health_checks = providers.Callable(
         _health_checks, storage, settings.provided.redis_url, redis_client.provider
     )
@@ -223,7 +230,7 @@ class Container(containers.DeclarativeContainer):
     ensure_user = providers.Singleton(EnsureUser, storage=storage, cache=cache, clock=clock, profiles=profiles)
     identity = providers.Selector(
         settings.provided.identity,
-        local=providers.Singleton(LocalIdentity, storage, tokens, clock, cache),
+        local=providers.Singleton(LocalIdentity, storage, tokens, clock, session_cache),
         clerk=providers.Singleton(
             ClerkIdentity,
             providers.Singleton(clerk_wiring.clerk_tokens, settings.provided.clerk, clock),

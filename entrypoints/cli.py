@@ -29,9 +29,11 @@ own limits, 1 MB of JSON and 10 MB files, are lower)."""
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    from adapters.web.malformed import use_json_error_pages
     from entrypoints.app import configure_logging, create_app, with_periodic_purge
 
     configure_logging(settings.log_level)
+    use_json_error_pages()  # what the server refuses itself gets the envelope too
     settings = evolve(settings, workers=args.workers or settings.workers or 1)
     port = args.port or settings.port
     _upgrade(settings)

@@ -1,9 +1,11 @@
 """The identity port for local accounts: a presented token is a session's
 token if its digest names a live session of a user who still exists.
 
-The lookup is cached (it is on every request): sign-out invalidates the
-session's tag and deleting a user invalidates every user's, so a revoked
-session is refused at once by every process sharing the cache."""
+The lookup may be cached (it is on every request) by a cache that every
+invalidation reaches (the process's own): sign-out invalidates the
+session's tag and deleting a user invalidates every user's. The bootstrap
+gives it no cache when the cache is shared through Redis, where an
+invalidation can be lost in an outage: revocation never depends on it."""
 
 from __future__ import annotations
 

@@ -36,7 +36,7 @@ def _config(width: int) -> dict[str, object]:
     return {
         "js": [], "css": [], "no_prefix": True, "disable_xml_declaration": True,
         "width": width, "height": HEIGHT, "style": _LAYOUT, "show_legend": False,
-        "range": (0, 10), "y_labels": [0, 2, 4, 6, 8, 10], "margin": 12, "spacing": 8,
+        "range": (0, 10), "y_labels": [0, 2, 4, 6, 8, 10], "margin": 12, "margin_right": 28, "spacing": 8,
         "truncate_label": 18, "truncate_legend": 24, "show_x_guides": False, "print_values": False,
     }
 
@@ -64,12 +64,16 @@ def _clean(chart: pygal.graph.graph.Graph, labelled_by: str, width: int) -> Mark
     return Markup(etree.tostring(root, encoding="unicode"))
 
 
+def _clip(label: str, longest: int) -> str:
+    return label if len(label) <= longest else label[: longest - 1].rstrip() + "…"
+
+
 def line(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]], labelled_by: str,
          *, legend: bool = False, width: int = NARROW) -> Markup:
     """Ratings out of 10 over ``labels`` (oldest first), one line per series."""
     chart = pygal.Line(**{
         **_config(width), "show_legend": legend, "legend_at_bottom": True, "legend_at_bottom_columns": 3,
-        "height": HEIGHT + (50 if legend else 0), "dots_size": 4,
+        "height": HEIGHT + (50 if legend else 0), "dots_size": 4, "margin_right": 48,
         "x_label_rotation": 0 if len(labels) <= width // 90 else 35,
         "show_minor_x_labels": len(labels) <= width // 45, "x_labels_major_count": width // 60,
     })
@@ -87,6 +91,7 @@ def bars(labels: Sequence[str], values: Sequence[float], labelled_by: str, *, ho
     chart = kind(**{**_config(width), "height": height})
     # pygal draws a horizontal chart's first bar at the bottom: the first at the top reads better
     order = slice(None, None, -1) if horizontal else slice(None)
-    chart.x_labels = list(labels)[order]
+    longest = 16 if width <= NARROW else 32
+    chart.x_labels = [_clip(label, longest) for label in labels][order]
     chart.add("Average rating", list(values)[order])
     return _clean(chart, labelled_by, width)

@@ -1,9 +1,10 @@
 """The practice pages in Chromium against a real server: a question arrives
 in pieces before it is complete, a bad and a good answer are rated apart;
 the text interview runs as a chat (Enter sends, the timer runs, End asks
-first) and its feedback streams in; the questions, interviews, interview and
-resume pages fit the window at desktop and phone widths in light and dark
-and pass the axe audit (when axe-core is installed)."""
+first) and its feedback streams in; every practice page (questions, the
+interview list, a new, running, ended and unbegun interview, the voice call,
+the resume with analyses, progress) fits the window at desktop and phone
+widths in light and dark and passes the axe audit."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ import pytest
 
 from adapters.ai.offline.coach import OfflineCoach
 from tests.e2e.browser import DESKTOP, PHONE, Watched, axe_violations, horizontal_overflow, new_context
-from tests.e2e.conftest import Account, Server, act, cookieless_client, envelope, sign_up
+from tests.e2e.conftest import Account, Server, act, cookieless_client, envelope, set_plan, sign_up
+from tests.fixtures_docs import RESUME, pdf_bytes
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page
@@ -98,10 +100,12 @@ def test_a_question_arrives_in_pieces_and_answers_are_rated_apart(
 
 def test_a_text_interview_is_a_chat_with_a_timer_and_streamed_feedback(watched: Watched, job_id: str) -> None:
     page = watched.page
-    page.goto(f"/app/job-infos/{job_id}/interviews")
-    page.get_by_role("button", name="Start a text interview").click()
+    page.goto(f"/app/job-infos/{job_id}/interviews")  # none yet: the new one
+    page.wait_for_url(re.compile(r".*/interviews/new$"))
     page.get_by_role("button", name="Begin the interview").click()
     page.locator("#reply").wait_for()
+    assert page.locator("#reply").evaluate("element => element === document.activeElement")
+    assert re.search(r"/interviews/[0-9a-f-]{36}$", page.url)
     first = page.locator(".timer").inner_text()
     page.wait_for_timeout(1600)
     assert page.locator(".timer").inner_text() > first  # the timer runs
@@ -123,17 +127,40 @@ def test_the_practice_pages_fit_the_window_and_pass_the_audit(
     browser: Browser, server: Server, http: httpx.Client, ada: Account, job_id: str,
     viewport: dict[str, int], theme: str,
 ) -> None:
-    envelope(act(http, ada, "generateQuestion", {"jobInfoId": job_id, "difficulty": "easy"}))
-    interview = envelope(act(http, ada, "createInterview", {"jobInfoId": job_id}))["id"]
+    """Every practice page in the states a user sees it in: a new interview,
+    one running (the chat), one ended with its feedback, one not begun; a
+    resume with its analysis; the voice call; the progress page's charts."""
+    set_plan(server, ada, "max")
+    question = envelope(act(http, ada, "generateQuestion", {"jobInfoId": job_id, "difficulty": "easy"}))
+    envelope(act(http, ada, "generateQuestionFeedback", {"questionId": question["questionId"],
+                                                         "answer": "Routes map URLs to view functions."}))
+    envelope(act(http, ada, "generateQuestion", {"jobInfoId": job_id, "difficulty": "hard"}))
+    ended = envelope(act(http, ada, "createInterview", {"jobInfoId": job_id}))["id"]
+    envelope(act(http, ada, "startInterview", {"interviewId": ended}))
+    envelope(act(http, ada, "sendInterviewMessage", {"interviewId": ended, "text": "I built REST APIs in Python."}))
+    envelope(act(http, ada, "endInterview", {"interviewId": ended}))
+    envelope(act(http, ada, "generateInterviewFeedback", {"interviewId": ended}))
+    running = envelope(act(http, ada, "createInterview", {"jobInfoId": job_id}))["id"]
+    envelope(act(http, ada, "startInterview", {"interviewId": running}))
+    envelope(act(http, ada, "sendInterviewMessage", {"interviewId": running, "text": "I led a migration."}))
+    waiting = envelope(act(http, ada, "createInterview", {"jobInfoId": job_id}))["id"]
+    analysed = http.post("/actions/analyzeResume", headers=ada.bearer, data={"jobInfoId": job_id},
+                         files={"resumeFile": ("cv.pdf", pdf_bytes([RESUME]), "application/pdf")})
+    envelope(analysed)
+    envelope(http.post("/actions/analyzeResume", headers=ada.bearer, data={"jobInfoId": job_id},
+                       files={"resumeFile": ("cv.txt", "\n".join(RESUME).encode(), "text/plain")}))
     base = f"/app/job-infos/{job_id}"
-    paths = [f"{base}/questions", f"{base}/interviews", f"{base}/interviews/{interview}", f"{base}/resume",
-             "/help/ai-coach"]
+    paths = [f"{base}/questions", f"{base}/interviews", f"{base}/interviews/new", f"{base}/interviews/voice",
+             f"{base}/interviews/{running}", f"{base}/interviews/{ended}", f"{base}/interviews/{waiting}",
+             f"{base}/resume", "/app/progress", "/help/ai-coach"]
     context = signed_in(browser, server, ada, viewport=viewport, color_scheme=theme)
     page = Watched(context.new_page()).page
     wrong: list[str] = []
     try:
         for path in paths:
             page.goto(path)
+            for details in page.locator("main details").all():  # what is folded is audited too
+                details.evaluate("element => { element.open = true; }")
             if horizontal_overflow(page) > 0:
                 wrong.append(f"{path}: wider than the window")
             if viewport is DESKTOP:

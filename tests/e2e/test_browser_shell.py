@@ -312,3 +312,25 @@ def test_the_rate_limit_toast_counts_down_and_gives_the_button_back(browser: Bro
         watched.assert_quiet()
     finally:
         context.close()
+
+
+def test_show_more_appends_the_next_page_in_place(browser: Browser, server: Server, http: httpx.Client) -> None:
+    lee = sign_up(http, "Lee")
+    for n in range(52):
+        envelope(act(http, lee, "createJobInfo", {**JOB, "name": f"Job {n:02}"}))
+    context = signed_in(browser, server, lee)
+    try:
+        watched = Watched(context.new_page())
+        page = watched.page
+        page.goto("/app")
+        cards = page.locator("#job-info-list > li")
+        assert cards.count() == 50
+        page.get_by_role("link", name="Show more job infos").click()
+        page.wait_for_function("() => document.querySelectorAll('#job-info-list > li').length === 52")
+        assert page.url == f"{server.url}/app"  # in place, no navigation
+        assert page.get_by_role("link", name="Show more job infos").count() == 0  # the last page
+        focused = page.evaluate("document.activeElement.textContent")
+        assert focused == "Job 01" and cards.nth(51).inner_text().startswith("Job 00")
+        watched.assert_quiet()
+    finally:
+        context.close()

@@ -141,7 +141,7 @@ def test_a_spoken_interview_from_start_to_feedback(
                    "--autoplay-policy=no-user-gesture-required"]) as browser:
         watched = signed_in_page(browser, server, account)
         page = watched.page
-        page.goto(f"/app/job-infos/{job_id}/interviews/new")
+        page.goto(f"/app/job-infos/{job_id}/interviews/voice")
         assert page.locator("#call").get_attribute("data-recognition") == "server"
         assert page.locator("#call").get_attribute("data-voice") == "server"
 
@@ -182,7 +182,7 @@ def test_in_voice_activity_mode_a_pause_sends_the_answer(
                    f"--use-file-for-fake-audio-capture={quiet_after}"]) as browser:
         watched = signed_in_page(browser, server, account)
         page = watched.page
-        page.goto(f"/app/job-infos/{job_id}/interviews/new")
+        page.goto(f"/app/job-infos/{job_id}/interviews/voice")
         page.get_by_label("speaking (voice activity)").check()
 
         page.locator("#call-start").click()
@@ -199,7 +199,7 @@ def test_a_refused_microphone_offers_the_text_interview(server: Server) -> None:
     with chromium(["--use-fake-device-for-media-stream", "--deny-permission-prompts"]) as browser:
         watched = signed_in_page(browser, server, account)
         page = watched.page
-        page.goto(f"/app/job-infos/{job_id}/interviews/new")
+        page.goto(f"/app/job-infos/{job_id}/interviews/voice")
 
         page.locator("#call-start").click()
         problem = page.locator("#call-problem")

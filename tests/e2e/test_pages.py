@@ -81,7 +81,7 @@ def assert_inert(html: str) -> None:
     for tag, attrs in Elements(html).tags:
         if tag == "script":
             assert attrs in ({"src": "/assets/app.js", "defer": None}, {"src": "/assets/theme.js"},
-                             {"src": "/assets/call.js", "defer": None}), attrs
+                             {"src": "/assets/call.js", "type": "module"}), attrs
         assert not [name for name in attrs if name.startswith("on")], (tag, attrs)
         for name in ("href", "src", "action", "formaction"):
             value = (attrs.get(name) or "").strip().lower()
@@ -105,7 +105,7 @@ def make_max(server: Server, account: Account) -> None:
 def accounts(server: Server) -> dict[str, Account]:
     """The module's users, signed up once: sign-ups are limited per IP."""
     with httpx.Client(base_url=server.url, timeout=30) as http:
-        return {name: sign_up(http, name) for name in ["Ada", "Bob", "Max", "Eve", "Mallory", "Zed"]}
+        return {name: sign_up(http, name) for name in ["Ada", "Bob", "Max", "Eve", "Mallory", "Zed", "Pat"]}
 
 
 # --- tests ---------------------------------------------------------------------
@@ -258,6 +258,47 @@ def test_a_job_info_hub_shows_what_the_plan_allows_and_uses(
     assert "2 of 5" not in text and "unlimited on your plan" in text and "included in your plan" in text
 
 
+def more_link(html: str) -> str | None:
+    found = re.search(r'href="([^"]*)" data-more="#[\w-]+"', html)
+    return found.group(1).replace("&amp;", "&") if found else None
+
+
+def test_long_lists_show_more_a_page_at_a_time(client: httpx.Client, accounts: dict[str, Account]) -> None:
+    pat = accounts["Pat"]
+    for n in range(53):
+        act(client, pat, "createJobInfo", {**JOB, "name": f"Job {n:02}"})
+    html = page(client, pat, "/app")
+    assert html.count('class="card card--link"') == 50 and "Job 52" in html and "Job 02" not in html
+    following = more_link(html)
+    assert following is not None and following.startswith("/app?cursor=")
+    rest = page(client, pat, following)
+    assert rest.count('class="card card--link"') == 3 and "Job 02" in rest and "Job 03" not in rest
+    assert more_link(rest) is None
+    searched = more_link(page(client, pat, "/app?q=payment"))
+    assert searched is not None and searched.startswith("/app?q=payment&cursor=")
+    assert page(client, pat, "/app?cursor=nonsense", 404)  # a cursor that names nothing
+
+
+def test_a_long_list_of_questions_shows_more_and_the_hub_counts_past_a_page(
+    server: Server, client: httpx.Client, accounts: dict[str, Account]
+) -> None:
+    pat = accounts["Pat"]
+    make_max(server, pat)
+    job_id = act(client, pat, "createJobInfo", JOB)["id"]
+    for n in range(52):
+        act(client, pat, "addQuestion", {"jobInfoId": job_id, "text": f"Question number {n:02}?", "difficulty": "easy"})
+    text = " ".join(" ".join(Elements(page(client, pat, f"/app/job-infos/{job_id}")).text).split())
+    assert "50+ for this job · unlimited on your plan" in text
+    listing = f"/app/job-infos/{job_id}/questions"
+    html = page(client, pat, listing)
+    following = more_link(html)
+    assert following is not None and following.startswith(f"{listing}?cursor=")
+    assert "Question number 51" in html and "Question number 02" in html and "Question number 01" not in html
+    rest = page(client, pat, following)
+    assert "Question number 01" in rest and "Question number 00" in rest and "Question number 02" not in rest
+    assert more_link(rest) is None
+
+
 def test_hostile_text_is_shown_escaped_or_sanitised(client: httpx.Client, accounts: dict[str, Account]) -> None:
     mallory = accounts["Mallory"]
     job_id = act(client, mallory, "createJobInfo", {
@@ -280,8 +321,9 @@ def test_the_voice_interview_page_offers_a_call_beside_the_text_one(
     ada, bob = accounts["Ada"], accounts["Bob"]
     job_id = act(client, ada, "createJobInfo", {**JOB, "name": "Voice <b>job</b>"})["id"]
 
-    assert f'href="/app/job-infos/{job_id}/interviews/new"' in page(client, ada, f"/app/job-infos/{job_id}")
-    html = page(client, ada, f"/app/job-infos/{job_id}/interviews/new")
+    assert f'href="/app/job-infos/{job_id}/interviews/voice"' in page(client, ada, f"/app/job-infos/{job_id}")
+    assert f'href="/app/job-infos/{job_id}/interviews/voice"' in page(client, ada, f"/app/job-infos/{job_id}/interviews/new")
+    html = page(client, ada, f"/app/job-infos/{job_id}/interviews/voice")
 
     ids = {attrs.get("id") for _, attrs in Elements(html).tags}
     assert {"call-start", "call-talk", "call-mute", "call-end", "call-level", "call-timer",
@@ -292,8 +334,8 @@ def test_the_voice_interview_page_offers_a_call_beside_the_text_one(
     assert_inert(html)
     script = client.get("/assets/call.js")
     assert script.status_code == 200 and "sendInterviewAudio" in script.text
-    assert page(client, bob, f"/app/job-infos/{job_id}/interviews/new", 404) == page(
-        client, bob, f"/app/job-infos/{uuid.uuid4()}/interviews/new", 404
+    assert page(client, bob, f"/app/job-infos/{job_id}/interviews/voice", 404) == page(
+        client, bob, f"/app/job-infos/{uuid.uuid4()}/interviews/voice", 404
     )
 
 

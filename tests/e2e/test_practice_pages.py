@@ -110,18 +110,22 @@ def test_a_text_interview_runs_ends_and_gets_feedback_without_javascript(client:
     ada = sign_up(client, "Ada")
     job_id = act(client, ada, "createJobInfo", JOB)["id"]
     listing = f"/app/job-infos/{job_id}/interviews"
+    new = f"{listing}/new"
+    none_yet = client.get(listing, headers=cookie(ada))
+    assert none_yet.status_code == 303 and none_yet.headers["Location"] == new
+    html = page(client, ada, new)
+    assert "Begin the interview" in html and "0 of 1 interview used" in html and "data-interview-reply" not in html
+    begun = client.post(new, headers=cookie(ada), data={"csrf_token": csrf_of(html), "jobInfoId": job_id})
+    assert begun.status_code == 303, begun.text[:1000]
+    here = begun.headers["Location"]
+    interview_id = re.fullmatch(rf"{listing}/([0-9a-f-]{{36}})", here).group(1)
     html = page(client, ada, listing)
-    assert "No interviews yet" in html and "Start a text interview" in html and "0 of 1 interview used" in html
-    assert form_post(client, ada, "createInterview", {"jobInfoId": job_id, "next": listing}, html) == listing
-    html = page(client, ada, listing)
-    interview_id = re.search(rf'href="{listing}/([0-9a-f-]{{36}})"', html).group(1)
-    assert "Not started" in html and "1 of 1 interview used" in html
-    here = f"{listing}/{interview_id}"
+    assert f'href="{here}"' in html and "In progress" in html and "1 of 1 interview used" in html
+    forged = client.post(new, headers=cookie(ada), data={"csrf_token": "forged", "jobInfoId": job_id})
+    assert forged.status_code == 403
     html = page(client, ada, here)
-    assert "Begin the interview" in html and "data-interview-reply" not in html
+    assert "Begin the interview" not in html
     ref = {"interviewId": interview_id, "next": here}
-    assert form_post(client, ada, "startInterview", ref, html) == here
-    html = page(client, ada, here)
     assert "data-interview-reply" in html and "data-timer-since" in html and "chat__turn--interviewer" in html
     said = "I led the <i>payments</i> migration to PostgreSQL and cut p99 latency by 40%."
     assert form_post(client, ada, "sendInterviewMessage", {**ref, "text": said}, html) == here
@@ -162,10 +166,17 @@ def test_the_resume_page_says_why_without_the_plan_then_shows_scores(client: htt
     assert 'type="file"' in html and "No analyses yet" in html and "Upgrade" not in html
     resume = pdf_bytes([["Ada Lovelace, Senior Backend Engineer", "Python, PostgreSQL and Redis at Acme.",
                          "Led a team of 4 and cut p99 latency by 40%."]])
-    analysed = client.post("/actions/analyzeResume", headers=ada.bearer, data={"jobInfoId": job_id},
+    form = {"csrf_token": csrf_of(html), "jobInfoId": job_id}
+    forged = client.post(here, headers=cookie(ada), data={**form, "csrf_token": "forged"},
+                         files={"resumeFile": ("cv.pdf", resume, "application/pdf")})
+    assert forged.status_code == 403
+    wrong = client.post(here, headers=cookie(ada), data=form, files={"resumeFile": ("cv.exe", b"MZ\x90\x00", "")})
+    assert wrong.status_code == 415 and "There is a problem" in wrong.text and 'href="#field-resumeFile"' in wrong.text
+    assert "UNSUPPORTED_MEDIA" not in wrong.text and 'aria-invalid="true"' in wrong.text
+    analysed = client.post(here, headers=cookie(ada), data=form,  # the form without JavaScript
                            files={"resumeFile": ("cv.pdf", resume, "application/pdf")})
-    assert analysed.json()["error"] is False, analysed.text
-    overall = analysed.json()["analysis"]["overallScore"]
+    assert analysed.status_code == 303 and analysed.headers["Location"] == f"{here}#latest-analysis"
+    overall = act(client, ada, "listResumeAnalyses", {"jobInfoId": job_id})["analyses"][0]["analysis"]["overallScore"]
     html = page(client, ada, here)
     assert 'id="latest-analysis"' in html and f'overall__score">{overall}/10' in html
     assert all(name in html for name in ["ATS", "Job match", "Writing and formatting", "Keyword coverage"])

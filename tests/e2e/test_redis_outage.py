@@ -83,3 +83,34 @@ def test_a_dead_or_frozen_redis_costs_a_quick_503_and_recovers(setup: tuple[Serv
             assert listed.status_code == 200 and name in [j["name"] for j in listed.json()["jobInfos"]]
 
     assert "Traceback" not in server.log_text()
+
+
+def test_a_sign_out_while_redis_is_down_is_never_undone(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Two workers have the session in hand; Redis is killed, the user signs
+    out, and Redis comes back with all its data (an append-only file that
+    never heard of the sign-out): no worker accepts the token again."""
+    with own_redis(tmp_path_factory.mktemp("redis"), persist=True) as redis, running_server(
+            tmp_path_factory.mktemp("instance"), REDIS_URL=redis.url, WEB_CONCURRENCY="2") as server, \
+            httpx.Client(base_url=server.url, timeout=10, headers={"Connection": "close"}) as http:
+        # A connection per request, so that both workers serve them.
+        signed = http.post("/auth/sign-up", json={"email": "grace@example.com", "password": "correct horse battery",
+                                                   "name": "Grace"})
+        assert signed.status_code == 200, signed.text
+        http.cookies.clear()
+        bearer = {"Authorization": f"Bearer {signed.json()['token']}"}
+        for _ in range(20):  # both workers have served the session
+            assert http.post("/actions/listJobInfos", json={}, headers=bearer).status_code == 200
+
+        redis.signal(signal.SIGKILL)
+        signed_out = _timed(http, "POST", "/auth/sign-out", headers=bearer)
+        assert signed_out.status_code == 200, signed_out.text  # it committed: never answered as failed
+        redis.start()  # the same port and folder: it reads its append-only file back
+
+        for _ in range(20):
+            refused = http.post("/actions/listJobInfos", json={}, headers=bearer)
+            assert refused.status_code == 401, refused.text
+        time.sleep(2.5)  # the circuit breakers' cool-down: the workers use Redis again
+        for _ in range(20):
+            refused = http.post("/actions/listJobInfos", json={}, headers=bearer)
+            assert refused.status_code == 401, refused.text
+    assert "Traceback" not in server.log_text()

@@ -1,5 +1,6 @@
 """Local accounts on the in-memory fakes: signing up, in and out, sessions as
-the identity port sees them, throttling, and what storage keeps."""
+the identity port sees them, and what storage keeps. Throttling and the
+password rule are ``test_account_guessing.py``'s."""
 
 from __future__ import annotations
 
@@ -10,83 +11,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from adapters.cache.memory import MemoryTagCache
-from adapters.fakes import FakeClock, FakeStorage, SequentialIds
 from adapters.fakes.passwords import FakePasswordHasher
 from adapters.identity.local import LocalIdentity
 from adapters.identity.passwords import Argon2PasswordHasher
 from adapters.identity.tokens import KeyedTokens
-from adapters.ratelimit.memory import MemoryRateLimiter
 from adapters.web.converter import structure
-from core.accounts import (
-    EMAIL_TAKEN,
-    INVALID_CREDENTIALS,
-    SIGN_IN_PER_EMAIL,
-    SIGN_IN_PER_EMAIL_IP,
-    SIGN_IN_PER_IP,
-    SIGN_UP_PER_IP,
-    SignedIn,
-    SignInCommand,
-    SignOutCommand,
-    SignUpCommand,
-)
-from core.accounts import actions as account_actions
+from core.accounts import EMAIL_TAKEN, INVALID_CREDENTIALS, SignInCommand, SignUpCommand
 from core.domain import Actor
-from core.errors import Invalid, NotAuthenticated, RateLimited
-from core.pipeline import Context, Handler
-from entrypoints.bootstrap import bootstrap, build
-from tests.unit.app_on_fakes import fake_settings
-
-ACCOUNT_ACTIONS = {action.name: action for action in account_actions}
-SECRET = "test-secret-key"
-PASSWORD = "correct horse battery"
-
-
-class Accounts:
-    """The account use cases and the identity port of the application's
-    container, over one set of fakes; ``session_lifetime`` overrides the
-    setting."""
-
-    def __init__(self, hasher: FakePasswordHasher | None = None, **options: object) -> None:
-        self.cache = MemoryTagCache()
-        self.storage = FakeStorage(self.cache)
-        self.clock = FakeClock()
-        self.ids = SequentialIds()
-        self.hasher = hasher or FakePasswordHasher()
-        self.tokens = KeyedTokens(SECRET)
-        self.limiter = MemoryRateLimiter(self.clock)
-        self.container = bootstrap(
-            fake_settings(SECRET_KEY=SECRET),
-            storage=self.storage, cache=self.cache, clock=self.clock, ids=self.ids,
-            password_hasher=self.hasher, tokens=self.tokens, rate_limiter=self.limiter,
-            **options,
-        )
-        self.identity = self.container.identity()
-        self.built: dict[str, Handler] = {}
-
-    def _use_case(self, name: str) -> Handler:
-        """The action's use case, built once by the bootstrap's ``build``."""
-        if name not in self.built:
-            action = ACCOUNT_ACTIONS[name]
-            self.built[name] = build(self.container, action.use_case, action)
-        return self.built[name]
-
-    def sign_up(self, command: SignUpCommand, ip: str | None = None) -> SignedIn:
-        return self._use_case("signUp")(Context(client_ip=ip), command)
-
-    def sign_in(self, command: SignInCommand, ip: str | None = None) -> SignedIn:
-        return self._use_case("signIn")(Context(client_ip=ip), command)
-
-    def sign_out(self, token: str) -> None:
-        actor = self.identity.authenticate(token)
-        self._use_case("signOut")(Context(actor), SignOutCommand())
-
-
-def sign_up_command(email: str = "ada@example.com", password: str = PASSWORD, name: str = "Ada"):
-    return SignUpCommand(email=email, password=password, name=name)
-
-
-def sign_in_command(email: str = "ada@example.com", password: str = PASSWORD):
-    return SignInCommand(email=email, password=password)
+from core.errors import Invalid, NotAuthenticated
+from tests.unit.accounts_on_fakes import PASSWORD, SECRET, Accounts, sign_in_command, sign_up_command
 
 
 @pytest.fixture
@@ -259,109 +192,6 @@ def test_any_string_as_a_token_is_nobody_and_never_raises(token: str) -> None:
     assert accounts.identity.authenticate(token) is None
     accounts.sign_out(token)
     assert accounts.identity.authenticate(signed_up.token) == Actor(signed_up.user.id)
-
-
-# --- throttling -------------------------------------------------------------
-
-
-def _attempt(accounts: Accounts, command: SignInCommand, ip: str) -> BaseException:
-    with pytest.raises((NotAuthenticated, RateLimited)) as raised:
-        accounts.sign_in(command, ip=ip)
-    return raised.value
-
-
-def test_ten_wrong_passwords_from_other_addresses_do_not_lock_the_owner_out(accounts: Accounts) -> None:
-    # issue 8, finding 9: these ten used to make the right password answer 429
-    accounts.sign_up(sign_up_command(), ip=None)
-    for attempt in range(10):
-        failed = _attempt(accounts, sign_in_command(password="wrong password"), f"10.0.0.{attempt}")
-        assert isinstance(failed, NotAuthenticated)
-    for _ in range(10):  # and from one other address, past its own limit
-        _attempt(accounts, sign_in_command(password="wrong password"), "10.6.6.6")
-    assert accounts.sign_in(sign_in_command(), ip="10.0.1.1").user.email == "ada@example.com"
-
-
-def test_one_address_guessing_one_account_is_throttled_for_that_account_only(accounts: Accounts) -> None:
-    accounts.sign_up(sign_up_command(), ip=None)
-    for _ in range(int(SIGN_IN_PER_EMAIL_IP.capacity)):
-        assert isinstance(_attempt(accounts, sign_in_command(password="wrong"), "10.6.6.6"), NotAuthenticated)
-    refused = _attempt(accounts, sign_in_command(), "10.6.6.6")
-    assert isinstance(refused, RateLimited) and refused.retry_after >= 1
-    assert refused.failure().retry_after == refused.retry_after
-    assert isinstance(_attempt(accounts, sign_in_command(email="bob@example.com"), "10.6.6.6"), NotAuthenticated)
-    assert accounts.sign_in(sign_in_command(), ip="10.0.1.1").user.email == "ada@example.com"
-    accounts.clock.advance(refused.retry_after)
-    assert accounts.sign_in(sign_in_command(), ip="10.6.6.6").user.email == "ada@example.com"
-
-
-def test_guessing_from_many_addresses_is_slowed_by_the_per_email_ceiling(accounts: Accounts) -> None:
-    accounts.sign_up(sign_up_command(), ip=None)
-    for attempt in range(int(SIGN_IN_PER_EMAIL.capacity)):
-        failed = _attempt(accounts, sign_in_command(password="wrong"), f"10.{attempt // 250}.{attempt % 250}.1")
-        assert isinstance(failed, NotAuthenticated)
-    refused = _attempt(accounts, sign_in_command(password="wrong"), "10.9.9.9")
-    assert isinstance(refused, RateLimited)
-    accounts.clock.advance(refused.retry_after)
-    assert accounts.sign_in(sign_in_command(), ip="10.9.9.9").user.email == "ada@example.com"
-
-
-def test_sign_in_is_throttled_per_ip_across_emails(accounts: Accounts) -> None:
-    allowed = int(SIGN_IN_PER_IP.capacity)
-    for attempt in range(allowed):
-        failed = _attempt(accounts, sign_in_command(email=f"user{attempt}@example.com"), "10.0.0.9")
-        assert isinstance(failed, NotAuthenticated)
-
-    assert isinstance(_attempt(accounts, sign_in_command(), "10.0.0.9"), RateLimited)
-    assert isinstance(_attempt(accounts, sign_in_command(), "10.0.0.10"), NotAuthenticated)
-
-
-def test_a_refused_sign_in_does_no_password_work(accounts: Accounts) -> None:
-    for _ in range(int(SIGN_IN_PER_EMAIL_IP.capacity)):
-        _attempt(accounts, sign_in_command(), "10.0.0.1")
-    before = accounts.hasher.verifications
-
-    assert isinstance(_attempt(accounts, sign_in_command(), "10.0.0.1"), RateLimited)
-    assert accounts.hasher.verifications == before
-
-
-def test_sign_up_is_throttled_per_ip(accounts: Accounts) -> None:
-    allowed = int(SIGN_UP_PER_IP.capacity)
-    for n in range(allowed):
-        accounts.sign_up(sign_up_command(email=f"user{n}@example.com"), ip="10.0.0.1")
-
-    with pytest.raises(RateLimited):
-        accounts.sign_up(sign_up_command(email="late@example.com"), ip="10.0.0.1")
-    accounts.sign_up(sign_up_command(email="late@example.com"), ip="10.0.0.2")
-    accounts.sign_up(sign_up_command(email="cli@example.com"), ip=None)  # the CLI is not limited
-
-
-# --- the password rule -----------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("password", "name", "why"),
-    [
-        ("password123", "Ada", "This is a very common password."),
-        ("qwertyuiop", "Ada", "This is a top-100 common password."),
-        ("aaaaaaaaaaaa", "Ada", 'Repeats like "aaa" are easy to guess.'),
-        ("iloveyou2024", "Ada", "This is similar to a commonly used password."),
-        ("lovelace1815", "Lovelace", "This password is too easy to guess."),  # the account's own words
-    ],
-)
-def test_sign_up_refuses_a_guessable_password_saying_why_and_creates_nothing(
-    accounts: Accounts, password: str, name: str, why: str
-) -> None:
-    with pytest.raises(Invalid) as raised:
-        accounts.sign_up(sign_up_command(password=password, name=name), ip="10.0.0.1")
-    errors = raised.value.field_errors
-    assert list(errors) == ["password"] and errors["password"][0] == why
-    with accounts.storage.unit_of_work() as uow:
-        assert uow.users.get_by_email("ada@example.com") is None
-
-
-def test_a_strong_password_is_accepted(accounts: Accounts) -> None:
-    for n, password in enumerate(["correct horse battery", "Tr0ub4dor&3", "x7#Qp!mZ2v" * 10]):
-        accounts.sign_up(sign_up_command(email=f"u{n}@example.com", password=password), ip=None)
 
 
 # --- what the commands accept -----------------------------------------------

@@ -16,13 +16,14 @@ import hmac
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
-from flask import Blueprint, Response, abort, current_app, g, redirect, request
+from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from adapters.web import markdown
 from adapters.web.credentials import presented, same_origin
+from adapters.web.envelope import STATUS
 from core.domain import Actor
 from core.errors import ErrorCode, Failure
 from core.pipeline import Actions, Context, Success
@@ -135,6 +136,23 @@ def read(actions: Actions, actor: Actor, name: str, payload: Mapping[str, Any]) 
     return result.data
 
 
+# --- lists: one page at a time ------------------------------------------------
+
+
+def page_args() -> dict[str, str]:
+    """The page of a list asked for (``?cursor=``, from a "Show more" link)."""
+    cursor = request.args.get("cursor", "")
+    return {"cursor": cursor} if cursor else {}
+
+
+def more_href(next_cursor: str | None, **keep: str) -> str | None:
+    """This page again at the list's next page (keeping ``keep``, e.g. the
+    search), or None on the last page."""
+    if not next_cursor:
+        return None
+    return f"{request.path}?{urlencode({**{k: v for k, v in keep.items() if v}, 'cursor': next_cursor})}"
+
+
 # --- the plain POST of a form (no JavaScript) ----------------------------------
 
 
@@ -169,3 +187,26 @@ def form_payload(optional: tuple[str, ...] = ()) -> dict[str, str]:
 
 def run_form(actions: Actions, actor: Actor | None, name: str, payload: dict[str, Any]) -> Success[Any] | Failure:
     return actions.run(name, Context(actor, request.remote_addr), payload)
+
+
+# --- a failed action, in plain words ----------------------------------------
+
+FAILURE_TITLES = {ErrorCode.PLAN_LIMIT: "You have reached your plan limit.", ErrorCode.RATE_LIMIT: "Woah! Slow down."}
+FAILURE_WORDS = {
+    ErrorCode.PLAN_LIMIT: "You have used everything your plan allows of this. Upgrade to keep practising.",
+    ErrorCode.RATE_LIMIT: "You are asking the coach faster than it can answer.",
+}
+"""What a person reads for the failures whose wire message is their code."""
+
+
+def failure_words(failure: Failure) -> str:
+    return FAILURE_WORDS.get(failure.code, failure.message)
+
+
+def failure_page(failure: Failure, back: str | None) -> tuple[str, int]:
+    """The page a plain form post shows when its action failed: the
+    failure in words (never its code), Upgrade or the wait where they help."""
+    page = render_template("error.html", title=FAILURE_TITLES.get(failure.code, "That did not work"),
+                           message=failure_words(failure), upgrade=failure.code is ErrorCode.PLAN_LIMIT,
+                           retry_after=failure.retry_after, back=back)
+    return page, STATUS[failure.code]

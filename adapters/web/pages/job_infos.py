@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from dependency_injector.wiring import Provide, inject
-from flask import redirect, render_template, request
+from flask import current_app, redirect, render_template, request
 
 from adapters.web.envelope import STATUS
 from adapters.web.pages.common import (
@@ -14,10 +14,13 @@ from adapters.web.pages.common import (
     caller,
     check_form_post,
     form_payload,
+    more_href,
+    page_args,
     read,
     run_form,
     sign_in_redirect,
 )
+from adapters.web.pages.interviews import VOICE_ENDPOINT
 from core.domain import ExperienceLevel
 from core.errors import Failure
 from core.pipeline import Actions
@@ -36,10 +39,11 @@ def job_infos(actions: Actions = Provide["actions"], identity: Identity = Provid
     if actor is None:
         return sign_in_redirect()
     query = request.args.get("q", "").strip()[:SEARCH_MAX]
-    found = read(actions, actor, "listJobInfos", {"query": query} if query else {})
-    if not found.job_infos and not query:
+    found = read(actions, actor, "listJobInfos", {**({"query": query} if query else {}), **page_args()})
+    if not found.job_infos and not query and not page_args():
         return redirect("/app/job-infos/new", code=303)
-    return render_template("app.html", job_infos=found.job_infos, query=query)
+    return render_template("app.html", job_infos=found.job_infos, query=query,
+                           more=more_href(found.next_cursor, q=query))
 
 
 def _form(values: dict[str, Any], errors: dict[str, list[str]], job_info_id: str | None,
@@ -112,10 +116,18 @@ def job_info(job_info_id: str, actions: Actions = Provide["actions"],
     found = read(actions, actor, "getJobInfo", {"id": job_info_id}).job_info
     ref = {"jobInfoId": found.id}
     counts = {
-        "questions": len(read(actions, actor, "listQuestions", ref).questions),
-        "interviews": len(read(actions, actor, "listInterviews", ref).interviews),
-        "analyses": len(read(actions, actor, "listResumeAnalyses", ref).analyses),
+        "questions": _count(read(actions, actor, "listQuestions", ref), "questions"),
+        "interviews": _count(read(actions, actor, "listInterviews", ref), "interviews"),
+        "analyses": _count(read(actions, actor, "listResumeAnalyses", ref), "analyses"),
     }
     plan = read(actions, actor, "getPlan", {})
     return render_template("job_info.html", job_info=found, counts=counts,
-                           usage={u.kind: u for u in plan.usage}, resume=RESUME_FEATURE in plan.features)
+                           usage={u.kind: u for u in plan.usage}, resume=RESUME_FEATURE in plan.features,
+                           voice=VOICE_ENDPOINT in current_app.view_functions)
+
+
+def _count(listed: Any, field: str) -> str:
+    """How many of a job's records its first page shows, "50+" when there
+    are more pages (what the plan allows and uses comes from ``getPlan``)."""
+    shown = len(getattr(listed, field))
+    return f"{shown}+" if listed.next_cursor else str(shown)

@@ -6,6 +6,7 @@ JavaScript)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
@@ -29,6 +30,12 @@ RESUME_SERIES = [
 
 def short_day(moment: date | datetime) -> str:
     return f"{moment.day} {moment.strftime('%b')}"
+
+
+def _when(moment: datetime, days: Counter[str]) -> str:
+    """The day, with the time when there is more than one on that day."""
+    day = short_day(moment)
+    return f"{day} {moment:%H:%M}" if days[day] > 1 else day
 
 
 def _both(draw: Callable[[int], Markup]) -> Markup:
@@ -55,7 +62,8 @@ def _charts(progress: Progress) -> dict[str, Markup]:
             lambda width: charts.bars(categories, averages_of, "categories-title", horizontal=True, width=width)
         )
     if progress.resumes:
-        labels = [short_day(r.created_at) for r in progress.resumes]
+        per_day = Counter(short_day(r.created_at) for r in progress.resumes)
+        labels = [_when(r.created_at, per_day) for r in progress.resumes]
         series = [(name, [getattr(r, attribute) for r in progress.resumes]) for name, attribute in RESUME_SERIES]
         drawn["resumes"] = _both(lambda width: charts.line(labels, series, "resumes-title", legend=True, width=width))
     return drawn

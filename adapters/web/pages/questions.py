@@ -12,7 +12,7 @@ from typing import Any
 from dependency_injector.wiring import Provide, inject
 from flask import render_template, request
 
-from adapters.web.pages.common import blueprint, caller, read, sign_in_redirect
+from adapters.web.pages.common import blueprint, caller, more_href, page_args, read, sign_in_redirect
 from core.domain import Difficulty
 from core.pipeline import Actions
 from core.ports import Identity
@@ -43,10 +43,11 @@ def questions(job_info_id: str, actions: Actions = Provide["actions"],
     if actor is None:
         return sign_in_redirect()
     job = read(actions, actor, "getJobInfo", {"id": job_info_id}).job_info
-    listed = read(actions, actor, "listQuestions", {"jobInfoId": job.id}).questions
+    found = read(actions, actor, "listQuestions", {"jobInfoId": job.id, **page_args()})
     plan = read(actions, actor, "getPlan", {})
-    newest_first = sorted(listed, key=lambda q: q.created_at, reverse=True)
-    current = newest_first[0] if newest_first and not newest_first[0].answers else None
+    newest_first = sorted(found.questions, key=lambda q: q.created_at, reverse=True)
+    first_page = not page_args()
+    current = newest_first[0] if first_page and newest_first and not newest_first[0].answers else None
     earlier = [q for q in newest_first if q is not current]
     asked = request.args.get("difficulty", "")
     difficulty = asked if asked in DIFFICULTIES else (newest_first[0].difficulty.value if newest_first else "medium")
@@ -55,4 +56,5 @@ def questions(job_info_id: str, actions: Actions = Provide["actions"],
         "questions.html", job_info=job, current=current, earlier=earlier, difficulty=difficulty,
         difficulties=DIFFICULTIES, topic=topic, usage={u.kind: u for u in plan.usage},
         title_of=title_of, latest_rating=latest_rating, question_max=QUESTION_MAX,
+        more=more_href(found.next_cursor),
     )

@@ -16,6 +16,7 @@ from adapters.web.pages.common import (
     blueprint,
     caller,
     check_form_post,
+    failure_page,
     form_payload,
     local_accounts,
     local_path,
@@ -25,7 +26,7 @@ from adapters.web.pages.common import (
 )
 from adapters.web.routes import SESSION_ROUTES
 from core.accounts import SignedIn
-from core.errors import ErrorCode, Failure
+from core.errors import Failure
 from core.pipeline import Actions, Context
 from core.plans import KINDS, PlanCatalog
 from core.ports import Identity
@@ -166,20 +167,9 @@ def form(name: str, actions: Actions = Provide["actions"], identity: Identity = 
     payload = {k: v for k, v in form_payload().items() if k != "next"}
     result = run_form(actions, actor, name, payload)
     if isinstance(result, Failure):
-        page = render_template("error.html", title=_failure_title(result), message=result.message,
-                               upgrade=result.code is ErrorCode.PLAN_LIMIT,
-                               retry_after=result.retry_after, back=following)
-        return page, STATUS[result.code]
+        return failure_page(result, following)
     target = following or local_path(getattr(result.data, "redirect_to", None)) or "/app"
     return redirect(target, code=303)
-
-
-def _failure_title(failure: Failure) -> str:
-    if failure.code is ErrorCode.PLAN_LIMIT:
-        return "You have reached your plan limit."
-    if failure.code is ErrorCode.RATE_LIMIT:
-        return "Woah! Slow down."
-    return "That did not work"
 
 
 @blueprint.get("/favicon.ico")

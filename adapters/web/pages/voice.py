@@ -1,5 +1,7 @@
 """The voice interview: a call in the browser (``static/call.js``) beside
-the text interview, over sendInterviewAudio and speakInterviewTurn."""
+the text interview, over sendInterviewAudio and speakInterviewTurn. It is
+at ``interviews/voice``; ``interviews/new`` is the text chat, which links
+here."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from core.pipeline import Actions
 from core.ports import Identity, SpeechSynthesis, SpeechToText
 
 
-@blueprint.get("/app/job-infos/<job_info_id>/interviews/new")
+@blueprint.get("/app/job-infos/<job_info_id>/interviews/voice")
 @inject
 def interview_call(
     job_info_id: str,

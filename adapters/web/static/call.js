@@ -6,13 +6,14 @@
 // or without a microphone, answers are typed (sendInterviewMessage).
 // Interviewer turns are spoken by the server's voice (speakInterviewTurn)
 // when it has one, else with the browser's speechSynthesis. Text from the
-// server is only ever set as text.
-"use strict";
+// server is only ever set as text. An ES module: call-page.js holds the
+// talk with the server, what the page shows and the interviewer's voice.
+
+import { $, act, addTurn, failureText, hearing, problem, say, silence, speak, speaking } from "./call-page.js";
 
 (function () {
   const root = document.getElementById("call");
   if (!root) return;
-  const $ = (id) => document.getElementById(id);
   const jobInfoId = root.dataset.jobInfoId;
   const serverStt = root.dataset.recognition === "server";
   const serverVoice = root.dataset.voice === "server";
@@ -31,86 +32,9 @@
     answerTimer: null, player: null,
   };
 
-  // --- talking to the server ----------------------------------------------
-
-  async function act(name, body) {
-    const json = !(body instanceof FormData);
-    try {
-      const response = await fetch("/actions/" + name, {
-        method: "POST", credentials: "same-origin",
-        headers: json ? { Accept: "application/json", "Content-Type": "application/json" } : { Accept: "application/json" },
-        body: json ? JSON.stringify(body) : body,
-      });
-      return await response.json();
-    } catch (error) {
-      return { error: true, message: "The server could not be reached or gave no answer" };
-    }
-  }
-
-  function failureText(envelope) {
-    const details = Object.values(envelope.fieldErrors || {}).flat().join(" ");
-    const wait = envelope.retryAfter ? " Try again in " + envelope.retryAfter + " s." : "";
-    return (envelope.message || "Something went wrong") + (details ? ": " + details : "") + wait;
-  }
-
-  // --- what the page shows -------------------------------------------------
-
-  function say(text, error) {
-    const line = $("call-state");
-    line.textContent = text;
-    line.classList.toggle("error", Boolean(error));
-  }
-
-  function addTurn(speaker, text) {
-    const item = document.createElement("li");
-    item.className = speaker;
-    const who = document.createElement("strong");
-    who.textContent = speaker === "interviewer" ? "Interviewer" : "You";
-    const words = document.createElement("p");
-    words.textContent = text;
-    item.append(who, words);
-    $("call-transcript").append(item);
-    item.scrollIntoView({ block: "nearest" });
-  }
-
-  function hearing(text) {
-    const line = $("call-hearing");
-    line.hidden = !text;
-    line.textContent = text ? "Hearing: " + text : "";
-  }
-
-  function problem(text) {
-    $("call-problem-text").textContent = text;
-    $("call-problem").hidden = false;
-  }
-
-  function silence() {
-    if (window.speechSynthesis) window.speechSynthesis.cancel();
-    if (state.player) { state.player.pause(); URL.revokeObjectURL(state.player.src); state.player = null; }
-  }
-
-  function speaking() {
-    return Boolean((window.speechSynthesis && window.speechSynthesis.speaking) || (state.player && !state.player.ended));
-  }
-
-  async function speak(text) {
-    if (!state.voice) return;
-    silence();
-    if (serverVoice) {
-      const spoken = await act("speakInterviewTurn", { interviewId: state.interviewId });
-      if (spoken.error === false && state.voice) {
-        const bytes = Uint8Array.from(atob(spoken.audio), (c) => c.charCodeAt(0));
-        state.player = new Audio(URL.createObjectURL(new Blob([bytes], { type: spoken.mediaType })));
-        state.player.play().catch(() => {});
-        return;
-      }
-    }
-    if (window.speechSynthesis) window.speechSynthesis.speak(new SpeechSynthesisUtterance(text));
-  }
-
   function interviewerSays(text) {
     addTurn("interviewer", text);
-    speak(text);
+    speak(state, serverVoice, text);
   }
 
   function tick() {
@@ -212,7 +136,7 @@
     window.clearInterval(state.meterTimer);
     if (state.stream) state.stream.getTracks().forEach((track) => track.stop());
     if (state.audio) state.audio.close();
-    silence();
+    silence(state);
     $("call-level").value = 0;
     $("call-text").hidden = true;
     setControls();
@@ -262,7 +186,7 @@
 
   function voiceActivity(db) {
     const now = Date.now();
-    if (state.ended || state.busy || state.muted || !state.interviewId || speaking()) {
+    if (state.ended || state.busy || state.muted || !state.interviewId || speaking(state)) {
       state.loudSince = 0;
       return;
     }
@@ -281,7 +205,7 @@
 
   function startRecording() {
     if (state.recorder || state.busy || state.ended || !state.stream) return;
-    silence();  // the candidate talks over the interviewer
+    silence(state);  // the candidate talks over the interviewer
     const type = RECORDER_TYPES.find((t) => MediaRecorder.isTypeSupported(t));
     const recorder = new MediaRecorder(state.stream, type ? { mimeType: type } : undefined);
     const chunks = [];
@@ -399,7 +323,7 @@
   });
   $("call-voice").addEventListener("click", () => {
     state.voice = !state.voice;
-    if (!state.voice) silence();
+    if (!state.voice) silence(state);
     $("call-voice").setAttribute("aria-pressed", String(state.voice));
     $("call-voice").textContent = "Interviewer voice: " + (state.voice ? "on" : "off");
   });

@@ -2,7 +2,8 @@
 // sends with fetch: your line appears at once, the interviewer's answer
 // after it; Enter sends, Shift+Enter is a new line. [data-timer-since]
 // counts up from the ISO time it holds. A createInterview form with
-// data-start-interview="/path/{id}" goes to the new interview's page.
+// data-begin-interview="/path/{id}" starts the new interview and shows its
+// page in place, the reply box focused.
 "use strict";
 
 (function () {
@@ -71,11 +72,15 @@
     if (form && event.target.tagName === "TEXTAREA") { event.preventDefault(); form.requestSubmit(); }
   }
 
-  document.addEventListener("darasa:success", (event) => {
-    const path = event.detail.form.dataset.startInterview;
+  document.addEventListener("darasa:success", async (event) => {
+    const path = event.detail.form.dataset.beginInterview;
     if (!path) return;
     event.preventDefault();
-    window.location.assign(path.replace("{id}", encodeURIComponent(event.detail.envelope.id)));
+    const id = event.detail.envelope.id;
+    const started = await window.darasa.post("startInterview", { interviewId: id });
+    if (!started || started.error !== false) window.darasa.failure(started);
+    await window.darasa.swapTo(path.replace("{id}", encodeURIComponent(id)), started && started.error === false ? "#reply" : null);
+    tickTimers();
   });
   document.addEventListener("submit", reply);
   document.addEventListener("keydown", enterSends);

@@ -125,7 +125,9 @@ def ats(job: JobContext, resume: Resume) -> CategoryAnalysis:
     if low <= words <= high:
         points += 2
         items.append(
-            feedback_item(STRENGTH, "Length", f"At about {words} words, the length suits a {job.experience_level.value} role.")
+            feedback_item(
+                STRENGTH, "Length", f"At about {words} words, the length suits a {job.experience_level.value} role."
+            )
         )
     elif words < low:
         short = words < low * 0.6
@@ -156,7 +158,11 @@ def ats(job: JobContext, resume: Resume) -> CategoryAnalysis:
     if ranges:
         points += 2
         items.append(
-            feedback_item(STRENGTH, "Dates on roles", f"{len(ranges)} date range{'s' if len(ranges) > 1 else ''} found, so your timeline is clear.")
+            feedback_item(
+                STRENGTH,
+                "Dates on roles",
+                f"{len(ranges)} date range{'s' if len(ranges) > 1 else ''} found, so your timeline is clear.",
+            )
         )
     elif experience_lines:
         points += 0.5

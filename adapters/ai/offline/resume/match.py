@@ -43,7 +43,11 @@ def job_match(
     points = 5 * coverage.share if coverage.wanted else 2.5
     if coverage.wanted and coverage.share >= 0.7:
         items.append(
-            feedback_item(STRENGTH, "Skills overlap", f"You cover {len(coverage.found)} of the {len(coverage.wanted)} skills the job lists.")
+            feedback_item(
+                STRENGTH,
+                "Skills overlap",
+                f"You cover {len(coverage.found)} of the {len(coverage.wanted)} skills the job lists.",
+            )
         )
     elif coverage.wanted:
         items.append(
@@ -95,7 +99,9 @@ def job_match(
     elif level is ExperienceLevel.MID_LEVEL:
         points += 3 if years >= 2 else 1.5
         if years >= 2:
-            items.append(feedback_item(STRENGTH, "Experience level", f"About {years} years of experience fits a mid-level role."))
+            items.append(
+                feedback_item(STRENGTH, "Experience level", f"About {years} years of experience fits a mid-level role.")
+            )
         else:
             items.append(
                 feedback_item(

@@ -109,7 +109,9 @@ def other(coverage: Coverage, resume: Resume) -> CategoryAnalysis:
     issues = sum(1 for item in items if item.type is not STRENGTH)
     if issues == 0:
         items.append(
-            feedback_item(STRENGTH, "Consistent and clean", "No typos, inconsistencies or unnecessary details were found.")
+            feedback_item(
+                STRENGTH, "Consistent and clean", "No typos, inconsistencies or unnecessary details were found."
+            )
         )
     summary = (
         "Clean and consistent."

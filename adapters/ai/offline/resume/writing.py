@@ -82,7 +82,11 @@ def writing(resume: Resume) -> CategoryAnalysis:
             feedback_item(
                 MAJOR if share < 0.2 else MINOR,
                 "Few measurable results",
-                (f"Only {len(quantified)} of your {len(lines)} bullets contain" if quantified else f"None of your {len(lines)} bullets contains")
+                (
+                    f"Only {len(quantified)} of your {len(lines)} bullets contain"
+                    if quantified
+                    else f"None of your {len(lines)} bullets contains"
+                )
                 + " a number. Add the "
                 "scale or result (users, %, time or money saved) to bullets such as "
                 + " and ".join(quote(e) for e in examples)
@@ -105,7 +109,9 @@ def writing(resume: Resume) -> CategoryAnalysis:
     if strong_share >= 0.5:
         verbs = list(dict.fromkeys(_first_word(line).capitalize() for line in strong))[:5]
         items.append(
-            feedback_item(STRENGTH, "Strong action verbs", f"Most bullets open with an action verb ({', '.join(verbs)}).")
+            feedback_item(
+                STRENGTH, "Strong action verbs", f"Most bullets open with an action verb ({', '.join(verbs)})."
+            )
         )
     if weak_lines:
         phrases = list(dict.fromkeys(phrase for phrase, _ in weak_hits))

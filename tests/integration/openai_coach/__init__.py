@@ -1,0 +1,1 @@
+"""The OpenAI-compatible coach against a fake chat-completions server."""

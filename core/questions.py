@@ -129,7 +129,7 @@ def question_topic(markdown: str, asked: str | None) -> str | None:
 
 # --- use cases --------------------------------------------------------------
 
-RECENT_QUESTIONS = 100
+RECENT_QUESTIONS = 50
 """How many of a job's newest questions are read for a new one. A new
 question is kept apart from those and from every question of the job that
 is one of the coach's own (``Question.coach_key``, indexed): the coach is

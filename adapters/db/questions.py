@@ -67,11 +67,11 @@ class SqlQuestions:
 
     def from_coach(self, job_info_id: str) -> list[Question]:
         c = t.questions.c
-        statement = newest_first(
-            select(t.questions).where(c.job_info_id == job_info_id, c.coach_key.is_not(None)),
-            c.created_at, c.id, None, None,
-        )
-        return [_question(row) for row in self._c.execute(statement)]
+        # Sorted here, not in SQL: ORDER BY created_at would lead SQLite to
+        # walk the job's whole history in that index rather than this one's.
+        statement = select(t.questions).where(c.job_info_id == job_info_id, c.coach_key.is_not(None))
+        found = [_question(row) for row in self._c.execute(statement)]
+        return sorted(found, key=lambda q: (q.created_at, q.id), reverse=True)
 
     def list_for_job_info(
         self, job_info_id: str, *, after: SortKey | None = None, limit: int | None = None

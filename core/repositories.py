@@ -189,10 +189,6 @@ class Questions(Protocol):
 class Answers(Protocol):
     def add(self, answer: Answer) -> None: ...
 
-    def list_for_job_info(self, job_info_id: str) -> list[Answer]:
-        """The answers to every question of the job info, oldest first."""
-        ...
-
     def list_for_questions(self, question_ids: Sequence[str]) -> list[Answer]:
         """The answers to these questions, oldest first."""
         ...

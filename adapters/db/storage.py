@@ -18,10 +18,10 @@ from adapters.db.engine import connect
 from adapters.db.interview_messages import SqlInterviewMessages
 from adapters.db.interviews import SqlInterviews
 from adapters.db.paging import newest_first
-from adapters.db.plans import SqlUserPlans
 from adapters.db.practice import SqlPracticeHistory
 from adapters.db.questions import SqlAnswers, SqlQuestions
 from adapters.db.resume_analyses import SqlResumeAnalyses
+from adapters.db.user_plans import SqlUserPlans
 from core.cache_tags import job_info_tags, session_tag, user_tags
 from core.domain import Credentials, ExperienceLevel, JobInfo, Session, User
 from core.errors import EmailAlreadyRegistered, OwnerMissing

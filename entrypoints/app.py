@@ -10,7 +10,6 @@ from flask import Flask, Request, Response
 from flask.sessions import SessionInterface, SessionMixin
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from adapters.identity.clerk import SESSION_COOKIE as CLERK_SESSION_COOKIE
 from adapters.web import actions, auth, ip_limit, malformed, meta, observability, pages, webhooks
 from entrypoints.bootstrap import WEB_MODULES, WEB_PACKAGES, Container, bootstrap
 from entrypoints.settings import Settings
@@ -49,6 +48,8 @@ def create_app(
     if settings.clerk is not None:
         # Clerk signs people in and out: the local account routes are not
         # part of this deployment (404), pages send visitors to Clerk
+        from adapters.identity.clerk import SESSION_COOKIE as CLERK_SESSION_COOKIE
+
         app.config.update(TOKEN_COOKIE=CLERK_SESSION_COOKIE, SIGN_IN_URL=settings.clerk.sign_in_url)
     else:
         app.register_blueprint(auth.blueprint)

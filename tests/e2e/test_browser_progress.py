@@ -65,6 +65,8 @@ def signed_in(browser: Browser, server: Server, account: Account, **options: Any
     return made
 
 
+CSP_WATCH = """window.cspViolations = [];
+document.addEventListener('securitypolicyviolation', (e) => window.cspViolations.push(e.violatedDirective));"""
 SHOWN_CHARTS = """() => [...document.querySelectorAll('svg.chart__svg')]
   .filter((svg) => svg.getBoundingClientRect().width > 0)
   .map((svg) => {
@@ -84,11 +86,13 @@ def test_the_charts_are_drawn_in_both_themes_within_the_window(
     colours: dict[str, set[str]] = {}
     for theme in ("light", "dark"):
         context = signed_in(browser, server, ada, viewport=viewport, color_scheme=theme)
+        context.add_init_script(CSP_WATCH)
         watched = Watched(context.new_page())
         page = watched.page
         try:
             page.goto("/app/progress")
             charts = page.evaluate(SHOWN_CHARTS)
+            assert page.evaluate("window.cspViolations") == []
             assert {c["label"] for c in charts} == {"days-title", "topics-title", "difficulty-title",
                                                      "categories-title", "resumes-title"}
             for chart in charts:

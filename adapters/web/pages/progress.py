@@ -15,6 +15,7 @@ from dependency_injector.wiring import Provide, inject
 from flask import render_template
 from markupsafe import Markup
 
+from adapters.web import charts
 from adapters.web.pages.common import blueprint, caller, read, sign_in_redirect
 from core.pipeline import Actions
 from core.ports import Identity
@@ -39,14 +40,10 @@ def _when(moment: datetime, days: Counter[str]) -> str:
 
 def _both(draw: Callable[[int], Markup]) -> Markup:
     """A chart that spans the page, wide and narrow (the CSS shows one)."""
-    from adapters.web import charts  # pygal: imported on the first chart, not at start-up
-
     return draw(charts.WIDE) + draw(charts.NARROW)
 
 
 def _charts(progress: Progress) -> dict[str, Markup]:
-    from adapters.web import charts  # pygal: imported on the first chart, not at start-up
-
     drawn: dict[str, Markup] = {}
     if progress.by_day:
         days = [short_day(date.fromisoformat(d.day)) for d in progress.by_day]

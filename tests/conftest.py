@@ -1,14 +1,33 @@
 """What every kind of test shares: the failures the core answers, as the
-tests expect them, and factories of records with defaults a test overrides
-(``make_job_info(user_id=..., name=...)``)."""
+tests expect them (and ``ok``, the data of a call that must succeed),
+factories of records with defaults a test overrides
+(``make_job_info(user_id=..., name=...)``), and ``saved``, which stores
+records of any kind in one unit of work."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
-from core.domain import ExperienceLevel, JobInfo, User
+from core.domain import (
+    Answer,
+    CategoryAnalysis,
+    ExperienceLevel,
+    FeedbackItem,
+    FeedbackType,
+    Interview,
+    InterviewMessage,
+    JobInfo,
+    Question,
+    ResumeAnalysis,
+    Session,
+    StoredResumeAnalysis,
+    User,
+)
 from core.errors import ErrorCode, Failure
+from core.pipeline import Result, Success
+from core.ports import Storage
 
 T0 = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=UTC)
 
@@ -21,6 +40,17 @@ TOO_LARGE = Failure(ErrorCode.PAYLOAD_TOO_LARGE, "File size exceeds 10MB limit")
 
 def rate_limited(retry_after: int) -> Failure:
     return Failure(ErrorCode.RATE_LIMIT, "RATE_LIMIT", retry_after=retry_after)
+
+
+def is_rate_limited(result: Result) -> bool:
+    """Whether the call was refused by a rate limit, however long the wait."""
+    return isinstance(result, Failure) and result.code is ErrorCode.RATE_LIMIT
+
+
+def ok(result: Result) -> Any:
+    """The data of a call that must have succeeded."""
+    assert isinstance(result, Success), result
+    return result.data
 
 
 def ai_failed(message: str) -> Failure:
@@ -52,3 +82,57 @@ def make_job_info(**overrides: object) -> JobInfo:
         "created_at": T0, "updated_at": T0,
     }
     return JobInfo(**(fields | overrides))  # type: ignore[arg-type]
+
+
+def make_resume_analysis(score: int) -> ResumeAnalysis:
+    """An analysis scoring ``score`` overall and in every category, with a
+    strength and a major improvement in each."""
+
+    def category(name: str) -> CategoryAnalysis:
+        return CategoryAnalysis(
+            score,
+            f"{name}: «quoted» summary",
+            [
+                FeedbackItem(FeedbackType.STRENGTH, "Clear", "Sections are easy to scan."),
+                FeedbackItem(FeedbackType.MAJOR_IMPROVEMENT, "Keywords", "Name PostgreSQL and Kubernetes."),
+            ],
+        )
+
+    return ResumeAnalysis(
+        score, category("ats"), category("match"), category("writing"), category("keywords"), category("other")
+    )
+
+
+def saved(storage: Storage, *records: object) -> None:
+    """Add the records, in order, in one committed write unit of work; a user
+    gets the password hash ``hash-of-<id>``."""
+    with storage.unit_of_work(write=True) as uow:
+        for record in records:
+            match record:
+                case User():
+                    uow.users.add(record, password_hash=f"hash-of-{record.id}")
+                case JobInfo():
+                    uow.job_infos.add(record)
+                case Session():
+                    uow.sessions.add(record)
+                case Interview():
+                    uow.interviews.add(record)
+                case InterviewMessage():
+                    uow.interview_messages.add(record)
+                case Question():
+                    uow.questions.add(record)
+                case Answer():
+                    uow.answers.add(record)
+                case StoredResumeAnalysis():
+                    uow.resume_analyses.add(record)
+                case _:
+                    raise TypeError(f"no repository for {record!r}")
+        uow.commit()
+
+
+def a_user_with_a_job_info(storage: Storage) -> tuple[User, JobInfo]:
+    """A stored user (``make_user()``) and a stored job info of theirs."""
+    user = make_user()
+    job_info = make_job_info(user_id=user.id)
+    saved(storage, user, job_info)
+    return user, job_info

@@ -17,14 +17,12 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Mapping, Sequence
-from types import TracebackType
-from typing import Self
 
 from attrs import field, frozen
 from flask import Flask, Response, jsonify, request
-from werkzeug.serving import make_server
 
 from tests.audio_files import encoded, tone
+from tests.served import Served
 
 DEFAULT_TEXT = "I have built Django services for six years, um, mostly payments."
 
@@ -73,7 +71,7 @@ class Asked:
     authorization: str | None
 
 
-class FakeSpeech:
+class FakeSpeech(Served):
     def __init__(self, texts: Sequence[str] = (DEFAULT_TEXT,)) -> None:
         self.texts = list(texts)
         self.voice = encoded(tone(0.5), "mp3")
@@ -85,12 +83,11 @@ class FakeSpeech:
         app = Flask("fake_stt")
         app.add_url_rule("/v1/audio/transcriptions", view_func=self._transcribe, methods=["POST"])
         app.add_url_rule("/v1/audio/speech", view_func=self._speak, methods=["POST"])
-        self._server = make_server("127.0.0.1", 0, app, threaded=True)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._serve(app)
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_port}/v1"
+        return f"{self.origin}/v1"
 
     def script(self, *behaviours: Behaviour) -> None:
         with self._lock:
@@ -137,16 +134,3 @@ class FakeSpeech:
             self._answered += 1
         return jsonify(text=text)
 
-    def __enter__(self) -> Self:
-        self._thread.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)

@@ -25,11 +25,13 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 from attrs import field, frozen
+
+from tests.served import Served
 
 DEFAULT_TEXT = """## Feedback (Rating: 7/10)
 A clear answer that covers the main points; say more about trade-offs.
@@ -148,7 +150,7 @@ def default_responder(body: Any) -> str:
 # --- the server ---------------------------------------------------------------
 
 
-class FakeOpenAi:
+class FakeOpenAi(Served):
     """The fake server as a context manager; see the module docstring."""
 
     def __init__(self, responder: Callable[[Any], str] = default_responder) -> None:
@@ -157,17 +159,12 @@ class FakeOpenAi:
         self._requests: list[RecordedRequest] = []
         self._lock = threading.Lock()
         self._stopping = threading.Event()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
+        self._serve(_handler_for(self))
 
     @property
     def base_url(self) -> str:
         """The OpenAI-style base URL, ending in ``/v1``."""
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/v1"
+        return f"{self.origin}/v1"
 
     @property
     def requests(self) -> list[RecordedRequest]:
@@ -179,20 +176,14 @@ class FakeOpenAi:
         with self._lock:
             self._script.extend(behaviours)
 
-    def __enter__(self) -> Self:
-        self._thread.start()
-        return self
-
     def __exit__(
         self,
         exc_type: type[BaseException] | None,
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self._stopping.set()
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join()
+        self._stopping.set()  # slow answers stop waiting
+        super().__exit__(exc_type, exc, tb)
 
     def _next(self, request: RecordedRequest) -> Behaviour:
         with self._lock:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 import math
 import socket
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -17,12 +16,13 @@ import pytest
 from adapters.ai.hume import HumeTranscripts
 from core.domain import Speaker, TranscriptEntry
 from core.errors import AiFailed
+from tests.served import Served, send_json
 
 API_KEY = "hume-test-key"
 START_MS = 1_716_244_940_762
 
 
-class FakeHume:
+class FakeHume(Served):
     """Serves ``GET /v0/evi/chats/{id}`` from ``chats`` with Hume's paging;
     ``bodies`` overrides the raw answer for a chat id."""
 
@@ -44,33 +44,21 @@ class FakeHume:
                 fake.requests.append((url.path, query, self.headers.get("X-Hume-Api-Key")))
                 chat_id = url.path.removeprefix("/v0/evi/chats/")
                 if fake.failures:
-                    self._send(fake.failures.pop(0), b'{"message": "Try again"}')
+                    send_json(self, fake.failures.pop(0), b'{"message": "Try again"}')
                 elif self.headers.get("X-Hume-Api-Key") != API_KEY:
-                    self._send(401, b'{"message": "Invalid API key"}')
+                    send_json(self, 401, b'{"message": "Invalid API key"}')
                 elif chat_id in fake.bodies:
-                    self._send(*fake.bodies[chat_id])
+                    send_json(self, *fake.bodies[chat_id])
                 elif chat_id in fake.chats:
-                    self._send(200, fake.page(chat_id, query))
+                    send_json(self, 200, fake.page(chat_id, query))
                 else:
-                    self._send(404, b'{"message": "Chat not found"}')
+                    send_json(self, 404, b'{"message": "Chat not found"}')
 
-            def _send(self, status: int, body: bytes) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
+        self._serve(Handler)
 
     @property
     def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return self.origin
 
     def page(self, chat_id: str, query: dict[str, list[str]]) -> bytes:
         events = self.chats[chat_id]
@@ -89,14 +77,6 @@ class FakeHume:
             }
         ).encode()
 
-    def __enter__(self) -> FakeHume:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join()
 
 
 def event(n: int, kind: str, role: str, text: str) -> dict[str, Any]:

@@ -6,8 +6,7 @@ one interview all land, in one gapless sequence."""
 
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from attrs import evolve
@@ -15,42 +14,25 @@ from attrs import evolve
 from adapters.cache.memory import NoCache
 from adapters.ratelimit.memory import MemoryRateLimiter
 from adapters.system import SystemClock
-from core.domain import Actor, ExperienceLevel, Interview, InterviewMessage, JobInfo, Speaker, TranscriptEntry, User
+from core.domain import Actor, Interview, InterviewMessage, Speaker, TranscriptEntry
 from core.pipeline import Context, Success
 from core.ports import Storage
 from core.speech import Filler, SpeechMetrics
 from entrypoints.bootstrap import bootstrap
 from tests.concurrently import at_once
+from tests.conftest import T0, a_user_with_a_job_info, new_id, saved
 from tests.unit.app_on_fakes import fake_settings
-
-T0 = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=UTC)
-
-
-def new_id() -> str:
-    return str(uuid.uuid4())
 
 
 def an_interview(storage: Storage) -> Interview:
-    user = User(new_id(), "Amina", f"amina-{uuid.uuid4().hex[:10]}@example.com", None, T0, T0)
-    job_info = JobInfo(new_id(), user.id, "Backend", None, ExperienceLevel.SENIOR, "Python", T0, T0)
+    _, job_info = a_user_with_a_job_info(storage)
     interview = Interview(new_id(), job_info.id, "00:00:00", None, None, T0, T0, started_at=T0)
-    with storage.unit_of_work(write=True) as uow:
-        uow.users.add(user)
-        uow.job_infos.add(job_info)
-        uow.interviews.add(interview)
-        uow.commit()
+    saved(storage, interview)
     return interview
 
 
 def line(interview: Interview, seq: int, speaker: Speaker, text: str) -> InterviewMessage:
     return InterviewMessage(new_id(), interview.id, seq, speaker, text, T0 + timedelta(seconds=seq * 7))
-
-
-def add(storage: Storage, *messages: InterviewMessage) -> None:
-    with storage.unit_of_work(write=True) as uow:
-        for message in messages:
-            uow.interview_messages.add(message)
-        uow.commit()
 
 
 def listed(storage: Storage, interview_id: str) -> list[InterviewMessage]:
@@ -64,8 +46,8 @@ def test_lines_come_back_in_sequence_order_whatever_the_insertion_order(storage:
     first = line(interview, 1, Speaker.INTERVIEWER, "Tell me about yourself.")
     second = line(interview, 2, Speaker.CANDIDATE, "I build APIs in Python — naïve ünïcode too.")
     third = line(interview, 3, Speaker.INTERVIEWER, "Why PostgreSQL?")
-    add(storage, third, first)
-    add(storage, second, line(other, 1, Speaker.INTERVIEWER, "Hello"))
+    saved(storage, third, first)
+    saved(storage, second, line(other, 1, Speaker.INTERVIEWER, "Hello"))
 
     assert listed(storage, interview.id) == [first, second, third]
     assert [m.entry for m in listed(storage, interview.id)][1] == TranscriptEntry(
@@ -84,7 +66,7 @@ def test_a_spoken_answer_keeps_its_speech_metrics_and_recording_name(storage: St
     spoken = evolve(line(interview, 1, Speaker.CANDIDATE, "I built it."), speech=metrics,
                     audio="0b7c4f0e9d3a4f7e8c1b2a3d4e5f6a7b.webm")
     silent = evolve(line(interview, 2, Speaker.CANDIDATE, "Nothing measured."), speech=None)
-    add(storage, spoken, silent)
+    saved(storage, spoken, silent)
 
     assert listed(storage, interview.id) == [spoken, silent]
     assert listed(storage, interview.id)[0].entry.speech == metrics
@@ -92,9 +74,9 @@ def test_a_spoken_answer_keeps_its_speech_metrics_and_recording_name(storage: St
 
 def test_a_sequence_number_is_taken_once_per_interview(storage: Storage):
     interview = an_interview(storage)
-    add(storage, line(interview, 1, Speaker.INTERVIEWER, "Hello"))
+    saved(storage, line(interview, 1, Speaker.INTERVIEWER, "Hello"))
     with pytest.raises(Exception):  # noqa: B017 - an IntegrityError in SQL, ValueError in memory
-        add(storage, line(interview, 1, Speaker.CANDIDATE, "Hi"))
+        saved(storage, line(interview, 1, Speaker.CANDIDATE, "Hi"))
     assert [m.text for m in listed(storage, interview.id)] == ["Hello"]
 
 
@@ -107,7 +89,7 @@ def test_lines_are_written_only_on_commit(storage: Storage):
 
 def test_deleting_the_job_info_deletes_the_transcript(storage: Storage):
     interview = an_interview(storage)
-    add(storage, line(interview, 1, Speaker.INTERVIEWER, "Hello"), line(interview, 2, Speaker.CANDIDATE, "Hi"))
+    saved(storage, line(interview, 1, Speaker.INTERVIEWER, "Hello"), line(interview, 2, Speaker.CANDIDATE, "Hi"))
     with storage.unit_of_work(write=True) as uow:
         uow.job_infos.delete(interview.job_info_id)
         uow.commit()

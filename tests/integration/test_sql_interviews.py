@@ -6,8 +6,7 @@ never collide on the shared PostgreSQL schema."""
 from __future__ import annotations
 
 import time
-import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from attrs import evolve
@@ -15,46 +14,14 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 
 from adapters.db.storage import SqlStorage
-from core.domain import ExperienceLevel, Interview, JobInfo, Usage, User
+from core.domain import Interview, Usage
 from core.ports import Storage
 from tests.concurrently import at_once
-
-T0 = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=UTC)
-
-
-def new_id() -> str:
-    return str(uuid.uuid4())
-
-
-def new_user() -> User:
-    return User(new_id(), "Amina Njeri", f"amina-{uuid.uuid4().hex[:10]}@example.com", None, T0, T0)
-
-
-def new_job_info(user_id: str) -> JobInfo:
-    return JobInfo(new_id(), user_id, "Backend", None, ExperienceLevel.SENIOR, "Python", T0, T0)
+from tests.conftest import T0, a_user_with_a_job_info, make_job_info, make_user, new_id, saved
 
 
 def new_interview(job_info_id: str, at: datetime = T0) -> Interview:
     return Interview(new_id(), job_info_id, "00:00:00", None, None, at, at)
-
-
-def saved(storage: Storage, *records: User | JobInfo | Interview) -> None:
-    with storage.unit_of_work(write=True) as uow:
-        for record in records:
-            if isinstance(record, User):
-                uow.users.add(record)
-            elif isinstance(record, JobInfo):
-                uow.job_infos.add(record)
-            else:
-                uow.interviews.add(record)
-        uow.commit()
-
-
-def a_user_with_a_job_info(storage: Storage) -> tuple[User, JobInfo]:
-    user = new_user()
-    job_info = new_job_info(user.id)
-    saved(storage, user, job_info)
-    return user, job_info
 
 
 # --- interviews ---------------------------------------------------------------
@@ -87,7 +54,7 @@ def test_an_interview_round_trips_and_is_updated(storage: Storage) -> None:
 
 def test_interviews_are_listed_newest_first_per_job_info(storage: Storage) -> None:
     user, job_info = a_user_with_a_job_info(storage)
-    other = new_job_info(user.id)
+    other = make_job_info(user_id=user.id)
     made = [new_interview(job_info.id, T0 + timedelta(minutes=m)) for m in (5, 1, 9, 3)]
     saved(storage, other, *made, new_interview(other.id, T0 + timedelta(hours=1)))
     with storage.unit_of_work() as uow:
@@ -98,7 +65,7 @@ def test_interviews_are_listed_newest_first_per_job_info(storage: Storage) -> No
 
 def test_deleting_a_job_info_or_its_user_deletes_their_interviews(storage: Storage) -> None:
     user, job_info = a_user_with_a_job_info(storage)
-    second = new_job_info(user.id)
+    second = make_job_info(user_id=user.id)
     first_interview, second_interview = new_interview(job_info.id), new_interview(second.id)
     saved(storage, second, first_interview, second_interview)
     with storage.unit_of_work(write=True) as uow:
@@ -120,7 +87,7 @@ def test_deleting_a_job_info_or_its_user_deletes_their_interviews(storage: Stora
 
 
 def test_a_new_user_is_free_until_their_plan_is_set(storage: Storage) -> None:
-    user = new_user()
+    user = make_user()
     saved(storage, user)
     with storage.unit_of_work() as uow:
         assert uow.users.plan(user.id) == "free"
@@ -151,7 +118,7 @@ def test_counters_start_at_zero_count_each_kind_and_are_never_given_back(storage
 
 
 def test_a_count_not_committed_is_not_counted(storage: Storage) -> None:
-    user = new_user()
+    user = make_user()
     saved(storage, user)
     with storage.unit_of_work(write=True) as uow:
         uow.users.lock_usage(user.id)
@@ -198,7 +165,7 @@ def test_on_postgres_lock_usage_holds_the_users_row(postgres_engine: Engine) -> 
     """Not only the engine's write lock: the user's row itself is locked, so
     any transaction that wants it waits (here: is refused at once)."""
     storage = SqlStorage(postgres_engine)
-    user, other = new_user(), new_user()
+    user, other = make_user(), make_user()
     saved(storage, user, other)
     with storage.unit_of_work(write=True) as uow:
         assert uow.users.lock_usage(user.id) == Usage(0, 0)

@@ -5,22 +5,16 @@ another owner's."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from core.domain import Answer, Difficulty, ExperienceLevel, Interview, JobInfo, Question, StoredResumeAnalysis, User
+from core.domain import Answer, Difficulty, ExperienceLevel, Interview, JobInfo, Question, StoredResumeAnalysis
 from core.paging import SortKey
 from core.ports import Storage, UnitOfWork
-from tests.integration.test_sql_resume_analyses import an_analysis
+from tests.conftest import T0, make_job_info, make_resume_analysis, make_user, new_id
 
-T0 = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=UTC)
 COUNT = 23  # records per owner; timestamps repeat every 4, so ties cross pages
-
-
-def new_id() -> str:
-    return str(uuid.uuid4())
 
 
 def at(i: int) -> datetime:
@@ -32,8 +26,8 @@ def owners(storage: Storage) -> list[JobInfo]:
     found = []
     with storage.unit_of_work(write=True) as uow:
         for n in range(2):
-            user = User(new_id(), "Amina", f"amina-{uuid.uuid4().hex[:10]}@example.com", None, T0, T0)
-            job_info = JobInfo(new_id(), user.id, f"job {n}", None, ExperienceLevel.SENIOR, "Python", T0, T0)
+            user = make_user()
+            job_info = make_job_info(user_id=user.id, name=f"job {n}")
             uow.users.add(user)
             uow.job_infos.add(job_info)
             found.append(job_info)
@@ -65,8 +59,9 @@ def test_job_infos_page_by_last_update_with_and_without_a_search(storage: Storag
     with storage.unit_of_work(write=True) as uow:
         for i in range(COUNT):
             for owner in (mine, theirs):
-                job_info = JobInfo(
-                    new_id(), owner.user_id, f"role {i % 3}", None, ExperienceLevel.JUNIOR, "d", T0, at(i)
+                job_info = make_job_info(
+                    user_id=owner.user_id, name=f"role {i % 3}", experience_level=ExperienceLevel.JUNIOR,
+                    description="d", updated_at=at(i),
                 )
                 uow.job_infos.add(job_info)
                 if owner is mine:
@@ -92,7 +87,7 @@ def test_interviews_questions_and_analyses_page_newest_first(storage: Storage) -
             for owner in (mine, theirs):
                 interview = Interview(new_id(), owner.id, "00:00:00", None, None, at(i), at(i))
                 question = Question(new_id(), owner.id, f"q{i}", Difficulty.EASY, at(i), at(i))
-                analysis = StoredResumeAnalysis(new_id(), owner.id, an_analysis(5), at(i))
+                analysis = StoredResumeAnalysis(new_id(), owner.id, make_resume_analysis(5), at(i))
                 uow.interviews.add(interview)
                 uow.questions.add(question)
                 uow.resume_analyses.add(analysis)

@@ -7,30 +7,16 @@ random ids, so runs never collide on the shared PostgreSQL schema."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from core.domain import Answer, Difficulty, ExperienceLevel, JobInfo, Question, User
+from core.domain import Answer, Difficulty, ExperienceLevel, Question
 from core.ports import Storage
+from tests.conftest import T0, a_user_with_a_job_info, make_job_info, new_id, saved
 
-T0 = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=UTC)
 FEEDBACK = "## Feedback (Rating: 8/10)\n\nClear — ✓ `EXPLAIN ANALYZE`\n\n---\n\n## Correct Answer\n\nIndexes."
-
-
-def new_id() -> str:
-    return str(uuid.uuid4())
-
-
-def a_user_with_a_job_info(storage: Storage) -> tuple[User, JobInfo]:
-    user = User(new_id(), "Amina Njeri", f"amina-{uuid.uuid4().hex[:10]}@example.com", None, T0, T0)
-    job_info = JobInfo(new_id(), user.id, "Backend", None, ExperienceLevel.SENIOR, "Python", T0, T0)
-    with storage.unit_of_work(write=True) as uow:
-        uow.users.add(user)
-        uow.job_infos.add(job_info)
-        uow.commit()
-    return user, job_info
 
 
 def new_question(job_info_id: str, at: datetime = T0, difficulty: Difficulty = Difficulty.MEDIUM) -> Question:
@@ -40,16 +26,6 @@ def new_question(job_info_id: str, at: datetime = T0, difficulty: Difficulty = D
 
 def new_answer(question_id: str, at: datetime, rating: int = 8) -> Answer:
     return Answer(new_id(), question_id, "I'd start with pg_stat_statements — then EXPLAIN.", FEEDBACK, rating, at)
-
-
-def saved(storage: Storage, *records: Question | Answer) -> None:
-    with storage.unit_of_work(write=True) as uow:
-        for record in records:
-            if isinstance(record, Question):
-                uow.questions.add(record)
-            else:
-                uow.answers.add(record)
-        uow.commit()
 
 
 def test_a_question_round_trips(storage: Storage) -> None:
@@ -95,7 +71,7 @@ def test_nothing_is_stored_without_commit(storage: Storage) -> None:
 
 def test_deleting_the_job_info_deletes_its_questions_and_their_answers(storage: Storage) -> None:
     user, job_info = a_user_with_a_job_info(storage)
-    kept = JobInfo(new_id(), user.id, "Frontend", None, ExperienceLevel.JUNIOR, "React", T0, T0)
+    kept = make_job_info(user_id=user.id, name="Frontend", experience_level=ExperienceLevel.JUNIOR, description="React")
     with storage.unit_of_work(write=True) as uow:
         uow.job_infos.add(kept)
         uow.commit()

@@ -16,42 +16,11 @@ from sqlalchemy.exc import OperationalError
 
 from adapters.db.engine import make_engine
 from adapters.db.storage import SqlStorage
-from core.domain import Credentials, ExperienceLevel, JobInfo, Session, User
+from core.domain import Credentials, ExperienceLevel, Session
 from core.errors import EmailAlreadyRegistered, OwnerMissing
 from core.ports import Storage
 from tests.concurrently import at_once
-
-T0 = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=UTC)
-
-
-def new_id() -> str:
-    return str(uuid.uuid4())
-
-
-def new_user(**changes: object) -> User:
-    user = User(
-        id=new_id(),
-        name="Amina Njeri",
-        email=f"amina-{uuid.uuid4().hex[:10]}@example.com",
-        image_url=None,
-        created_at=T0,
-        updated_at=T0,
-    )
-    return evolve(user, **changes)
-
-
-def new_job_info(user_id: str, **changes: object) -> JobInfo:
-    job_info = JobInfo(
-        id=new_id(),
-        user_id=user_id,
-        name="Backend engineer",
-        title="Software Engineer II",
-        experience_level=ExperienceLevel.MID_LEVEL,
-        description="Python services and PostgreSQL.",
-        created_at=T0,
-        updated_at=T0,
-    )
-    return evolve(job_info, **changes)
+from tests.conftest import T0, make_job_info, make_user, new_id, saved
 
 
 def new_session(user_id: str) -> Session:
@@ -64,24 +33,11 @@ def new_session(user_id: str) -> Session:
     )
 
 
-def saved(storage: Storage, *records: User | JobInfo | Session) -> None:
-    """Add the records in one committed write unit of work."""
-    with storage.unit_of_work(write=True) as uow:
-        for record in records:
-            if isinstance(record, User):
-                uow.users.add(record, password_hash=f"hash-of-{record.id}")
-            elif isinstance(record, JobInfo):
-                uow.job_infos.add(record)
-            else:
-                uow.sessions.add(record)
-        uow.commit()
-
-
 # --- users ------------------------------------------------------------------
 
 
 def test_a_user_round_trips_and_is_found_by_email_in_any_case(storage: Storage) -> None:
-    user = new_user(image_url="https://img.example.com/amina.png")
+    user = make_user(image_url="https://img.example.com/amina.png")
     saved(storage, user)
     with storage.unit_of_work() as uow:
         assert uow.users.get(user.id) == user
@@ -95,7 +51,7 @@ def test_a_user_round_trips_and_is_found_by_email_in_any_case(storage: Storage) 
 
 
 def test_a_user_without_a_password_has_no_credentials_until_one_is_set(storage: Storage) -> None:
-    user = new_user()
+    user = make_user()
     with storage.unit_of_work(write=True) as uow:
         uow.users.add(user)
         uow.commit()
@@ -110,10 +66,10 @@ def test_a_user_without_a_password_has_no_credentials_until_one_is_set(storage: 
 def test_a_taken_email_in_another_case_is_refused_and_nothing_else_is_lost(
     storage: Storage,
 ) -> None:
-    first = new_user()
+    first = make_user()
     saved(storage, first)
-    second, latecomer = new_user(), new_user(email=first.email.upper())
-    job_info = new_job_info(second.id)
+    second, latecomer = make_user(), make_user(email=first.email.upper())
+    job_info = make_job_info(user_id=second.id)
     with storage.unit_of_work(write=True) as uow:
         uow.users.add(second)
         with pytest.raises(EmailAlreadyRegistered):
@@ -128,9 +84,9 @@ def test_a_taken_email_in_another_case_is_refused_and_nothing_else_is_lost(
 
 
 def test_deleting_a_user_deletes_their_job_infos_and_sessions_only(storage: Storage) -> None:
-    user, other = new_user(), new_user()
-    job_info, session = new_job_info(user.id), new_session(user.id)
-    others_job_info, others_session = new_job_info(other.id), new_session(other.id)
+    user, other = make_user(), make_user()
+    job_info, session = make_job_info(user_id=user.id), new_session(user.id)
+    others_job_info, others_session = make_job_info(user_id=other.id), new_session(other.id)
     saved(storage, user, other, job_info, session, others_job_info, others_session)
     with storage.unit_of_work(write=True) as uow:
         uow.users.delete(user.id)
@@ -149,7 +105,7 @@ def test_deleting_a_user_deletes_their_job_infos_and_sessions_only(storage: Stor
 
 
 def test_a_session_is_found_by_its_digest_and_revoked_once(storage: Storage) -> None:
-    user = new_user()
+    user = make_user()
     session = new_session(user.id)
     saved(storage, user, session)
     with storage.unit_of_work(write=True) as uow:
@@ -167,8 +123,8 @@ def test_a_session_is_found_by_its_digest_and_revoked_once(storage: Storage) -> 
 
 
 def test_a_job_info_is_added_updated_and_deleted(storage: Storage) -> None:
-    user = new_user()
-    job_info = new_job_info(user.id, title=None, experience_level=ExperienceLevel.JUNIOR)
+    user = make_user()
+    job_info = make_job_info(user_id=user.id, title=None, experience_level=ExperienceLevel.JUNIOR)
     saved(storage, user, job_info)
     changed = evolve(
         job_info,
@@ -194,8 +150,8 @@ def test_a_job_info_is_added_updated_and_deleted(storage: Storage) -> None:
 def test_a_job_info_for_a_missing_user_is_refused_and_writes_nothing(storage: Storage) -> None:
     with storage.unit_of_work(write=True) as uow:
         with pytest.raises(OwnerMissing):
-            uow.job_infos.add(new_job_info("no-such-user"))
-    user = new_user()
+            uow.job_infos.add(make_job_info(user_id="no-such-user"))
+    user = make_user()
     saved(storage, user)
     with storage.unit_of_work() as uow:
         assert uow.job_infos.count_for_user("no-such-user") == 0
@@ -203,10 +159,10 @@ def test_a_job_info_for_a_missing_user_is_refused_and_writes_nothing(storage: St
 
 
 def test_unicode_and_the_longest_description_round_trip(storage: Storage) -> None:
-    user = new_user(name="Zoë Wanjirũ 王")
+    user = make_user(name="Zoë Wanjirũ 王")
     long_description = ("Ngazi ya juu — 東京 🚀 naïve café. " * 700)[:20_000]
-    job_info = new_job_info(
-        user.id, name="Ingénieure logicielle ✨", title="Développeuse «senior»",
+    job_info = make_job_info(
+        user_id=user.id, name="Ingénieure logicielle ✨", title="Développeuse «senior»",
         description=long_description,
     )
     saved(storage, user, job_info)
@@ -218,8 +174,8 @@ def test_unicode_and_the_longest_description_round_trip(storage: Storage) -> Non
 
 
 def test_datetimes_come_back_aware_in_utc_and_equal(storage: Storage) -> None:
-    user = new_user(created_at=T0, updated_at=T0 + timedelta(microseconds=1))
-    job_info = new_job_info(user.id, updated_at=T0 + timedelta(days=400, microseconds=999_999))
+    user = make_user(created_at=T0, updated_at=T0 + timedelta(microseconds=1))
+    job_info = make_job_info(user_id=user.id, updated_at=T0 + timedelta(days=400, microseconds=999_999))
     saved(storage, user, job_info)
     with storage.unit_of_work() as uow:
         found_user, found_job = uow.users.get(user.id), uow.job_infos.get(job_info.id)
@@ -234,11 +190,11 @@ def test_datetimes_come_back_aware_in_utc_and_equal(storage: Storage) -> None:
 
 
 def test_job_infos_are_listed_last_updated_first_and_counted_per_user(storage: Storage) -> None:
-    user, other = new_user(), new_user()
-    oldest = new_job_info(user.id, updated_at=T0)
-    newest = new_job_info(user.id, updated_at=T0 + timedelta(hours=2))
-    tied = [new_job_info(user.id, updated_at=T0 + timedelta(hours=1)) for _ in range(3)]
-    saved(storage, user, other, oldest, *tied, newest, new_job_info(other.id))
+    user, other = make_user(), make_user()
+    oldest = make_job_info(user_id=user.id, updated_at=T0)
+    newest = make_job_info(user_id=user.id, updated_at=T0 + timedelta(hours=2))
+    tied = [make_job_info(user_id=user.id, updated_at=T0 + timedelta(hours=1)) for _ in range(3)]
+    saved(storage, user, other, oldest, *tied, newest, make_job_info(user_id=other.id))
     with storage.unit_of_work() as uow:
         listed = uow.job_infos.list_for_user(user.id)
         count = uow.job_infos.count_for_user(user.id)
@@ -266,17 +222,17 @@ def test_job_infos_are_listed_last_updated_first_and_counted_per_user(storage: S
 def test_a_query_matches_name_title_or_description_case_insensitively(
     storage: Storage, query: str, expected: set[str]
 ) -> None:
-    user = new_user()
+    user = make_user()
     plain = {"title": None, "description": "Plain text."}
     records = {
-        "backend": new_job_info(user.id, name="Backend developer", **plain),
-        "titled": new_job_info(user.id, name="Role", title="Staff Engineer", description="x"),
-        "described": new_job_info(user.id, name="Role", description="We run Kubernetes."),
-        "percent": new_job_info(user.id, name="100% remote", **plain),
-        "underscore": new_job_info(user.id, name="snake_case lover", **plain),
-        "backslash": new_job_info(user.id, name="C:\\Users", **plain),
-        "slash": new_job_info(user.id, name="CI/CD", **plain),
-        "accented": new_job_info(user.id, name="Formateur, ÉCOLE 42", **plain),
+        "backend": make_job_info(user_id=user.id, name="Backend developer", **plain),
+        "titled": make_job_info(user_id=user.id, name="Role", title="Staff Engineer", description="x"),
+        "described": make_job_info(user_id=user.id, name="Role", description="We run Kubernetes."),
+        "percent": make_job_info(user_id=user.id, name="100% remote", **plain),
+        "underscore": make_job_info(user_id=user.id, name="snake_case lover", **plain),
+        "backslash": make_job_info(user_id=user.id, name="C:\\Users", **plain),
+        "slash": make_job_info(user_id=user.id, name="CI/CD", **plain),
+        "accented": make_job_info(user_id=user.id, name="Formateur, ÉCOLE 42", **plain),
     }
     saved(storage, user, *records.values())
     with storage.unit_of_work() as uow:
@@ -288,7 +244,7 @@ def test_a_query_matches_name_title_or_description_case_insensitively(
 
 
 def test_a_unit_of_work_without_commit_writes_nothing(storage: Storage) -> None:
-    user = new_user()
+    user = make_user()
     with storage.unit_of_work(write=True) as uow:
         uow.users.add(user)
         assert uow.users.get(user.id) == user  # it sees its own writes
@@ -297,9 +253,9 @@ def test_a_unit_of_work_without_commit_writes_nothing(storage: Storage) -> None:
 
 
 def test_an_exception_inside_a_unit_of_work_writes_nothing(storage: Storage) -> None:
-    user = new_user()
+    user = make_user()
     saved(storage, user)
-    job_info = new_job_info(user.id)
+    job_info = make_job_info(user_id=user.id)
     with pytest.raises(RuntimeError, match="boom"):
         with storage.unit_of_work(write=True) as uow:
             uow.job_infos.add(job_info)
@@ -321,7 +277,7 @@ def test_write_units_of_work_serialise_read_check_write_sequences(storage: Stora
     while the user has fewer than the allowance. However the threads
     interleave, exactly that many are added."""
     allowance, attempts = 2, 6
-    user = new_user()
+    user = make_user()
     saved(storage, user)
 
     def attempt() -> bool:
@@ -330,7 +286,7 @@ def test_write_units_of_work_serialise_read_check_write_sequences(storage: Stora
             if uow.job_infos.count_for_user(user.id) >= allowance:
                 return False
             time.sleep(0.05)  # widen the gap between the check and the write
-            uow.job_infos.add(new_job_info(user.id))
+            uow.job_infos.add(make_job_info(user_id=user.id))
             uow.commit()
             return True
 
@@ -347,7 +303,7 @@ def test_an_aware_datetime_in_another_zone_is_stored_as_the_same_instant(
     sql_storage: SqlStorage,
 ) -> None:
     nairobi = timezone(timedelta(hours=3))
-    user = new_user(created_at=datetime(2026, 3, 1, 12, 0, tzinfo=nairobi))
+    user = make_user(created_at=datetime(2026, 3, 1, 12, 0, tzinfo=nairobi))
     saved(sql_storage, user)
     with sql_storage.unit_of_work() as uow:
         found = uow.users.get(user.id)
@@ -357,7 +313,7 @@ def test_an_aware_datetime_in_another_zone_is_stored_as_the_same_instant(
 
 
 def test_emails_are_stored_lower_cased(sql_storage: SqlStorage) -> None:
-    user = new_user(email=f"Amina.{uuid.uuid4().hex[:8]}@Example.COM")
+    user = make_user(email=f"Amina.{uuid.uuid4().hex[:8]}@Example.COM")
     saved(sql_storage, user)
     with sql_storage.unit_of_work() as uow:
         assert uow.users.get(user.id) == evolve(user, email=user.email.lower())

@@ -13,11 +13,11 @@ from attrs import evolve
 from core.errors import EmailAlreadyRegistered
 from core.ports import Storage
 from tests.concurrently import at_once
-from tests.integration.test_sql_storage import T0, new_job_info, new_user, saved
+from tests.conftest import T0, make_job_info, make_user, saved
 
 
 def test_upsert_inserts_a_new_user_then_updates_it_by_id(storage: Storage) -> None:
-    user = new_user()
+    user = make_user()
     with storage.unit_of_work(write=True) as uow:
         uow.users.upsert(user)
         uow.commit()
@@ -41,7 +41,7 @@ def test_upsert_inserts_a_new_user_then_updates_it_by_id(storage: Storage) -> No
 def test_upsert_to_another_users_email_raises_and_writes_nothing(
     storage: Storage,
 ) -> None:
-    first, second = new_user(), new_user()
+    first, second = make_user(), make_user()
     saved(storage, first, second)
     with storage.unit_of_work(write=True) as uow:
         with pytest.raises(EmailAlreadyRegistered):
@@ -54,7 +54,7 @@ def test_upsert_to_another_users_email_raises_and_writes_nothing(
 
 
 def test_add_if_absent_leaves_an_existing_user_as_it_is(storage: Storage) -> None:
-    user = new_user()
+    user = make_user()
     saved(storage, user)
     with storage.unit_of_work(write=True) as uow:
         uow.users.add_if_absent(evolve(user, name="From a stale token"))
@@ -67,9 +67,9 @@ def test_add_if_absent_leaves_an_existing_user_as_it_is(storage: Storage) -> Non
 
 
 def test_add_if_absent_refuses_another_users_email(storage: Storage) -> None:
-    holder = new_user()
+    holder = make_user()
     saved(storage, holder)
-    newcomer = new_user(email=holder.email)
+    newcomer = make_user(email=holder.email)
     with storage.unit_of_work(write=True) as uow, pytest.raises(EmailAlreadyRegistered):
         uow.users.add_if_absent(newcomer)
     with storage.unit_of_work() as uow:
@@ -79,7 +79,7 @@ def test_add_if_absent_refuses_another_users_email(storage: Storage) -> None:
 def test_racing_upserts_and_first_uses_of_one_id_make_one_user(
     storage: Storage,
 ) -> None:
-    user = new_user()
+    user = make_user()
 
     def write(index: int) -> None:
         with storage.unit_of_work(write=True) as uow:
@@ -157,11 +157,11 @@ def test_racing_deliveries_of_one_id_are_recorded_once(storage: Storage) -> None
 
 
 def test_deleting_a_synced_user_deletes_what_they_own(storage: Storage) -> None:
-    user = new_user()
+    user = make_user()
     with storage.unit_of_work(write=True) as uow:
         uow.users.upsert(user)
         uow.commit()
-    job_info = new_job_info(user.id)
+    job_info = make_job_info(user_id=user.id)
     saved(storage, job_info)
     with storage.unit_of_work(write=True) as uow:
         uow.users.delete(user.id)

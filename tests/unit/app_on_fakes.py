@@ -20,12 +20,15 @@ from adapters.speech.synthesis import NoSpeech
 from adapters.speech.transcription import NoTranscription
 from core.domain import Actor, Bucket, User
 from core.interviews import CREATE_INTERVIEW_BUCKET
-from core.pipeline import Actions, Context, Result, Streaming
+from core.pipeline import Actions, Context, Result, Streaming, Success
 from core.plans import PlanCatalog
 from core.ports import Coach, Documents, RateLimiter, RecordingArchive, SpeechSynthesis, SpeechToText, VoiceTranscripts
 from core.rate_limit import AI_BUCKET
 from entrypoints.bootstrap import Container, bootstrap
 from entrypoints.settings import Settings
+
+JOB_INFO = {"name": "Backend", "experienceLevel": "senior", "description": "APIs in Python"}
+"""A job info as ``createJobInfo`` takes it, for tests that only need one."""
 
 
 def fake_settings(**env: str) -> Settings:
@@ -85,6 +88,17 @@ class FakeApp:
 
     def start(self, name: str, actor: Actor | None, payload: object) -> Result | Streaming[Any]:
         return self.actions.start(name, Context(actor), payload)
+
+    def job_info(self, actor: Actor, payload: Mapping[str, object] = JOB_INFO) -> str:
+        """The id of a new job info of the actor's, made by ``createJobInfo``."""
+        result = self.run("createJobInfo", actor, dict(payload))
+        assert isinstance(result, Success), result
+        return str(result.data.id)
+
+    def set_plan(self, actor: Actor, plan: str) -> None:
+        with self.storage.unit_of_work(write=True) as uow:
+            uow.users.set_plan(actor.user_id, plan)
+            uow.commit()
 
     def user(self, name: str = "user", plan: str | None = None) -> Actor:
         now = self.clock.now()

@@ -4,7 +4,6 @@ topic, and the calls they make on a ``FakeApp``."""
 from __future__ import annotations
 
 from adapters.ai.offline.coach import OfflineCoach
-from core.errors import ErrorCode, Failure
 from core.pipeline import Success
 from tests.unit.app_on_fakes import FakeApp
 
@@ -22,12 +21,6 @@ OFF_TOPIC = (
 )
 
 
-def new_job(app: FakeApp, actor, job: dict = JOB) -> str:
-    result = app.run("createJobInfo", actor, job)
-    assert isinstance(result, Success), result
-    return result.data.id
-
-
 def ask(app: FakeApp, actor, job_id: str, difficulty: str = "medium"):
     return app.run("generateQuestion", actor, {"jobInfoId": job_id, "difficulty": difficulty})
 
@@ -40,16 +33,6 @@ def listed(app: FakeApp, actor, job_id: str) -> list:
     result = app.run("listQuestions", actor, {"jobInfoId": job_id})
     assert isinstance(result, Success), result
     return result.data.questions
-
-
-def rate_limited(result) -> bool:
-    return isinstance(result, Failure) and result.code is ErrorCode.RATE_LIMIT
-
-
-def set_plan(app: FakeApp, actor, plan: str) -> None:
-    with app.storage.unit_of_work(write=True) as uow:
-        uow.users.set_plan(actor.user_id, plan)
-        uow.commit()
 
 
 def stored(app: FakeApp) -> tuple[int, int]:

@@ -17,7 +17,7 @@ from core.questions import QUESTION_MAX, TOPIC_MAX
 from tests.concurrently import at_once
 from tests.conftest import FORBIDDEN, PLAN_LIMIT
 from tests.unit.app_on_fakes import FakeApp
-from tests.unit.questions_on_fakes import JOB, ask, listed, new_job, questions_created, stored
+from tests.unit.questions_on_fakes import JOB, ask, listed, questions_created, stored
 
 OWN = "How would you roll back a failed database migration on a table with a billion rows?"
 
@@ -29,7 +29,7 @@ def add(app: FakeApp, actor, job_id: str, text: str = OWN, **extra: str):
 def test_an_own_question_is_listed_and_answered_like_a_generated_one():
     app = FakeApp()
     actor = app.user()
-    job_id = new_job(app, actor)
+    job_id = app.job_info(actor, JOB)
     added = add(app, actor, job_id, "  " + OWN + "\n", difficulty="hard")
     assert isinstance(added, Success), added
     assert added.data.text == OWN
@@ -43,7 +43,7 @@ def test_an_own_question_is_listed_and_answered_like_a_generated_one():
 def test_the_difficulty_of_an_own_question_defaults_to_medium():
     app = FakeApp()
     actor = app.user()
-    job_id = new_job(app, actor)
+    job_id = app.job_info(actor, JOB)
     assert isinstance(add(app, actor, job_id), Success)
     assert listed(app, actor, job_id)[0].difficulty.value == "medium"
 
@@ -51,7 +51,7 @@ def test_the_difficulty_of_an_own_question_defaults_to_medium():
 def test_someone_elses_job_and_a_missing_one_look_the_same_and_cost_nothing():
     app = FakeApp()
     actor, other = app.user(), app.user("other")
-    foreign = new_job(app, other)
+    foreign = app.job_info(other, JOB)
     assert add(app, actor, foreign) == FORBIDDEN
     assert add(app, actor, str(uuid.uuid4())) == FORBIDDEN
     assert stored(app) == (0, 0)
@@ -62,7 +62,7 @@ def test_someone_elses_job_and_a_missing_one_look_the_same_and_cost_nothing():
 def test_own_and_generated_questions_share_the_free_allowance():
     app = FakeApp()
     actor = app.user()
-    job_id = new_job(app, actor)
+    job_id = app.job_info(actor, JOB)
     assert all(isinstance(ask(app, actor, job_id), Success) for _ in range(3))
     assert all(isinstance(add(app, actor, job_id, f"{OWN} ({n})"), Success) for n in range(2))
     assert add(app, actor, job_id, "One more of my own?") == PLAN_LIMIT
@@ -74,7 +74,7 @@ def test_own_and_generated_questions_share_the_free_allowance():
 def test_a_pro_user_adds_beyond_the_free_allowance():
     app = FakeApp()
     actor = app.user(plan="pro")
-    job_id = new_job(app, actor)
+    job_id = app.job_info(actor, JOB)
     assert all(isinstance(add(app, actor, job_id, f"{OWN} ({n})"), Success) for n in range(8))
     assert len(listed(app, actor, job_id)) == 8
 
@@ -82,7 +82,7 @@ def test_a_pro_user_adds_beyond_the_free_allowance():
 def test_the_same_question_added_twice_is_stored_and_counted_once():
     app = FakeApp()
     actor = app.user()
-    job_id = new_job(app, actor)
+    job_id = app.job_info(actor, JOB)
     first, again = add(app, actor, job_id), add(app, actor, job_id)
     assert isinstance(first, Success) and again == first
     assert questions_created(app, actor) == 1
@@ -92,7 +92,7 @@ def test_the_same_question_added_twice_is_stored_and_counted_once():
 def test_concurrent_adds_never_exceed_the_allowance():
     app = FakeApp()
     actor = app.user()
-    job_id = new_job(app, actor)
+    job_id = app.job_info(actor, JOB)
     results = at_once([lambda n=n: add(app, actor, job_id, f"{OWN} ({n})") for n in range(12)])
     assert sum(isinstance(r, Success) for r in results) == 5
     assert all(r == PLAN_LIMIT for r in results if not isinstance(r, Success))
@@ -113,7 +113,7 @@ def test_concurrent_adds_never_exceed_the_allowance():
 def test_bad_input_is_a_clear_error_and_writes_nothing(payload: dict, field: str):
     app = FakeApp()
     actor = app.user()
-    job_id = new_job(app, actor)
+    job_id = app.job_info(actor, JOB)
     commits = app.storage.commits
     result = app.run("addQuestion", actor, {"jobInfoId": job_id, "text": OWN, **payload})
     assert isinstance(result, Failure) and result.code is ErrorCode.VALIDATION
@@ -125,7 +125,7 @@ def test_bad_input_is_a_clear_error_and_writes_nothing(payload: dict, field: str
 def test_the_longest_question_is_accepted():
     app = FakeApp()
     actor = app.user()
-    assert isinstance(add(app, actor, new_job(app, actor), "x" * QUESTION_MAX), Success)
+    assert isinstance(add(app, actor, app.job_info(actor, JOB), "x" * QUESTION_MAX), Success)
 
 
 # --- generateQuestion's topic -------------------------------------------------
@@ -134,7 +134,7 @@ def test_the_longest_question_is_accepted():
 def test_a_question_on_a_topic_is_about_it():
     app = FakeApp()
     actor = app.user(plan="pro")
-    job_id = new_job(app, actor, {**JOB, "description": JOB["description"] + " Docker and Git."})
+    job_id = app.job_info(actor, {**JOB, "description": JOB["description"] + " Docker and Git."})
     for topic in ["Docker", "git"]:
         result = app.run("generateQuestion", actor, {"jobInfoId": job_id, "difficulty": "medium", "topic": topic})
         assert isinstance(result, Success), result
@@ -146,7 +146,7 @@ def test_a_question_on_a_topic_is_about_it():
 def test_a_bad_topic_is_refused_before_anything_is_counted(topic: str):
     app = FakeApp()
     actor = app.user()
-    job_id = new_job(app, actor)
+    job_id = app.job_info(actor, JOB)
     result = app.run("generateQuestion", actor, {"jobInfoId": job_id, "difficulty": "easy", "topic": topic})
     assert isinstance(result, Failure) and list(result.field_errors) == ["topic"]
     assert questions_created(app, actor) == 0

@@ -16,18 +16,11 @@ from core.errors import ErrorCode, Failure
 from core.interviews import InterviewUpdated
 from core.pipeline import Success
 from tests.concurrently import at_once
-from tests.conftest import FORBIDDEN, PLAN_LIMIT
+from tests.conftest import FORBIDDEN, PLAN_LIMIT, is_rate_limited
 from tests.conftest import rate_limited as rate_limited_for
 from tests.unit.app_on_fakes import FakeApp
 
 DAY = 86_400
-JOB = {"name": "Backend", "experienceLevel": "senior", "description": "APIs in Python"}
-
-
-def new_job(app: FakeApp, actor) -> str:
-    result = app.run("createJobInfo", actor, JOB)
-    assert isinstance(result, Success), result
-    return result.data.id
 
 
 def create(app: FakeApp, actor, job_id: str):
@@ -37,16 +30,6 @@ def create(app: FakeApp, actor, job_id: str):
 def listed(detail) -> Interview:
     """An interview as listInterviews shows it: getInterview's without the transcript."""
     return Interview(**asdict(detail, recurse=False, filter=lambda a, _: a.name != "transcript"))
-
-
-def rate_limited(result) -> bool:
-    return isinstance(result, Failure) and result.code is ErrorCode.RATE_LIMIT
-
-
-def set_plan(app: FakeApp, actor, plan: str) -> None:
-    with app.storage.unit_of_work(write=True) as uow:
-        uow.users.set_plan(actor.user_id, plan)
-        uow.commit()
 
 
 def stored_interviews(app: FakeApp) -> int:
@@ -62,7 +45,7 @@ def stored_interviews(app: FakeApp) -> int:
 def test_a_free_user_creates_one_interview_ever(steps: list[str]):
     app = FakeApp()
     actor = app.user()
-    job_id = new_job(app, actor)
+    job_id = app.job_info(actor)
     created = 0
     for step in [*steps, "create"]:
         if step == "create":
@@ -74,7 +57,7 @@ def test_a_free_user_creates_one_interview_ever(steps: list[str]):
                 assert result == PLAN_LIMIT
         elif step == "delete job info":
             assert isinstance(app.run("deleteJobInfo", actor, {"id": job_id}), Success)
-            job_id = new_job(app, actor)
+            job_id = app.job_info(actor)
         else:
             app.clock.advance(30 * DAY)
     with app.storage.unit_of_work() as uow:
@@ -84,14 +67,14 @@ def test_a_free_user_creates_one_interview_ever(steps: list[str]):
 def test_deleting_the_job_info_deletes_its_interviews_but_gives_nothing_back():
     app = FakeApp()
     actor = app.user()
-    job_id = new_job(app, actor)
+    job_id = app.job_info(actor)
     interview_id = create(app, actor, job_id).data.id
     assert isinstance(app.run("getInterview", actor, {"id": interview_id}), Success)
     assert isinstance(app.run("deleteJobInfo", actor, {"id": job_id}), Success)
     assert stored_interviews(app) == 0
     assert app.run("getInterview", actor, {"id": interview_id}) == FORBIDDEN
     assert app.run("listInterviews", actor, {"jobInfoId": job_id}) == FORBIDDEN
-    assert create(app, actor, new_job(app, actor)) == PLAN_LIMIT
+    assert create(app, actor, app.job_info(actor)) == PLAN_LIMIT
 
 
 # --- rate limit ----------------------------------------------------------------
@@ -100,14 +83,14 @@ def test_deleting_the_job_info_deletes_its_interviews_but_gives_nothing_back():
 def test_a_pro_user_creates_12_at_once_then_4_a_day():
     app = FakeApp()
     actor = app.user(plan="pro")
-    job_id = new_job(app, actor)
+    job_id = app.job_info(actor)
     assert all(isinstance(create(app, actor, job_id), Success) for _ in range(12))
     refused = create(app, actor, job_id)
     assert refused == rate_limited_for(DAY // 4)
     app.clock.advance(DAY + 60)
     results = [create(app, actor, job_id) for _ in range(5)]
     assert [isinstance(r, Success) for r in results] == [True] * 4 + [False]
-    assert rate_limited(results[-1])
+    assert is_rate_limited(results[-1])
     assert stored_interviews(app) == 16
 
 
@@ -116,7 +99,7 @@ def test_a_pro_user_creates_12_at_once_then_4_a_day():
 def test_a_pro_user_never_beats_the_bucket_and_retry_after_is_enough(waits: list[int]):
     app = FakeApp()
     actor = app.user(plan="max")
-    job_id = new_job(app, actor)
+    job_id = app.job_info(actor)
     created, elapsed = 0, 0
     for wait in waits:
         app.clock.advance(wait)
@@ -124,7 +107,7 @@ def test_a_pro_user_never_beats_the_bucket_and_retry_after_is_enough(waits: list
         while isinstance(result := create(app, actor, job_id), Success):
             created += 1
             assert created <= 12 + 4 * elapsed / DAY + 1e-6
-        assert rate_limited(result), result
+        assert is_rate_limited(result), result
         retry_after = result.retry_after
         assert isinstance(retry_after, int) and 1 <= retry_after <= DAY // 4
         app.clock.advance(retry_after)
@@ -155,8 +138,8 @@ def bad_calls(foreign_job_id: str):
 def test_invalid_or_foreign_calls_cost_no_token_and_write_nothing(data, count: int):
     app = FakeApp()
     actor, other = app.user("pro", plan="pro"), app.user("other", plan="pro")
-    foreign_job_id = new_job(app, other)
-    job_id = new_job(app, actor)
+    foreign_job_id = app.job_info(other)
+    job_id = app.job_info(actor)
     commits = app.storage.commits
     for _ in range(count):
         result = app.run("createInterview", actor, data.draw(bad_calls(foreign_job_id)))
@@ -164,7 +147,7 @@ def test_invalid_or_foreign_calls_cost_no_token_and_write_nothing(data, count: i
         assert result.code in (ErrorCode.VALIDATION, ErrorCode.FORBIDDEN), result
     assert app.storage.commits == commits
     assert all(isinstance(create(app, actor, job_id), Success) for _ in range(12))
-    assert rate_limited(create(app, actor, job_id))
+    assert is_rate_limited(create(app, actor, job_id))
 
 
 @given(refusals=st.integers(1, 40))
@@ -172,13 +155,13 @@ def test_invalid_or_foreign_calls_cost_no_token_and_write_nothing(data, count: i
 def test_a_plan_refusal_costs_no_token(refusals: int):
     app = FakeApp()
     actor = app.user()
-    job_id = new_job(app, actor)
+    job_id = app.job_info(actor)
     assert isinstance(create(app, actor, job_id), Success)
     for _ in range(refusals):
         assert create(app, actor, job_id) == PLAN_LIMIT
-    set_plan(app, actor, "pro")
+    app.set_plan(actor, "pro")
     assert all(isinstance(create(app, actor, job_id), Success) for _ in range(11))
-    assert rate_limited(create(app, actor, job_id))
+    assert is_rate_limited(create(app, actor, job_id))
 
 
 def test_validation_comes_before_ownership():
@@ -191,8 +174,8 @@ def test_validation_comes_before_ownership():
 def test_ownership_comes_before_the_plan():
     app = FakeApp()
     actor, other = app.user(), app.user("other")
-    assert isinstance(create(app, actor, new_job(app, actor)), Success)
-    assert create(app, actor, new_job(app, other)) == FORBIDDEN
+    assert isinstance(create(app, actor, app.job_info(actor)), Success)
+    assert create(app, actor, app.job_info(other)) == FORBIDDEN
 
 
 # --- privacy --------------------------------------------------------------------
@@ -203,7 +186,7 @@ def test_ownership_comes_before_the_plan():
 def test_missing_and_foreign_records_look_alike(random_id):
     app = FakeApp()
     actor, other = app.user(), app.user("other")
-    foreign_job_id = new_job(app, other)
+    foreign_job_id = app.job_info(other)
     foreign_id = create(app, other, foreign_job_id).data.id
     for record_id in (foreign_id, str(random_id)):
         assert app.run("getInterview", actor, {"id": record_id}) == FORBIDDEN
@@ -223,7 +206,7 @@ def test_missing_and_foreign_records_look_alike(random_id):
 def test_list_is_newest_first_and_only_that_job_infos(waits: list[int]):
     app = FakeApp()
     actor = app.user(plan="pro")
-    job_id, other_job_id = new_job(app, actor), new_job(app, actor)
+    job_id, other_job_id = app.job_info(actor), app.job_info(actor)
     created = []
     for wait in waits:
         app.clock.advance(wait)
@@ -238,7 +221,7 @@ def test_list_is_newest_first_and_only_that_job_infos(waits: list[int]):
 def test_a_new_interview_starts_at_zero_and_updates_are_read_back_at_once():
     app = FakeApp()
     actor = app.user()
-    job_id = new_job(app, actor)
+    job_id = app.job_info(actor)
     interview_id = create(app, actor, job_id).data.id
     started = app.run("getInterview", actor, {"id": interview_id}).data.interview
     assert started.transcript == []
@@ -279,7 +262,7 @@ def test_update_refuses_bad_fields_and_changes_nothing(payload):
     fields, wrong = payload
     app = FakeApp()
     actor = app.user()
-    interview_id = create(app, actor, new_job(app, actor)).data.id
+    interview_id = create(app, actor, app.job_info(actor)).data.id
     before = app.run("getInterview", actor, {"id": interview_id}).data.interview
     commits = app.storage.commits
     result = app.run("updateInterview", actor, {"id": interview_id, **fields})
@@ -292,7 +275,7 @@ def test_update_refuses_bad_fields_and_changes_nothing(payload):
 def test_update_accepts_the_longest_chat_id_and_any_hours():
     app = FakeApp()
     actor = app.user()
-    interview_id = create(app, actor, new_job(app, actor)).data.id
+    interview_id = create(app, actor, app.job_info(actor)).data.id
     payload = {"id": interview_id, "humeChatId": "c" * 200, "duration": "99:59:59"}
     assert isinstance(app.run("updateInterview", actor, payload), Success)
     found = app.run("getInterview", actor, {"id": interview_id}).data.interview
@@ -309,7 +292,7 @@ def create_at_once(app: FakeApp, actor, job_id: str, calls: int) -> list:
 def test_50_concurrent_creates_by_a_free_user_create_exactly_one_and_refuse_the_rest_by_plan():
     app = FakeApp()
     actor = app.user()
-    results = create_at_once(app, actor, new_job(app, actor), 50)
+    results = create_at_once(app, actor, app.job_info(actor), 50)
     assert sum(isinstance(r, Success) for r in results) == 1
     assert sum(r == PLAN_LIMIT for r in results) == 49
     assert stored_interviews(app) == 1
@@ -327,9 +310,9 @@ class RefusingLimiter:
 def test_an_allowance_reserved_for_a_rate_limited_call_is_given_back():
     app = FakeApp()
     actor = app.user()
-    job_id = new_job(app, actor)
+    job_id = app.job_info(actor)
     refusing = FakeApp(app.storage, app.cache, app.clock, app.ids, limiter=RefusingLimiter())
-    assert rate_limited(create(refusing, actor, job_id))
+    assert is_rate_limited(create(refusing, actor, job_id))
     with app.storage.unit_of_work() as uow:
         assert uow.users.usage(actor.user_id).interviews_created == 0
     assert isinstance(create(app, actor, job_id), Success)
@@ -339,7 +322,7 @@ def test_an_allowance_reserved_for_a_rate_limited_call_is_given_back():
 def test_50_concurrent_creates_by_a_pro_user_create_exactly_12():
     app = FakeApp()
     actor = app.user(plan="pro")
-    results = create_at_once(app, actor, new_job(app, actor), 50)
+    results = create_at_once(app, actor, app.job_info(actor), 50)
     assert sum(isinstance(r, Success) for r in results) == 12
-    assert all(isinstance(r, Success) or rate_limited(r) for r in results), results
+    assert all(isinstance(r, Success) or is_rate_limited(r) for r in results), results
     assert stored_interviews(app) == 12

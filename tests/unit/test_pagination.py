@@ -13,8 +13,7 @@ import pytest
 from core.domain import Answer, Difficulty, ExperienceLevel, Interview, JobInfo, Question, StoredResumeAnalysis
 from core.errors import ErrorCode, Failure
 from core.pipeline import Success
-from tests.conftest import FORBIDDEN
-from tests.integration.test_sql_resume_analyses import an_analysis
+from tests.conftest import FORBIDDEN, make_job_info, make_resume_analysis
 from tests.unit.app_on_fakes import FakeApp
 
 COUNT = 121  # three pages of 50; timestamps repeat in runs of 7, across page ends
@@ -28,7 +27,7 @@ LISTS = {  # action: (the result's list field, how a record sorts)
 def seeded(app: FakeApp, actor) -> JobInfo:
     """A job info of ``actor`` with COUNT records of every kind."""
     now = app.clock.now()
-    job_info = JobInfo(app.ids.new(), actor.user_id, "Backend", None, ExperienceLevel.SENIOR, "Go", now, now)
+    job_info = make_job_info(id=app.ids.new(), user_id=actor.user_id, description="Go", created_at=now, updated_at=now)
     with app.storage.unit_of_work(write=True) as uow:
         uow.job_infos.add(job_info)
         for i in range(COUNT):
@@ -37,7 +36,7 @@ def seeded(app: FakeApp, actor) -> JobInfo:
             question = Question(app.ids.new(), job_info.id, f"q{i}", Difficulty.EASY, at, at)
             uow.questions.add(question)
             uow.answers.add(Answer(app.ids.new(), question.id, f"a{i}", "f", 5, at))
-            uow.resume_analyses.add(StoredResumeAnalysis(app.ids.new(), job_info.id, an_analysis(5), at))
+            uow.resume_analyses.add(StoredResumeAnalysis(app.ids.new(), job_info.id, make_resume_analysis(5), at))
         uow.commit()
     return job_info
 
@@ -84,8 +83,9 @@ def test_job_infos_page_last_updated_first_with_and_without_a_search() -> None:
     with app.storage.unit_of_work(write=True) as uow:
         for i in range(70):
             at = now + timedelta(seconds=i // 9)
-            uow.job_infos.add(JobInfo(app.ids.new(), actor.user_id, f"role {i % 2}", None,
-                                      ExperienceLevel.MID_LEVEL, "d", at, at))
+            uow.job_infos.add(make_job_info(id=app.ids.new(), user_id=actor.user_id, name=f"role {i % 2}",
+                                            experience_level=ExperienceLevel.MID_LEVEL, description="d",
+                                            created_at=at, updated_at=at))
         uow.commit()
 
     walked = pages(app, actor, "listJobInfos", {"limit": 8}, "job_infos")

@@ -15,20 +15,10 @@ from core.domain import Bucket
 from core.errors import ErrorCode, Failure
 from core.pipeline import Success
 from core.questions import ANSWER_MAX
-from tests.conftest import FORBIDDEN, PLAN_LIMIT
+from tests.conftest import FORBIDDEN, PLAN_LIMIT, is_rate_limited
 from tests.conftest import rate_limited as rate_limited_for
 from tests.unit.app_on_fakes import FakeApp
-from tests.unit.questions_on_fakes import (
-    HOUR,
-    answer,
-    ask,
-    listed,
-    new_job,
-    questions_created,
-    rate_limited,
-    set_plan,
-    stored,
-)
+from tests.unit.questions_on_fakes import HOUR, JOB, answer, ask, listed, questions_created, stored
 
 # --- AI rate limit ------------------------------------------------------------
 
@@ -36,7 +26,7 @@ from tests.unit.questions_on_fakes import (
 def test_the_ai_bucket_refuses_the_21st_call_within_an_hour_and_refills():
     app = FakeApp()
     actor = app.user(plan="pro")
-    job_id = new_job(app, actor)
+    job_id = app.job_info(actor, JOB)
     assert all(isinstance(ask(app, actor, job_id), Success) for _ in range(20))
     refused = ask(app, actor, job_id)
     assert refused == rate_limited_for(HOUR // 20)
@@ -46,18 +36,18 @@ def test_the_ai_bucket_refuses_the_21st_call_within_an_hour_and_refills():
     assert isinstance(answer(app, actor, question_id, "An answer."), Success)
     app.clock.advance(refused.retry_after)
     assert isinstance(ask(app, actor, job_id), Success)
-    assert rate_limited(ask(app, actor, job_id))
+    assert is_rate_limited(ask(app, actor, job_id))
     app.clock.advance(HOUR)
     assert all(isinstance(ask(app, actor, job_id), Success) for _ in range(20))
-    assert rate_limited(ask(app, actor, job_id))
+    assert is_rate_limited(ask(app, actor, job_id))
 
 
 def test_feedback_has_its_own_bucket_of_20_an_hour():
     app = FakeApp()
     actor = app.user()
-    question_id = ask(app, actor, new_job(app, actor)).data.question_id
+    question_id = ask(app, actor, app.job_info(actor, JOB)).data.question_id
     assert all(isinstance(answer(app, actor, question_id, f"Answer {n}"), Success) for n in range(20))
-    assert rate_limited(answer(app, actor, question_id, "One more"))
+    assert is_rate_limited(answer(app, actor, question_id, "One more"))
     assert stored(app) == (1, 20)
     app.clock.advance(HOUR)
     assert isinstance(answer(app, actor, question_id, "After an hour"), Success)
@@ -66,7 +56,7 @@ def test_feedback_has_its_own_bucket_of_20_an_hour():
 def test_the_ai_limit_can_be_turned_off():
     app = FakeApp(ai_bucket=None)
     actor = app.user(plan="pro")
-    job_id = new_job(app, actor)
+    job_id = app.job_info(actor, JOB)
     assert all(isinstance(ask(app, actor, job_id), Success) for _ in range(25))
 
 
@@ -107,9 +97,9 @@ def bad_feedback_calls(foreign_question_id: str, question_id: str):
 def test_invalid_or_foreign_calls_cost_no_token_and_write_nothing(data, count: int):
     app = FakeApp()
     actor, other = app.user("pro", plan="pro"), app.user("other", plan="pro")
-    foreign_job_id = new_job(app, other)
+    foreign_job_id = app.job_info(other, JOB)
     foreign_question_id = ask(app, other, foreign_job_id).data.question_id
-    job_id = new_job(app, actor)
+    job_id = app.job_info(actor, JOB)
     question_id = ask(app, actor, job_id).data.question_id
     commits = app.storage.commits
     for _ in range(count):
@@ -126,28 +116,28 @@ def test_invalid_or_foreign_calls_cost_no_token_and_write_nothing(data, count: i
         assert result.code in (ErrorCode.VALIDATION, ErrorCode.FORBIDDEN), result
     assert app.storage.commits == commits
     assert all(isinstance(ask(app, actor, job_id), Success) for _ in range(19))
-    assert rate_limited(ask(app, actor, job_id))
+    assert is_rate_limited(ask(app, actor, job_id))
     assert all(isinstance(answer(app, actor, question_id, "An answer"), Success) for _ in range(20))
-    assert rate_limited(answer(app, actor, question_id, "An answer"))
+    assert is_rate_limited(answer(app, actor, question_id, "An answer"))
 
 
 def test_a_plan_refusal_costs_no_token():
     app = FakeApp()
     actor = app.user()
-    job_id = new_job(app, actor)
+    job_id = app.job_info(actor, JOB)
     assert all(isinstance(ask(app, actor, job_id), Success) for _ in range(5))
     assert all(ask(app, actor, job_id) == PLAN_LIMIT for _ in range(30))
-    set_plan(app, actor, "pro")
+    app.set_plan(actor, "pro")
     assert all(isinstance(ask(app, actor, job_id), Success) for _ in range(15))
-    assert rate_limited(ask(app, actor, job_id))
+    assert is_rate_limited(ask(app, actor, job_id))
 
 
 def test_a_rate_limited_call_gives_the_allowance_back():
     app = FakeApp(ai_bucket=Bucket(capacity=2, refill=2, interval=HOUR))
     actor = app.user()
-    job_id = new_job(app, actor)
+    job_id = app.job_info(actor, JOB)
     assert all(isinstance(ask(app, actor, job_id), Success) for _ in range(2))
-    assert rate_limited(ask(app, actor, job_id))
+    assert is_rate_limited(ask(app, actor, job_id))
     assert questions_created(app, actor) == 2
     app.clock.advance(HOUR)
     assert all(isinstance(ask(app, actor, job_id), Success) for _ in range(2))
@@ -163,15 +153,15 @@ def test_validation_comes_before_ownership_and_ownership_before_the_plan():
     result = app.run("generateQuestion", actor, {"jobInfoId": str(uuid.uuid4()), "difficulty": "x"})
     assert isinstance(result, Failure) and result.code is ErrorCode.VALIDATION
     assert result.field_errors == {"difficulty": ["Must be one of: easy, medium, hard"]}
-    job_id = new_job(app, actor)
+    job_id = app.job_info(actor, JOB)
     assert all(isinstance(ask(app, actor, job_id), Success) for _ in range(5))
-    assert ask(app, actor, new_job(app, other)) == FORBIDDEN
+    assert ask(app, actor, app.job_info(other, JOB)) == FORBIDDEN
 
 
 def test_an_answer_of_the_longest_length_is_accepted():
     app = FakeApp()
     actor = app.user()
-    question_id = ask(app, actor, new_job(app, actor)).data.question_id
+    question_id = ask(app, actor, app.job_info(actor, JOB)).data.question_id
     result = answer(app, actor, question_id, "word " * (ANSWER_MAX // 5))
     assert isinstance(result, Success), result
     result = answer(app, actor, question_id, "w" * (ANSWER_MAX + 1))

@@ -28,7 +28,6 @@ from tests.unit.questions_on_fakes import (
     ask,
     listed,
     model_answer,
-    new_job,
     questions_created,
     stored,
 )
@@ -39,15 +38,15 @@ from tests.unit.questions_on_fakes import (
 def test_a_free_user_gets_5_questions_ever():
     app = FakeApp()
     actor = app.user()
-    job_id = new_job(app, actor)
+    job_id = app.job_info(actor, JOB)
     assert all(isinstance(ask(app, actor, job_id), Success) for _ in range(5))
     assert ask(app, actor, job_id) == PLAN_LIMIT
-    assert ask(app, actor, new_job(app, actor), "hard") == PLAN_LIMIT
+    assert ask(app, actor, app.job_info(actor, JOB), "hard") == PLAN_LIMIT
     # deleting the job info deletes its questions, and gives nothing back
     assert isinstance(app.run("deleteJobInfo", actor, {"id": job_id}), Success)
     assert stored(app) == (0, 0)
     app.clock.advance(30 * 24 * HOUR)
-    assert ask(app, actor, new_job(app, actor)) == PLAN_LIMIT
+    assert ask(app, actor, app.job_info(actor, JOB)) == PLAN_LIMIT
     assert questions_created(app, actor) == 5
 
 
@@ -56,7 +55,7 @@ def test_a_free_user_gets_5_questions_ever():
 def test_a_free_user_never_exceeds_the_allowance(steps: list[str]):
     app = FakeApp()
     actor = app.user()
-    job_id = new_job(app, actor)
+    job_id = app.job_info(actor, JOB)
     asked = 0
     for step in [*steps, "ask"]:
         if step == "ask":
@@ -68,7 +67,7 @@ def test_a_free_user_never_exceeds_the_allowance(steps: list[str]):
                 assert result == PLAN_LIMIT
         elif step == "delete job info":
             assert isinstance(app.run("deleteJobInfo", actor, {"id": job_id}), Success)
-            job_id = new_job(app, actor)
+            job_id = app.job_info(actor, JOB)
         else:
             app.clock.advance(24 * HOUR)
     assert questions_created(app, actor) == asked
@@ -77,7 +76,7 @@ def test_a_free_user_never_exceeds_the_allowance(steps: list[str]):
 def test_a_pro_user_has_no_allowance_and_30_questions_never_repeat():
     app = FakeApp()
     actor = app.user(plan="pro")
-    job_id = new_job(app, actor)
+    job_id = app.job_info(actor, JOB)
     texts = []
     for n in range(30):
         app.clock.advance(HOUR / 20)  # one AI token accrues per call
@@ -92,7 +91,7 @@ def test_a_pro_user_has_no_allowance_and_30_questions_never_repeat():
 def test_questions_are_about_the_job_and_only_that_jobs_questions_are_avoided():
     app = FakeApp()
     actor = app.user(plan="pro")
-    job_id, twin_id = new_job(app, actor), new_job(app, actor)
+    job_id, twin_id = app.job_info(actor, JOB), app.job_info(actor, JOB)
     first = ask(app, actor, job_id).data.text
     assert any(skill in first for skill in ("Python", "PostgreSQL", "Django", "SQL"))
     assert ask(app, actor, job_id).data.text != first
@@ -106,7 +105,7 @@ def test_questions_are_about_the_job_and_only_that_jobs_questions_are_avoided():
 def test_a_good_answer_rates_higher_than_an_empty_or_off_topic_one():
     app = FakeApp()
     actor = app.user(plan="pro")
-    job_id = new_job(app, actor)
+    job_id = app.job_info(actor, JOB)
     for difficulty in ("easy", "medium", "hard"):
         question = ask(app, actor, job_id, difficulty).data
         good = answer(app, actor, question.question_id, model_answer(question.text)).data
@@ -120,7 +119,7 @@ def test_a_good_answer_rates_higher_than_an_empty_or_off_topic_one():
 def test_answers_and_feedback_are_kept_and_listed_with_their_questions():
     app = FakeApp()
     actor = app.user()
-    job_id = new_job(app, actor)
+    job_id = app.job_info(actor, JOB)
     first = ask(app, actor, job_id, "easy").data
     app.clock.advance(60)
     second = ask(app, actor, job_id, "hard").data
@@ -147,7 +146,7 @@ def test_answers_and_feedback_are_kept_and_listed_with_their_questions():
 def test_the_streamed_text_is_the_stored_text():
     app = FakeApp()
     actor = app.user()
-    job_id = new_job(app, actor)
+    job_id = app.job_info(actor, JOB)
     streaming = app.start("generateQuestion", actor, {"jobInfoId": job_id, "difficulty": "medium"})
     assert isinstance(streaming, Streaming)
     chunks = list(streaming.chunks)
@@ -198,7 +197,7 @@ def test_feedback_without_a_valid_rating_header_is_an_ai_failure(feedback: str):
 def test_a_coach_that_fails_mid_stream_stores_nothing():
     app = FakeApp()
     actor = app.user()
-    job_id = new_job(app, actor)
+    job_id = app.job_info(actor, JOB)
     question_id = ask(app, actor, job_id).data.question_id
     before = listed(app, actor, job_id)
     failing = FakeApp(app.storage, app.cache, app.clock, app.ids, coach=FailingCoach())
@@ -219,7 +218,7 @@ def test_a_coach_that_fails_mid_stream_stores_nothing():
 def test_a_client_that_stops_reading_stores_nothing_and_gets_the_allowance_back():
     app = FakeApp()
     actor = app.user()
-    job_id = new_job(app, actor)
+    job_id = app.job_info(actor, JOB)
     streaming = app.start("generateQuestion", actor, {"jobInfoId": job_id, "difficulty": "hard"})
     chunks = iter(streaming.chunks)
     assert next(chunks)
@@ -232,7 +231,7 @@ def test_a_client_that_stops_reading_stores_nothing_and_gets_the_allowance_back(
 def test_every_question_of_the_bank_asked_is_an_ai_failure_that_counts_nothing():
     app = FakeApp(ai_bucket=None)
     actor = app.user(plan="pro")
-    job_id = new_job(app, actor)
+    job_id = app.job_info(actor, JOB)
     family = family_of(JOB["title"], JOB["description"])
     total = sum(1 for q in OfflineCoach().bank.questions if fits_family(q, family))
     results = [ask(app, actor, job_id) for _ in range(total + 1)]
@@ -249,7 +248,7 @@ def test_every_question_of_the_bank_asked_is_an_ai_failure_that_counts_nothing()
 def test_missing_and_foreign_records_look_alike(random_id):
     app = FakeApp()
     actor, other = app.user(), app.user("other")
-    foreign_job_id = new_job(app, other)
+    foreign_job_id = app.job_info(other, JOB)
     foreign_question_id = ask(app, other, foreign_job_id).data.question_id
     assert isinstance(answer(app, other, foreign_question_id, "Mine"), Success)
     for job_id in (foreign_job_id, str(random_id)):
@@ -264,7 +263,7 @@ def test_missing_and_foreign_records_look_alike(random_id):
 def test_deleting_the_job_info_deletes_its_questions_and_answers():
     app = FakeApp()
     actor = app.user()
-    job_id, kept_id = new_job(app, actor), new_job(app, actor)
+    job_id, kept_id = app.job_info(actor, JOB), app.job_info(actor, JOB)
     question_id = ask(app, actor, job_id).data.question_id
     assert isinstance(answer(app, actor, question_id, "An answer"), Success)
     kept = ask(app, actor, kept_id).data
@@ -280,7 +279,7 @@ def test_deleting_the_job_info_deletes_its_questions_and_answers():
 def test_a_job_info_deleted_while_the_coach_writes_stores_nothing():
     app = FakeApp()
     actor = app.user()
-    job_id = new_job(app, actor)
+    job_id = app.job_info(actor, JOB)
     question_id = ask(app, actor, job_id).data.question_id
     asking = app.start("generateQuestion", actor, {"jobInfoId": job_id, "difficulty": "easy"})
     answering = app.start("generateQuestionFeedback", actor, {"questionId": question_id, "answer": "Hm"})
@@ -295,7 +294,7 @@ def test_a_job_info_deleted_while_the_coach_writes_stores_nothing():
 def test_lists_are_fresh_after_every_write():
     app = FakeApp()
     actor = app.user()
-    job_id = new_job(app, actor)
+    job_id = app.job_info(actor, JOB)
     assert listed(app, actor, job_id) == []
     question_id = ask(app, actor, job_id).data.question_id
     assert [q.id for q in listed(app, actor, job_id)] == [question_id]
@@ -311,7 +310,7 @@ def test_lists_are_fresh_after_every_write():
 def test_concurrent_questions_by_a_free_user_store_exactly_5():
     app = FakeApp()
     actor = app.user()
-    job_ids = [new_job(app, actor) for _ in range(20)]
+    job_ids = [app.job_info(actor, JOB) for _ in range(20)]
     results = at_once([lambda job_id=job_id: ask(app, actor, job_id) for job_id in job_ids])
     assert sum(isinstance(r, Success) for r in results) == 5
     assert all(isinstance(r, Success) or r == PLAN_LIMIT for r in results), results
@@ -322,7 +321,7 @@ def test_concurrent_questions_by_a_free_user_store_exactly_5():
 def test_concurrent_questions_on_one_job_are_never_stored_twice():
     app = FakeApp()
     actor = app.user(plan="pro")
-    job_id = new_job(app, actor)
+    job_id = app.job_info(actor, JOB)
     results = at_once([lambda: ask(app, actor, job_id) for _ in range(10)])
     assert all(isinstance(r, Success) for r in results), results
     texts = [q.text for q in listed(app, actor, job_id)]

@@ -10,8 +10,7 @@ from __future__ import annotations
 from adapters.fakes.coach import FailingCoach
 from core.domain import UPLOAD_MAX_BYTES, Bucket, ResumeAnalysis, Upload
 from core.errors import ErrorCode, Failure
-from core.pipeline import Success
-from tests.conftest import FORBIDDEN, PLAN_LIMIT, TOO_LARGE, UNSUPPORTED, ai_failed, invalid, rate_limited
+from tests.conftest import FORBIDDEN, PLAN_LIMIT, TOO_LARGE, UNSUPPORTED, ai_failed, invalid, ok, rate_limited
 from tests.fixtures_docs import (
     EXE_BYTES,
     PNG_BYTES,
@@ -30,11 +29,6 @@ JOB = {
     "experienceLevel": "senior",
     "description": "Senior Python engineer: PostgreSQL, Kubernetes, Kafka, REST APIs.",
 }
-
-
-def ok(result):
-    assert isinstance(result, Success), result
-    return result.data
 
 
 def setup(app: FakeApp, plan: str = "max"):
@@ -83,9 +77,7 @@ def test_free_and_pro_plans_are_refused_before_the_file_is_read_and_take_no_toke
         assert analyze(app, actor, job_id, pdf_bytes([RESUME])) == PLAN_LIMIT
         assert analyze(app, actor, job_id, PNG_BYTES) == PLAN_LIMIT
         assert listed(app, actor, job_id) == []
-        with app.storage.unit_of_work(write=True) as uow:
-            uow.users.set_plan(actor.user_id, "max")
-            uow.commit()
+        app.set_plan(actor, "max")
         assert ok(analyze(app, actor, job_id, pdf_bytes([RESUME])))
 
 

@@ -18,7 +18,7 @@ from core.domain import Bucket, Speaker, TranscriptEntry
 from core.errors import ErrorCode, Failure
 from core.pipeline import Streaming, Success
 from core.text_interviews import ALREADY_ENDED, NOT_STARTED, elapsed
-from tests.conftest import FORBIDDEN, NOT_COMPLETED, ai_failed, invalid, rate_limited
+from tests.conftest import FORBIDDEN, NOT_COMPLETED, ai_failed, invalid, ok, rate_limited
 from tests.unit.app_on_fakes import FakeApp
 
 JOB = {
@@ -37,18 +37,11 @@ ANSWERS = [
 
 
 def new_interview(app: FakeApp, actor, plan: str = "pro") -> str:
-    with app.storage.unit_of_work(write=True) as uow:
-        uow.users.set_plan(actor.user_id, plan)
-        uow.commit()
+    app.set_plan(actor, plan)
     job_id = app.run("createJobInfo", actor, JOB).data.id
     created = app.run("createInterview", actor, {"jobInfoId": job_id})
     assert isinstance(created, Success), created
     return created.data.id
-
-
-def ok(result):
-    assert isinstance(result, Success), result
-    return result.data
 
 
 def refused(message: str) -> Failure:

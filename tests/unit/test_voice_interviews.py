@@ -19,11 +19,10 @@ from adapters.fakes.speech import FakeSpeechSynthesis, FakeSpeechToText
 from adapters.speech.archive import FolderRecordings
 from core.domain import Bucket, Speaker, Upload
 from core.errors import ErrorCode, Failure
-from core.pipeline import Success
 from core.text_interviews import ALREADY_ENDED, NOT_STARTED
 from core.voice_interviews import NO_SPEECH_TO_TEXT, NO_VOICE, NOTHING_HEARD, NOTHING_SAID
 from tests.audio_files import encoded, silence, tone
-from tests.conftest import FORBIDDEN, ai_failed, invalid, rate_limited
+from tests.conftest import FORBIDDEN, ai_failed, invalid, ok, rate_limited
 from tests.unit.app_on_fakes import FakeApp
 
 JOB = {"name": "Backend", "title": "Python Engineer", "experienceLevel": "mid-level",
@@ -32,15 +31,8 @@ WORDS = "I built a billing service in Python, um, and tuned its PostgreSQL queri
 ANSWER = encoded(np.concatenate([silence(0.5), tone(2.0), silence(3.0), tone(2.0), silence(0.5)]), "webm")
 
 
-def ok(result):
-    assert isinstance(result, Success), result
-    return result.data
-
-
 def started(app: FakeApp, actor) -> str:
-    with app.storage.unit_of_work(write=True) as uow:
-        uow.users.set_plan(actor.user_id, "pro")
-        uow.commit()
+    app.set_plan(actor, "pro")
     job_id = ok(app.run("createJobInfo", actor, JOB)).id
     interview_id = ok(app.run("createInterview", actor, {"jobInfoId": job_id})).id
     ok(app.run("startInterview", actor, {"interviewId": interview_id}))
@@ -91,9 +83,7 @@ def test_spoken_answers_follow_the_text_interviews_rules_and_cost_nothing_when_r
     stt = FakeSpeechToText([WORDS])
     app = FakeApp(speech_to_text=stt, ai_bucket=Bucket(capacity=1, refill=1, interval=3600))
     actor, other = app.user(), app.user("other")
-    with app.storage.unit_of_work(write=True) as uow:
-        uow.users.set_plan(actor.user_id, "pro")
-        uow.commit()
+    app.set_plan(actor, "pro")
     job_id = ok(app.run("createJobInfo", actor, JOB)).id
     interview_id = ok(app.run("createInterview", actor, {"jobInfoId": job_id})).id
 
@@ -179,9 +169,7 @@ def test_the_interviewers_latest_line_is_given_a_voice():
     app = FakeApp(speech_to_text=FakeSpeechToText([WORDS]), speech_synthesis=voice,
                   ai_bucket=Bucket(capacity=3, refill=3, interval=3600))
     actor, other = app.user(), app.user("other")
-    with app.storage.unit_of_work(write=True) as uow:
-        uow.users.set_plan(actor.user_id, "pro")
-        uow.commit()
+    app.set_plan(actor, "pro")
     job_id = ok(app.run("createJobInfo", actor, JOB)).id
     interview_id = ok(app.run("createInterview", actor, {"jobInfoId": job_id})).id
     ref = {"interviewId": interview_id}

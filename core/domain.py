@@ -119,6 +119,19 @@ class Usage:
         return self.interviews_created if kind == "interviews" else self.questions_created
 
 
+@frozen
+class Hold:
+    """One record of ``kind`` taken from a user's allowance for a record not
+    yet written (the AI is still answering). Kept until the record is
+    written or the call fails, and lapses at ``expires_at`` in case its
+    process died in between."""
+
+    id: str
+    user_id: str
+    kind: UsageKind
+    expires_at: datetime
+
+
 # --- coaching -----------------------------------------------------------------
 
 

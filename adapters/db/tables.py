@@ -197,6 +197,18 @@ rate_limit_windows = Table(
     Column("previous", Integer, nullable=False),
 )
 
+# Allowance holds (core.allowances): a reservation's record not yet written;
+# lapsed ones are ignored, and dropped when the user takes a new one.
+allowance_holds = Table(
+    "allowance_holds",
+    metadata,
+    _id(),
+    _owner("user_id", "users.id"),
+    Column("kind", String(16), nullable=False),
+    Column("expires_at", UTCDateTime(), nullable=False),
+    Index("ix_allowance_holds_user_id_kind", "user_id", "kind"),
+)
+
 # Idempotency keys (core.idempotency): per user, the fingerprint of the request
 # that took the key, the token of the call holding it, and its answer (JSON)
 # once it has one. created_at starts both the running lease and the 24 hours.

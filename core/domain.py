@@ -101,6 +101,9 @@ class Session:
     created_at: datetime
     expires_at: datetime
     revoked_at: datetime | None = None
+    address_digest: str | None = None
+    """A keyed digest of the user and the client address it was opened
+    from (``core.accounts.address_digest``), if there was one."""
 
 
 UsageKind = Literal["interviews", "questions"]

@@ -121,6 +121,11 @@ class Sessions(Protocol):
 
     def by_digest(self, token_digest: str) -> Session | None: ...
 
+    def opened_from(self, user_id: str, address_digest: str) -> bool:
+        """Whether a session of the user's, live or not (until purged), was
+        opened from that address."""
+        ...
+
     def revoke(self, session_id: str, at: datetime) -> None: ...
 
 

@@ -89,6 +89,7 @@ sessions = Table(
     Column("created_at", UTCDateTime(), nullable=False),
     Column("expires_at", UTCDateTime(), nullable=False),
     Column("revoked_at", UTCDateTime(), nullable=True),
+    Column("address_digest", String(128), nullable=True),
     Index("ix_sessions_user_id", "user_id"),
 )
 

@@ -206,6 +206,9 @@ class FakeSessions:
     def by_digest(self, token_digest: str) -> Session | None:
         return next((s for s in self._t.sessions.values() if s.token_digest == token_digest), None)
 
+    def opened_from(self, user_id: str, address_digest: str) -> bool:
+        return any(s.user_id == user_id and s.address_digest == address_digest for s in self._t.sessions.values())
+
     def revoke(self, session_id: str, at: datetime) -> None:
         session = self._t.sessions.get(session_id)
         if session is not None and session.revoked_at is None:

@@ -37,6 +37,7 @@ e2e: $(BIN)/darasa
 bench: $(BIN)/darasa
 	$(BIN)/python benchmarks/actions.py
 	$(BIN)/python benchmarks/ratelimit.py
+	$(BIN)/python benchmarks/roundtrips.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis

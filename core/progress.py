@@ -2,10 +2,10 @@
 topic and by difficulty, the weakest topics, interview ratings per category
 and resume scores per analysis.
 
-Its cost does not grow with the history: it reads at most the newest
+What it reads and sums does not grow with the history: at most the newest
 ``ANSWERS_READ`` rated answers, ``INTERVIEWS_READ`` interviews with feedback
-and ``RESUMES_READ`` resume analyses of the caller (``PracticeHistory``) and
-sums them here. An interview's ratings are read from its feedback's
+and ``RESUMES_READ`` resume analyses of the caller (``PracticeHistory``),
+summed here. An interview's ratings are read from its feedback's
 headings (``## Name: n/10`` or ``## Name (Rating: n/10)``), the shapes both
 coaches write. Not cached: every answer, interview and analysis would have
 to invalidate it, and the reads are bounded.
@@ -111,9 +111,11 @@ class ResumeScores:
 @frozen
 class Progress:
     """Everything oldest first but the topics (most practised first) and the
-    weakest (weakest first). ``answers`` counts the rated answers read."""
+    weakest (weakest first). ``answers`` counts the rated answers read, and
+    ``average`` is theirs (``None`` without any)."""
 
     answers: int
+    average: float | None
     by_day: list[DayRating]
     by_topic: list[TopicRating]
     by_difficulty: list[DifficultyRating]
@@ -232,6 +234,7 @@ class GetProgress:
         overall, categories = interviews(rated)
         return Progress(
             answers=len(answers),
+            average=_average([a.rating for a in answers]) if answers else None,
             by_day=by_day(answers),
             by_topic=topics[:TOPICS_SHOWN],
             by_difficulty=by_difficulty(answers),

@@ -126,6 +126,11 @@ class Sessions(Protocol):
         opened from that address."""
         ...
 
+    def live_by_digest(self, token_digest: str) -> Session | None:
+        """The session with this digest if it is not revoked and its user
+        still exists (expiry is the caller's to check), in one read."""
+        ...
+
     def revoke(self, session_id: str, at: datetime) -> None: ...
 
 
@@ -196,10 +201,6 @@ class Questions(Protocol):
 
 class Answers(Protocol):
     def add(self, answer: Answer) -> None: ...
-
-    def list_for_job_info(self, job_info_id: str) -> list[Answer]:
-        """The answers to every question of the job info, oldest first."""
-        ...
 
     def list_for_questions(self, question_ids: Sequence[str]) -> list[Answer]:
         """The answers to these questions, oldest first."""

@@ -1,5 +1,6 @@
 """What every HTTP client of an AI service shares: where an OpenAI-compatible
-endpoint lives, and sending a request with retries.
+endpoint lives, its setup (``ApiClient``: timeout, retries, headers and a
+connection pool it may own), and sending a request with retries.
 
 ``base_url`` rule: it is the URL an endpoint's path is appended to, e.g.
 ``https://api.openai.com/v1`` or ``http://localhost:11434/v1``. As a
@@ -44,6 +45,34 @@ class Retries:
     max_retries: int = 3
     backoff: float = 0.5
     sleep: Callable[[float], None] = time.sleep
+
+
+class ApiClient:
+    """The base of an AI service's client: its ``timeout``, ``retries`` and
+    request ``headers``, and the connection pool (``http``), which ``close``
+    releases only when this client created it."""
+
+    def __init__(
+        self, *, timeout: httpx.Timeout, retries: Retries, headers: dict[str, str], http: httpx.Client | None
+    ) -> None:
+        self._timeout = timeout
+        self._retries = retries
+        self._headers = headers
+        self._owns_http = http is None
+        self._http = http if http is not None else httpx.Client(timeout=timeout)
+
+    def close(self) -> None:
+        """Release the connection pool, if this client created it."""
+        if self._owns_http:
+            self._http.close()
+
+
+def bearer_headers(accept: str, api_key: str | None) -> dict[str, str]:
+    """``Accept``, and the key as a bearer token when there is one."""
+    headers = {"Accept": accept}
+    if api_key:
+        headers["Authorization"] = f"Bearer {api_key}"
+    return headers
 
 
 def send(

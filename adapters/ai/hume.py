@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 import httpx
 
-from adapters.ai.http import Retries, send
+from adapters.ai.http import ApiClient, Retries, send
 from core.domain import Speaker, TranscriptEntry
 from core.errors import AiFailed
 
@@ -38,7 +38,7 @@ def _failed(reason: str, cause: BaseException | None = None) -> NoReturn:
     raise AiFailed(TRANSCRIPT_FAILED) from cause
 
 
-class HumeTranscripts:
+class HumeTranscripts(ApiClient):
     """Transcripts of Hume EVI chats, read with the account's API key."""
 
     def __init__(
@@ -51,17 +51,13 @@ class HumeTranscripts:
         backoff: float = 0.5,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
+        super().__init__(
+            timeout=httpx.Timeout(timeout),
+            retries=Retries(max_retries, backoff, sleep),
+            headers={"X-Hume-Api-Key": api_key, "Accept": "application/json"},
+            http=http,
+        )
         self._base_url = base_url.rstrip("/")
-        self._headers = {"X-Hume-Api-Key": api_key, "Accept": "application/json"}
-        self._timeout = httpx.Timeout(timeout)
-        self._retries = Retries(max_retries, backoff, sleep)
-        self._owns_http = http is None
-        self._http = http if http is not None else httpx.Client(timeout=self._timeout)
-
-    def close(self) -> None:
-        """Release the connection pool, if this reader created it."""
-        if self._owns_http:
-            self._http.close()
 
     def transcript(self, chat_id: str) -> list[TranscriptEntry]:
         """What was said in the chat, in order, across every page of events.

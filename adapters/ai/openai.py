@@ -22,7 +22,7 @@ import httpx
 from cattrs.gen import make_dict_structure_fn, override
 
 from adapters.ai import prompts
-from adapters.ai.http import Retries, api_url, send
+from adapters.ai.http import ApiClient, Retries, api_url, bearer_headers, send
 from core.domain import (
     CategoryAnalysis,
     Difficulty,
@@ -42,7 +42,7 @@ ANALYSIS_FAILED = "Failed to generate analysis"
 TURN_FAILED = "Failed to generate the interviewer's reply"
 
 
-class OpenAiCoach:
+class OpenAiCoach(ApiClient):
     """``core.ports.Coach`` over an OpenAI-compatible API.
 
     Requests are retried as ``adapters.ai.http.Retries`` says. Once a
@@ -64,20 +64,14 @@ class OpenAiCoach:
         http: httpx.Client | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
+        super().__init__(
+            timeout=httpx.Timeout(timeout),
+            retries=Retries(max_retries, backoff, sleep),
+            headers=bearer_headers("application/json, text/event-stream", api_key),
+            http=http,
+        )
         self._url = api_url(base_url, "/chat/completions")
         self._model = model
-        self._timeout = httpx.Timeout(timeout)
-        self._retries = Retries(max_retries, backoff, sleep)
-        self._owns_http = http is None
-        self._http = http if http is not None else httpx.Client(timeout=self._timeout)
-        self._headers = {"Accept": "application/json, text/event-stream"}
-        if api_key:
-            self._headers["Authorization"] = f"Bearer {api_key}"
-
-    def close(self) -> None:
-        """Release the connection pool, if this coach created it."""
-        if self._owns_http:
-            self._http.close()
 
     # --- the Coach port -----------------------------------------------------
 

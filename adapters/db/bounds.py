@@ -14,7 +14,10 @@ frozen costs a quick ``503``, never a hung worker (issue 8, finding 5).
   call that has waited ``ROUND_TRIP_SECONDS`` down, which ends the wait with
   a disconnect error; the pool then drops that connection.
 - A circuit breaker (``adapters.resilience``) opens on a connection failure
-  or a disconnect, and while it is open every call fails at once.
+  or a call cut off by the watchdog, and while it is open every call fails
+  at once. A pooled connection found closed (the server restarted) does not
+  open it: the pool reconnects (``adapters.db.engine``), and only a failure
+  to connect does.
 """
 
 from __future__ import annotations
@@ -128,10 +131,12 @@ class Bounds:
                 # frozen server thawing, or a stalled worker): nothing of it
                 # was committed, and the connection is gone.
                 raise Unavailable("the database ended an idle transaction") from error
-            if connection.closed or connection.broken:
+            if (connection.closed or connection.broken) and not in_time:
                 self.breaker.failed()
-                if not in_time:
-                    raise Unavailable(f"the database did not answer within {self.seconds} s") from error
+                raise Unavailable(f"the database did not answer within {self.seconds} s") from error
+            # A pooled connection found closed at once (the server restarted,
+            # or ended an idle session) says nothing of the server: the pool
+            # reconnects, and a failure to connect opens the breaker.
             raise
         WATCHDOG.done(ticket)
         self.breaker.succeeded()

@@ -14,7 +14,15 @@ read-check-write sequence (a plan allowance) cannot interleave with another:
   what it checks (``Users.lock_usage`` is ``SELECT ... FOR UPDATE`` on the
   user's row). Transactions run at READ COMMITTED, so every statement after
   the lock sees what the previous holder committed. Migrations take an
-  advisory lock of their own (``adapters.db.migrate``).
+  advisory lock of their own (``adapters.db.migrate``). A read runs in
+  autocommit (no BEGIN, no ROLLBACK: at READ COMMITTED every statement sees
+  its own snapshot anyway, so a transaction would only add round trips).
+
+Round trips on PostgreSQL: no pre-ping per checkout. Pooled connections are
+recycled after half an hour, and a connection found dead by the first
+statement of a unit of work (nothing of it sent yet) is replaced and the
+statement retried once (SQLAlchemy's "optimistic" disconnect handling; the
+disconnect also invalidates the rest of the pool).
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, make_url
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError
 
 from adapters.db import bounds
 
@@ -55,6 +64,45 @@ def make_engine(url: str, *, bounded: bool = True) -> Engine:
 
 def is_write(connection: Connection) -> bool:
     return bool(connection.get_execution_options().get(WRITE, False))
+
+
+def connect(engine: Engine, *, write: bool) -> Connection:
+    """A connection for one unit of work: a write transaction (``WRITE``),
+    or a read (autocommit on PostgreSQL); retried once on a dead pooled
+    connection, as the module says."""
+    connection = RetryOnceConnection(engine)
+    if write:
+        connection.execution_options(**{WRITE: True})
+    elif engine.dialect.name == "postgresql":
+        connection.execution_options(isolation_level="AUTOCOMMIT")
+    return connection
+
+
+class RetryOnceConnection(Connection):
+    """A connection whose first statement, if it finds the pooled DBAPI
+    connection dead, is run again on a fresh one. Only the first: after it
+    something of the unit of work may have reached the server."""
+
+    _sent = False
+
+    def execute(self, statement: Any, parameters: Any = None, **kwargs: Any) -> Any:
+        if self._sent or self.in_transaction():
+            # after the first statement, or in a transaction begun
+            # explicitly (``with connection.begin()``), which a retry would
+            # leave behind: no retry
+            return super().execute(statement, parameters, **kwargs)
+        self._sent = True
+        try:
+            return super().execute(statement, parameters, **kwargs)
+        except DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+            self.rollback()  # lets the connection procure a new DBAPI connection
+            return super().execute(statement, parameters, **kwargs)
+
+    def begin_nested(self) -> Any:
+        self._sent = True  # a savepoint's statements are not retried
+        return super().begin_nested()
 
 
 def _sqlite_engine(url: URL) -> Engine:
@@ -108,7 +156,7 @@ def _postgres_engine(url: URL, bounded: bool) -> Engine:
         options = " ".join([*([given] if isinstance(given, str) else given), bounds.SERVER_OPTIONS])
         connect_args.update(bounds.CONNECT_ARGS, options=options)
     engine = create_engine(
-        url, pool_pre_ping=True, pool_size=10, max_overflow=10, pool_recycle=1800,
+        url, pool_size=10, max_overflow=10, pool_recycle=1800,
         pool_timeout=POOL_TIMEOUT_SECONDS,
         # A server that does not answer costs a quick 503, not a hung worker.
         connect_args=connect_args,

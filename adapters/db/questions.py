@@ -95,16 +95,6 @@ class SqlAnswers:
         ).scalar_one()
         self._wrote(question_tags(answer.question_id, job_info_id))
 
-    def list_for_job_info(self, job_info_id: str) -> list[Answer]:
-        a, q = t.answers.c, t.questions.c
-        statement = (
-            select(t.answers)
-            .join(t.questions, a.question_id == q.id)
-            .where(q.job_info_id == job_info_id)
-            .order_by(a.created_at, a.id)
-        )
-        return [_answer(row) for row in self._c.execute(statement)]
-
     def list_for_questions(self, question_ids: Sequence[str]) -> list[Answer]:
         if not question_ids:
             return []

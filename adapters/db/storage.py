@@ -9,19 +9,19 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import Connection, Engine, Row, delete, func, insert, or_, select, text, update
+from sqlalchemy import Connection, Engine, Row, bindparam, delete, func, insert, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from adapters.db import tables as t
-from adapters.db.engine import WRITE
+from adapters.db.engine import connect
 from adapters.db.interview_messages import SqlInterviewMessages
 from adapters.db.interviews import SqlInterviews
 from adapters.db.paging import newest_first
-from adapters.db.plans import SqlUserPlans
 from adapters.db.practice import SqlPracticeHistory
 from adapters.db.questions import SqlAnswers, SqlQuestions
 from adapters.db.resume_analyses import SqlResumeAnalyses
+from adapters.db.user_plans import SqlUserPlans
 from core.cache_tags import job_info_tags, session_tag, user_tags
 from core.domain import Credentials, ExperienceLevel, JobInfo, Session, User
 from core.errors import EmailAlreadyRegistered, OwnerMissing
@@ -174,6 +174,15 @@ class SqlUsers(SqlUserPlans):
         self._wrote(user_tags(user_id))
 
 
+# On every authenticated request: the session and its user's existence in
+# one statement, built once.
+_LIVE_SESSION = (
+    select(t.sessions)
+    .join(t.users, t.users.c.id == t.sessions.c.user_id)
+    .where(t.sessions.c.token_digest == bindparam("digest"), t.sessions.c.revoked_at.is_(None))
+)
+
+
 class SqlSessions:
     def __init__(self, connection: Connection, wrote: Wrote) -> None:
         self._c = connection
@@ -209,6 +218,10 @@ class SqlSessions:
             select(sessions.c.id).where(sessions.c.user_id == user_id, sessions.c.address_digest == address_digest)
             .limit(1)
         ).first() is not None
+
+    def live_by_digest(self, token_digest: str) -> Session | None:
+        row = self._c.execute(_LIVE_SESSION, {"digest": token_digest}).first()
+        return None if row is None else _session(row)
 
     def revoke(self, session_id: str, at: datetime) -> None:
         revoked = self._c.execute(
@@ -302,7 +315,8 @@ class SqlJobInfos:
 
 class SqlUnitOfWork(TrackedUnitOfWork):
     """One connection and one transaction, begun by the first statement;
-    ``write=True`` makes it a write transaction (see ``adapters.db.engine``)."""
+    ``write=True`` makes it a write transaction, else it reads (in
+    autocommit on PostgreSQL; see ``adapters.db.engine``)."""
 
     def __init__(self, engine: Engine, write: bool, cache: TagCache | None) -> None:
         super().__init__(cache)
@@ -310,9 +324,7 @@ class SqlUnitOfWork(TrackedUnitOfWork):
         self._write = write
 
     def __enter__(self) -> Self:
-        self._connection = c = self._engine.connect()
-        if self._write:
-            c.execution_options(**{WRITE: True})
+        self._connection = c = connect(self._engine, write=self._write)
         self._users = SqlUsers(c, self.wrote)
         self._sessions = SqlSessions(c, self.wrote)
         self._job_infos = SqlJobInfos(c, self.wrote)

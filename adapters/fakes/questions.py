@@ -44,10 +44,6 @@ class FakeAnswers:
         self._t.answers[answer.id] = answer
         self._wrote(question_tags(question.id, question.job_info_id))
 
-    def list_for_job_info(self, job_info_id: str) -> list[Answer]:
-        questions = self._t.questions
-        return self.list_for_questions([q.id for q in questions.values() if q.job_info_id == job_info_id])
-
     def list_for_questions(self, question_ids: Sequence[str]) -> list[Answer]:
         wanted = set(question_ids)
         found = [a for a in self._t.answers.values() if a.question_id in wanted]

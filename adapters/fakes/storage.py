@@ -209,6 +209,12 @@ class FakeSessions:
     def opened_from(self, user_id: str, address_digest: str) -> bool:
         return any(s.user_id == user_id and s.address_digest == address_digest for s in self._t.sessions.values())
 
+    def live_by_digest(self, token_digest: str) -> Session | None:
+        session = self.by_digest(token_digest)
+        if session is None or session.revoked_at is not None or session.user_id not in self._t.users:
+            return None
+        return session
+
     def revoke(self, session_id: str, at: datetime) -> None:
         session = self._t.sessions.get(session_id)
         if session is not None and session.revoked_at is None:

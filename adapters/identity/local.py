@@ -40,9 +40,4 @@ class LocalIdentity:
 
     def _live_session(self, digest: str) -> Session | None:
         with self._storage.unit_of_work() as uow:
-            session = uow.sessions.by_digest(digest)
-            if session is None or session.revoked_at is not None:
-                return None
-            if uow.users.get(session.user_id) is None:
-                return None
-            return session
+            return uow.sessions.live_by_digest(digest)

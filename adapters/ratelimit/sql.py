@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import Engine, Table, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
+from adapters.db.engine import connect
 from adapters.db.tables import rate_limit_buckets, rate_limit_windows
 from adapters.ratelimit import arithmetic
 from adapters.ratelimit.arithmetic import BucketState, WindowState
@@ -174,8 +175,7 @@ class SqlRateLimiter:
             "now": now,
             "tolerance": arithmetic.TOLERANCE,
         }
-        with self._engine.connect() as connection:
-            connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+        with connect(self._engine, write=False) as connection:  # autocommit
             row = connection.execute(_TAKE_POSTGRESQL, parameters).first()
             if row is None:
                 # Refused, and the row did not exist when the statement began:

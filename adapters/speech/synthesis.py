@@ -17,7 +17,7 @@ from typing import NoReturn
 
 import httpx
 
-from adapters.ai.http import Retries, api_url, send
+from adapters.ai.http import ApiClient, Retries, api_url, bearer_headers, send
 from core.errors import AiFailed
 
 log = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ def _is_mp3(data: bytes) -> bool:
     return data.startswith(b"ID3") or (len(data) > 1 and data[0] == 0xFF and data[1] & 0xE0 == 0xE0)
 
 
-class OpenAiSpeech:
+class OpenAiSpeech(ApiClient):
     """Speaks with ``model`` and ``voice`` at ``base_url``."""
 
     available = True
@@ -52,21 +52,15 @@ class OpenAiSpeech:
         http: httpx.Client | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
+        super().__init__(
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
+            retries=Retries(max_retries, backoff, sleep),
+            headers=bearer_headers("audio/mpeg", api_key),
+            http=http,
+        )
         self._url = api_url(base_url, "/audio/speech")
         self._model = model
         self._voice = voice
-        self._timeout = httpx.Timeout(timeout, connect=min(timeout, 5.0))
-        self._retries = Retries(max_retries, backoff, sleep)
-        self._headers = {"Accept": "audio/mpeg"}
-        if api_key:
-            self._headers["Authorization"] = f"Bearer {api_key}"
-        self._owns_http = http is None
-        self._http = http if http is not None else httpx.Client(timeout=self._timeout)
-
-    def close(self) -> None:
-        """Release the connection pool, if this client created it."""
-        if self._owns_http:
-            self._http.close()
 
     def speak(self, text: str) -> bytes:
         body = {"model": self._model, "input": text, "voice": self._voice, "response_format": "mp3"}

@@ -17,7 +17,7 @@ from typing import NoReturn
 
 import httpx
 
-from adapters.ai.http import Retries, api_url, send
+from adapters.ai.http import ApiClient, Retries, api_url, bearer_headers, send
 from core.errors import AiFailed
 from core.speech import AudioFormat
 
@@ -34,7 +34,7 @@ def _failed(reason: str, cause: BaseException | None = None) -> NoReturn:
     raise AiFailed(TRANSCRIBE_FAILED) from cause
 
 
-class OpenAiTranscription:
+class OpenAiTranscription(ApiClient):
     """Transcribes with ``model`` at ``base_url`` (``/v1`` is added to a
     bare server address), sending ``api_key`` as a bearer token when set."""
 
@@ -51,20 +51,14 @@ class OpenAiTranscription:
         http: httpx.Client | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
+        super().__init__(
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
+            retries=Retries(max_retries, backoff, sleep),
+            headers=bearer_headers("application/json", api_key),
+            http=http,
+        )
         self._url = api_url(base_url, "/audio/transcriptions")
         self._model = model
-        self._timeout = httpx.Timeout(timeout, connect=min(timeout, 5.0))
-        self._retries = Retries(max_retries, backoff, sleep)
-        self._headers = {"Accept": "application/json"}
-        if api_key:
-            self._headers["Authorization"] = f"Bearer {api_key}"
-        self._owns_http = http is None
-        self._http = http if http is not None else httpx.Client(timeout=self._timeout)
-
-    def close(self) -> None:
-        """Release the connection pool, if this client created it."""
-        if self._owns_http:
-            self._http.close()
 
     def transcribe(self, data: bytes, audio_format: AudioFormat) -> str:
         request = self._http.build_request(

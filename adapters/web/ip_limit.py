@@ -1,7 +1,7 @@
-"""The per-client-IP limit on every route but the webhooks: N requests per
-window, sliding, answered with the RATE_LIMIT envelope when exceeded. It
-fails open: while its backend is unreachable, requests pass (and say so in
-the log)."""
+"""The per-client-IP limit on every route but the webhooks and the health
+checks: N requests per window, sliding, answered with the RATE_LIMIT
+envelope when exceeded. It fails open: while its backend is unreachable,
+requests pass (and say so in the log)."""
 
 from __future__ import annotations
 

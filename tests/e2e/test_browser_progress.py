@@ -3,7 +3,8 @@ practice (answers, a mock interview with feedback, two resume analyses) its
 charts are drawn at desktop and phone widths, in light and dark, coloured
 by the theme's stylesheet with nothing refused by the CSP, without
 horizontal scrolling and passing the axe audit; a weakest topic's button
-generates a question on that topic and shows it.
+generates a question on that topic and shows it; a new user's page (what
+to do, no charts) fits and passes the audit too.
 
 Set DARASA_LOOK=1 to keep a screenshot of every look (in
 ``test-results/screenshots/look``) for a person to review."""
@@ -64,6 +65,8 @@ def signed_in(browser: Browser, server: Server, account: Account, **options: Any
     return made
 
 
+CSP_WATCH = """window.cspViolations = [];
+document.addEventListener('securitypolicyviolation', (e) => window.cspViolations.push(e.violatedDirective));"""
 SHOWN_CHARTS = """() => [...document.querySelectorAll('svg.chart__svg')]
   .filter((svg) => svg.getBoundingClientRect().width > 0)
   .map((svg) => {
@@ -83,11 +86,13 @@ def test_the_charts_are_drawn_in_both_themes_within_the_window(
     colours: dict[str, set[str]] = {}
     for theme in ("light", "dark"):
         context = signed_in(browser, server, ada, viewport=viewport, color_scheme=theme)
+        context.add_init_script(CSP_WATCH)
         watched = Watched(context.new_page())
         page = watched.page
         try:
             page.goto("/app/progress")
             charts = page.evaluate(SHOWN_CHARTS)
+            assert page.evaluate("window.cspViolations") == []
             assert {c["label"] for c in charts} == {"days-title", "topics-title", "difficulty-title",
                                                      "categories-title", "resumes-title"}
             for chart in charts:
@@ -125,3 +130,20 @@ def test_a_weakest_topic_button_asks_for_a_question_on_it(
         watched.assert_quiet()
     finally:
         context.close()
+
+
+def test_a_new_users_page_fits_and_passes_the_audit(browser: Browser, server: Server) -> None:
+    with cookieless_client(server) as http:
+        newcomer = sign_up(http, "Newcomer")
+    for viewport, theme in ((DESKTOP, "light"), (PHONE, "dark")):
+        context = signed_in(browser, server, newcomer, viewport=viewport, color_scheme=theme)
+        watched = Watched(context.new_page())
+        try:
+            watched.page.goto("/app/progress")
+            assert watched.page.get_by_role("heading", name="Nothing to show yet").is_visible()
+            assert watched.page.locator('#site-nav a[href="/app/progress"]').get_attribute("aria-current") == "page"
+            assert horizontal_overflow(watched.page) == 0
+            assert axe_violations(watched.page) == []
+            watched.assert_quiet()
+        finally:
+            context.close()

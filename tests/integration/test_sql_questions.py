@@ -52,9 +52,10 @@ def test_a_job_infos_questions_newest_first_and_its_answers_oldest_first(storage
     saved(storage, *answers, new_answer(elsewhere.id, T0))
     with storage.unit_of_work() as uow:
         assert uow.questions.list_for_job_info(job_info.id) == [questions[2], questions[0], questions[1]]
-        assert uow.answers.list_for_job_info(job_info.id) == [answers[1], answers[2], answers[0]]
+        listed = [q.id for q in uow.questions.list_for_job_info(job_info.id)]
+        assert uow.answers.list_for_questions(listed) == [answers[1], answers[2], answers[0]]
         assert uow.questions.list_for_job_info(new_id()) == []
-        assert uow.answers.list_for_job_info(new_id()) == []
+        assert uow.answers.list_for_questions([new_id()]) == []
 
 
 def test_nothing_is_stored_without_commit(storage: Storage) -> None:
@@ -66,7 +67,7 @@ def test_nothing_is_stored_without_commit(storage: Storage) -> None:
         assert uow.questions.get(question.id) == question  # a unit of work sees its own writes
     with storage.unit_of_work() as uow:
         assert uow.questions.get(question.id) is None
-        assert uow.answers.list_for_job_info(job_info.id) == []
+        assert uow.answers.list_for_questions([question.id]) == []
 
 
 def test_deleting_the_job_info_deletes_its_questions_and_their_answers(storage: Storage) -> None:
@@ -88,9 +89,9 @@ def test_deleting_the_job_info_deletes_its_questions_and_their_answers(storage: 
     with storage.unit_of_work() as uow:
         assert uow.questions.get(gone.id) is None
         assert uow.questions.list_for_job_info(job_info.id) == []
-        assert uow.answers.list_for_job_info(job_info.id) == []
+        assert uow.answers.list_for_questions([gone.id]) == []
         assert uow.questions.list_for_job_info(kept.id) == [stays]
-        assert len(uow.answers.list_for_job_info(kept.id)) == 1
+        assert len(uow.answers.list_for_questions([stays.id])) == 1
         # the allowance counts what was ever created: nothing is given back
         assert uow.users.usage(user.id).questions_created == 5
 
@@ -105,7 +106,7 @@ def test_deleting_the_user_deletes_everything_down_to_the_answers(storage: Stora
         uow.commit()
     with storage.unit_of_work() as uow:
         assert uow.questions.get(question.id) is None
-        assert uow.answers.list_for_job_info(job_info.id) == []
+        assert uow.answers.list_for_questions([question.id]) == []
 
 
 def test_counting_questions_created_is_kept_per_user(storage: Storage) -> None:

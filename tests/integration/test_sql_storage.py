@@ -133,6 +133,21 @@ def test_a_session_remembers_the_address_it_was_opened_from(storage: Storage) ->
         assert not uow.sessions.opened_from(other.id, "d" * 64)
 
 
+def test_a_live_session_is_one_not_revoked_whose_user_exists(storage: Storage) -> None:
+    user, gone = make_user(), make_user()
+    live, revoked, orphan = new_session(user.id), new_session(user.id), new_session(gone.id)
+    saved(storage, user, gone, live, revoked, orphan)
+    with storage.unit_of_work(write=True) as uow:
+        uow.sessions.revoke(revoked.id, T0)
+        uow.users.delete(gone.id)
+        uow.commit()
+    with storage.unit_of_work() as uow:
+        assert uow.sessions.live_by_digest(live.token_digest) == live
+        assert uow.sessions.live_by_digest(revoked.token_digest) is None
+        assert uow.sessions.live_by_digest(orphan.token_digest) is None
+        assert uow.sessions.live_by_digest("unknown") is None
+
+
 # --- job infos --------------------------------------------------------------
 
 

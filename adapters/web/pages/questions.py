@@ -21,11 +21,15 @@ from core.questions import QUESTION_MAX, TOPIC_MAX, ListedQuestion
 DIFFICULTIES = [d.value for d in Difficulty]
 TITLE_MAX = 140
 _MARKUP = re.compile(r"[*_`#>]+")
+_TOPIC_LINE = re.compile(r"\*\*Topics?:\*\*")
 
 
 def title_of(markdown: str) -> str:
-    """A question's one-line title: its heading, else its first line, as text."""
+    """A question's one-line title: its heading, else its first line but the
+    topic line (``**Topic:** Docker``), as text."""
     lines = [line.strip() for line in markdown.splitlines()[:50] if line.strip()]
+    if len(lines) > 1 and _TOPIC_LINE.match(lines[0]):
+        lines = lines[1:]
     heading = next((line for line in lines if line.startswith("#")), lines[0] if lines else "")
     words = " ".join(_MARKUP.sub("", heading).split())
     return words if len(words) <= TITLE_MAX else words[: TITLE_MAX - 1].rstrip() + "…"

@@ -14,7 +14,8 @@ from collections.abc import Sequence
 
 from adapters.ai.offline.bank import QuestionBank, load_bank
 from adapters.ai.offline.grading import grade_answer
-from adapters.ai.offline.interview.delivery import clarity, confidence, engagement, pacing
+from adapters.ai.offline.interview.delivery import clarity, confidence, engagement
+from adapters.ai.offline.interview.pacing import pacing
 from adapters.ai.offline.interview.substance import quality, role_fit
 from adapters.ai.offline.interview.transcript import answers as read_answers
 from adapters.ai.offline.interview.transcript import clip, plural

@@ -12,6 +12,7 @@ from attrs import field, frozen
 from adapters.ai.offline.bank import BankQuestion, QuestionBank
 from adapters.ai.offline.text import capped
 from core.domain import Speaker, TranscriptEntry
+from core.speech import SpeechMetrics
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _WORD = re.compile(r"[A-Za-z0-9][\w'’-]*")
@@ -140,3 +141,8 @@ class Rating:
 
 def rating(title: str, points: float, notes: list[str], good: list[str], bad: list[str]) -> Rating:
     return Rating(title, max(1, min(10, int(points + 0.5))), notes, good, bad)
+
+
+def spoken_metrics(transcript: Sequence[TranscriptEntry]) -> list[SpeechMetrics]:
+    """The metrics of the candidate's spoken answers (typed ones have none)."""
+    return [e.speech for e in transcript if e.speaker is Speaker.CANDIDATE and e.speech is not None]

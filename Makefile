@@ -38,6 +38,9 @@ bench: $(BIN)/darasa
 	$(BIN)/python benchmarks/actions.py
 	$(BIN)/python benchmarks/ratelimit.py
 	$(BIN)/python benchmarks/roundtrips.py
+	$(BIN)/python benchmarks/history.py
+	$(BIN)/python benchmarks/overhead.py
+	$(BIN)/python benchmarks/startup.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis

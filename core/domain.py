@@ -218,6 +218,10 @@ class Question:
     created_at: datetime
     updated_at: datetime
     topic: str | None = None
+    coach_key: str | None = None
+    """Which of the coach's own questions it presents (the offline coach's
+    bank id), when it is one: a job's questions from the coach are found by
+    it without reading the job's whole history."""
 
 
 @frozen

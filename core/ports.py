@@ -235,6 +235,12 @@ class Coach(Protocol):
         on ``topic`` (a skill, as the user names it) when given and possible."""
         ...
 
+    def question_key(self, text: str) -> str | None:
+        """The key of the coach's own question that ``text`` presents, if it
+        is one (``Question.coach_key``); None from a coach without a fixed
+        set of questions."""
+        ...
+
     def answer_feedback(self, job: JobContext, question: str, answer: str) -> Iterable[str]:
         """Markdown that starts ``## Feedback (Rating: n/10)``, then ``---``,
         then ``## Correct Answer``."""

@@ -32,7 +32,7 @@ from core.jobinfos import JobInfoRecordsQuery
 from core.ownership import cached_job_info_records
 from core.paging import SortKey
 from core.pipeline import Action, Context, Streaming
-from core.ports import Clock, Coach, Ids, Storage, TagCache
+from core.ports import Clock, Coach, Ids, Storage, TagCache, UnitOfWork
 from core.rate_limit import ActionLimiter
 from core.validation import identifier, text
 
@@ -129,6 +129,23 @@ def question_topic(markdown: str, asked: str | None) -> str | None:
 
 # --- use cases --------------------------------------------------------------
 
+RECENT_QUESTIONS = 50
+"""How many of a job's newest questions are read for a new one. A new
+question is kept apart from those and from every question of the job that
+is one of the coach's own (``Question.coach_key``, indexed): the coach is
+told them (never to repeat one), and a question with the same text as one
+of them is not stored twice. Both are bounded (by this, by the coach's
+questions), so generating one costs the same with 100,000 questions on the
+job as with 10."""
+
+
+def _asked(uow: UnitOfWork, job_info_id: str) -> list[Question]:
+    """The job's newest questions and those from the coach, newest first."""
+    recent = uow.questions.list_for_job_info(job_info_id, limit=RECENT_QUESTIONS)
+    seen = {q.id for q in recent}
+    return recent + [q for q in uow.questions.from_coach(job_info_id) if q.id not in seen]
+
+
 
 @frozen(kw_only=True)
 class GenerateQuestion:
@@ -144,7 +161,7 @@ class GenerateQuestion:
         # authorize: ownership, then the plan (a limited allowance is reserved)
         with self.storage.unit_of_work() as uow:
             job_info = uow.owned_job_info(actor, command.job_info_id)
-            previous = [q.text for q in uow.questions.list_for_job_info(job_info.id)]
+            previous = [q.text for q in _asked(uow, job_info.id)]
         reservation = self.allowances.reserve(actor, "questions")
         with self.allowances.given_back_on_failure(reservation):
             # rate limit: only an otherwise acceptable call takes a token
@@ -172,7 +189,7 @@ class GenerateQuestion:
             now = self.clock.now()
             question = Question(
                 self.ids.new(), command.job_info_id, produced, command.difficulty, now, now,
-                topic=question_topic(produced, command.topic),
+                topic=question_topic(produced, command.topic), coach_key=self.coach.question_key(produced),
             )
             return _store_question(self.storage, self.allowances, actor, reservation, question)
 
@@ -183,11 +200,11 @@ def _store_question(
     """Store a question on the caller's job info, counted by its
     reservation. A question with the same text on that job (a concurrent
     call given the same one, or the user adding one twice) is not stored nor
-    counted twice: that one is the answer. Call it where a failure gives the
-    reservation back."""
+    counted twice: that one is the answer (looked for as ``RECENT_QUESTIONS``
+    says). Call it where a failure gives the reservation back."""
     with storage.unit_of_work(write=True) as uow:
         uow.owned_job_info(actor, question.job_info_id)  # gone meanwhile?
-        asked = uow.questions.list_for_job_info(question.job_info_id)
+        asked = _asked(uow, question.job_info_id)
         same = next((q for q in asked if q.text == question.text), None)
         if same is None:
             uow.questions.add(question)
@@ -206,6 +223,8 @@ class AddQuestion:
     ids: Ids
     allowances: Allowances
 
+    coach: Coach
+
     def __call__(self, context: Context, command: AddQuestionCommand) -> QuestionGenerated:
         actor = context.caller
         with self.storage.unit_of_work() as uow:
@@ -213,8 +232,10 @@ class AddQuestion:
         reservation = self.allowances.reserve(actor, "questions")
         with self.allowances.given_back_on_failure(reservation):
             now = self.clock.now()
+            wording = command.text.strip()
             question = Question(
-                self.ids.new(), command.job_info_id, command.text.strip(), command.difficulty, now, now
+                self.ids.new(), command.job_info_id, wording, command.difficulty, now, now,
+                coach_key=self.coach.question_key(wording),
             )
             return _store_question(self.storage, self.allowances, actor, reservation, question)
 

@@ -198,6 +198,11 @@ class Questions(Protocol):
         descending), after ``after`` and at most ``limit`` when given."""
         ...
 
+    def from_coach(self, job_info_id: str) -> list[Question]:
+        """The job info's questions that have a ``coach_key``, newest first:
+        no more than the coach has questions, however long the history."""
+        ...
+
 
 class Answers(Protocol):
     def add(self, answer: Answer) -> None: ...

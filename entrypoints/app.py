@@ -6,10 +6,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
-from flask import Flask
+from flask import Flask, Request, Response
+from flask.sessions import SessionInterface, SessionMixin
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from adapters.identity.clerk import SESSION_COOKIE as CLERK_SESSION_COOKIE
 from adapters.web import actions, auth, ip_limit, malformed, meta, observability, pages, webhooks
 from entrypoints.bootstrap import WEB_MODULES, WEB_PACKAGES, Container, bootstrap
 from entrypoints.settings import Settings
@@ -39,6 +39,7 @@ def create_app(
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     app.wsgi_app = malformed.guard_input(app.wsgi_app)  # type: ignore[method-assign]
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=11 * 1024 * 1024)
+    app.session_interface = NoSessions()  # SECRET_KEY keys the pages' CSRF tokens, not a cookie session
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.container = container  # type: ignore[attr-defined]
     container.wire(modules=WEB_MODULES, packages=WEB_PACKAGES, warn_unresolved=True)
@@ -47,6 +48,8 @@ def create_app(
     if settings.clerk is not None:
         # Clerk signs people in and out: the local account routes are not
         # part of this deployment (404), pages send visitors to Clerk
+        from adapters.identity.clerk import SESSION_COOKIE as CLERK_SESSION_COOKIE
+
         app.config.update(TOKEN_COOKIE=CLERK_SESSION_COOKIE, SIGN_IN_URL=settings.clerk.sign_in_url)
     else:
         app.register_blueprint(auth.blueprint)
@@ -58,8 +61,24 @@ def create_app(
     return app
 
 
+class NoSessions(SessionInterface):
+    """darasa keeps no state in Flask's cookie session (its sessions are
+    tokens, ``adapters.web.credentials``): never open nor save one, which
+    Flask would otherwise do on every request since ``SECRET_KEY`` is set."""
+
+    def open_session(self, app: Flask, request: Request) -> None:
+        return None  # Flask then uses a null session, which refuses writes
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        return None
+
+
 def configure_logging(level: str = "INFO") -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # No log line names its source file, thread or process: skip finding
+    # them on every record (the logging HOWTO's "Optimization").
+    logging._srcfile = None  # noqa: SLF001 - the documented switch
+    logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
 
 
 def with_periodic_purge(app: Flask) -> Flask:

@@ -18,21 +18,18 @@ from __future__ import annotations
 import inspect
 import json
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import redis
 from dependency_injector import containers, providers
 
-from adapters.ai.hume import HumeTranscripts
 from adapters.ai.offline.coach import OfflineCoach
-from adapters.ai.openai import OpenAiCoach
 from adapters.cache.memory import MemoryTagCache, NoCache
 from adapters.cache.redis import RedisTagCache
 from adapters.db.engine import make_engine
 from adapters.db.idempotency import SqlIdempotencyKeys
 from adapters.db.storage import SqlStorage
 from adapters.documents.isolated import IsolatedDocuments
-from adapters.identity.clerk import ClerkIdentity
 from adapters.identity.local import LocalIdentity
 from adapters.identity.passwords import Argon2PasswordHasher
 from adapters.identity.strength import ZxcvbnStrength
@@ -44,8 +41,6 @@ from adapters.ratelimit.sql import SqlRateLimiter, SqlWindowLimiter
 from adapters.resilience import BreakerConnection
 from adapters.speech.archive import FolderRecordings, NoRecordings
 from adapters.speech.recordings import AvRecordings
-from adapters.speech.synthesis import NoSpeech, OpenAiSpeech
-from adapters.speech.transcription import NoTranscription, OpenAiTranscription
 from adapters.system import SystemClock, UuidIds
 from adapters.web.converter import structure, unstructure
 from core import (
@@ -67,6 +62,12 @@ from core.rate_limit import ActionLimiter
 from core.user_sync import ApplyUserEvent, EnsureUser
 from entrypoints import clerk_wiring
 from entrypoints.settings import Settings
+
+if TYPE_CHECKING:  # optional backends: imported only when configured (start-up time)
+    from adapters.ai.hume import HumeTranscripts
+    from adapters.ai.openai import OpenAiCoach
+    from adapters.speech.synthesis import NoSpeech, OpenAiSpeech
+    from adapters.speech.transcription import NoTranscription, OpenAiTranscription
 
 ACTIONS: list[Action[Any, Any]] = [
     *jobinfos.actions,
@@ -98,11 +99,23 @@ WEB_PACKAGES = ["adapters.web.pages"]
 
 def hume_transcripts(api_key: str | None) -> HumeTranscripts | None:
     """Voice transcripts from Hume, when there is a key to read them with."""
-    return HumeTranscripts(api_key) if api_key else None
+    if not api_key:
+        return None
+    from adapters.ai.hume import HumeTranscripts
+
+    return HumeTranscripts(api_key)
+
+
+def openai_coach(**settings: Any) -> OpenAiCoach:
+    from adapters.ai.openai import OpenAiCoach
+
+    return OpenAiCoach(**settings)
 
 
 def transcription(settings: Settings) -> OpenAiTranscription | NoTranscription:
     """Speech to text at ``STT_BASE_URL``, or none."""
+    from adapters.speech.transcription import NoTranscription, OpenAiTranscription
+
     if settings.stt_base_url is None:
         return NoTranscription()
     return OpenAiTranscription(settings.stt_base_url, settings.stt_api_key, settings.stt_model)
@@ -110,6 +123,8 @@ def transcription(settings: Settings) -> OpenAiTranscription | NoTranscription:
 
 def synthesis(settings: Settings) -> OpenAiSpeech | NoSpeech:
     """The interviewer's voice from ``TTS_BASE_URL``, or the browser's."""
+    from adapters.speech.synthesis import NoSpeech, OpenAiSpeech
+
     if settings.tts_base_url is None:
         return NoSpeech()
     return OpenAiSpeech(settings.tts_base_url, settings.tts_api_key, settings.tts_model, settings.tts_voice)
@@ -210,7 +225,7 @@ class Container(containers.DeclarativeContainer):
         settings.provided.ai_provider,
         offline=providers.Singleton(OfflineCoach),
         openai=providers.Singleton(
-            OpenAiCoach,
+            openai_coach,
             base_url=settings.provided.openai_base_url,
             api_key=settings.provided.openai_api_key,
             model=settings.provided.openai_model,
@@ -234,7 +249,7 @@ class Container(containers.DeclarativeContainer):
         settings.provided.identity,
         local=providers.Singleton(LocalIdentity, storage, tokens, clock, session_cache),
         clerk=providers.Singleton(
-            ClerkIdentity,
+            clerk_wiring.clerk_identity,
             providers.Singleton(clerk_wiring.clerk_tokens, settings.provided.clerk, clock),
             ensure_user,
         ),

@@ -8,7 +8,6 @@ from urllib.parse import urlsplit
 
 from attrs import field, frozen
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
-from svix.webhooks import Webhook
 
 from adapters.identity.clerk import authorized_parties
 from adapters.identity.clerk_users import DEFAULT_API_URL
@@ -100,6 +99,8 @@ def _signing_secret(secret: str | None) -> str | None:
         return None
     if not secret.startswith("whsec_"):
         raise ValueError("CLERK_WEBHOOK_SIGNING_SECRET must start with whsec_")
+    from svix.webhooks import Webhook  # imported on Clerk only, not at start-up
+
     try:
         Webhook(secret)
     except Exception as error:  # noqa: BLE001 - the library's own errors (an empty secret) too

@@ -80,6 +80,9 @@ class OpenAiCoach(ApiClient):
     ) -> Iterator[str]:
         return self._stream(prompts.question_messages(job, difficulty, previous, topic), QUESTION_FAILED)
 
+    def question_key(self, text: str) -> str | None:
+        return None  # every question is new text: no fixed set to name
+
     def answer_feedback(self, job: JobContext, question: str, answer: str) -> Iterator[str]:
         return self._stream(
             prompts.answer_feedback_messages(job, question, answer), FEEDBACK_FAILED

@@ -26,6 +26,7 @@ def _question(row: Row[Any]) -> Question:
         created_at=row.created_at,
         updated_at=row.updated_at,
         topic=row.topic,
+        coach_key=row.coach_key,
     )
 
 
@@ -53,6 +54,7 @@ class SqlQuestions:
                 text=question.text,
                 difficulty=question.difficulty.value,
                 topic=question.topic,
+                coach_key=question.coach_key,
                 created_at=question.created_at,
                 updated_at=question.updated_at,
             )
@@ -62,6 +64,14 @@ class SqlQuestions:
     def get(self, question_id: str) -> Question | None:
         row = self._c.execute(select(t.questions).where(t.questions.c.id == question_id)).first()
         return None if row is None else _question(row)
+
+    def from_coach(self, job_info_id: str) -> list[Question]:
+        c = t.questions.c
+        # Sorted here, not in SQL: ORDER BY created_at would lead SQLite to
+        # walk the job's whole history in that index rather than this one's.
+        statement = select(t.questions).where(c.job_info_id == job_info_id, c.coach_key.is_not(None))
+        found = [_question(row) for row in self._c.execute(statement)]
+        return sorted(found, key=lambda q: (q.created_at, q.id), reverse=True)
 
     def list_for_job_info(
         self, job_info_id: str, *, after: SortKey | None = None, limit: int | None = None

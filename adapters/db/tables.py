@@ -142,8 +142,10 @@ questions = Table(
     Column("text", Text, nullable=False),
     Column("difficulty", String(8), nullable=False),
     Column("topic", String(80), nullable=True),  # the skill it is about, when known
+    Column("coach_key", String(64), nullable=True),  # the coach's own question it presents
     *_timestamps(),
     Index("ix_questions_job_info_id_created_at_id", "job_info_id", "created_at", "id"),
+    Index("ix_questions_job_info_id_coach_key", "job_info_id", "coach_key"),
 )
 
 answers = Table(

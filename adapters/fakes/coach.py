@@ -25,6 +25,9 @@ class FailingCoach:
     ) -> Iterator[str]:
         return self._broken("Failed to generate question")
 
+    def question_key(self, text: str) -> str | None:
+        return None
+
     def answer_feedback(self, job: JobContext, question: str, answer: str) -> Iterator[str]:
         return self._broken("Failed to generate feedback")
 

@@ -33,6 +33,9 @@ class FakeQuestions:
         found = [q for q in self._t.questions.values() if q.job_info_id == job_info_id]
         return newest_first(found, lambda q: SortKey(q.created_at, q.id), after, limit)
 
+    def from_coach(self, job_info_id: str) -> list[Question]:
+        return [q for q in self.list_for_job_info(job_info_id) if q.coach_key is not None]
+
 
 class FakeAnswers:
     def __init__(self, tables: Tables, wrote: Wrote) -> None:

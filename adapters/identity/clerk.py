@@ -18,7 +18,6 @@ import re
 from collections.abc import Iterable
 from typing import Any, Protocol
 
-import jwt
 from attrs import frozen
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
@@ -69,6 +68,8 @@ class ClerkTokens:
             or not token.isascii()
         ):
             return None
+        import jwt  # PyJWT: imported on Clerk's first token, not at start-up
+
         try:
             header = jwt.get_unverified_header(token)
             if header.get("alg") != "RS256":

@@ -11,10 +11,8 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 from urllib.parse import quote
-
-import httpx
-from svix.webhooks import Webhook, WebhookVerificationError
 
 from core.user_sync import (
     DELIVERY_ID_MAX,
@@ -25,6 +23,9 @@ from core.user_sync import (
     UserDeleted,
     display_name,
 )
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -74,10 +75,14 @@ class ClerkWebhooks:
     the user event in it."""
 
     def __init__(self, signing_secret: str) -> None:
+        from svix.webhooks import Webhook  # imported on Clerk only, not at start-up
+
         self._webhook = Webhook(signing_secret)
 
     def delivery(self, body: bytes, headers: Mapping[str, str]) -> Delivery:
         """Raises ``BadDelivery`` with the reason."""
+        from svix.webhooks import WebhookVerificationError
+
         lowered = {name.lower(): value for name, value in headers.items()}
         wanted = {name: lowered.get(name) or "" for name in ("svix-id", "svix-timestamp", "svix-signature")}
         if not all(wanted.values()):
@@ -129,9 +134,13 @@ class ClerkBackend:
             "Authorization": f"Bearer {secret_key}",
             "Accept": "application/json",
         }
+        import httpx  # imported on Clerk only, not at start-up
+
         self._http = http if http is not None else httpx.Client(timeout=httpx.Timeout(timeout))
 
     def profile(self, user_id: str) -> Profile | None:
+        import httpx
+
         url = f"{self._api_url}/users/{quote(user_id, safe='')}"
         try:
             with self._http.stream("GET", url, headers=self._headers) as response:

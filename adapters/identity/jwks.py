@@ -12,13 +12,15 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from typing import TYPE_CHECKING
 
-import httpx
-import jwt
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
 from core.ports import Clock
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +70,8 @@ class JwksKeys:
         self._clock = clock
         self._max_age = max_age
         self._refetch_every = refetch_every
+        import httpx  # imported on Clerk only, not at start-up
+
         self._http = (
             http if http is not None else httpx.Client(timeout=httpx.Timeout(timeout))
         )
@@ -94,6 +98,8 @@ class JwksKeys:
             return self._keys.get(kid)
 
     def _fetch(self) -> dict[str, RSAPublicKey] | None:
+        import httpx
+
         try:
             with self._http.stream(
                 "GET", self._url, headers={"Accept": "application/json"}
@@ -127,6 +133,8 @@ class JwksKeys:
 
 def _signing_key(jwk: object) -> tuple[str | None, RSAPublicKey | None]:
     """An RS256 signing key of a JWKS, or (None, None) for any other entry."""
+    import jwt
+
     if (
         not isinstance(jwk, dict)
         or jwk.get("kty") != "RSA"

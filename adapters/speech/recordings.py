@@ -9,15 +9,15 @@ more than ``AUDIO_MAX_SECONDS`` has come out. Nothing touches the disk.
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
-import av
-import numpy as np
-from numpy.typing import NDArray
-
-from adapters.speech.activity import voiced_segments
 from core.domain import UPLOAD_MAX_BYTES
 from core.errors import Invalid, PayloadTooLarge, UnsupportedMedia
 from core.speech import AUDIO_MAX_SECONDS, AudioFormat, Recording
+
+if TYPE_CHECKING:  # PyAV and numpy are imported with the first recording, not at start-up
+    import numpy as np
+    from numpy.typing import NDArray
 
 RATE = 16_000
 NOT_AUDIO = "Please record WebM/Opus, Ogg/Opus, WAV or MP3 audio"
@@ -70,6 +70,8 @@ class AvRecordings:
         samples = decode(data, kind)
         if len(samples) == 0:
             raise _invalid(SILENT)
+        from adapters.speech.activity import voiced_segments  # numpy
+
         return Recording(kind, round(len(samples) / RATE, 3), voiced_segments(samples, RATE))
 
 
@@ -77,6 +79,9 @@ def decode(data: bytes, kind: AudioFormat) -> NDArray[np.float32]:
     """The recording as 16 kHz mono samples; raises UnsupportedMedia when
     it is not the audio it claims to be, Invalid when it is too long or
     broken."""
+    import av
+    import numpy as np
+
     limit = int((AUDIO_MAX_SECONDS + 0.5) * RATE)  # a little slack for codec padding
     chunks: list[NDArray[np.float32]] = []
     total = 0

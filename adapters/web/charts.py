@@ -41,7 +41,7 @@ def _config(width: int) -> dict[str, object]:
     }
 
 
-def _clean(chart: pygal.graph.graph.Graph, labelled_by: str, width: int) -> Markup:
+def _clean(chart: pygal.graph.graph.Graph, labelled_by: str, width: int, look: str = "") -> Markup:
     """The chart's SVG with nothing the CSP refuses (no script, no style
     element or attribute) and no tooltips, named by ``labelled_by``."""
     root = etree.fromstring(chart.render())
@@ -57,7 +57,7 @@ def _clean(chart: pygal.graph.graph.Graph, labelled_by: str, width: int) -> Mark
         if isinstance(element.tag, str):
             element.attrib.pop("style", None)
     root.attrib.pop("id", None)
-    root.set("class", f"chart__svg chart__svg--{'wide' if width > NARROW else 'narrow'}")
+    root.set("class", f"chart__svg {look} chart__svg--{'wide' if width > NARROW else 'narrow'}".replace("  ", " "))
     root.set("role", "img")
     root.set("aria-labelledby", labelled_by)
     root.set("focusable", "false")
@@ -83,15 +83,27 @@ def line(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | Non
     return _clean(chart, labelled_by, width)
 
 
+BANDS = [("Needs work (below 6)", 0.0), ("Ok (6 to 8)", 6.0), ("Excellent (8 or more)", 8.0)]
+"""The rating bands of the score badges: a bar takes its band's colour."""
+
+
+def _band(value: float) -> int:
+    return max(n for n, (_, floor) in enumerate(BANDS) if value >= floor)
+
+
 def bars(labels: Sequence[str], values: Sequence[float], labelled_by: str, *, horizontal: bool = False,
          width: int = NARROW) -> Markup:
-    """One average out of 10 per label."""
-    kind = pygal.HorizontalBar if horizontal else pygal.Bar
+    """One average out of 10 per label, coloured by its band (a stacked
+    chart with one series per band, each bar in exactly one of them); the
+    page gives the legend (``BANDS``) in HTML."""
+    kind = pygal.HorizontalStackedBar if horizontal else pygal.StackedBar
     height = max(HEIGHT, 60 + 34 * len(labels)) if horizontal else HEIGHT
     chart = kind(**{**_config(width), "height": height})
     # pygal draws a horizontal chart's first bar at the bottom: the first at the top reads better
     order = slice(None, None, -1) if horizontal else slice(None)
     longest = 16 if width <= NARROW else 32
     chart.x_labels = [_clip(label, longest) for label in labels][order]
-    chart.add("Average rating", list(values)[order])
-    return _clean(chart, labelled_by, width)
+    shown = list(values)[order]
+    for n, (name, _) in enumerate(BANDS):
+        chart.add(name, [value if _band(value) == n else None for value in shown])
+    return _clean(chart, labelled_by, width, "chart__svg--bands")

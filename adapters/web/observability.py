@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import time
-import uuid
 
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
@@ -22,6 +22,7 @@ log = logging.getLogger("darasa.requests")
 
 REQUEST_ID_HEADER = "X-Request-Id"
 _SAFE_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+_json = json.JSONEncoder().encode
 
 _HTTP_CODES = {
     400: ErrorCode.VALIDATION,
@@ -37,24 +38,23 @@ _HTTP_CODES = {
 
 def _start() -> None:
     offered = request.headers.get(REQUEST_ID_HEADER, "")
-    g.request_id = offered if _SAFE_ID.fullmatch(offered) else uuid.uuid4().hex
+    g.request_id = offered if _SAFE_ID.fullmatch(offered) else os.urandom(16).hex()
     g.started = time.perf_counter()
 
 
 def _finish(response: Response) -> Response:
-    response.headers[REQUEST_ID_HEADER] = g.get("request_id", "")
-    log.info(
-        json.dumps(
-            {
-                "requestId": g.get("request_id"),
-                "method": request.method,
-                "path": request.path,
-                "status": response.status_code,
-                "ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 2),
-                "ip": request.remote_addr,
-            }
+    request_id = g.get("request_id", "")
+    response.headers[REQUEST_ID_HEADER] = request_id
+    if log.isEnabledFor(logging.INFO):
+        # The same JSON as json.dumps of the fields, built directly: the id
+        # is [A-Za-z0-9._-], status and ms are numbers, the rest escaped.
+        ms = round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 2)
+        ip = request.remote_addr
+        log.info(
+            f'{{"requestId": "{request_id}", "method": {_json(request.method)}, '
+            f'"path": {_json(request.path)}, "status": {response.status_code}, "ms": {ms}, '
+            f'"ip": {"null" if ip is None else _json(ip)}}}'
         )
-    )
     return response
 
 

@@ -27,7 +27,7 @@ import httpx
 import pytest
 from attrs import frozen
 
-from tests.e2e.browser import ARGS, CHROMIUM, SCREENSHOTS, TIMEOUT_MS, unavailable
+from tests.e2e.browser import ARGS, CHROMIUM, SCREENSHOTS, TIMEOUT_MS, new_context, unavailable
 from tests.integration.fake_openai import FakeOpenAi
 from tests.server_process import REPO, NotHealthy, free_port, log_text, serving
 
@@ -112,7 +112,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 def _screenshot(item: pytest.Item, funcargs: dict[str, Any], report: pytest.TestReport) -> None:
     """The browser's view when a browser test failed, for whoever reads CI."""
     for value in funcargs.values():
-        page = value if hasattr(value, "screenshot") else getattr(value, "page", None)
+        page = value if hasattr(value, "screenshot") else getattr(value, "page", None)  # a Page, Watched, Contexts
         if page is None or not hasattr(page, "screenshot") or page.is_closed():
             continue
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -141,6 +141,50 @@ def browser() -> Iterator[Any]:
             yield launched
         finally:
             launched.close()
+
+
+class Contexts:
+    """Opens browser contexts for one test (``contexts(browser, url,
+    account, **options)``, signed in when given an account) and closes them
+    after it, so that a failed test's screenshot is taken of the page it
+    had open: ``.page``, the newest page still open."""
+
+    def __init__(self) -> None:
+        self._opened: list[Any] = []
+
+    def __call__(self, browser: Any, base_url: str, account: Account | None = None, **options: Any) -> Any:
+        made = new_context(browser, base_url, **options)
+        if account is not None:
+            made.add_cookies([{"name": "darasa_session", "value": account.token, "url": base_url}])
+        self._opened.append(made)
+        return made
+
+    @property
+    def page(self) -> Any:
+        for made in reversed(self._opened):
+            try:
+                pages = [page for page in made.pages if not page.is_closed()]
+            except Exception:  # noqa: BLE001 - a closed context has no pages to show
+                continue
+            if pages:
+                return pages[-1]
+        return None
+
+    def close(self) -> None:
+        for made in self._opened:
+            try:
+                made.close()
+            except Exception:  # noqa: BLE001 - closed already
+                pass
+
+
+@pytest.fixture()
+def contexts() -> Iterator[Contexts]:
+    opened = Contexts()
+    try:
+        yield opened
+    finally:
+        opened.close()
 
 
 @pytest.fixture()

@@ -1,7 +1,8 @@
 """The practice pages in Chromium against a real server: a question arrives
 in pieces before it is complete, a bad and a good answer are rated apart;
 the text interview runs as a chat (Enter sends, the timer runs, End asks
-first) and its feedback streams in; every practice page (questions, the
+first) and its feedback streams in; a resume dropped on the page is checked
+in the browser, then analysed in place; every practice page (questions, the
 interview list, a new, running, ended and unbegun interview, the voice call,
 the resume with analyses, progress) fits the window at desktop and phone
 widths in light and dark and passes the axe audit."""
@@ -18,7 +19,7 @@ import pytest
 
 from adapters.ai.offline.coach import OfflineCoach
 from tests.e2e.browser import DESKTOP, PHONE, Watched, axe_violations, horizontal_overflow, new_context
-from tests.e2e.conftest import Account, Server, act, cookieless_client, envelope, set_plan, sign_up
+from tests.e2e.conftest import Account, Contexts, Server, act, cookieless_client, envelope, set_plan, sign_up
 from tests.fixtures_docs import RESUME, pdf_bytes
 
 if TYPE_CHECKING:
@@ -124,7 +125,7 @@ def test_a_text_interview_is_a_chat_with_a_timer_and_streamed_feedback(watched: 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 @pytest.mark.parametrize("theme", ["light", "dark"])
 def test_the_practice_pages_fit_the_window_and_pass_the_audit(
-    browser: Browser, server: Server, http: httpx.Client, ada: Account, job_id: str,
+    browser: Browser, server: Server, contexts: Contexts, http: httpx.Client, ada: Account, job_id: str,
     viewport: dict[str, int], theme: str,
 ) -> None:
     """Every practice page in the states a user sees it in: a new interview,
@@ -153,18 +154,41 @@ def test_the_practice_pages_fit_the_window_and_pass_the_audit(
     paths = [f"{base}/questions", f"{base}/interviews", f"{base}/interviews/new", f"{base}/interviews/voice",
              f"{base}/interviews/{running}", f"{base}/interviews/{ended}", f"{base}/interviews/{waiting}",
              f"{base}/resume", "/app/progress", "/help/ai-coach"]
-    context = signed_in(browser, server, ada, viewport=viewport, color_scheme=theme)
-    page = Watched(context.new_page()).page
+    page = Watched(contexts(browser, server.url, ada, viewport=viewport, color_scheme=theme).new_page()).page
     wrong: list[str] = []
-    try:
-        for path in paths:
-            page.goto(path)
-            for details in page.locator("main details").all():  # what is folded is audited too
-                details.evaluate("element => { element.open = true; }")
-            if horizontal_overflow(page) > 0:
-                wrong.append(f"{path}: wider than the window")
-            if viewport is DESKTOP:
-                wrong += [f"{path}: {violation}" for violation in axe_violations(page)]
-    finally:
-        context.close()
+    for path in paths:
+        page.goto(path)
+        for details in page.locator("main details").all():  # what is folded is audited too
+            details.evaluate("element => { element.open = true; }")
+        if horizontal_overflow(page) > 0:
+            wrong.append(f"{path}: wider than the window")
+        if viewport is DESKTOP:
+            wrong += [f"{path}: {violation}" for violation in axe_violations(page)]
     assert wrong == []
+
+
+def test_a_resume_dropped_on_the_page_is_checked_then_analysed(
+    watched: Watched, server: Server, ada: Account, job_id: str
+) -> None:
+    set_plan(server, ada, "max")
+    page = watched.page
+    page.goto(f"/app/job-infos/{job_id}/resume")
+    drop = """([name, type, text]) => {
+        const files = new DataTransfer();
+        files.items.add(new File([text], name, { type }));
+        const zone = document.querySelector("[data-dropzone]");
+        zone.dispatchEvent(new DragEvent("dragover", { bubbles: true, cancelable: true, dataTransfer: files }));
+        zone.dispatchEvent(new DragEvent("drop", { bubbles: true, cancelable: true, dataTransfer: files }));
+    }"""
+    page.evaluate(drop, ["setup.exe", "application/octet-stream", "MZ"])  # checked in the browser first
+    assert "PDF, Word document, or text file" in page.locator("[data-file-error]").inner_text()
+    assert page.locator("input[type=file]").get_attribute("aria-invalid") == "true"
+    page.evaluate(drop, ["amina.txt", "text/plain", "\n".join(RESUME)])
+    assert page.locator("[data-file-name]").inner_text() == "amina.txt"
+    assert page.locator("[data-file-error]").inner_text() == ""
+    page.get_by_role("button", name="Analyse resume").click()
+    latest = page.locator("#latest-analysis")
+    latest.wait_for()
+    assert latest.locator(".categories > li").count() == 5
+    assert latest.evaluate("element => element === document.activeElement")
+    watched.assert_quiet()

@@ -183,6 +183,9 @@ def test_the_job_form_works_without_javascript_and_keeps_the_input_on_errors(
     assert 'class="error-summary"' in html and 'href="#field-experienceLevel"' in html
     assert 'href="#field-description"' in html and 'href="#field-name"' not in html
     assert 'value="Kept name"' in html
+    summary = html[html.index('class="error-summary"'):html.index("</ul>")]
+    assert summary.index("Choose the experience level of the role") < summary.index("Enter the job description")
+    assert "Required" not in summary  # an empty field says what to enter, GOV.UK style
     assert re.search(r'id="field-description"[^>]*aria-describedby="field-description-hint '
                      r'field-description-error"[^>]*aria-invalid="true"', html), html
     refused = client.post("/app/job-infos/new", headers=cookie(eve), data={**JOB, "csrf_token": "0" * 64})

@@ -173,6 +173,8 @@ def test_the_resume_page_says_why_without_the_plan_then_shows_scores(client: htt
     wrong = client.post(here, headers=cookie(ada), data=form, files={"resumeFile": ("cv.exe", b"MZ\x90\x00", "")})
     assert wrong.status_code == 415 and "There is a problem" in wrong.text and 'href="#field-resumeFile"' in wrong.text
     assert "UNSUPPORTED_MEDIA" not in wrong.text and 'aria-invalid="true"' in wrong.text
+    nothing = client.post(here, headers=cookie(ada), data=form, files={"resumeFile": ("", b"", "application/octet-stream")})
+    assert nothing.status_code == 422 and "Choose your resume" in nothing.text
     analysed = client.post(here, headers=cookie(ada), data=form,  # the form without JavaScript
                            files={"resumeFile": ("cv.pdf", resume, "application/pdf")})
     assert analysed.status_code == 303 and analysed.headers["Location"] == f"{here}#latest-analysis"

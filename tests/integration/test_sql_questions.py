@@ -10,6 +10,7 @@ import uuid
 from datetime import datetime, timedelta
 
 import pytest
+from attrs import evolve
 from sqlalchemy.exc import IntegrityError
 
 from core.domain import Answer, Difficulty, ExperienceLevel, Question
@@ -56,6 +57,19 @@ def test_a_job_infos_questions_newest_first_and_its_answers_oldest_first(storage
         assert uow.answers.list_for_questions(listed) == [answers[1], answers[2], answers[0]]
         assert uow.questions.list_for_job_info(new_id()) == []
         assert uow.answers.list_for_questions([new_id()]) == []
+
+
+def test_the_questions_from_the_coach_are_found_by_their_key_newest_first(storage: Storage) -> None:
+    _, job_info = a_user_with_a_job_info(storage)
+    _, other_job_info = a_user_with_a_job_info(storage)
+    own = [evolve(new_question(job_info.id, T0 + timedelta(minutes=n)), coach_key=f"q-{n}") for n in (1, 3)]
+    custom = new_question(job_info.id, T0 + timedelta(minutes=2))
+    elsewhere = evolve(new_question(other_job_info.id), coach_key="q-1")
+    saved(storage, *own, custom, elsewhere)
+    with storage.unit_of_work() as uow:
+        assert uow.questions.from_coach(job_info.id) == [own[1], own[0]]
+        assert uow.questions.get(own[0].id) == own[0]  # the key round-trips
+        assert uow.questions.from_coach(new_id()) == []
 
 
 def test_nothing_is_stored_without_commit(storage: Storage) -> None:

@@ -50,6 +50,11 @@ class OfflineCoach:
             raise AiFailed("Failed to generate question")
         return iter(question_chunks(question))
 
+    def question_key(self, text: str) -> str | None:
+        """The id of the bank question ``text`` is, as shown or as its text."""
+        question = self.bank.shown(text)
+        return None if question is None else question.id
+
     def answer_feedback(self, job: JobContext, question: str, answer: str) -> Iterator[str]:
         """Feedback on ``answer``: ``## Feedback (Rating: n/10)``, the
         assessment, ``---``, then ``## Correct Answer``. A question of the

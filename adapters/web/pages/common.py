@@ -189,6 +189,20 @@ def run_form(actions: Actions, actor: Actor | None, name: str, payload: dict[str
     return actions.run(name, Context(actor, request.remote_addr), payload)
 
 
+def field_errors(errors: Mapping[str, list[str]] | None, values: Mapping[str, Any],
+                 empty: Mapping[str, str]) -> dict[str, list[str]]:
+    """A form's field errors for its error summary, GOV.UK style: in the
+    form's order (``empty``'s keys, every field of the form), and a field
+    that was left empty told what to enter (``empty``'s words, not the
+    action's "Required")."""
+    given = dict(errors or {})
+    ordered = [name for name in empty if name in given] + [name for name in given if name not in empty]
+    return {
+        name: [empty[name]] if empty.get(name) and not str(values.get(name) or "").strip() else given[name]
+        for name in ordered
+    }
+
+
 # --- a failed action, in plain words ----------------------------------------
 
 FAILURE_TITLES = {ErrorCode.PLAN_LIMIT: "You have reached your plan limit.", ErrorCode.RATE_LIMIT: "Woah! Slow down."}

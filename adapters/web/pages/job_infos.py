@@ -13,6 +13,7 @@ from adapters.web.pages.common import (
     blueprint,
     caller,
     check_form_post,
+    field_errors,
     form_payload,
     more_href,
     page_args,
@@ -29,6 +30,9 @@ from core.resumes import RESUME_FEATURE
 
 SEARCH_MAX = 200
 FIELDS = ("name", "title", "experienceLevel", "description")
+EMPTY = {"name": "Enter a name for the job", "title": "", "experienceLevel": "Choose the experience level of the role",
+         "description": "Enter the job description"}
+"""What the form says of each field left empty, in the form's order."""
 LEVELS = [(level.value, level.value.replace("_", " ").capitalize()) for level in ExperienceLevel]
 
 
@@ -49,7 +53,7 @@ def job_infos(actions: Actions = Provide["actions"], identity: Identity = Provid
 def _form(values: dict[str, Any], errors: dict[str, list[str]], job_info_id: str | None,
           message: str | None = None) -> str:
     return render_template("job_form.html", values=values, errors=errors, job_info_id=job_info_id,
-                           levels=LEVELS, message=message)
+                           levels=LEVELS, message=message, empty=EMPTY)
 
 
 def _save(actions: Actions, identity: Identity, name: str, job_info_id: str | None) -> Any:
@@ -63,7 +67,7 @@ def _save(actions: Actions, identity: Identity, name: str, job_info_id: str | No
         payload["id"] = job_info_id
     result = run_form(actions, actor, name, payload)
     if isinstance(result, Failure):
-        errors = {_wire(k): v for k, v in (result.field_errors or {}).items()}
+        errors = field_errors({_wire(k): v for k, v in (result.field_errors or {}).items()}, request.form, EMPTY)
         return _form(dict(request.form), errors, job_info_id, result.message), STATUS[result.code]
     return redirect(result.data.redirect_to, code=303)
 

@@ -77,4 +77,4 @@ def progress(actions: Actions = Provide["actions"], identity: Identity = Provide
         return sign_in_redirect()
     found: Progress = read(actions, actor, "getProgress", {})
     return render_template("progress.html", progress=found, charts=_charts(found), short_day=short_day,
-                           resume_series=RESUME_SERIES)
+                           resume_series=RESUME_SERIES, bands=[name for name, _ in charts.BANDS])

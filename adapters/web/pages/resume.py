@@ -31,7 +31,7 @@ from adapters.web.pages.common import (
     sign_in_redirect,
 )
 from adapters.web.uploads import UploadTooLarge, is_multipart, read_form_body
-from core.domain import UPLOAD_MAX_BYTES, Actor, FeedbackType
+from core.domain import UPLOAD_MAX_BYTES, Actor, FeedbackType, Upload
 from core.errors import DEFAULT_MESSAGES, ErrorCode, Failure
 from core.pipeline import Actions
 from core.ports import Identity
@@ -52,6 +52,7 @@ KINDS = {
 ACCEPT = (".pdf,.docx,.txt,application/pdf,text/plain,"
           "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 FILE_FIELD = "resumeFile"
+CHOOSE = "Choose your resume: a PDF, Word (.docx) or text file"
 
 
 def _page(actions: Actions, actor: Actor, job_info_id: str, errors: dict[str, list[str]] | None = None,
@@ -102,9 +103,10 @@ def upload_resume(job_info_id: str, actions: Actions = Provide["actions"],
     if not isinstance(token, str) or not hmac.compare_digest(csrf_token(), token):
         abort(403)
     job = read(actions, actor, "getJobInfo", {"id": job_info_id}).job_info
-    payload: dict[str, object] = {"jobInfoId": job.id}
-    if FILE_FIELD in form:
-        payload[FILE_FIELD] = form[FILE_FIELD]
+    chosen = form.get(FILE_FIELD)
+    if not isinstance(chosen, Upload) or not (chosen.filename or chosen.data):
+        return _page(actions, actor, job.id, {FILE_FIELD: [CHOOSE]}), STATUS[ErrorCode.VALIDATION]
+    payload: dict[str, object] = {"jobInfoId": job.id, FILE_FIELD: chosen}
     result = run_form(actions, actor, "analyzeResume", payload)
     if isinstance(result, Failure):
         errors = {FILE_FIELD: [" ".join(m) for m in (result.field_errors or {}).values()] or [failure_words(result)]}

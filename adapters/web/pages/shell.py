@@ -17,6 +17,7 @@ from adapters.web.pages.common import (
     caller,
     check_form_post,
     failure_page,
+    field_errors,
     form_payload,
     local_accounts,
     local_path,
@@ -32,6 +33,8 @@ from core.plans import KINDS, PlanCatalog
 from core.ports import Identity
 from core.resumes import RESUME_FEATURE
 
+EMPTY = {"name": "Enter your name", "email": "Enter your email address", "password": "Enter your password"}
+"""What the account forms say of a field left empty, in the forms' order."""
 KIND_WORDS = {"questions": ("practice question", "practice questions"),
               "interviews": ("mock interview", "mock interviews")}
 
@@ -53,7 +56,8 @@ def _account_page(signing_up: bool, identity: Identity) -> Any:
         return redirect(following, code=303)
     if not local_accounts():
         return sign_in_redirect()
-    return render_template("sign_in.html", signing_up=signing_up, next=following, values={}, errors={})
+    return render_template("sign_in.html", signing_up=signing_up, next=following, values={}, errors={},
+                           empty=EMPTY)
 
 
 @blueprint.get("/sign-in")
@@ -78,8 +82,9 @@ def _open_session(signing_up: bool, actions: Actions, lifetime: timedelta) -> An
     result = run_form(actions, None, "signUp" if signing_up else "signIn", payload)
     if isinstance(result, Failure):
         values = {k: v for k, v in payload.items() if k != "password"}
+        errors = field_errors(result.field_errors, payload, EMPTY)
         page = render_template("sign_in.html", signing_up=signing_up, next=following, values=values,
-                               errors=result.field_errors or {}, message=result.message)
+                               errors=errors, message=result.message, empty=EMPTY)
         return page, STATUS[result.code]
     signed_in: SignedIn = result.data
     return set_session_cookie(redirect(following, code=303), signed_in.token, lifetime)

@@ -178,9 +178,17 @@
     title.textContent = "There is a problem";
     const list = document.createElement("ul");
     summary.append(title, list);
-    for (const [name, messages] of Object.entries(fieldErrors)) {
-      const text = [].concat(messages).join(" ");
+    // In the form's order; a field left empty says what to enter (data-empty-message).
+    const position = (name) => {
+      const element = form.elements.namedItem(name);
+      const index = element ? [...form.elements].indexOf(element) : -1;
+      return index < 0 ? form.elements.length : index;
+    };
+    const entries = Object.entries(fieldErrors).sort(([a], [b]) => position(a) - position(b));
+    for (const [name, messages] of entries) {
       const input = form.elements.namedItem(name);
+      const empty = input && input.dataset && input.dataset.emptyMessage && !String(input.value || "").trim();
+      const text = empty ? input.dataset.emptyMessage : [].concat(messages).join(" ");
       const item = document.createElement("li");
       if (input && input.id) {
         const link = document.createElement("a");

@@ -11,7 +11,7 @@
     const error = form.querySelector("[data-file-error]");
     const input = form.elements.namedItem("resumeFile");
     let problem = "";
-    if (!file) problem = "Choose a file to analyse.";
+    if (!file) problem = "Choose your resume: a PDF, Word (.docx) or text file.";
     else if (!TYPES.test(file.name)) problem = "Please upload a PDF, Word document, or text file.";
     else if (file.size > Number(form.dataset.maxBytes)) problem = "File size exceeds 10MB limit.";
     else if (file.size === 0) problem = "The file is empty.";

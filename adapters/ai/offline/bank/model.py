@@ -146,10 +146,15 @@ class QuestionBank:
         question's text): one dictionary look-up each, no pattern matching."""
         found: dict[str, BankQuestion] = {}
         for markdown in previous:
-            question = self.by_shown.get(markdown) or self.by_shown.get(_heading_text(markdown))
+            question = self.shown(markdown)
             if question is not None:
                 found.setdefault(question.id, question)
         return list(found.values())
+
+    def shown(self, markdown: str) -> BankQuestion | None:
+        """The bank question ``markdown`` is, as shown or as its text: two
+        dictionary look-ups (what ``asked`` recognises)."""
+        return self.by_shown.get(markdown) or self.by_shown.get(_heading_text(markdown))
 
     def find(self, markdown: str) -> BankQuestion | None:
         """The bank question that ``markdown`` presents, recognised by its

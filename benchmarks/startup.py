@@ -1,0 +1,109 @@
+"""Start-up: how long ``darasa serve`` takes to its first 200 (``/healthz``)
+against a minimal Flask view served the same way (waitress, one process),
+and how many modules each has imported once serving. Three starts of each,
+taken in turn; the database is migrated before, so a start does what a
+restart does (``darasa serve`` then finds nothing to migrate).
+
+    .venv/bin/python benchmarks/startup.py [--starts 3]
+
+Issue 10's target: darasa's time to first 200 at most 1.5x the view's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+REPO = Path(__file__).resolve().parents[1]
+TARGET = 1.5
+VIEW = """
+import sys
+from flask import Flask, jsonify
+from waitress import serve
+app = Flask("view")
+
+@app.get("/healthz")
+def healthz():
+    return jsonify({"status": "ok", "modules": len(sys.modules)})
+
+serve(app, host="127.0.0.1", port=int(sys.argv[1]), threads=8)
+"""
+MODULES = """
+import sys
+from entrypoints.app import create_app
+from entrypoints.settings import Settings
+create_app(Settings.from_env())
+print(len(sys.modules))
+"""
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _first_200(command: list[str], env: dict[str, str], port: int) -> float:
+    """Seconds from starting ``command`` to its first 200 on ``/healthz``."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        with httpx.Client(timeout=1) as client:
+            while True:
+                if process.poll() is not None:
+                    raise SystemExit(f"{command} exited with {process.returncode}")
+                try:
+                    if client.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
+                        return time.perf_counter() - started
+                except httpx.TransportError:
+                    pass
+                time.sleep(0.005)
+    finally:
+        process.terminate()
+        process.wait(15)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--starts", type=int, default=3)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="darasa-startup-") as scratch:
+        env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "PORT"}}
+        env.update(DARASA_INSTANCE=scratch, PYTHONPATH=str(REPO), LOG_LEVEL="WARNING")
+        subprocess.run([sys.executable, "-m", "entrypoints.cli", "db", "upgrade"], cwd=REPO, env=env,
+                       check=True, capture_output=True)
+        ours_modules = subprocess.run([sys.executable, "-c", MODULES], cwd=REPO, env=env, check=True,
+                                      capture_output=True, text=True).stdout.strip()
+        view_modules = subprocess.run(
+            [sys.executable, "-c", "import sys, flask, waitress; print(len(sys.modules))"],
+            env=env, check=True, capture_output=True, text=True).stdout.strip()
+        times: dict[str, list[float]] = {"darasa": [], "view": []}
+        for _ in range(args.starts):
+            port = _free_port()
+            times["darasa"].append(_first_200(
+                [sys.executable, "-m", "entrypoints.cli", "serve"], {**env, "PORT": str(port)}, port))
+            port = _free_port()
+            times["view"].append(_first_200([sys.executable, "-c", VIEW, str(port)], env, port))
+    print(f"time to first 200 (s), {args.starts} starts each: min / median / max")
+    for name, seconds in times.items():
+        print(f"  {name:<7} {min(seconds):.2f} / {statistics.median(seconds):.2f} / {max(seconds):.2f}")
+    ratios = sorted(d / v for d, v in zip(times["darasa"], times["view"], strict=True))
+    ratio = statistics.median(ratios)
+    print(f"  ratio darasa/view (start by start): {ratios[0]:.2f} / {ratio:.2f} / {ratios[-1]:.2f} "
+          f"(target <= {TARGET}: {'met' if ratio <= TARGET else 'NOT met'})")
+    print(f"modules imported: darasa's app {ours_modules}, Flask + waitress {view_modules}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

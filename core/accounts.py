@@ -138,9 +138,11 @@ def _positive(_instance: Any, _attribute: Attribute[Any], value: timedelta) -> N
         raise ValueError("session_lifetime must be positive")
 
 
-def new_session(tokens: Tokens, clock: Clock, ids: Ids, user_id: str, lifetime: timedelta) -> tuple[Session, str]:
+def new_session(
+    tokens: Tokens, clock: Clock, ids: Ids, user_id: str, lifetime: timedelta, client_ip: str | None = None
+) -> tuple[Session, str]:
     """A session for the user and the token that opens it (only its digest
-    is stored)."""
+    is stored), remembering the address it was opened from (as a digest)."""
     token = tokens.new()
     now = clock.now()
     session = Session(
@@ -149,8 +151,14 @@ def new_session(tokens: Tokens, clock: Clock, ids: Ids, user_id: str, lifetime: 
         token_digest=tokens.digest(token),
         created_at=now,
         expires_at=now + lifetime,
+        address_digest=address_digest(tokens, user_id, client_ip),
     )
     return session, token
+
+
+def address_digest(tokens: Tokens, user_id: str, client_ip: str | None) -> str | None:
+    """The keyed digest of a user and an address: no address is stored."""
+    return None if client_ip is None else tokens.digest(f"address\n{user_id}\n{client_ip}")
 
 
 @frozen(kw_only=True)
@@ -189,7 +197,9 @@ class SignUp:
             created_at=now,
             updated_at=now,
         )
-        session, token = new_session(self.tokens, self.clock, self.ids, user.id, self.session_lifetime)
+        session, token = new_session(
+            self.tokens, self.clock, self.ids, user.id, self.session_lifetime, context.client_ip
+        )
         with self.storage.unit_of_work(write=True) as uow:
             try:
                 uow.users.add(user, password_hash)
@@ -224,12 +234,16 @@ class SignIn:
 
     def __call__(self, context: Context, command: SignInCommand) -> SignedIn:
         # Keyed digests: the limiter's backend never holds the plain email.
-        if context.client_ip is not None:
-            self.limiter.charge(self.tokens.digest(f"{command.email}\n{context.client_ip}"), per="email_ip")
-            self.limiter.charge(context.client_ip, per="ip")
-        self.limiter.charge(self.tokens.digest(command.email), per="email")
+        ip = context.client_ip
+        if ip is not None:
+            self.limiter.charge(self.tokens.digest(f"{command.email}\n{ip}"), per="email_ip")
+            self.limiter.charge(ip, per="ip")
         with self.storage.unit_of_work() as uow:
             credentials = uow.users.credentials(command.email)
+            known = credentials is not None and ip is not None and uow.sessions.opened_from(
+                credentials.user_id, address_digest(self.tokens, credentials.user_id, ip) or "")
+        if not known:  # the owner's own addresses are spared the per-email ceiling
+            self.limiter.charge(self.tokens.digest(command.email), per="email")
         hasher = self.password_hasher
         if credentials is None:
             hasher.verify(self._dummy_hash(), command.password)
@@ -240,7 +254,7 @@ class SignIn:
             hasher.hash(command.password) if hasher.needs_rehash(credentials.password_hash) else None
         )
         session, token = new_session(
-            self.tokens, self.clock, self.ids, credentials.user_id, self.session_lifetime
+            self.tokens, self.clock, self.ids, credentials.user_id, self.session_lifetime, ip
         )
         with self.storage.unit_of_work(write=True) as uow:
             user = uow.users.get(credentials.user_id)

@@ -3,11 +3,14 @@ concurrent calls, in any number of processes, can exceed.
 
 A limited allowance is *reserved* before the rate limit is charged: one short
 write transaction locks the user's counters (a row lock on PostgreSQL, the
-write lock on SQLite), checks the allowance and counts the record at once.
-Concurrent calls therefore see each other's reservations, and every call past
-the allowance is refused with PLAN_LIMIT, never charged a token. A
-reservation whose record is never written (the rate limit refused it, the AI
-failed, the client went away) is given back.
+write lock on SQLite), checks the allowance against the records counted and
+the live holds, and keeps a hold. Concurrent calls therefore see each
+other's reservations, and every call past the allowance is refused with
+PLAN_LIMIT, never charged a token. Writing the record counts it and drops
+the hold in one transaction; a reservation whose record is never written
+(the rate limit refused it, the AI failed, the client went away) drops its
+hold; and a hold whose process died in between lapses after
+``HOLD_SECONDS``, so no allowance is lost for ever.
 
 Counters count what was ever created: deleting a record gives nothing back.
 """
@@ -16,21 +19,26 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 
 from attrs import frozen
 
-from core.domain import Actor, UsageKind
+from core.domain import Actor, Hold, UsageKind
 from core.errors import Forbidden, PlanLimitReached
 from core.plans import PlanCatalog
-from core.ports import Plans, Storage, UnitOfWork
+from core.ports import Clock, Ids, Plans, Storage, UnitOfWork
+
+HOLD_SECONDS = 600
+"""How long a reservation holds its allowance without its record written:
+far longer than any AI call may take."""
 
 
 @frozen
 class Reservation:
     user_id: str
     kind: UsageKind
-    counted: bool
-    """True when a limited allowance was taken (and so already counted)."""
+    hold_id: str | None
+    """The hold taken from a limited allowance; None for an unlimited plan."""
 
 
 @frozen(kw_only=True)
@@ -41,6 +49,8 @@ class Allowances:
     storage: Storage
     plans: Plans
     catalog: PlanCatalog
+    clock: Clock
+    ids: Ids
 
     def reserve(self, actor: Actor, kind: UsageKind) -> Reservation:
         """Take one record of ``kind`` from the caller's allowance, or raise
@@ -48,22 +58,25 @@ class Allowances:
         user_id = actor.user_id
         limit = self.catalog.limit(self.plans.features(actor), kind)
         if limit is None:
-            return Reservation(user_id, kind, counted=False)
+            return Reservation(user_id, kind, hold_id=None)
+        now = self.clock.now()
         with self.storage.unit_of_work(write=True) as uow:
             usage = uow.users.lock_usage(user_id)
             if usage is None:
                 raise Forbidden()  # the account was deleted under a live session
-            if usage.of(kind) >= limit:
+            if usage.of(kind) + uow.users.holds(user_id, kind, now) >= limit:
                 raise PlanLimitReached()
-            uow.users.count_created(user_id, kind)
+            hold = Hold(self.ids.new(), user_id, kind, now + timedelta(seconds=HOLD_SECONDS))
+            uow.users.hold(hold, now)
             uow.commit()
-        return Reservation(user_id, kind, counted=True)
+        return Reservation(user_id, kind, hold_id=hold.id)
 
     def record(self, uow: UnitOfWork, reservation: Reservation) -> None:
-        """In the transaction that writes the record: count it, unless its
-        reservation already did."""
-        if not reservation.counted:
-            uow.users.count_created(reservation.user_id, reservation.kind)
+        """In the transaction that writes the record: count it, and drop its
+        hold."""
+        uow.users.count_created(reservation.user_id, reservation.kind)
+        if reservation.hold_id is not None:
+            uow.users.release_hold(reservation.hold_id)
 
     @contextmanager
     def given_back_on_failure(self, reservation: Reservation) -> Iterator[None]:
@@ -77,8 +90,8 @@ class Allowances:
 
     def release(self, reservation: Reservation) -> None:
         """Give back a reservation whose record was never written."""
-        if not reservation.counted:
+        if reservation.hold_id is None:
             return
         with self.storage.unit_of_work(write=True) as uow:
-            uow.users.count_created(reservation.user_id, reservation.kind, -1)
+            uow.users.release_hold(reservation.hold_id)
             uow.commit()

@@ -101,6 +101,9 @@ class Session:
     created_at: datetime
     expires_at: datetime
     revoked_at: datetime | None = None
+    address_digest: str | None = None
+    """A keyed digest of the user and the client address it was opened
+    from (``core.accounts.address_digest``), if there was one."""
 
 
 UsageKind = Literal["interviews", "questions"]
@@ -117,6 +120,19 @@ class Usage:
 
     def of(self, kind: UsageKind) -> int:
         return self.interviews_created if kind == "interviews" else self.questions_created
+
+
+@frozen
+class Hold:
+    """One record of ``kind`` taken from a user's allowance for a record not
+    yet written (the AI is still answering). Kept until the record is
+    written or the call fails, and lapses at ``expires_at`` in case its
+    process died in between."""
+
+    id: str
+    user_id: str
+    kind: UsageKind
+    expires_at: datetime
 
 
 # --- coaching -----------------------------------------------------------------

@@ -12,6 +12,7 @@ from typing import Protocol
 from core.domain import (
     Answer,
     Credentials,
+    Hold,
     Interview,
     InterviewMessage,
     JobInfo,
@@ -92,8 +93,20 @@ class UserUsage(Protocol):
         ...
 
     def count_created(self, user_id: str, kind: UsageKind, delta: int = 1) -> None:
-        """Add ``delta`` to the user's counter of ``kind`` (-1 gives back an
-        allowance reserved for a record that was never written)."""
+        """Add ``delta`` to the user's counter of ``kind``."""
+        ...
+
+    def hold(self, hold: Hold, now: datetime) -> None:
+        """Keep ``hold`` (after ``lock_usage``), forgetting the user's holds
+        that lapsed before ``now``."""
+        ...
+
+    def holds(self, user_id: str, kind: UsageKind, now: datetime) -> int:
+        """How many of the user's holds of ``kind`` are still live at ``now``."""
+        ...
+
+    def release_hold(self, hold_id: str) -> None:
+        """Forget a hold (its record was written, or never will be)."""
         ...
 
 
@@ -107,6 +120,11 @@ class Sessions(Protocol):
     def get(self, session_id: str) -> Session | None: ...
 
     def by_digest(self, token_digest: str) -> Session | None: ...
+
+    def opened_from(self, user_id: str, address_digest: str) -> bool:
+        """Whether a session of the user's, live or not (until purged), was
+        opened from that address."""
+        ...
 
     def live_by_digest(self, token_digest: str) -> Session | None:
         """The session with this digest if it is not revoked and its user

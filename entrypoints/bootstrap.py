@@ -216,7 +216,9 @@ class Container(containers.DeclarativeContainer):
         local=providers.Singleton(LocalPlans, storage, catalog),
         clerk=providers.Singleton(ProvidedPlans, catalog),
     )
-    allowances = providers.Singleton(Allowances, storage=storage, plans=plans, catalog=catalog)
+    allowances = providers.Singleton(
+        Allowances, storage=storage, plans=plans, catalog=catalog, clock=clock, ids=ids
+    )
 
     # The AI coach: built in and offline unless configured otherwise.
     coach = providers.Selector(

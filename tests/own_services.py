@@ -68,6 +68,8 @@ class OwnService:
                 os.kill(pid, sig)
             except ProcessLookupError:
                 pass
+        if sig == signal.SIGKILL:
+            self.process.wait(timeout=10)  # reaped: a restart must not find it alive
 
     def kill(self) -> None:
         if self.process is not None and self.process.poll() is None:

@@ -30,6 +30,7 @@ from collections.abc import Callable
 from typing import Any
 
 import psycopg
+import psycopg.errors
 from sqlalchemy import Engine, event
 
 from adapters.resilience import CircuitBreaker
@@ -125,6 +126,11 @@ class Bounds:
             result = method(*args)
         except psycopg.Error as error:
             in_time = WATCHDOG.done(ticket)
+            if isinstance(error, psycopg.errors.IdleInTransactionSessionTimeout):
+                # The server ended a transaction left idle too long (a
+                # frozen server thawing, or a stalled worker): nothing of it
+                # was committed, and the connection is gone.
+                raise Unavailable("the database ended an idle transaction") from error
             if (connection.closed or connection.broken) and not in_time:
                 self.breaker.failed()
                 raise Unavailable(f"the database did not answer within {self.seconds} s") from error

@@ -49,6 +49,7 @@ def _session(row: Row[Any]) -> Session:
         created_at=row.created_at,
         expires_at=row.expires_at,
         revoked_at=row.revoked_at,
+        address_digest=row.address_digest,
     )
 
 
@@ -196,6 +197,7 @@ class SqlSessions:
                 created_at=session.created_at,
                 expires_at=session.expires_at,
                 revoked_at=session.revoked_at,
+                address_digest=session.address_digest,
             )
         )
         self._wrote([session_tag(session.token_digest)])
@@ -209,6 +211,13 @@ class SqlSessions:
             select(t.sessions).where(t.sessions.c.token_digest == token_digest)
         ).first()
         return None if row is None else _session(row)
+
+    def opened_from(self, user_id: str, address_digest: str) -> bool:
+        sessions = t.sessions
+        return self._c.execute(
+            select(sessions.c.id).where(sessions.c.user_id == user_id, sessions.c.address_digest == address_digest)
+            .limit(1)
+        ).first() is not None
 
     def live_by_digest(self, token_digest: str) -> Session | None:
         row = self._c.execute(_LIVE_SESSION, {"digest": token_digest}).first()

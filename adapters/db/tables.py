@@ -89,6 +89,7 @@ sessions = Table(
     Column("created_at", UTCDateTime(), nullable=False),
     Column("expires_at", UTCDateTime(), nullable=False),
     Column("revoked_at", UTCDateTime(), nullable=True),
+    Column("address_digest", String(128), nullable=True),
     Index("ix_sessions_user_id", "user_id"),
 )
 
@@ -197,6 +198,18 @@ rate_limit_windows = Table(
     Column("window_start", Float, nullable=False),
     Column("current", Integer, nullable=False),
     Column("previous", Integer, nullable=False),
+)
+
+# Allowance holds (core.allowances): a reservation's record not yet written;
+# lapsed ones are ignored, and dropped when the user takes a new one.
+allowance_holds = Table(
+    "allowance_holds",
+    metadata,
+    _id(),
+    _owner("user_id", "users.id"),
+    Column("kind", String(16), nullable=False),
+    Column("expires_at", UTCDateTime(), nullable=False),
+    Index("ix_allowance_holds_user_id_kind", "user_id", "kind"),
 )
 
 # Idempotency keys (core.idempotency): per user, the fingerprint of the request

@@ -11,11 +11,13 @@ holds the database's only write lock.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, select, update
+from datetime import datetime
+
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from adapters.db import tables as t
 from core.cache_tags import user_tags
-from core.domain import Usage, UsageKind
+from core.domain import Hold, Usage, UsageKind
 from core.unit_of_work import Wrote
 
 _COUNTERS = {"interviews": t.users.c.interviews_created, "questions": t.users.c.questions_created}
@@ -48,6 +50,22 @@ class SqlUserPlans:
         self._c.execute(
             update(t.users).where(t.users.c.id == user_id).values({counter: counter + delta})
         )
+
+    def hold(self, hold: Hold, now: datetime) -> None:
+        holds = t.allowance_holds
+        self._c.execute(delete(holds).where(holds.c.user_id == hold.user_id, holds.c.expires_at <= now))
+        self._c.execute(insert(holds).values(id=hold.id, user_id=hold.user_id, kind=hold.kind,
+                                             expires_at=hold.expires_at))
+
+    def holds(self, user_id: str, kind: UsageKind, now: datetime) -> int:
+        holds = t.allowance_holds
+        return self._c.execute(
+            select(func.count()).select_from(holds)
+            .where(holds.c.user_id == user_id, holds.c.kind == kind, holds.c.expires_at > now)
+        ).scalar_one()
+
+    def release_hold(self, hold_id: str) -> None:
+        self._c.execute(delete(t.allowance_holds).where(t.allowance_holds.c.id == hold_id))
 
     def _usage(self, user_id: str, *, lock: bool) -> Usage | None:
         statement = select(*_COUNTERS.values()).where(t.users.c.id == user_id)

@@ -21,6 +21,7 @@ from core.cache_tags import interview_tags, job_info_tags, session_tag, user_tag
 from core.domain import (
     Answer,
     Credentials,
+    Hold,
     Interview,
     InterviewMessage,
     JobInfo,
@@ -54,6 +55,7 @@ class Tables:
     plans: dict[str, str] = field(factory=dict)
     usage: dict[str, Usage] = field(factory=dict)
     deliveries: dict[str, datetime] = field(factory=dict)
+    holds: dict[str, Hold] = field(factory=dict)
 
     def copy(self) -> Tables:
         return Tables(**{a.name: dict(getattr(self, a.name)) for a in fields(Tables)})
@@ -63,6 +65,7 @@ class Tables:
 # (parent table, child table, the child's column naming the parent).
 CASCADES: list[tuple[str, str, str]] = [
     ("users", "sessions", "user_id"),
+    ("users", "holds", "user_id"),
     ("users", "job_infos", "user_id"),
     ("job_infos", "interviews", "job_info_id"),
     ("job_infos", "questions", "job_info_id"),
@@ -176,6 +179,17 @@ class FakeUsers:
             usage = evolve(usage, questions_created=usage.questions_created + delta)
         self._t.usage[user_id] = usage
 
+    def hold(self, hold: Hold, now: datetime) -> None:
+        for lapsed in [h.id for h in self._t.holds.values() if h.user_id == hold.user_id and h.expires_at <= now]:
+            del self._t.holds[lapsed]
+        self._t.holds[hold.id] = hold
+
+    def holds(self, user_id: str, kind: UsageKind, now: datetime) -> int:
+        return sum(h.user_id == user_id and h.kind == kind and h.expires_at > now for h in self._t.holds.values())
+
+    def release_hold(self, hold_id: str) -> None:
+        self._t.holds.pop(hold_id, None)
+
 
 class FakeSessions:
     def __init__(self, tables: Tables, wrote: Wrote) -> None:
@@ -191,6 +205,9 @@ class FakeSessions:
 
     def by_digest(self, token_digest: str) -> Session | None:
         return next((s for s in self._t.sessions.values() if s.token_digest == token_digest), None)
+
+    def opened_from(self, user_id: str, address_digest: str) -> bool:
+        return any(s.user_id == user_id and s.address_digest == address_digest for s in self._t.sessions.values())
 
     def live_by_digest(self, token_digest: str) -> Session | None:
         session = self.by_digest(token_digest)

@@ -25,6 +25,7 @@ from adapters.web.envelope import STATUS
 from adapters.web.routes import SESSION_ROUTES, path_of
 from core.domain import Upload
 from core.errors import ErrorCode
+from core.idempotency import KEY_MAX_LENGTH
 from core.pipeline import Action, Actions
 
 OPENAPI_VERSION = "3.1.0"
@@ -229,8 +230,12 @@ def _action_operation(schemas: _Schemas, action: Action[Any, Any]) -> dict[str, 
             "schema": {"type": "string"},
         }
     security: list[dict[str, list[str]]] = [{"bearerAuth": []}, {"cookieAuth": []}]
+    # The pipeline runner honours Idempotency-Key on every action under
+    # /actions/ (the session routes read no such header).
+    parameters = [] if action.name in SESSION_ROUTES else [{"$ref": "#/components/parameters/IdempotencyKey"}]
     return {
         "operationId": action.name,
+        **({"parameters": parameters} if parameters else {}),
         "summary": action.summary or action.name,
         "tags": ["auth" if action.public else "actions"],
         "security": [*security, {}] if action.public else security,
@@ -274,6 +279,18 @@ def document(actions: Actions) -> dict[str, Any]:
         "paths": paths,
         "components": {
             "schemas": dict(sorted(schemas.components.items())),
+            "parameters": {
+                "IdempotencyKey": {
+                    "name": "Idempotency-Key",
+                    "in": "header",
+                    "required": False,
+                    "description": "A key of the client's choosing (a UUID, say): a retry with the same "
+                    "key within 24 hours answers the first success without running the action again. "
+                    "The same key with another action or payload is 422; while the first call runs, 409.",
+                    "schema": {"type": "string", "minLength": 1, "maxLength": KEY_MAX_LENGTH,
+                               "pattern": "^[!-~]+$"},
+                },
+            },
             "headers": {
                 "RequestId": {
                     "description": "Identifies the request in the server's logs",

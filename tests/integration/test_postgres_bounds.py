@@ -16,7 +16,7 @@ import pytest
 import sqlalchemy.exc
 from sqlalchemy import Engine, text
 
-from adapters.db.bounds import ROUND_TRIP_SECONDS
+from adapters.db.bounds import ROUND_TRIP_SECONDS, SERVER_IDLE_IN_TRANSACTION_MS
 from adapters.db.engine import make_engine
 from tests.own_services import PG_BIN, OwnPostgres, own_postgres
 
@@ -93,3 +93,15 @@ def test_a_statement_that_runs_too_long_is_cancelled_by_the_server(engine: Engin
             connection.execute(text("SELECT pg_sleep(5)"))
     with engine.connect() as connection:  # the connection was fine: no outage
         assert connection.execute(text("SELECT 1")).scalar() == 1
+
+
+def test_a_transaction_left_idle_too_long_is_an_outage_and_commits_nothing(
+        postgres: OwnPostgres, engine: Engine) -> None:
+    transaction = engine.connect()
+    transaction.begin()
+    transaction.execute(text("INSERT INTO notes VALUES ('stalled')"))
+    time.sleep(SERVER_IDLE_IN_TRANSACTION_MS / 1000 + 0.5)  # a worker that stalled mid-transaction
+    with pytest.raises(sqlalchemy.exc.OperationalError):  # 503 at the edge, not 500
+        transaction.commit()
+    transaction.close()
+    assert _bodies(postgres) == []

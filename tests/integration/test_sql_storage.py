@@ -119,6 +119,20 @@ def test_a_session_is_found_by_its_digest_and_revoked_once(storage: Storage) -> 
     assert revoked == evolve(session, revoked_at=T0 + timedelta(hours=1))
 
 
+def test_a_session_remembers_the_address_it_was_opened_from(storage: Storage) -> None:
+    user, other = make_user(), make_user()
+    session = evolve(new_session(user.id), address_digest="d" * 64)
+    saved(storage, user, other, session)
+    with storage.unit_of_work(write=True) as uow:
+        uow.sessions.revoke(session.id, T0)  # signed out since: still a known address
+        uow.commit()
+    with storage.unit_of_work() as uow:
+        assert uow.sessions.by_digest(session.token_digest) == evolve(session, revoked_at=T0)
+        assert uow.sessions.opened_from(user.id, "d" * 64)
+        assert not uow.sessions.opened_from(user.id, "e" * 64)
+        assert not uow.sessions.opened_from(other.id, "d" * 64)
+
+
 def test_a_live_session_is_one_not_revoked_whose_user_exists(storage: Storage) -> None:
     user, gone = make_user(), make_user()
     live, revoked, orphan = new_session(user.id), new_session(user.id), new_session(gone.id)

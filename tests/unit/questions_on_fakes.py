@@ -42,8 +42,10 @@ def stored(app: FakeApp) -> tuple[int, int]:
 
 
 def questions_created(app: FakeApp, actor) -> int:
+    """Questions taken from the allowance: counted, or held by a call still running."""
     with app.storage.unit_of_work() as uow:
-        return uow.users.usage(actor.user_id).questions_created
+        held = uow.users.holds(actor.user_id, "questions", app.clock.now())
+        return uow.users.usage(actor.user_id).questions_created + held
 
 
 def model_answer(question_text: str) -> str:

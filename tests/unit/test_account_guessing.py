@@ -118,3 +118,20 @@ def test_sign_up_refuses_a_guessable_password_saying_why_and_creates_nothing(
 def test_a_strong_password_is_accepted(accounts: Accounts) -> None:
     for n, password in enumerate(["correct horse battery", "Tr0ub4dor&3", "x7#Qp!mZ2v" * 10]):
         accounts.sign_up(sign_up_command(email=f"u{n}@example.com", password=password), ip=None)
+
+
+def test_the_per_email_ceiling_spares_addresses_the_owner_signed_in_from(accounts: Accounts) -> None:
+    # issue 8, finding 9: guesses from many addresses never lock the owner
+    # out of an address they have signed in from before
+    accounts.sign_up(sign_up_command(), ip="192.0.2.1")  # at home
+    accounts.sign_in(sign_in_command(), ip="198.51.100.7")  # at work
+    for attempt in range(int(SIGN_IN_PER_EMAIL.capacity)):
+        _attempt(accounts, sign_in_command(password="wrong"), f"10.{attempt // 250}.{attempt % 250}.1")
+    assert isinstance(_attempt(accounts, sign_in_command(), "203.0.113.9"), RateLimited)  # a new address waits
+    for known in ("192.0.2.1", "198.51.100.7"):
+        assert accounts.sign_in(sign_in_command(), ip=known).user.email == "ada@example.com"
+    # an address is known for that account only, and still has its own limit
+    assert isinstance(_attempt(accounts, sign_in_command(email="bob@example.com"), "192.0.2.1"), NotAuthenticated)
+    for _ in range(int(SIGN_IN_PER_EMAIL_IP.capacity)):
+        _attempt(accounts, sign_in_command(password="wrong"), "192.0.2.1")
+    assert isinstance(_attempt(accounts, sign_in_command(), "192.0.2.1"), RateLimited)

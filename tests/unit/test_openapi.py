@@ -233,3 +233,15 @@ def test_a_type_the_wire_cannot_carry_is_refused() -> None:
 
     with pytest.raises(TypeError):
         openapi.document(Actions([(Action("odd", Odd, None, object), lambda context, command: None)], structure))
+
+
+def test_every_action_declares_the_idempotency_key_header(doc: dict[str, Any], registered: Actions) -> None:
+    key = doc["components"]["parameters"]["IdempotencyKey"]
+    assert (key["name"], key["in"], key["required"]) == ("Idempotency-Key", "header", False)
+    for name in registered.registry:
+        operation = doc["paths"][openapi.path_of(name)]["post"]
+        declared = [p["$ref"] for p in operation.get("parameters", [])]
+        if name in SESSION_ROUTES:  # /auth/*: no such header is read there
+            assert declared == []
+        else:
+            assert declared == ["#/components/parameters/IdempotencyKey"], name

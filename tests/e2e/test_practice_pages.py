@@ -187,3 +187,25 @@ def test_the_resume_page_says_why_without_the_plan_then_shows_scores(client: htt
     assert all(name in html for name in ["ATS", "Job match", "Writing and formatting", "Keyword coverage"])
     assert re.search(r"badge--(excellent|ok|needs-work)\">(Excellent|Ok|Needs work) · \d+/10", html)
     assert_inert(html)
+
+
+def test_a_failed_plain_post_says_what_went_wrong_in_words(client: httpx.Client) -> None:
+    ada = sign_up(client, "Ada")
+    job_id = act(client, ada, "createJobInfo", JOB)["id"]
+    here = f"/app/job-infos/{job_id}/questions"
+    html = page(client, ada, here)
+    token = csrf_of(html)
+
+    def post(action: str, data: dict[str, str]) -> httpx.Response:
+        return client.post(f"/forms/{action}", headers=cookie(ada), data={**data, "csrf_token": token, "next": here})
+
+    question = act(client, ada, "generateQuestion", {"jobInfoId": job_id, "difficulty": "easy"})["questionId"]
+    empty = post("generateQuestionFeedback", {"questionId": question, "answer": " "})
+    assert empty.status_code == 422 and "That did not work" in empty.text and "<li>" in empty.text
+    for _ in range(4):
+        act(client, ada, "generateQuestion", {"jobInfoId": job_id, "difficulty": "easy"})
+    refused = post("generateQuestion", {"jobInfoId": job_id, "difficulty": "easy"})
+    assert refused.status_code == 403 and "You have reached your plan limit." in refused.text
+    assert 'href="/app/upgrade"' in refused.text and f'href="{here}"' in refused.text
+    for response in (empty, refused):
+        assert not re.search(r"\b(PLAN_LIMIT|VALIDATION|RATE_LIMIT)\b", response.text)

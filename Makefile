@@ -35,12 +35,13 @@ e2e: $(BIN)/darasa
 	$(BIN)/pytest tests/e2e
 
 bench: $(BIN)/darasa
-	$(BIN)/python benchmarks/actions.py
-	$(BIN)/python benchmarks/ratelimit.py
-	$(BIN)/python benchmarks/roundtrips.py
-	$(BIN)/python benchmarks/history.py
-	$(BIN)/python benchmarks/overhead.py
-	$(BIN)/python benchmarks/startup.py
+	command -v wrk >/dev/null || apt-get install -y wrk || sudo apt-get install -y wrk
+	-$(BIN)/python benchmarks/actions.py
+	-$(BIN)/python benchmarks/ratelimit.py
+	-$(BIN)/python benchmarks/roundtrips.py
+	-$(BIN)/python benchmarks/history.py
+	-$(BIN)/python benchmarks/overhead.py
+	-$(BIN)/python benchmarks/startup.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis

@@ -148,7 +148,7 @@ def run(name: str, database_url: str, records: int, calls: int, scratch: Path, o
 
 
 @contextmanager
-def _postgres_schema(url: str) -> Iterator[str | None]:
+def postgres_schema(url: str) -> Iterator[str | None]:
     from adapters.db.engine import make_engine
 
     server = make_url(url)
@@ -184,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
         root = Path(scratch)
         met = run("SQLite", f"sqlite:///{root / 'history.sqlite3'}", args.records, args.calls, root / "sqlite", only)
         if not args.sqlite_only:
-            with _postgres_schema(args.postgres_url) as url:
+            with postgres_schema(args.postgres_url) as url:
                 if url is not None:
                     met = run("PostgreSQL", url, args.records, args.calls, root / "postgres", only) and met
     print(f"\ntarget: every ratio <= {TARGET}: {'met' if met else 'NOT met'}")

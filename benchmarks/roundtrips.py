@@ -34,6 +34,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sys.path.insert(0, str(REPO))
     sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from history import postgres_schema
+
+    with postgres_schema(args.postgres_url) as schema_url:
+        return 1 if schema_url is None else count(schema_url)
+
+
+def count(schema_url: str) -> int:
+    """Print the round trips of each action, the app's database behind the
+    counting proxy; 1 if the target is not met."""
     from wire import RoundTripProxy
 
     from adapters.db.engine import make_engine
@@ -41,8 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     from entrypoints.app import create_app
     from entrypoints.settings import Settings
 
-    url = make_url(args.postgres_url)
-    upgrade(make_engine(args.postgres_url))
+    url = make_url(schema_url)
+    upgrade(make_engine(schema_url))
     with RoundTripProxy(url.host or "127.0.0.1", url.port or 5432) as proxy, \
             tempfile.TemporaryDirectory(prefix="darasa-trips-") as scratch:
         proxied = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)

@@ -68,6 +68,15 @@ def _clip(label: str, longest: int) -> str:
     return label if len(label) <= longest else label[: longest - 1].rstrip() + "…"
 
 
+def _thinned(labels: Sequence[str], most: int) -> list[str]:
+    """At most ``most`` of the labels shown, evenly, the last among them
+    (the others blank, so that none overlaps its neighbour)."""
+    step = max(1, -(-len(labels) // max(1, most)))
+    last = len(labels) - 1
+    shown = {n for n in range(0, len(labels), step) if last - n >= step or n == last} | {last}
+    return [label if n in shown else "" for n, label in enumerate(labels)]
+
+
 def line(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]], labelled_by: str,
          *, legend: bool = False, width: int = NARROW) -> Markup:
     """Ratings out of 10 over ``labels`` (oldest first), one line per series."""
@@ -75,12 +84,11 @@ def line(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | Non
         **_config(width), "show_legend": legend, "legend_at_bottom": True, "legend_at_bottom_columns": 3,
         "height": HEIGHT + (50 if legend else 0), "dots_size": 4, "margin_right": 48,
         "x_label_rotation": 0 if len(labels) <= width // 90 else 35,
-        "show_minor_x_labels": len(labels) <= width // 45, "x_labels_major_count": width // 60,
     })
-    chart.x_labels = list(labels)
+    chart.x_labels = _thinned(labels, width // 70)
     for name, values in series:
         chart.add(name, list(values))
-    return _clean(chart, labelled_by, width)
+    return _clean(chart, labelled_by, width, "chart__svg--series" if len(series) > 1 else "")
 
 
 BANDS = [("Needs work (below 6)", 0.0), ("Ok (6 to 8)", 6.0), ("Excellent (8 or more)", 8.0)]

@@ -7,6 +7,10 @@ allow-list of tags and attributes, links only to http, https and mailto
 (relative and every other scheme lose their ``href``), and marks every link
 ``rel="noopener noreferrer nofollow"``. Images are not made (``![alt](url)``
 shows as ``!`` and a link): a page never loads anything from elsewhere.
+Headings can be demoted under the page's own (the pages' ``markdown``
+filter always does, under the h1 at least): ``under=2`` (inside a section
+whose heading is an h2) makes the text's top heading an h3, the rest below
+it in step (never past h6), so the page's outline stays correct.
 """
 
 from __future__ import annotations
@@ -49,9 +53,18 @@ def _cleaner() -> nh3.Cleaner:
     )
 
 
-def render(text: str) -> Markup:
-    """``text`` as sanitised HTML, safe to put in a template unescaped."""
+def render(text: str, under: int = 0) -> Markup:
+    """``text`` as sanitised HTML, safe to put in a template unescaped, its
+    headings starting one level below an h``under`` (0: as written)."""
     if not text:
         return Markup("")
-    html = _parser().render(text[:TEXT_MAX])
+    parser = _parser()
+    tokens = parser.parse(text[:TEXT_MAX])
+    levels = [int(token.tag[1]) for token in tokens if token.type == "heading_open"]
+    if levels and under > 0:
+        shift = min(under, 5) + 1 - min(levels)
+        for token in tokens:
+            if token.type in ("heading_open", "heading_close"):
+                token.tag = f"h{min(6, max(1, int(token.tag[1]) + shift))}"
+    html = parser.renderer.render(tokens, parser.options, {})
     return Markup(_cleaner().clean(html))

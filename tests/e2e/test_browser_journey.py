@@ -41,8 +41,15 @@ def watched(browser: Browser, server: Server) -> Iterator[Watched]:
 
 
 def audit(page: Page, wrong: list[str]) -> None:
-    """The page as it is now: no serious or critical axe violation, no raw code."""
+    """The page as it is now: no serious or critical axe violation, no raw
+    code, one h1 (the coach's headings are demoted under the page's own)."""
     wrong += [f"{page.url}: {violation}" for violation in axe_violations(page)]
+    if page.locator("main h1").count() != 1:
+        wrong.append(f"{page.url}: {page.locator('main h1').count()} h1 headings")
+    levels = page.evaluate("[...document.querySelectorAll('main h1, main h2, main h3, main h4, main h5, main h6')]"
+                           ".filter(h => h.getClientRects().length).map(h => Number(h.tagName[1]))")
+    if any(later > earlier + 1 for earlier, later in pairwise(levels)):
+        wrong.append(f"{page.url}: a heading skips a level: {levels}")
     if RAW_CODES.search(page.locator("body").inner_text()):
         wrong.append(f"{page.url}: a raw error code on screen")
 

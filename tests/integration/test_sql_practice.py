@@ -2,14 +2,18 @@
 in-memory fake, SQLite and PostgreSQL alike: a user's rated answers with
 their question's difficulty, topic and job, interviews with feedback and
 resume analyses with their job's name, across all the user's job infos and
-nobody else's, newest first and never more than asked; a question's topic
-is stored and read back."""
+nobody else's, newest first and never more than asked (the fake and SQL
+alike for any answers); a question's topic is stored and read back."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from adapters.fakes import FakeStorage
 from core.domain import (
     Answer,
     CategoryAnalysis,
@@ -138,3 +142,28 @@ def test_deleting_a_job_info_takes_its_practice_with_it(storage: Storage) -> Non
     with storage.unit_of_work() as uow:
         assert uow.practice.rated_answers(user.id, 10) == []
         assert uow.practice.scored_resumes(user.id, 10) == []
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ratings=st.lists(st.tuples(st.integers(1, 10), st.integers(0, 3), st.integers(0, 10_000)), max_size=30,
+                        unique_by=lambda r: r[2]),
+       limit=st.integers(1, 12))
+def test_the_fake_and_sql_read_the_same_practice(
+    sql_storage: Storage, ratings: list[tuple[int, int, int]], limit: int
+) -> None:
+    """Any answers on any of a user's questions read alike from the fake
+    and from SQL: the same newest ``limit``, in the same order."""
+    fake = FakeStorage()
+    read = []
+    for storage in (fake, sql_storage):
+        user, jobs = a_user(storage, "Backend", "Data")
+        questions = [a_question(jobs[n % 2], ["SQL", None, "Pandas", "Redis"][n], list(Difficulty)[n % 3])
+                     for n in range(4)]
+        add(storage, *questions)
+        add(storage, *(an_answer(questions[q], rating, minutes) for rating, q, minutes in ratings))
+        with storage.unit_of_work() as uow:
+            rated = uow.practice.rated_answers(user.id, limit)
+        read.append([(a.rating, a.created_at, a.difficulty, a.topic, [j.id for j in jobs].index(a.job_info_id))
+                     for a in rated])
+    assert read[0] == read[1]
+    assert len(read[0]) == min(limit, len(ratings))

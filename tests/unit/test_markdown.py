@@ -141,3 +141,15 @@ def test_no_text_ever_renders_script_handlers_or_bad_links(text: str) -> None:
 @given(st.text(max_size=200))
 def test_any_text_renders_safely(text: str) -> None:
     assert_safe(render(text))
+
+
+@pytest.mark.parametrize(("text", "under", "expected"), [
+    ("# Overall Rating\n\n## Clarity\n\nGood.", 2, ["h3", "h4"]),
+    ("## Clarity\n\n### Detail", 2, ["h3", "h4"]),  # the text's top heading, whatever its level
+    ("# Title", 1, ["h2"]),
+    ("# A\n\n## B\n\n### C\n\n#### D\n\n##### E", 3, ["h4", "h5", "h6", "h6", "h6"]),  # never past h6
+])
+def test_headings_are_demoted_under_the_pages_own(text: str, under: int, expected: list[str]) -> None:
+    html = render(text, under)
+    assert [tag for tag, _ in Parsed(html).tags if tag.startswith("h")] == expected
+    assert_safe(html)

@@ -63,8 +63,9 @@ class NotYours(Exception):
 
 
 @blueprint.app_template_filter("markdown")
-def markdown_filter(text: str | None) -> Any:
-    return markdown.render(text or "")
+def markdown_filter(text: str | None, under: int = 1) -> Any:
+    """Rendered and sanitised, its headings below the page's h``under``."""
+    return markdown.render(text or "", under)
 
 
 @blueprint.app_template_filter("plain")

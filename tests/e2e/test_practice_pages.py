@@ -123,6 +123,9 @@ def test_a_text_interview_runs_ends_and_gets_feedback_without_javascript(client:
     assert f'href="{here}"' in html and "In progress" in html and "1 of 1 interview used" in html
     forged = client.post(new, headers=cookie(ada), data={"csrf_token": "forged", "jobInfoId": job_id})
     assert forged.status_code == 403
+    used_up = page(client, ada, new)  # the free plan's one interview: said before any button is pressed
+    assert "used your plan's mock interview" in used_up and "Begin the interview" not in used_up
+    assert 'href="/app/upgrade"' in used_up
     html = page(client, ada, here)
     assert "Begin the interview" not in html
     ref = {"interviewId": interview_id, "next": here}

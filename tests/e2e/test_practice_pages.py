@@ -20,7 +20,7 @@ from tests.e2e.test_pages import JOB, act, cookie, csrf_of, page
 from tests.fixtures_docs import pdf_bytes
 
 OWN = "How would you <b>shard</b> a payments ledger without losing ordering?"
-SCRIPTS = {"/assets/app.js", "/assets/theme.js", "/assets/stream.js", "/assets/interview.js", "/assets/resume.js"}
+SCRIPTS = {"/assets/app.js", "/assets/more.js", "/assets/theme.js", "/assets/stream.js", "/assets/interview.js", "/assets/resume.js"}
 
 
 class Tags(HTMLParser):

@@ -89,25 +89,26 @@ class SqlAnswers:
         self._wrote = wrote
 
     def add(self, answer: Answer) -> None:
-        # The answer keeps its owner (the question's job info's user) for the
-        # progress view; it is listed with its question, so it changes the
-        # question's reads.
+        # The answer keeps its owner (the question's job info's user, in the
+        # same INSERT) for the progress view.
         q, j = t.questions.c, t.job_infos.c
-        job_info_id, user_id = self._c.execute(
-            select(q.job_info_id, j.user_id).join_from(t.questions, t.job_infos, q.job_info_id == j.id)
-            .where(q.id == answer.question_id)
-        ).one()
+        owner = (
+            select(j.user_id).join_from(t.questions, t.job_infos, q.job_info_id == j.id)
+            .where(q.id == answer.question_id).scalar_subquery()
+        )
         self._c.execute(
             insert(t.answers).values(
                 id=answer.id,
                 question_id=answer.question_id,
-                user_id=user_id,
+                user_id=owner,
                 text=answer.text,
                 feedback=answer.feedback,
                 rating=answer.rating,
                 created_at=answer.created_at,
             )
         )
+        # An answer is listed with its question: it changes the question's reads.
+        job_info_id = self._c.execute(select(q.job_info_id).where(q.id == answer.question_id)).scalar_one()
         self._wrote(question_tags(answer.question_id, job_info_id))
 
     def list_for_questions(self, question_ids: Sequence[str]) -> list[Answer]:

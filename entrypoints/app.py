@@ -75,10 +75,12 @@ class NoSessions(SessionInterface):
 
 def configure_logging(level: str = "INFO") -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    # No log line names its source file, thread or process: skip finding
-    # them on every record (the logging HOWTO's "Optimization").
+    # No log line of ours names its source file or thread: skip finding
+    # them on every record (the logging HOWTO's "Optimization"). The process
+    # id stays: gunicorn's own lines name it (``[%(process)d]``), and without
+    # it every one of them is a "Logging error" traceback.
     logging._srcfile = None  # noqa: SLF001 - the documented switch
-    logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
+    logging.logThreads = logging.logMultiprocessing = False
 
 
 def with_periodic_purge(app: Flask) -> Flask:

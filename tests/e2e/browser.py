@@ -7,12 +7,15 @@ the CSP does not apply to it).
 The ``browser`` fixture (one per module) and the screenshot of every failed
 browser test (``test-results/screenshots/``, or ``$DARASA_SCREENSHOTS``)
 are in ``conftest.py``: a test gets its screenshot when one of its fixtures
-is a playwright ``Page`` or has one as ``.page``.
+is a playwright ``Page`` or has one as ``.page`` (``contexts`` opens a
+test's contexts so); a test with a browser of its own from ``chromium()``
+gets one of each page it had open, saved here.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -88,8 +91,24 @@ def chromium(extra_args: Sequence[str] = ()) -> Iterator[Browser]:
         )
         try:
             yield launched
+        except BaseException:
+            screenshot_every_page(launched)
+            raise
         finally:
             launched.close()
+
+
+def screenshot_every_page(launched: Browser) -> None:
+    """What a test that failed inside ``chromium()`` had open, saved before
+    its browser closes (the conftest's screenshot comes too late for it)."""
+    test = re.sub(r"[^A-Za-z0-9_.-]+", "_", os.environ.get("PYTEST_CURRENT_TEST", "browser").split(" ")[0])[-150:]
+    pages = [page for made in launched.contexts for page in made.pages if not page.is_closed()]
+    for number, page in enumerate(pages):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        try:
+            page.screenshot(path=str(SCREENSHOTS / f"{test}-{number}.png"), timeout=5_000)
+        except Exception:  # noqa: BLE001, S110 - the failure itself is what matters
+            pass
 
 
 def new_context(browser: Browser, base_url: str, viewport: dict[str, int] | None = None,

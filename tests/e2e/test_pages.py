@@ -80,7 +80,8 @@ def assert_inert(html: str) -> None:
     anything but http(s), mailto or our own paths."""
     for tag, attrs in Elements(html).tags:
         if tag == "script":
-            assert attrs in ({"src": "/assets/app.js", "defer": None}, {"src": "/assets/theme.js"},
+            assert attrs in ({"src": "/assets/app.js", "defer": None}, {"src": "/assets/more.js", "defer": None},
+                             {"src": "/assets/theme.js"},
                              {"src": "/assets/call.js", "type": "module"}), attrs
         assert not [name for name in attrs if name.startswith("on")], (tag, attrs)
         for name in ("href", "src", "action", "formaction"):

@@ -20,7 +20,7 @@ from tests.e2e.test_pages import JOB, act, cookie, csrf_of, page
 from tests.fixtures_docs import pdf_bytes
 
 OWN = "How would you <b>shard</b> a payments ledger without losing ordering?"
-SCRIPTS = {"/assets/app.js", "/assets/theme.js", "/assets/stream.js", "/assets/interview.js", "/assets/resume.js"}
+SCRIPTS = {"/assets/app.js", "/assets/more.js", "/assets/theme.js", "/assets/stream.js", "/assets/interview.js", "/assets/resume.js"}
 
 
 class Tags(HTMLParser):
@@ -123,6 +123,9 @@ def test_a_text_interview_runs_ends_and_gets_feedback_without_javascript(client:
     assert f'href="{here}"' in html and "In progress" in html and "1 of 1 interview used" in html
     forged = client.post(new, headers=cookie(ada), data={"csrf_token": "forged", "jobInfoId": job_id})
     assert forged.status_code == 403
+    used_up = page(client, ada, new)  # the free plan's one interview: said before any button is pressed
+    assert "used your plan's mock interview" in used_up and "Begin the interview" not in used_up
+    assert 'href="/app/upgrade"' in used_up
     html = page(client, ada, here)
     assert "Begin the interview" not in html
     ref = {"interviewId": interview_id, "next": here}
@@ -184,3 +187,25 @@ def test_the_resume_page_says_why_without_the_plan_then_shows_scores(client: htt
     assert all(name in html for name in ["ATS", "Job match", "Writing and formatting", "Keyword coverage"])
     assert re.search(r"badge--(excellent|ok|needs-work)\">(Excellent|Ok|Needs work) · \d+/10", html)
     assert_inert(html)
+
+
+def test_a_failed_plain_post_says_what_went_wrong_in_words(client: httpx.Client) -> None:
+    ada = sign_up(client, "Ada")
+    job_id = act(client, ada, "createJobInfo", JOB)["id"]
+    here = f"/app/job-infos/{job_id}/questions"
+    html = page(client, ada, here)
+    token = csrf_of(html)
+
+    def post(action: str, data: dict[str, str]) -> httpx.Response:
+        return client.post(f"/forms/{action}", headers=cookie(ada), data={**data, "csrf_token": token, "next": here})
+
+    question = act(client, ada, "generateQuestion", {"jobInfoId": job_id, "difficulty": "easy"})["questionId"]
+    empty = post("generateQuestionFeedback", {"questionId": question, "answer": " "})
+    assert empty.status_code == 422 and "That did not work" in empty.text and "<li>" in empty.text
+    for _ in range(4):
+        act(client, ada, "generateQuestion", {"jobInfoId": job_id, "difficulty": "easy"})
+    refused = post("generateQuestion", {"jobInfoId": job_id, "difficulty": "easy"})
+    assert refused.status_code == 403 and "You have reached your plan limit." in refused.text
+    assert 'href="/app/upgrade"' in refused.text and f'href="{here}"' in refused.text
+    for response in (empty, refused):
+        assert not re.search(r"\b(PLAN_LIMIT|VALIDATION|RATE_LIMIT)\b", response.text)

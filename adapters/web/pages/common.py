@@ -221,7 +221,8 @@ def failure_words(failure: Failure) -> str:
 def failure_page(failure: Failure, back: str | None) -> tuple[str, int]:
     """The page a plain form post shows when its action failed: the
     failure in words (never its code), Upgrade or the wait where they help."""
+    details = [message for messages in (failure.field_errors or {}).values() for message in messages]
     page = render_template("error.html", title=FAILURE_TITLES.get(failure.code, "That did not work"),
-                           message=failure_words(failure), upgrade=failure.code is ErrorCode.PLAN_LIMIT,
-                           retry_after=failure.retry_after, back=back)
+                           message=failure_words(failure), details=details,
+                           upgrade=failure.code is ErrorCode.PLAN_LIMIT, retry_after=failure.retry_after, back=back)
     return page, STATUS[failure.code]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import (
+    Boolean,
     Column,
     DateTime,
     Float,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     Text,
     text,
 )
+from sqlalchemy.sql.expression import false
 from sqlalchemy.types import TypeDecorator
 
 metadata = MetaData(
@@ -232,6 +234,8 @@ idempotency_keys = Table(
     Column("fingerprint", String(64), nullable=False),
     Column("token", String(36), nullable=False),
     Column("response", Text, nullable=True),
+    # set in the action's own transaction by its first commit
+    Column("committed", Boolean, nullable=False, server_default=false()),
     Column("created_at", UTCDateTime(), nullable=False),
     PrimaryKeyConstraint("user_id", "key"),
     Index("ix_idempotency_keys_created_at", "created_at"),

@@ -1,4 +1,4 @@
-"""Migration 0010 gives the answers, interviews and resume analyses written
+"""Migration 0011 gives the answers, interviews and resume analyses written
 before it their job info's user, on SQLite and PostgreSQL, each its own
 owner's (two users)."""
 
@@ -21,7 +21,7 @@ def backfilled(url: str) -> dict[str, set[tuple[str, str]]]:
     engine = make_engine(url)
     try:
         with migration_connection(engine) as connection:
-            command.upgrade(alembic_config(connection), "0009")
+            command.upgrade(alembic_config(connection), "0010")
         with engine.begin() as connection:
             for user in ("u1", "u2"):
                 job, question = f"j-{user}", f"q-{user}"

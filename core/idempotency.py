@@ -10,15 +10,25 @@ call that fails on purpose releases its key, so a retry runs again (its
 writes were rolled back). A call still running answers CONFLICT to a
 duplicate; a call whose process died is taken over once its lease
 (``RUNNING_LEASE_SECONDS``) has passed.
+
+That the call committed is written in the action's own transaction: while
+the action runs the runner makes its key current (``holding``), and the unit
+of work's first commit marks the key committed before COMMIT
+(``core.unit_of_work``). A committed key is never taken over nor freed, so a
+retry never runs a committed write again, even when its answer could not be
+stored afterwards (it answers ``AnswerLost``).
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, Literal, Protocol, cast
 
 import attrs
-from attrs import frozen
+from attrs import define, frozen
 
 from core.errors import ActionFailed, ErrorCode, Invalid
 
@@ -38,9 +48,10 @@ class Claim:
     ``new``: the caller holds the key now (``token`` proves it) and runs the
     action; ``done``: ``response`` is the stored answer (JSON text);
     ``running``: another call holds it; ``mismatch``: the key was used with
-    another request."""
+    another request; ``lost``: a call under it committed but its answer was
+    not stored."""
 
-    state: Literal["new", "done", "running", "mismatch"]
+    state: Literal["new", "done", "running", "mismatch", "lost"]
     token: str = ""
     response: str = ""
 
@@ -52,20 +63,23 @@ class IdempotencyKeys(Protocol):
     def claim(self, user_id: str, key: str, fingerprint: str) -> Claim:
         """Take ``key`` for a call with ``fingerprint``, atomically with
         respect to every other caller: ``new`` when it was free (never used,
-        or expired, or held past its lease), otherwise what it holds."""
+        or expired, or held past its lease by a call that did not commit),
+        otherwise what it holds."""
         ...
 
     def finish(self, user_id: str, key: str, token: str, response: str) -> None:
         """Store the answer of the call holding ``key`` with ``token``. Never
         raises (the action has committed: its answer must not become a
-        failure); an answer that could not be stored is logged, and the key
-        is free again once its lease has passed."""
+        failure); an answer that could not be stored is logged, and a retry
+        is answered ``lost`` if the call committed, else the key is free
+        again once its lease has passed."""
         ...
 
     def release(self, user_id: str, key: str, token: str) -> None:
-        """Free ``key`` if the call holding it with ``token`` still does. Never
-        raises (the call's own failure is the answer); a key that could not be
-        freed is free once its lease has passed."""
+        """Free ``key`` if the call holding it with ``token`` still does and
+        did not commit (a call may fail after a commit). Never raises (the
+        call's own failure is the answer); a key that could not be freed is
+        free once its lease has passed."""
         ...
 
     def purge(self, limit: int) -> int:
@@ -75,6 +89,44 @@ class IdempotencyKeys(Protocol):
 
 class StillRunning(ActionFailed):
     code = ErrorCode.CONFLICT
+
+
+class AnswerLost(ActionFailed):
+    code = ErrorCode.CONFLICT
+
+    def __init__(self) -> None:
+        super().__init__(
+            "A request with this idempotency key was done, but its answer was lost: "
+            "read the current state instead of retrying"
+        )
+
+
+@define
+class HeldKey:
+    """The key a running call holds; ``committed`` once a commit marked it."""
+
+    user_id: str
+    key: str
+    token: str
+    committed: bool = False
+
+
+_held: ContextVar[HeldKey | None] = ContextVar("idempotency_key_held", default=None)
+
+
+@contextmanager
+def holding(held: HeldKey) -> Iterator[None]:
+    """Make ``held`` the current call's key while the action runs."""
+    token = _held.set(held)
+    try:
+        yield
+    finally:
+        _held.reset(token)
+
+
+def held_key() -> HeldKey | None:
+    """The key of the call running in this context, if it has one."""
+    return _held.get()
 
 
 def checked_key(key: str) -> str:

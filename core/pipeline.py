@@ -25,7 +25,16 @@ from attrs import field, frozen
 
 from core.domain import Actor
 from core.errors import DEFAULT_MESSAGES, ActionFailed, ErrorCode, Failure, Invalid, NotAuthenticated, UnknownAction
-from core.idempotency import IdempotencyKeys, StillRunning, checked_key, fingerprint, mismatch
+from core.idempotency import (
+    AnswerLost,
+    HeldKey,
+    IdempotencyKeys,
+    StillRunning,
+    checked_key,
+    fingerprint,
+    holding,
+    mismatch,
+)
 
 C = TypeVar("C")
 R = TypeVar("R")
@@ -168,9 +177,12 @@ class Actions:
         self, keys: IdempotencyKeys, action: Action[Any, Any], handler: Handler, context: Context, command: Any
     ) -> Success[Any] | Streaming[Any]:
         """Run under the caller's idempotency key: replay the stored answer,
-        refuse a duplicate still running or another request under the same
-        key, or run and keep a successful answer (a streamed one once
-        finished). A failure frees the key, so that a retry runs again."""
+        refuse a duplicate still running, another request under the same key
+        or one whose call committed but lost its answer, or run and keep a
+        successful answer (a streamed one once finished). While the handler
+        (and a stream's ``finish``) runs, the key is current, so that the
+        action's first commit marks it committed. A failure frees the key,
+        unless the call committed, so that a retry runs again."""
         assert context.actor is not None and context.idempotency_key is not None
         encode, decode = self._encode, self._decode
         assert encode is not None and decode is not None
@@ -182,8 +194,12 @@ class Actions:
             raise StillRunning()
         if claim.state == "mismatch":
             raise mismatch()
+        if claim.state == "lost":
+            raise AnswerLost()
+        held = HeldKey(user_id, key, claim.token)
         try:
-            outcome = handler(context, command)
+            with holding(held):
+                outcome = handler(context, command)
         except BaseException:
             keys.release(user_id, key, claim.token)
             raise
@@ -200,7 +216,8 @@ class Actions:
 
         def finish(text: str) -> Any:
             try:
-                result = outcome.finish(text)
+                with holding(held):
+                    result = outcome.finish(text)
             except BaseException:
                 keys.release(user_id, key, claim.token)
                 raise

@@ -5,12 +5,16 @@ pipeline that use cases cannot forget.
   it writes (``wrote``); once ``commit()`` has succeeded the unit of work
   invalidates them all, and a rollback forgets them. No use case calls
   ``invalidate``.
+- **Idempotency**: when the running call holds an idempotency key
+  (``core.idempotency.held_key``), the first commit marks it committed in
+  the same transaction, before COMMIT (``_mark_committed``).
 - **Ownership**: one guard for every record a user may touch. A record that
   does not exist and one that belongs to someone else raise the same
   ``Forbidden``.
 
 ``adapters/db`` (SQLAlchemy) and ``adapters/fakes`` (dicts, for tests) subclass it and
-supply the transaction (``_commit``, ``_rollback``) and the repositories.
+supply the transaction (``_commit``, ``_rollback``, ``_mark_committed``) and
+the repositories.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from typing import Protocol, TypeVar
 
 from core.domain import Actor, Interview, JobInfo, Question
 from core.errors import Forbidden
+from core.idempotency import HeldKey, held_key
 from core.ports import TagCache
 from core.repositories import Interviews, JobInfos, Questions
 
@@ -69,12 +74,22 @@ class TrackedUnitOfWork(ABC):
     @abstractmethod
     def _rollback(self) -> None: ...
 
+    @abstractmethod
+    def _mark_committed(self, held: HeldKey) -> None:
+        """Mark ``held`` committed in this transaction (its writes, not yet
+        committed): undone with them by a rollback."""
+
     def wrote(self, tags: Iterable[str]) -> None:
         """Called by the repositories with the tags of what they wrote."""
         self._written.update(tags)
 
     def commit(self) -> None:
+        held = held_key()
+        if held is not None and not held.committed:
+            self._mark_committed(held)
         self._commit()
+        if held is not None:
+            held.committed = True
         written, self._written = self._written, set()
         if written and self._cache is not None:
             self._cache.invalidate(sorted(written))

@@ -4,8 +4,10 @@ action's unit of work.
 
 Taking a key is an ``INSERT .. ON CONFLICT DO NOTHING``; when the key is
 there, an ``UPDATE`` that only matches a key past its 24 hours, or held past
-its lease without an answer, takes it over; otherwise the row says what to
-answer. The unique (user, key) row decides every race.
+its lease by a call that neither answered nor committed, takes it over;
+otherwise the row says what to answer. The unique (user, key) row decides
+every race. ``committed`` is set by the action's unit of work, in the
+action's transaction (``adapters.db.storage``).
 """
 
 from __future__ import annotations
@@ -57,24 +59,27 @@ class SqlIdempotencyKeys:
                                 table.c.created_at < now - timedelta(seconds=REPLAY_SECONDS),
                                 and_(
                                     table.c.response.is_(None),
+                                    table.c.committed.is_(False),
                                     table.c.created_at < now - timedelta(seconds=RUNNING_LEASE_SECONDS),
                                 ),
                             ),
                         )
-                        .values(fingerprint=fingerprint, token=token, response=None, created_at=now)
+                        .values(
+                            fingerprint=fingerprint, token=token, response=None, committed=False, created_at=now
+                        )
                         .returning(table.c.token)
                     ).first()
                 if taken is not None:
                     return Claim("new", token=token)
                 row = connection.execute(
-                    select(table.c.fingerprint, table.c.response).where(*mine)
+                    select(table.c.fingerprint, table.c.response, table.c.committed).where(*mine)
                 ).first()
             if row is None:
                 continue  # released in between: try again
             if row.fingerprint != fingerprint:
                 return Claim("mismatch")
             if row.response is None:
-                return Claim("running")
+                return Claim("lost" if row.committed else "running")
             return Claim("done", response=row.response)
         return Claim("running")
 
@@ -87,8 +92,8 @@ class SqlIdempotencyKeys:
                     .values(response=response)
                 )
         except SQLAlchemyError:
-            log.warning("could not store the answer under an idempotency key; it lapses in %ss",
-                        RUNNING_LEASE_SECONDS, exc_info=True)
+            log.warning("could not store the answer under an idempotency key; a retry is refused (409) "
+                        "if the call committed, else may run in %ss", RUNNING_LEASE_SECONDS, exc_info=True)
 
     def release(self, user_id: str, key: str, token: str) -> None:
         try:
@@ -99,6 +104,7 @@ class SqlIdempotencyKeys:
                         table.c.key == key,
                         table.c.token == token,
                         table.c.response.is_(None),
+                        table.c.committed.is_(False),
                     )
                 )
         except SQLAlchemyError:

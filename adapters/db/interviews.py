@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, insert, select, update
 
 from adapters.db import tables as t
+from adapters.db.owners import owner_of
 from adapters.db.paging import newest_first
 from core.cache_tags import interview_tags
 from core.domain import Interview
@@ -48,7 +49,9 @@ class SqlInterviews:
         self._wrote = wrote
 
     def add(self, interview: Interview) -> None:
-        self._c.execute(insert(t.interviews).values(id=interview.id, **_values(interview)))
+        self._c.execute(
+            insert(t.interviews).values(id=interview.id, user_id=owner_of(interview.job_info_id), **_values(interview))
+        )
         self._wrote(interview_tags(interview.id, interview.job_info_id))
 
     def get(self, interview_id: str) -> Interview | None:

@@ -1,7 +1,10 @@
 """The practice history (the progress view's reads) on SQLAlchemy Core: a
 user's newest rated answers, interviews with feedback and resume analyses
-across their job infos, each at most ``limit`` rows (a top-N the database
-takes through the per-job indexes)."""
+across their job infos, each at most ``limit`` rows. The rows keep their
+owner (``user_id``), so each read is one range of an index on (user_id,
+created_at, id), read backwards and stopped after ``limit`` rows, whatever
+the history; the job's name and the question's fields are joined to those
+rows only."""
 
 from __future__ import annotations
 
@@ -17,13 +20,18 @@ class SqlPracticeHistory:
         self._c = connection
 
     def rated_answers(self, user_id: str, limit: int) -> list[RatedAnswer]:
-        a, q, j = t.answers.c, t.questions.c, t.job_infos.c
-        statement = (
-            select(a.rating, a.created_at, q.difficulty, q.topic, q.job_info_id)
-            .select_from(t.answers.join(t.questions, a.question_id == q.id).join(t.job_infos, q.job_info_id == j.id))
-            .where(j.user_id == user_id)
+        a, q = t.answers.c, t.questions.c
+        newest = (
+            select(a.id, a.rating, a.created_at, a.question_id)
+            .where(a.user_id == user_id)
             .order_by(a.created_at.desc(), a.id.desc())
             .limit(limit)
+            .subquery()
+        )
+        statement = (
+            select(newest.c.rating, newest.c.created_at, q.difficulty, q.topic, q.job_info_id)
+            .join_from(newest, t.questions, newest.c.question_id == q.id)
+            .order_by(newest.c.created_at.desc(), newest.c.id.desc())
         )
         return [
             RatedAnswer(row.rating, row.created_at, Difficulty(row.difficulty), row.topic, row.job_info_id)
@@ -32,12 +40,17 @@ class SqlPracticeHistory:
 
     def rated_interviews(self, user_id: str, limit: int) -> list[RatedInterview]:
         i, j = t.interviews.c, t.job_infos.c
-        statement = (
-            select(i.id, i.job_info_id, j.name, i.created_at, i.feedback)
-            .select_from(t.interviews.join(t.job_infos, i.job_info_id == j.id))
-            .where(j.user_id == user_id, i.feedback.is_not(None))
+        newest = (
+            select(i.id, i.job_info_id, i.created_at, i.feedback)
+            .where(i.user_id == user_id, i.feedback.is_not(None))
             .order_by(i.created_at.desc(), i.id.desc())
             .limit(limit)
+            .subquery()
+        )
+        statement = (
+            select(newest, j.name)
+            .join_from(newest, t.job_infos, newest.c.job_info_id == j.id)
+            .order_by(newest.c.created_at.desc(), newest.c.id.desc())
         )
         return [
             RatedInterview(row.id, row.job_info_id, row.name, row.created_at, row.feedback)
@@ -46,12 +59,17 @@ class SqlPracticeHistory:
 
     def scored_resumes(self, user_id: str, limit: int) -> list[ScoredResume]:
         r, j = t.resume_analyses.c, t.job_infos.c
-        statement = (
-            select(r.id, r.job_info_id, j.name, r.created_at, r.analysis)
-            .select_from(t.resume_analyses.join(t.job_infos, r.job_info_id == j.id))
-            .where(j.user_id == user_id)
+        newest = (
+            select(r.id, r.job_info_id, r.created_at, r.analysis)
+            .where(r.user_id == user_id)
             .order_by(r.created_at.desc(), r.id.desc())
             .limit(limit)
+            .subquery()
+        )
+        statement = (
+            select(newest, j.name)
+            .join_from(newest, t.job_infos, newest.c.job_info_id == j.id)
+            .order_by(newest.c.created_at.desc(), newest.c.id.desc())
         )
         return [
             ScoredResume(row.id, row.job_info_id, row.name, row.created_at, analysis_of(row.analysis))

@@ -89,10 +89,18 @@ class SqlAnswers:
         self._wrote = wrote
 
     def add(self, answer: Answer) -> None:
+        # The answer keeps its owner (the question's job info's user, in the
+        # same INSERT) for the progress view.
+        q, j = t.questions.c, t.job_infos.c
+        owner = (
+            select(j.user_id).join_from(t.questions, t.job_infos, q.job_info_id == j.id)
+            .where(q.id == answer.question_id).scalar_subquery()
+        )
         self._c.execute(
             insert(t.answers).values(
                 id=answer.id,
                 question_id=answer.question_id,
+                user_id=owner,
                 text=answer.text,
                 feedback=answer.feedback,
                 rating=answer.rating,
@@ -100,9 +108,7 @@ class SqlAnswers:
             )
         )
         # An answer is listed with its question: it changes the question's reads.
-        job_info_id = self._c.execute(
-            select(t.questions.c.job_info_id).where(t.questions.c.id == answer.question_id)
-        ).scalar_one()
+        job_info_id = self._c.execute(select(q.job_info_id).where(q.id == answer.question_id)).scalar_one()
         self._wrote(question_tags(answer.question_id, job_info_id))
 
     def list_for_questions(self, question_ids: Sequence[str]) -> list[Answer]:

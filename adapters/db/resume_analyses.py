@@ -13,6 +13,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from sqlalchemy import Connection, Row, insert, select
 
 from adapters.db import tables as t
+from adapters.db.owners import owner_of
 from adapters.db.paging import newest_first
 from core.cache_tags import resume_analysis_tags
 from core.domain import CategoryAnalysis, FeedbackItem, ResumeAnalysis, StoredResumeAnalysis
@@ -61,6 +62,7 @@ class SqlResumeAnalyses:
             insert(t.resume_analyses).values(
                 id=analysis.id,
                 job_info_id=analysis.job_info_id,
+                user_id=owner_of(analysis.job_info_id),
                 analysis=analysis_json(analysis.analysis),
                 created_at=analysis.created_at,
             )

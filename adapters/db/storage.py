@@ -25,6 +25,7 @@ from adapters.db.user_plans import SqlUserPlans
 from core.cache_tags import job_info_tags, session_tag, user_tags
 from core.domain import Credentials, ExperienceLevel, JobInfo, Session, User
 from core.errors import EmailAlreadyRegistered, OwnerMissing
+from core.idempotency import HeldKey
 from core.paging import SortKey
 from core.ports import TagCache
 from core.unit_of_work import TrackedUnitOfWork, Wrote
@@ -395,6 +396,15 @@ class SqlUnitOfWork(TrackedUnitOfWork):
 
     def _rollback(self) -> None:
         self._connection.rollback()
+
+    def _mark_committed(self, held: HeldKey) -> None:
+        if self._write:  # a read's commit() raises; PostgreSQL would autocommit the mark
+            c = t.idempotency_keys.c
+            self._connection.execute(
+                update(t.idempotency_keys)
+                .where(c.user_id == held.user_id, c.key == held.key, c.token == held.token)
+                .values(committed=True)
+            )
 
 
 class SqlStorage:

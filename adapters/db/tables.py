@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import (
+    Boolean,
     Column,
     DateTime,
     Float,
@@ -17,7 +18,9 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    text,
 )
+from sqlalchemy.sql.expression import false
 from sqlalchemy.types import TypeDecorator
 
 metadata = MetaData(
@@ -117,7 +120,11 @@ interviews = Table(
     Column("started_at", UTCDateTime(), nullable=True),
     Column("ended_at", UTCDateTime(), nullable=True),
     *_timestamps(),
+    _owner("user_id", "users.id"),  # the job info's: the user's interviews without a join
     Index("ix_interviews_job_info_id_created_at_id", "job_info_id", "created_at", "id"),
+    # the user's interviews with feedback, newest first (the progress view)
+    Index("ix_interviews_user_id_created_at_id", "user_id", "created_at", "id",
+          sqlite_where=text("feedback IS NOT NULL"), postgresql_where=text("feedback IS NOT NULL")),
 )
 
 interview_messages = Table(
@@ -157,7 +164,9 @@ answers = Table(
     Column("feedback", Text, nullable=False),
     Column("rating", Integer, nullable=False),
     Column("created_at", UTCDateTime(), nullable=False),
+    _owner("user_id", "users.id"),  # the question's job info's: the user's answers without a join
     Index("ix_answers_question_id_created_at", "question_id", "created_at"),
+    Index("ix_answers_user_id_created_at_id", "user_id", "created_at", "id"),
 )
 
 resume_analyses = Table(
@@ -167,7 +176,9 @@ resume_analyses = Table(
     _owner("job_info_id", "job_infos.id"),
     Column("analysis", Text, nullable=False),  # JSON, validated before storing
     Column("created_at", UTCDateTime(), nullable=False),
+    _owner("user_id", "users.id"),  # the job info's: the user's analyses without a join
     Index("ix_resume_analyses_job_info_id_created_at_id", "job_info_id", "created_at", "id"),
+    Index("ix_resume_analyses_user_id_created_at_id", "user_id", "created_at", "id"),
 )
 
 # Webhook deliveries already applied (by the sender's id, the same on every
@@ -223,6 +234,8 @@ idempotency_keys = Table(
     Column("fingerprint", String(64), nullable=False),
     Column("token", String(36), nullable=False),
     Column("response", Text, nullable=True),
+    # set in the action's own transaction by its first commit
+    Column("committed", Boolean, nullable=False, server_default=false()),
     Column("created_at", UTCDateTime(), nullable=False),
     PrimaryKeyConstraint("user_id", "key"),
     Index("ix_idempotency_keys_created_at", "created_at"),

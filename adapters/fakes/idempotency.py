@@ -1,4 +1,6 @@
-"""Idempotency keys in a dict behind a lock, with the SQL store's rules."""
+"""Idempotency keys in a dict behind a lock, with the SQL store's rules. A
+call's commit marks its key in ``storage`` (the fake unit of work's
+transaction), read here as the SQL store reads its ``committed`` column."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from datetime import datetime, timedelta
 
 from attrs import define
 
+from adapters.fakes.storage import FakeStorage
 from core.idempotency import REPLAY_SECONDS, RUNNING_LEASE_SECONDS, Claim
 from core.ports import Clock
 
@@ -20,8 +23,9 @@ class _Row:
 
 
 class FakeIdempotencyKeys:
-    def __init__(self, clock: Clock) -> None:
+    def __init__(self, clock: Clock, storage: FakeStorage | None = None) -> None:
         self._clock = clock
+        self._storage = storage
         self._rows: dict[tuple[str, str], _Row] = {}
         self._tokens = 0
         self._lock = threading.Lock()
@@ -30,8 +34,10 @@ class FakeIdempotencyKeys:
         now = self._clock.now()
         with self._lock:
             row = self._rows.get((user_id, key))
+            committed = row is not None and self._committed(user_id, key, row.token)
             free = row is None or row.created_at < now - timedelta(seconds=REPLAY_SECONDS) or (
-                row.response is None and row.created_at < now - timedelta(seconds=RUNNING_LEASE_SECONDS)
+                row.response is None and not committed
+                and row.created_at < now - timedelta(seconds=RUNNING_LEASE_SECONDS)
             )
             if free:
                 self._tokens += 1
@@ -41,7 +47,7 @@ class FakeIdempotencyKeys:
             if row.fingerprint != fingerprint:
                 return Claim("mismatch")
             if row.response is None:
-                return Claim("running")
+                return Claim("lost" if committed else "running")
             return Claim("done", response=row.response)
 
     def finish(self, user_id: str, key: str, token: str, response: str) -> None:
@@ -54,7 +60,11 @@ class FakeIdempotencyKeys:
         with self._lock:
             row = self._rows.get((user_id, key))
             if row is not None and row.token == token and row.response is None:
-                del self._rows[(user_id, key)]
+                if not self._committed(user_id, key, token):
+                    del self._rows[(user_id, key)]
+
+    def _committed(self, user_id: str, key: str, token: str) -> bool:
+        return self._storage is not None and self._storage.committed_token(user_id, key) == token
 
     def purge(self, limit: int) -> int:
         cutoff = self._clock.now() - timedelta(seconds=REPLAY_SECONDS)

@@ -33,6 +33,7 @@ from core.domain import (
     User,
 )
 from core.errors import EmailAlreadyRegistered, OwnerMissing
+from core.idempotency import HeldKey
 from core.paging import SortKey
 from core.ports import TagCache
 from core.unit_of_work import TrackedUnitOfWork, Wrote
@@ -56,6 +57,8 @@ class Tables:
     usage: dict[str, Usage] = field(factory=dict)
     deliveries: dict[str, datetime] = field(factory=dict)
     holds: dict[str, Hold] = field(factory=dict)
+    committed_keys: dict[str, str] = field(factory=dict)
+    """The token of each committed call's idempotency key, by ``mark_of``."""
 
     def copy(self) -> Tables:
         return Tables(**{a.name: dict(getattr(self, a.name)) for a in fields(Tables)})
@@ -394,6 +397,13 @@ class FakeUnitOfWork(TrackedUnitOfWork):
     def _rollback(self) -> None:
         self._begin()
 
+    def _mark_committed(self, held: HeldKey) -> None:
+        self._tables.committed_keys[mark_of(held.user_id, held.key)] = held.token
+
+
+def mark_of(user_id: str, key: str) -> str:
+    return f"{user_id} {key}"  # keys have no spaces
+
 
 class FakeStorage:
     """The storage port on dicts. ``commits`` counts committed units of work;
@@ -415,6 +425,11 @@ class FakeStorage:
     def snapshot(self) -> Tables:
         with self._lock:
             return self._tables.copy()
+
+    def committed_token(self, user_id: str, key: str) -> str | None:
+        """The token of the call that committed under ``key``, if one did."""
+        with self._lock:
+            return self._tables.committed_keys.get(mark_of(user_id, key))
 
     def replace(self, tables: Tables) -> None:
         with self._lock:

@@ -286,7 +286,9 @@ def document(actions: Actions) -> dict[str, Any]:
                     "required": False,
                     "description": "A key of the client's choosing (a UUID, say): a retry with the same "
                     "key within 24 hours answers the first success without running the action again. "
-                    "The same key with another action or payload is 422; while the first call runs, 409.",
+                    "The same key with another action or payload is 422; while the first call runs, 409; "
+                    "when the first call committed but its answer was lost, 409 too (read the current "
+                    "state instead of retrying).",
                     "schema": {"type": "string", "minLength": 1, "maxLength": KEY_MAX_LENGTH,
                                "pattern": "^[!-~]+$"},
                 },

@@ -1,6 +1,7 @@
 """Idempotency keys in SQLite and PostgreSQL: the store agrees with the
-fake's rules, and of many threads and processes taking one key at once,
-exactly one gets it."""
+fake's rules, of many threads and processes taking one key at once, exactly
+one gets it, and the mark that a call committed is written in the action's
+own transaction: kept when it commits, rolled back with its writes when not."""
 
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ from sqlalchemy import Engine, func, select
 
 from adapters.db.engine import make_engine
 from adapters.db.idempotency import SqlIdempotencyKeys
+from adapters.db.storage import SqlStorage, SqlUnitOfWork
 from adapters.db.tables import idempotency_keys, users
 from adapters.fakes import FakeClock
-from core.idempotency import REPLAY_SECONDS, RUNNING_LEASE_SECONDS
+from core.domain import ExperienceLevel, JobInfo
+from core.idempotency import REPLAY_SECONDS, RUNNING_LEASE_SECONDS, HeldKey, holding
 from tests.concurrently import at_once, in_processes
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -121,3 +124,73 @@ def test_storing_an_answer_after_the_write_never_fails_the_call() -> None:
     keys.finish("user", "key", "token", "{}")
     keys.release("user", "key", "token")
     gone.dispose()
+
+
+def job_info(user_id: str) -> JobInfo:
+    return JobInfo(str(uuid.uuid4()), user_id, "Backend", None, ExperienceLevel.SENIOR, "Python", NOW, NOW)
+
+
+def committed(engine: Engine, user_id: str, key: str) -> bool:
+    with engine.connect() as connection:
+        return connection.execute(select(idempotency_keys.c.committed).where(
+            idempotency_keys.c.user_id == user_id, idempotency_keys.c.key == key)).scalar_one()
+
+
+def test_the_action_s_commit_marks_its_key_and_a_retry_never_runs_it_again(engine: Engine) -> None:
+    clock = FakeClock(NOW)
+    keys, storage = SqlIdempotencyKeys(engine, clock), SqlStorage(engine)
+    user = new_user(engine)
+    claim = keys.claim(user, "k", "f")
+    held = HeldKey(user, "k", claim.token)
+    job = job_info(user)
+    with holding(held), storage.unit_of_work(write=True) as uow:
+        uow.job_infos.add(job)
+        uow.commit()
+        uow.job_infos.add(job_info(user))  # a second commit of the same call
+        uow.commit()
+    assert held.committed and committed(engine, user, "k")
+    with storage.unit_of_work() as uow:
+        assert uow.job_infos.get(job.id) == job
+    # its answer was never stored (finish failed): refused, even after the lease
+    keys.release(user, "k", claim.token)  # a call that failed after its commit
+    assert keys.claim(user, "k", "f").state == "lost"
+    clock.advance(RUNNING_LEASE_SECONDS + 1)
+    assert keys.claim(user, "k", "f").state == "lost"
+    assert keys.claim(user, "k", "other").state == "mismatch"
+    keys.finish(user, "k", claim.token, '{"id": "1"}')
+    assert keys.claim(user, "k", "f").response == '{"id": "1"}'
+
+
+class FailingCommit(SqlUnitOfWork):
+    """A unit of work whose COMMIT fails (the database went away)."""
+
+    def _commit(self) -> None:
+        raise ConnectionError("the database went away at COMMIT")
+
+
+def test_the_mark_is_rolled_back_with_the_action_s_writes(engine: Engine) -> None:
+    clock = FakeClock(NOW)
+    keys = SqlIdempotencyKeys(engine, clock)
+    user = new_user(engine)
+    claim = keys.claim(user, "k", "f")
+    held = HeldKey(user, "k", claim.token)
+    job = job_info(user)
+    with pytest.raises(ConnectionError), holding(held), FailingCommit(engine, True, None) as uow:
+        uow.job_infos.add(job)
+        uow.commit()
+    assert not held.committed and not committed(engine, user, "k")
+    with SqlStorage(engine).unit_of_work() as uow:
+        assert uow.job_infos.get(job.id) is None
+    assert keys.claim(user, "k", "f").state == "running"
+    keys.release(user, "k", claim.token)  # the call's failure frees its key
+    assert keys.claim(user, "k", "f").state == "new"
+
+
+def test_a_unit_of_work_outside_a_keyed_call_marks_nothing(engine: Engine) -> None:
+    keys = SqlIdempotencyKeys(engine, FakeClock(NOW))
+    user = new_user(engine)
+    keys.claim(user, "k", "f")
+    with SqlStorage(engine).unit_of_work(write=True) as uow:
+        uow.job_infos.add(job_info(user))
+        uow.commit()
+    assert not committed(engine, user, "k")

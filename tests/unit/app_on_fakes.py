@@ -79,7 +79,7 @@ class FakeApp:
             recording_archive=self.recording_archive,
             speech_synthesis=self.speech_synthesis,
             password_hasher=FakePasswordHasher(),
-            idempotency_keys=FakeIdempotencyKeys(self.clock),
+            idempotency_keys=FakeIdempotencyKeys(self.clock, self.storage),
         )
         self.actions = self.container.actions()
 

@@ -1,13 +1,16 @@
 """Idempotency keys in the runner, on fakes: a retry with the same key answers
 the first result without running again (streamed answers too), another
 request under the key is VALIDATION, a duplicate still running is CONFLICT,
-a failure frees the key, and keys lapse after 24 hours."""
+a failure frees the key, and keys lapse after 24 hours. A call that committed
+is never run again under its key, even when its answer was lost."""
 
 from __future__ import annotations
 
 import threading
 
-from core.errors import ErrorCode, Failure
+import pytest
+
+from core.errors import ErrorCode, Failure, Unavailable
 from core.idempotency import REPLAY_SECONDS, RUNNING_LEASE_SECONDS
 from core.pipeline import Context, Streaming, Success
 from tests.concurrently import at_once
@@ -147,5 +150,61 @@ def test_a_streamed_answer_is_kept_once_finished_and_replayed_whole():
     generated = streaming.finish("".join(chunks))
     replayed = app.actions.start("generateQuestion", Context(actor, None, "q-1"), payload)
     assert replayed == Success(generated)
+    listed = app.run("listQuestions", actor, {"jobInfoId": job.data.id})
+    assert isinstance(listed, Success) and len(listed.data.questions) == 1
+
+
+LOST = ("A request with this idempotency key was done, but its answer was lost: "
+        "read the current state instead of retrying")
+
+
+def lose_answers(app: FakeApp, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store's ``finish`` fails after the action's commit (a database
+    fault between the two), as the SQL store does: logged, nothing kept."""
+    monkeypatch.setattr(app.container.idempotency_keys(), "finish", lambda user_id, key, token, response: None)
+
+
+def test_a_retry_after_a_lost_answer_never_runs_the_action_again(monkeypatch: pytest.MonkeyPatch):
+    app = FakeApp()
+    actor = app.user()
+    lose_answers(app, monkeypatch)
+    assert isinstance(run(app, actor, "createJobInfo", JOB), Success)
+    for wait in [0, RUNNING_LEASE_SECONDS + 1]:  # the lease lets nobody take it over
+        app.clock.advance(wait)
+        refused = run(app, actor, "createJobInfo", JOB)
+        assert isinstance(refused, Failure) and refused.code is ErrorCode.CONFLICT and refused.message == LOST
+        assert job_count(app, actor) == 1
+    app.clock.advance(REPLAY_SECONDS)  # keys lapse after 24 hours, as always
+    assert isinstance(run(app, actor, "createJobInfo", JOB), Success) and job_count(app, actor) == 2
+
+
+def test_a_call_that_fails_after_its_commit_keeps_its_key():
+    app = FakeApp()
+    actor = app.user()
+    action, handler = app.actions._actions["createJobInfo"]
+
+    def fails_after_writing(context, command):
+        handler(context, command)
+        raise Unavailable()  # e.g. the cache could not be told
+
+    app.actions._actions["createJobInfo"] = (action, fails_after_writing)
+    failed = run(app, actor, "createJobInfo", JOB)
+    assert isinstance(failed, Failure) and failed.code is ErrorCode.UNAVAILABLE
+    app.actions._actions["createJobInfo"] = (action, handler)
+    refused = run(app, actor, "createJobInfo", JOB)
+    assert isinstance(refused, Failure) and refused.code is ErrorCode.CONFLICT and refused.message == LOST
+    assert job_count(app, actor) == 1
+
+
+def test_a_streamed_answer_whose_store_failed_is_not_generated_again(monkeypatch: pytest.MonkeyPatch):
+    app = FakeApp()
+    actor = app.user()
+    job = app.run("createJobInfo", actor, JOB)
+    assert isinstance(job, Success)
+    payload = {"jobInfoId": job.data.id, "difficulty": "easy"}
+    lose_answers(app, monkeypatch)
+    assert isinstance(run(app, actor, "generateQuestion", payload, key="q-1"), Success)
+    refused = run(app, actor, "generateQuestion", payload, key="q-1")
+    assert isinstance(refused, Failure) and refused.code is ErrorCode.CONFLICT and refused.message == LOST
     listed = app.run("listQuestions", actor, {"jobInfoId": job.data.id})
     assert isinstance(listed, Success) and len(listed.data.questions) == 1

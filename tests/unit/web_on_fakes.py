@@ -28,16 +28,17 @@ def web_app_on_fakes(
     settings = Settings.from_env({"DARASA_INSTANCE": str(instance), "SECRET_KEY": "test-secret", **(env or {})})
     clock = FakeClock() if clock is None else clock
     cache = MemoryTagCache()
+    storage = FakeStorage(cache)
     container = bootstrap(
         settings,
-        storage=FakeStorage(cache),
+        storage=storage,
         cache=cache,
         clock=clock,
         ids=SequentialIds(),
         password_hasher=FakePasswordHasher(),
         rate_limiter=MemoryRateLimiter(clock),
         window_limiter=MemoryWindowLimiter(clock),
-        idempotency_keys=FakeIdempotencyKeys(clock),
+        idempotency_keys=FakeIdempotencyKeys(clock, storage),
     )
     try:
         yield create_app(settings, container)

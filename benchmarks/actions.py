@@ -8,7 +8,9 @@ createJobInfo, getJobInfo, listJobInfos, updateJobInfo and listQuestions;
 setups: SQLite cached (one worker: the cache in the process) and uncached
 (``WEB_CONCURRENCY=2``: no cache), PostgreSQL uncached and, with Redis,
 cached. The baseline has no authentication, validation, ownership check,
-cache or request log: one fixed user, the action's statements. For each
+cache or request log: one fixed user, the action's statements. darasa's
+creates come from 36 users in turn (each create counts its user's job
+infos, and a user keeps at most 100). For each
 action and setup, darasa and the baseline are loaded in turn, three times;
 the script prints requests/s, p50 and p99 (wrk's), each as the ratio
 darasa/baseline, min/median/max of the three, peak RSS, and on PostgreSQL
@@ -52,6 +54,10 @@ ACTIONS = ["createJobInfo", "getJobInfo", "listJobInfos", "updateJobInfo", "list
 SETUPS = ["sqlite-cached", "sqlite-uncached", "postgres-uncached", "postgres-redis"]
 ROUNDS = 3
 IDS = 200
+CREATORS = 36
+"""darasa's createJobInfo is sent by this many users in turn, so that none
+gathers far more job infos than the 100 a user may keep (each create counts
+its user's job infos)."""
 
 
 # --- the baseline app -------------------------------------------------------
@@ -155,6 +161,7 @@ class Server:
     process: subprocess.Popen[bytes]
     headers: dict[str, str]
     prefix: str  # "/actions/" or "/"
+    creators: tuple[str, ...] = ()  # bearer tokens that createJobInfo takes in turn
 
     def peak_rss_mib(self) -> float:
         return sum(_peak_rss_kib(pid) for pid in _process_tree(self.process.pid)) / 1024
@@ -206,10 +213,12 @@ class Measured:
 _LUA = """
 local ids = {%(ids)s}
 local headers = {["Content-Type"] = "application/json"%(auth)s}
+local creators = {%(creators)s}
 local n = 0
 request = function()
   n = n + 1
   local id = ids[(n %% #ids) + 1]
+  if #creators > 0 then headers["Authorization"] = "Bearer " .. creators[(n %% #creators) + 1] end
   local body = string.gsub('%(body)s', "@ID@", id)
   return wrk.format("POST", "%(path)s", headers, body)
 end
@@ -241,7 +250,9 @@ def wrk(server: Server, action: str, ids: list[str], args: argparse.Namespace, s
     auth = "".join(f', ["{k}"] = "{v}"' for k, v in server.headers.items())
     script = scratch / f"{server.name}-{action}.lua"
     chosen = ids if action != "listQuestions" else ids[:1]
+    creators = server.creators if action == "createJobInfo" else ()
     script.write_text(_LUA % {"ids": ", ".join(f'"{i}"' for i in chosen), "auth": auth,
+                              "creators": ", ".join(f'"{t}"' for t in creators),
                               "body": _body(action).replace("'", "\\'"), "path": server.prefix + action})
     before = proxy.round_trips if proxy is not None else 0
     out = subprocess.run(["wrk", "-t1", f"-c{args.connections}", f"-d{args.seconds}s", "--latency",
@@ -290,11 +301,15 @@ def _seed(server: Server) -> list[str]:
     return ids
 
 
-def _sign_up(url: str) -> dict[str, str]:
-    response = httpx.post(f"{url}/auth/sign-up", timeout=30, json={
-        "email": f"bench-{uuid.uuid4().hex[:12]}@example.com", "password": uuid.uuid4().hex, "name": "Bench"})
+def _sign_up(url: str, n: int = 0) -> str:
+    """A new user's token; sent from 127.0.0.(2 + n // 9), as darasa allows
+    10 sign-ups an hour from one address."""
+    transport = httpx.HTTPTransport(local_address=f"127.0.0.{2 + n // 9}")
+    with httpx.Client(transport=transport, timeout=30) as client:
+        response = client.post(f"{url}/auth/sign-up", json={
+            "email": f"bench-{uuid.uuid4().hex[:12]}@example.com", "password": uuid.uuid4().hex, "name": "Bench"})
     response.raise_for_status()
-    return {"Authorization": f"Bearer {response.json()['token']}"}
+    return str(response.json()["token"])
 
 
 @contextmanager
@@ -340,7 +355,10 @@ def run_setup(setup: str, root: Path, args: argparse.Namespace) -> dict[str, Any
         base_url, base_process = stack.enter_context(
             _gunicorn("actions:baseline_app()", {**base, "BASELINE_DATABASE_URL": url},
                       root / f"{setup}-baseline.log", "--pythonpath", str(HERE)))
-        servers = [Server("darasa", ours_url, ours_process, _sign_up(ours_url), "/actions/"),
+        token = _sign_up(ours_url)
+        creators = (token, *(_sign_up(ours_url, n) for n in range(1, CREATORS)))
+        servers = [Server("darasa", ours_url, ours_process, {"Authorization": f"Bearer {token}"}, "/actions/",
+                          creators),
                    Server("baseline", base_url, base_process, {}, "/")]
         ids = {server.name: _seed(server) for server in servers}
         results: dict[str, dict[str, list[Measured]]] = {a: {s.name: [] for s in servers} for a in ACTIONS}

@@ -40,6 +40,7 @@ bench: $(BIN)/darasa
 	-$(BIN)/python benchmarks/ratelimit.py
 	-$(BIN)/python benchmarks/roundtrips.py
 	-$(BIN)/python benchmarks/history.py
+	-$(BIN)/python benchmarks/progress_history.py
 	-$(BIN)/python benchmarks/overhead.py
 	-$(BIN)/python benchmarks/startup.py
 

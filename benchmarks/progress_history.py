@@ -123,7 +123,7 @@ def run(name: str, database_url: str, sizes: list[int], calls: int, scratch: Pat
     from entrypoints.settings import Settings
 
     postgres = database_url.startswith("postgresql")
-    engine = make_engine(database_url)
+    engine = make_engine(database_url, bounded=False)  # the bulk inserts take their time
     upgrade(engine)
     env = {"DATABASE_URL": database_url, "DARASA_INSTANCE": str(scratch), "IP_RATE_LIMIT": "off",
            "AI_RATE_LIMIT": "off", "WEB_CONCURRENCY": "2", "MAX_JOB_INFOS": "1000000", "LOG_LEVEL": "WARNING"}

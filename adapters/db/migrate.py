@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Engine
 from adapters.db.engine import WRITE
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+_PG_UNBOUNDED = ("SET LOCAL statement_timeout = 0", "SET LOCAL idle_in_transaction_session_timeout = 0")
 _PG_MIGRATION_LOCK = (
     "SELECT pg_advisory_xact_lock(hashtext('darasa:migrate:' || current_schema()))"
 )
@@ -57,6 +58,11 @@ def migration_connection(engine: Engine) -> Iterator[Connection]:
         try:
             with connection.begin():
                 if connection.dialect.name == "postgresql":
+                    # A migration may wait for another's lock and run long
+                    # statements: the serving bounds (adapters.db.bounds) are
+                    # not for it, even on an engine that sets them.
+                    for statement in _PG_UNBOUNDED:
+                        connection.exec_driver_sql(statement)
                     connection.exec_driver_sql(_PG_MIGRATION_LOCK)
                 yield connection
                 if sqlite:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from core.domain import RatedAnswer, RatedInterview, ScoredResume
 
 if TYPE_CHECKING:
-    from adapters.fakes.storage import Tables
+    from adapters.fakes.tables import Tables
 
 
 class FakePracticeHistory:

@@ -12,7 +12,7 @@ from core.paging import SortKey
 from core.unit_of_work import Wrote
 
 if TYPE_CHECKING:
-    from adapters.fakes.storage import Tables
+    from adapters.fakes.tables import Tables
 
 
 class FakeQuestions:

@@ -148,3 +148,29 @@ def axe_violations(page: Page, impacts: tuple[str, ...] = ("serious", "critical"
     found = page.evaluate("async () => (await axe.run(document)).violations.map(v => ({id: v.id, "
                           "impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))}))")
     return [f"{v['id']}: {', '.join(v['nodes'][:5])}" for v in found if v["impact"] in impacts]
+
+
+# --- the questions page ---------------------------------------------------------
+
+
+def ask(page: Page, difficulty: str) -> list[str]:
+    """Generate a question at ``difficulty``; the text as it grew, piece by piece."""
+    page.evaluate("() => { window.pieces = []; if (window.listening) return; window.listening = true; "
+                  "document.addEventListener('darasa:delta', (e) => window.pieces.push(e.detail.text)); }")
+    before = page.locator("#current-question input[name=questionId]")
+    old = before.input_value() if before.count() else None
+    page.get_by_role("radio", name=difficulty.capitalize()).check()
+    page.get_by_role("button", name="Generate question").click()
+    page.wait_for_function(
+        "old => { const q = document.querySelector('#current-question input[name=questionId]');"
+        " return q && q.value !== old; }", arg=old)
+    return list(page.evaluate("window.pieces"))
+
+
+def answer(page: Page, text: str) -> int:
+    """Answer the current question; the rating shown for it."""
+    question_id = page.locator("#current-question input[name=questionId]").input_value()
+    page.locator("#current-question textarea").fill(text)
+    page.get_by_role("button", name="Get feedback").click()
+    badge = page.locator(f"#question-{question_id}[open] summary .badge").nth(1)
+    return int(re.search(r"(\d+)/10", badge.inner_text()).group(1))  # type: ignore[union-attr]

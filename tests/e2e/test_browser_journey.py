@@ -20,7 +20,7 @@ import httpx
 import pytest
 
 from adapters.ai.offline.coach import OfflineCoach
-from tests.e2e.browser import Watched, axe_violations, new_context, sign_up_in_browser
+from tests.e2e.browser import Watched, answer, ask, axe_violations, new_context, sign_up_in_browser
 from tests.e2e.conftest import Server, server_env
 from tests.fixtures_docs import RESUME, pdf_bytes
 from tests.server_process import REPO
@@ -52,29 +52,6 @@ def audit(page: Page, wrong: list[str]) -> None:
         wrong.append(f"{page.url}: a heading skips a level: {levels}")
     if RAW_CODES.search(page.locator("body").inner_text()):
         wrong.append(f"{page.url}: a raw error code on screen")
-
-
-def ask(page: Page, difficulty: str) -> list[str]:
-    """Generate a question at ``difficulty``; the text as it grew, piece by piece."""
-    page.evaluate("() => { window.pieces = []; document.addEventListener('darasa:delta', "
-                  "(e) => window.pieces.push(e.detail.text), { once: false }); }")
-    before = page.locator("#current-question input[name=questionId]")
-    old = before.input_value() if before.count() else None
-    page.get_by_role("radio", name=difficulty.capitalize()).check()
-    page.get_by_role("button", name="Generate question").click()
-    page.wait_for_function(
-        "old => { const q = document.querySelector('#current-question input[name=questionId]');"
-        " return q && q.value !== old; }", arg=old)
-    return list(page.evaluate("window.pieces"))
-
-
-def answer(page: Page, text: str) -> int:
-    """Answer the current question; the rating shown for it."""
-    question_id = page.locator("#current-question input[name=questionId]").input_value()
-    page.locator("#current-question textarea").fill(text)
-    page.get_by_role("button", name="Get feedback").click()
-    badge = page.locator(f"#question-{question_id}[open] summary .badge").nth(1)
-    return int(re.search(r"(\d+)/10", badge.inner_text()).group(1))  # type: ignore[union-attr]
 
 
 def plans_set(server: Server, email: str, plan: str) -> None:

@@ -18,12 +18,12 @@ import httpx
 import pytest
 
 from adapters.ai.offline.coach import OfflineCoach
-from tests.e2e.browser import DESKTOP, PHONE, Watched, axe_violations, horizontal_overflow, new_context
+from tests.e2e.browser import DESKTOP, PHONE, Watched, answer, ask, axe_violations, horizontal_overflow, new_context
 from tests.e2e.conftest import Account, Contexts, Server, act, cookieless_client, envelope, set_plan, sign_up
 from tests.fixtures_docs import RESUME, pdf_bytes
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Page
+    from playwright.sync_api import Browser, BrowserContext
 
 JOB = {"name": "Backend at Acme", "title": "Senior Python Engineer", "experienceLevel": "senior",
        "description": "Build Python services on PostgreSQL with Redis caching, Docker and REST APIs."}
@@ -58,25 +58,6 @@ def watched(browser: Browser, server: Server, ada: Account) -> Iterator[Watched]
         yield Watched(context.new_page())
     finally:
         context.close()
-
-
-def ask(page: Page, difficulty: str) -> list[str]:
-    """Generate a question at ``difficulty``; the text as it grew, piece by piece."""
-    page.evaluate("() => { window.pieces = []; document.addEventListener('darasa:delta', "
-                  "(e) => window.pieces.push(e.detail.text)); }")
-    page.get_by_role("radio", name=difficulty.capitalize()).check()
-    page.get_by_role("button", name="Generate question").click()
-    page.locator("#current-question").wait_for()
-    return list(page.evaluate("window.pieces"))
-
-
-def answer(page: Page, text: str) -> int:
-    """Answer the current question; the rating shown for it."""
-    question_id = page.locator("#current-question input[name=questionId]").input_value()
-    page.locator("#current-question textarea").fill(text)
-    page.get_by_role("button", name="Get feedback").click()
-    badge = page.locator(f"#question-{question_id}[open] summary .badge").nth(1)
-    return int(re.search(r"(\d+)/10", badge.inner_text()).group(1))
 
 
 def test_a_question_arrives_in_pieces_and_answers_are_rated_apart(

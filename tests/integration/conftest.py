@@ -43,7 +43,7 @@ def postgres_server() -> URL:
 def postgres_url(postgres_server: URL) -> Iterator[str]:
     """A migrated schema shared by the session; tests use random ids."""
     with fresh_postgres_schema(postgres_server) as url:
-        engine = make_engine(url)
+        engine = make_engine(url, bounded=False)
         try:
             upgrade(engine)
         finally:

@@ -23,7 +23,7 @@ QUESTIONS = {
 
 
 def backfilled(url: str) -> dict[str, str | None]:
-    engine = make_engine(url)
+    engine = make_engine(url, bounded=False)
     try:
         with migration_connection(engine) as connection:
             command.upgrade(alembic_config(connection), "0005")

@@ -38,7 +38,7 @@ def assert_schema_at_head(engine: Engine) -> None:
 
 
 def upgrade_twice_then_check(url: str) -> None:
-    engine = make_engine(url)
+    engine = make_engine(url, bounded=False)
     try:
         upgrade(engine)
         upgrade(engine)
@@ -77,7 +77,7 @@ def test_sqlite_foreign_keys_are_enforced_again_after_an_upgrade(sqlite_url: str
 
 
 def _upgrade_in_another_process(url: str, start: Barrier) -> None:
-    engine = make_engine(url)
+    engine = make_engine(url, bounded=False)
     start.wait()
     upgrade(engine)
     engine.dispose()
@@ -95,7 +95,7 @@ def upgrade_from_processes_at_once(url: str) -> None:
     for worker in workers:
         worker.join(120)
     assert [worker.exitcode for worker in workers] == [0] * WORKERS
-    engine = make_engine(url)
+    engine = make_engine(url, bounded=False)
     try:
         assert_schema_at_head(engine)
     finally:

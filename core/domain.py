@@ -296,13 +296,27 @@ class RatedInterview:
 
 @frozen
 class ScoredResume:
-    """A resume analysis with its job info's name, for the progress view."""
+    """A resume analysis' scores with its job info's name, for the progress
+    view (which shows no feedback, so none is read)."""
 
     id: str
     job_info_id: str
     job_name: str
     created_at: datetime
-    analysis: ResumeAnalysis
+    overall: int
+    ats: int
+    job_match: int
+    writing_and_formatting: int
+    keyword_coverage: int
+    other: int
+
+    @classmethod
+    def of(
+        cls, id: str, job_info_id: str, job_name: str, created_at: datetime, analysis: ResumeAnalysis  # noqa: A002
+    ) -> ScoredResume:
+        a = analysis
+        return cls(id, job_info_id, job_name, created_at, a.overall_score, a.ats.score, a.job_match.score,
+                   a.writing_and_formatting.score, a.keyword_coverage.score, a.other.score)
 
 
 @frozen

@@ -204,17 +204,11 @@ def interviews(rated: Sequence[RatedInterview]) -> tuple[list[InterviewRating], 
 
 
 def resumes(scored: Sequence[ScoredResume]) -> list[ResumeScores]:
-    shown = []
-    for resume in sorted(scored, key=lambda r: (r.created_at, r.id)):
-        a = resume.analysis
-        shown.append(
-            ResumeScores(
-                resume.id, resume.job_info_id, resume.job_name, resume.created_at, a.overall_score,
-                a.ats.score, a.job_match.score, a.writing_and_formatting.score, a.keyword_coverage.score,
-                a.other.score,
-            )
-        )
-    return shown
+    return [
+        ResumeScores(r.id, r.job_info_id, r.job_name, r.created_at, r.overall, r.ats, r.job_match,
+                     r.writing_and_formatting, r.keyword_coverage, r.other)
+        for r in sorted(scored, key=lambda r: (r.created_at, r.id))
+    ]
 
 
 # --- the use case -------------------------------------------------------------

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Column, Connection, Select, Table, bindparam, select
 
 from adapters.db import tables as t
-from adapters.db.resume_analyses import analysis_of
+from adapters.db.resume_analyses import scores_of
 from core.domain import Difficulty, RatedAnswer, RatedInterview, ScoredResume
 
 
@@ -64,6 +64,6 @@ class SqlPracticeHistory:
 
     def scored_resumes(self, user_id: str, limit: int) -> list[ScoredResume]:
         return [
-            ScoredResume(row.id, row.job_info_id, row.name, row.created_at, analysis_of(row.analysis))
+            ScoredResume(row.id, row.job_info_id, row.name, row.created_at, *scores_of(row.analysis))
             for row in self._c.execute(_RESUMES, {"user_id": user_id, "limit": limit})
         ]

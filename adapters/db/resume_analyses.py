@@ -46,6 +46,14 @@ def analysis_of(text: str) -> ResumeAnalysis:
     return _converter().structure(json.loads(text), ResumeAnalysis)
 
 
+def scores_of(text: str) -> tuple[int, int, int, int, int, int]:
+    """A stored analysis' scores (overall, then each category's), without
+    building the rest: the progress view reads only these."""
+    d = json.loads(text)
+    return (d["overallScore"], d["ats"]["score"], d["jobMatch"]["score"], d["writingAndFormatting"]["score"],
+            d["keywordCoverage"]["score"], d["other"]["score"])
+
+
 def _stored(row: Row[Any]) -> StoredResumeAnalysis:
     return StoredResumeAnalysis(
         id=row.id, job_info_id=row.job_info_id, analysis=analysis_of(row.analysis), created_at=row.created_at

@@ -47,5 +47,6 @@ class FakePracticeHistory:
             key=lambda a: (a.created_at, a.id), reverse=True,
         )
         return [
-            ScoredResume(a.id, a.job_info_id, jobs[a.job_info_id], a.created_at, a.analysis) for a in found[:limit]
+            ScoredResume.of(a.id, a.job_info_id, jobs[a.job_info_id], a.created_at, a.analysis)
+            for a in found[:limit]
         ]

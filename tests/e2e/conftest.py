@@ -17,6 +17,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -235,6 +236,14 @@ def act(client: httpx.Client, account: Account | None, name: str, payload: objec
         headers: dict[str, str] | None = None) -> httpx.Response:
     credentials = account.bearer if account is not None else {}
     return client.post(f"/actions/{name}", json=payload, headers={**credentials, **(headers or {})})
+
+
+def timed(http: httpx.Client, seconds: float, method: str, path: str, **kwargs: object) -> httpx.Response:
+    """The answer to one request, asserting it came within ``seconds``."""
+    started = time.monotonic()
+    response = http.request(method, path, **kwargs)  # type: ignore[arg-type]
+    assert time.monotonic() - started < seconds, f"{method} {path} took too long"
+    return response
 
 
 def envelope(response: httpx.Response, status: int = 200, code: str | None = None) -> dict[str, Any]:

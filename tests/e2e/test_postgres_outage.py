@@ -17,7 +17,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.e2e.conftest import Server, running_server
+from tests.e2e.conftest import Server, running_server, timed
 from tests.own_services import PG_BIN, OwnPostgres, own_postgres
 
 pytestmark = pytest.mark.skipif(
@@ -35,13 +35,6 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, Ow
         instance = tmp_path_factory.mktemp("instance")
         with running_server(instance, DATABASE_URL=postgres.url) as server:
             yield server, postgres
-
-
-def _timed(http: httpx.Client, method: str, path: str, **kwargs: object) -> httpx.Response:
-    started = time.monotonic()
-    response = http.request(method, path, **kwargs)  # type: ignore[arg-type]
-    assert time.monotonic() - started < QUICK, f"{method} {path} took too long"
-    return response
 
 
 def _unavailable(response: httpx.Response) -> bool:
@@ -75,7 +68,7 @@ def test_a_dead_or_frozen_database_costs_a_quick_503_and_recovers(setup: tuple[S
         bearer = {"Authorization": f"Bearer {signed.json()['token']}"}
 
         def create(name: str) -> httpx.Response:
-            response = _timed(http, "POST", "/actions/createJobInfo", headers=bearer, json={
+            response = timed(http, QUICK, "POST", "/actions/createJobInfo", headers=bearer, json={
                 "name": name, "title": None, "experienceLevel": "junior", "description": "d"})
             if response.status_code == 200:
                 acknowledged.add(name)
@@ -87,15 +80,15 @@ def test_a_dead_or_frozen_database_costs_a_quick_503_and_recovers(setup: tuple[S
         for fault in (signal.SIGKILL, signal.SIGSTOP):
             postgres.signal(fault)
             time.sleep(0.2)
-            assert _timed(http, "GET", "/livez").status_code == 200
+            assert timed(http, QUICK, "GET", "/livez").status_code == 200
             for attempt in range(6):
-                health = _timed(http, "GET", "/healthz")
+                health = timed(http, QUICK, "GET", "/healthz")
                 assert health.status_code == 503 and _unavailable(health)
                 assert health.json()["backends"] == {"database": "down"}
                 assert create(f"Written while the database was {fault.name} ({attempt})").status_code == 503
-                listed = _timed(http, "POST", "/actions/listJobInfos", json={}, headers=bearer)
+                listed = timed(http, QUICK, "POST", "/actions/listJobInfos", json={}, headers=bearer)
                 assert listed.status_code == 200 or _unavailable(listed), listed.text
-                page = _timed(http, "GET", "/app", headers=bearer)
+                page = timed(http, QUICK, "GET", "/app", headers=bearer)
                 assert page.status_code in (200, 302, 303, 503), page.text[:500]
             if fault is signal.SIGKILL:
                 postgres.start()

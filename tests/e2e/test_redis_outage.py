@@ -18,7 +18,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.e2e.conftest import Server, running_server
+from tests.e2e.conftest import Server, running_server, timed
 from tests.own_services import REDIS_SERVER, OwnRedis, own_redis
 
 pytestmark = pytest.mark.skipif(
@@ -37,13 +37,6 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, Ow
             yield server, redis
 
 
-def _timed(http: httpx.Client, method: str, path: str, **kwargs: object) -> httpx.Response:
-    started = time.monotonic()
-    response = http.request(method, path, **kwargs)  # type: ignore[arg-type]
-    assert time.monotonic() - started < QUICK, f"{method} {path} took too long"
-    return response
-
-
 def test_a_dead_or_frozen_redis_costs_a_quick_503_and_recovers(setup: tuple[Server, OwnRedis]) -> None:
     server, redis = setup
     with httpx.Client(base_url=server.url, timeout=10) as http:
@@ -56,20 +49,20 @@ def test_a_dead_or_frozen_redis_costs_a_quick_503_and_recovers(setup: tuple[Serv
         for fault in (signal.SIGSTOP, signal.SIGKILL):
             redis.signal(fault)
             time.sleep(0.2)
-            assert _timed(http, "GET", "/livez").status_code == 200
-            health = _timed(http, "GET", "/healthz")
+            assert timed(http, QUICK, "GET", "/livez").status_code == 200
+            health = timed(http, QUICK, "GET", "/healthz")
             assert health.status_code == 503
             assert health.json()["backends"] == {"database": "ok", "redis": "down"}
             assert health.headers["Retry-After"]
             name = f"Written while Redis was {fault.name}"
-            created = _timed(http, "POST", "/actions/createJobInfo", headers=bearer, json={
+            created = timed(http, QUICK, "POST", "/actions/createJobInfo", headers=bearer, json={
                 "name": name, "title": None, "experienceLevel": "junior", "description": "d"})
             assert created.status_code == 200, created.text  # it committed: never answered as failed
             for _ in range(3):
-                listed = _timed(http, "POST", "/actions/listJobInfos", json={}, headers=bearer)
+                listed = timed(http, QUICK, "POST", "/actions/listJobInfos", json={}, headers=bearer)
                 assert listed.status_code == 200, listed.text  # read through, from the database
                 assert name in [j["name"] for j in listed.json()["jobInfos"]]
-            limited = _timed(http, "POST", "/actions/createInterview", headers=bearer,
+            limited = timed(http, QUICK, "POST", "/actions/createInterview", headers=bearer,
                              json={"jobInfoId": created.json()["id"]})
             assert limited.status_code == 503, limited.text  # its token bucket lives in Redis
             assert (limited.json()["code"], limited.headers["Retry-After"]) == ("UNAVAILABLE", "5")
@@ -102,7 +95,7 @@ def test_a_sign_out_while_redis_is_down_is_never_undone(tmp_path_factory: pytest
             assert http.post("/actions/listJobInfos", json={}, headers=bearer).status_code == 200
 
         redis.signal(signal.SIGKILL)
-        signed_out = _timed(http, "POST", "/auth/sign-out", headers=bearer)
+        signed_out = timed(http, QUICK, "POST", "/auth/sign-out", headers=bearer)
         assert signed_out.status_code == 200, signed_out.text  # it committed: never answered as failed
         redis.start()  # the same port and folder: it reads its append-only file back
 

@@ -24,6 +24,7 @@ from core.domain import (
     Question,
     RatedAnswer,
     ResumeAnalysis,
+    ScoredResume,
     StoredResumeAnalysis,
     User,
 )
@@ -71,7 +72,8 @@ def an_answer(question: Question, rating: int, minutes: int) -> Answer:
 
 
 def an_analysis(score: int) -> ResumeAnalysis:
-    return ResumeAnalysis(score, *(CategoryAnalysis(score, "ok", []) for _ in range(5)))
+    """Each category scored differently, so a score read in the wrong place shows."""
+    return ResumeAnalysis(score, *(CategoryAnalysis((score + k) % 11, "ok", []) for k in range(1, 6)))
 
 
 def test_a_questions_topic_is_kept(storage: Storage) -> None:
@@ -127,8 +129,9 @@ def test_interviews_with_feedback_and_resume_analyses_come_with_their_jobs_name(
     assert [(i.id, i.job_name, i.feedback) for i in interviews] == [
         (later.id, "Data", later.feedback), (reviewed.id, "Backend", reviewed.feedback)]
     assert [i.id for i in newest_interview] == [later.id]
-    assert [(r.id, r.job_name, r.analysis, r.created_at) for r in resumes] == [
-        (second.id, "Data", second.analysis, second.created_at), (first.id, "Backend", first.analysis, T0)]
+    assert resumes == [
+        ScoredResume.of(second.id, second.job_info_id, "Data", second.created_at, second.analysis),
+        ScoredResume.of(first.id, first.job_info_id, "Backend", T0, first.analysis)]
     assert [r.id for r in newest_resume] == [second.id]
 
 

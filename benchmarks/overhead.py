@@ -1,8 +1,8 @@
 """What each request costs the process, without HTTP: the whole app in
-this process (Flask's test client), embedded SQLite, one worker (cache in
-the process), counting with a profile hook the function calls a request
-makes and the share of them spent under the request log line, Flask's
-cookie session and SQLite's BEGIN. Counts, not times: they do not depend on
+this process (Flask's test client), embedded SQLite, as the only worker
+(cache in the process) and as one of two (nothing cached), counting with a
+profile hook the function calls a request makes and the share of them spent
+under the request log line, Flask's cookie session and SQLite's BEGIN. Counts, not times: they do not depend on
 how loaded the machine is.
 
     .venv/bin/python benchmarks/overhead.py [--requests 200]
@@ -63,41 +63,50 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=200)
     args = parser.parse_args(argv)
     sys.path.insert(0, str(REPO))
+    print(f"Python function calls per request ({args.requests} requests):")
+    # one worker: the cache in this process; two (no Redis): nothing cached
+    for workers, label in (("1", "cached"), ("2", "uncached")):
+        with tempfile.TemporaryDirectory(prefix="darasa-overhead-") as scratch:
+            _measure(scratch, workers, label, args.requests)
+    return 0
+
+
+def _measure(scratch: str, workers: str, label: str, requests: int) -> None:
     from entrypoints.app import configure_logging, create_app
     from entrypoints.settings import Settings
 
-    with tempfile.TemporaryDirectory(prefix="darasa-overhead-") as scratch:
-        env = {"DARASA_INSTANCE": scratch, "IP_RATE_LIMIT": "off", "WEB_CONCURRENCY": "1",
-               "MAX_JOB_INFOS": "1000000"}
-        settings = Settings.from_env(env)
-        configure_logging(settings.log_level)
-        import logging
+    env = {"DARASA_INSTANCE": scratch, "IP_RATE_LIMIT": "off", "WEB_CONCURRENCY": workers,
+           "MAX_JOB_INFOS": "1000000"}
+    settings = Settings.from_env(env)
+    configure_logging(settings.log_level)
+    import logging
 
-        logging.getLogger().handlers[0].stream = open("/dev/null", "w")  # noqa: SIM115 - lines still formatted
-        app = create_app(settings, migrate=True)
-        client = app.test_client()
-        token = client.post("/auth/sign-up", json={
-            "email": f"overhead-{uuid.uuid4().hex[:12]}@example.com",
-            "password": uuid.uuid4().hex, "name": "Overhead"}).get_json()["token"]
-        headers = {"Authorization": f"Bearer {token}"}
-        job_id = client.post("/actions/createJobInfo", json=JOB, headers=headers).get_json()["id"]
-        calls = {
-            "getJobInfo (cached)": lambda: client.post("/actions/getJobInfo", json={"id": job_id}, headers=headers),
-            "createJobInfo": lambda: client.post("/actions/createJobInfo", json=JOB, headers=headers),
-        }
-        print(f"Python function calls per request ({args.requests} requests):")
-        for name, call in calls.items():
-            for _ in range(20):
-                call()
-            counter = CallCounter()
-            sys.setprofile(counter)
-            for _ in range(args.requests):
-                call()
-            sys.setprofile(None)
-            total = counter.total / args.requests
-            shares = ", ".join(f"{label} {n / counter.total:.1%}" for label, n in counter.parts.items())
-            print(f"  {name:<22} {total:8.0f} calls; {shares}")
-    return 0
+    logging.getLogger().handlers[0].stream = open("/dev/null", "w")  # noqa: SIM115 - lines still formatted
+    app = create_app(settings, migrate=True)
+    client = app.test_client()
+    token = client.post("/auth/sign-up", json={
+        "email": f"overhead-{uuid.uuid4().hex[:12]}@example.com",
+        "password": uuid.uuid4().hex, "name": "Overhead"}).get_json()["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    job_id = client.post("/actions/createJobInfo", json=JOB, headers=headers).get_json()["id"]
+    calls = {
+        f"getJobInfo ({label})": lambda: client.post("/actions/getJobInfo", json={"id": job_id}, headers=headers),
+        f"createJobInfo ({label})": lambda: client.post("/actions/createJobInfo", json=JOB, headers=headers),
+    }
+    if label == "uncached":
+        calls["updateJobInfo"] = lambda: client.post(
+            "/actions/updateJobInfo", json={"id": job_id, **JOB}, headers=headers)
+    for name, call in calls.items():
+        for _ in range(20):
+            assert call().status_code == 200
+        counter = CallCounter()
+        sys.setprofile(counter)
+        for _ in range(requests):
+            call()
+        sys.setprofile(None)
+        total = counter.total / requests
+        shares = ", ".join(f"{label} {n / counter.total:.1%}" for label, n in counter.parts.items())
+        print(f"  {name:<26} {total:8.0f} calls; {shares}")
 
 
 if __name__ == "__main__":

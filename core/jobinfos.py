@@ -131,12 +131,12 @@ class CreateJobInfo:
             # the user's row lock serialises concurrent creates by one user
             if uow.users.lock_usage(job_info.user_id) is None:
                 raise Forbidden()  # the account was deleted under a live session
-            if uow.job_infos.count_for_user(job_info.user_id) >= self.max_job_infos:
-                raise too_many_job_infos(self.max_job_infos)
             try:
-                uow.job_infos.add(job_info)
+                added = uow.job_infos.add_unless_full(job_info, self.max_job_infos)
             except OwnerMissing:
                 raise Forbidden() from None  # the account was deleted under a live session
+            if not added:
+                raise too_many_job_infos(self.max_job_infos)
             uow.commit()
         return JobInfoSaved(job_info.id, _redirect_to(job_info.id))
 

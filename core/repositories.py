@@ -170,6 +170,13 @@ class JobInfos(Protocol):
 
     def count_for_user(self, user_id: str) -> int: ...
 
+    def add_unless_full(self, job_info: JobInfo, limit: int) -> bool:
+        """Adds the job info unless its user has ``limit`` or more already
+        (``False`` then, nothing written); ``OwnerMissing`` as ``add``. The
+        count is exact against concurrent creates only under the user's
+        lock (``users.lock_usage``)."""
+        ...
+
 
 class Interviews(Protocol):
     def add(self, interview: Interview) -> None: ...

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
 from adapters.db import tables as t
 from core.cache_tags import user_tags
@@ -21,6 +21,9 @@ from core.domain import Hold, Usage, UsageKind
 from core.unit_of_work import Wrote
 
 _COUNTERS = {"interviews": t.users.c.interviews_created, "questions": t.users.c.questions_created}
+# built once: the locked read is on every create of a job info, an interview, a question
+_USAGE = select(*_COUNTERS.values()).where(t.users.c.id == bindparam("user_id"))
+_LOCKED_USAGE = _USAGE.with_for_update()
 
 
 class SqlUserPlans:
@@ -68,8 +71,5 @@ class SqlUserPlans:
         self._c.execute(delete(t.allowance_holds).where(t.allowance_holds.c.id == hold_id))
 
     def _usage(self, user_id: str, *, lock: bool) -> Usage | None:
-        statement = select(*_COUNTERS.values()).where(t.users.c.id == user_id)
-        if lock:
-            statement = statement.with_for_update()
-        row = self._c.execute(statement).first()
+        row = self._c.execute(_LOCKED_USAGE if lock else _USAGE, {"user_id": user_id}).first()
         return None if row is None else Usage(row.interviews_created, row.questions_created)

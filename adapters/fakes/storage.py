@@ -40,6 +40,12 @@ class FakeJobInfos:
         self._t.job_infos[job_info.id] = job_info
         self._wrote(job_info_tags(job_info.id, job_info.user_id))
 
+    def add_unless_full(self, job_info: JobInfo, limit: int) -> bool:
+        if self.count_for_user(job_info.user_id) >= limit:
+            return False
+        self.add(job_info)
+        return True
+
     def get(self, job_info_id: str) -> JobInfo | None:
         return self._t.job_infos.get(job_info_id)
 

@@ -187,6 +187,22 @@ def test_a_job_info_for_a_missing_user_is_refused_and_writes_nothing(storage: St
         assert uow.job_infos.list_for_user(user.id) == []
 
 
+def test_a_job_info_is_added_only_while_its_user_has_fewer_than_the_limit(storage: Storage) -> None:
+    user, other = make_user(), make_user()
+    saved(storage, user, other, make_job_info(user_id=other.id))
+    first, second = make_job_info(user_id=user.id), make_job_info(user_id=user.id, name="Ünïcode ✨", title=None)
+    with storage.unit_of_work(write=True) as uow:
+        assert uow.job_infos.add_unless_full(first, 2)
+        assert uow.job_infos.add_unless_full(second, 2)
+        assert not uow.job_infos.add_unless_full(make_job_info(user_id=user.id), 2)
+        uow.commit()
+    with storage.unit_of_work(write=True) as uow, pytest.raises(OwnerMissing):
+        uow.job_infos.add_unless_full(make_job_info(user_id="no-such-user"), 2)
+    with storage.unit_of_work() as uow:
+        assert uow.job_infos.count_for_user(user.id) == 2
+        assert (uow.job_infos.get(first.id), uow.job_infos.get(second.id)) == (first, second)
+
+
 def test_unicode_and_the_longest_description_round_trip(storage: Storage) -> None:
     user = make_user(name="Zoë Wanjirũ 王")
     long_description = ("Ngazi ya juu — 東京 🚀 naïve café. " * 700)[:20_000]
@@ -301,10 +317,12 @@ def test_a_read_unit_of_work_cannot_commit(storage: Storage) -> None:
             uow.commit()
 
 
-def test_write_units_of_work_serialise_read_check_write_sequences(storage: Storage) -> None:
-    """Like a plan allowance: lock the user's usage, then add a job info only
-    while the user has fewer than the allowance. However the threads
-    interleave, exactly that many are added."""
+@pytest.mark.parametrize("in_one_statement", [False, True], ids=["count-then-add", "add_unless_full"])
+def test_write_units_of_work_serialise_read_check_write_sequences(storage: Storage, in_one_statement: bool) -> None:
+    """Like a plan allowance (or createJobInfo's limit, in one statement):
+    lock the user's usage, then add a job info only while the user has fewer
+    than the allowance. However the threads interleave, exactly that many
+    are added."""
     allowance, attempts = 2, 6
     user = make_user()
     saved(storage, user)
@@ -312,12 +330,14 @@ def test_write_units_of_work_serialise_read_check_write_sequences(storage: Stora
     def attempt() -> bool:
         with storage.unit_of_work(write=True) as uow:
             uow.users.lock_usage(user.id)
-            if uow.job_infos.count_for_user(user.id) >= allowance:
-                return False
-            time.sleep(0.05)  # widen the gap between the check and the write
-            uow.job_infos.add(make_job_info(user_id=user.id))
+            time.sleep(0.05)  # widen the gap between the lock and the write
+            if in_one_statement:
+                added = uow.job_infos.add_unless_full(make_job_info(user_id=user.id), allowance)
+            elif added := uow.job_infos.count_for_user(user.id) < allowance:
+                time.sleep(0.05)  # and between the check and the write
+                uow.job_infos.add(make_job_info(user_id=user.id))
             uow.commit()
-            return True
+            return added
 
     outcomes = at_once([attempt] * attempts)
     with storage.unit_of_work() as uow:

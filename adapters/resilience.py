@@ -3,16 +3,13 @@ timeout per call: after a failure the breaker opens for a cool-down, during
 which calls fail at once; then one call at a time may try again, and the
 first success closes it.
 
-``BreakerConnection`` puts one in front of every Redis command of the
-process (connecting, sending, reading)."""
+``adapters.redis_client.BreakerConnection`` puts one in front of every
+Redis command of the process (connecting, sending, reading)."""
 
 from __future__ import annotations
 
 import threading
 import time
-from typing import Any
-
-import redis
 
 COOL_DOWN_SECONDS = 2.0
 
@@ -43,33 +40,3 @@ class CircuitBreaker:
     @property
     def is_open(self) -> bool:
         return not self.allow()
-
-
-class BreakerConnection(redis.Connection):
-    """A Redis connection that consults the process's breaker: while it is
-    open every command fails at once with ``redis.ConnectionError``; a
-    connection or timeout error opens it."""
-
-    breaker = CircuitBreaker()
-
-    def _guarded(self, call: Any, *args: Any, **kwargs: Any) -> Any:
-        if not self.breaker.allow():
-            self.disconnect()
-            raise redis.ConnectionError("Redis is unavailable (circuit open)")
-        try:
-            result = call(*args, **kwargs)
-        except (redis.ConnectionError, redis.TimeoutError, OSError):
-            self.breaker.failed()
-            raise
-        return result
-
-    def connect(self) -> None:
-        self._guarded(super().connect)
-
-    def send_packed_command(self, command: Any, check_health: bool = True) -> None:
-        self._guarded(super().send_packed_command, command, check_health)
-
-    def read_response(self, *args: Any, **kwargs: Any) -> Any:
-        response = self._guarded(super().read_response, *args, **kwargs)
-        self.breaker.succeeded()
-        return response

@@ -20,12 +20,10 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-import redis
 from dependency_injector import containers, providers
 
 from adapters.ai.offline.coach import OfflineCoach
 from adapters.cache.memory import MemoryTagCache, NoCache
-from adapters.cache.redis import RedisTagCache
 from adapters.db.engine import make_engine
 from adapters.db.idempotency import SqlIdempotencyKeys
 from adapters.db.storage import SqlStorage
@@ -36,9 +34,7 @@ from adapters.identity.strength import ZxcvbnStrength
 from adapters.identity.tokens import KeyedTokens
 from adapters.plans import LocalPlans, ProvidedPlans, load_catalog
 from adapters.ratelimit.memory import MemoryRateLimiter, MemoryWindowLimiter
-from adapters.ratelimit.redis import RedisRateLimiter, RedisWindowLimiter
 from adapters.ratelimit.sql import SqlRateLimiter, SqlWindowLimiter
-from adapters.resilience import BreakerConnection
 from adapters.speech.archive import FolderRecordings, NoRecordings
 from adapters.speech.recordings import AvRecordings
 from adapters.system import SystemClock, UuidIds
@@ -64,8 +60,12 @@ from entrypoints import clerk_wiring
 from entrypoints.settings import Settings
 
 if TYPE_CHECKING:  # optional backends: imported only when configured (start-up time)
+    import redis
+
     from adapters.ai.hume import HumeTranscripts
     from adapters.ai.openai import OpenAiCoach
+    from adapters.cache.redis import RedisTagCache
+    from adapters.ratelimit.redis import RedisRateLimiter, RedisWindowLimiter
     from adapters.speech.synthesis import NoSpeech, OpenAiSpeech
     from adapters.speech.transcription import NoTranscription, OpenAiTranscription
 
@@ -146,9 +146,29 @@ def _health_checks(
     return checks
 
 
-REDIS_TIMEOUT_SECONDS = 0.5
-"""Connecting to Redis and every command on it: half a second at most (they
-take well under a millisecond)."""
+def _redis_client(url: str) -> redis.Redis:
+    from adapters.redis_client import connect
+
+    return connect(url)
+
+
+def _redis_cache(client: redis.Redis) -> RedisTagCache:
+    from adapters.cache.redis import RedisTagCache
+
+    return RedisTagCache(client)
+
+
+def _redis_rate_limiter(client: redis.Redis) -> RedisRateLimiter:
+    from adapters.ratelimit.redis import RedisRateLimiter
+
+    return RedisRateLimiter(client)
+
+
+def _redis_window_limiter(client: redis.Redis) -> RedisWindowLimiter:
+    from adapters.ratelimit.redis import RedisWindowLimiter
+
+    return RedisWindowLimiter(client)
+
 
 class Container(containers.DeclarativeContainer):
     """Which adapter serves each port, chosen by the settings. A provider's
@@ -164,21 +184,14 @@ class Container(containers.DeclarativeContainer):
     max_job_infos = providers.Callable(lambda s: s.max_job_infos, settings)
 
     engine = providers.Singleton(make_engine, settings.provided.database_url)
-    # Short timeouts: a Redis that is down or frozen costs a quick 503, not a
-    # hung worker (redis-py waits forever by default).
-    redis_client = providers.Singleton(
-        redis.Redis.from_url,
-        settings.provided.redis_url,
-        socket_timeout=REDIS_TIMEOUT_SECONDS,
-        socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
-        connection_class=BreakerConnection,  # a dead Redis fails fast, not per timeout
-    )
+    # Short timeouts and a circuit breaker (adapters.redis_client).
+    redis_client = providers.Singleton(_redis_client, settings.provided.redis_url)
 
     # The cache: Redis when there is one; in this process only when the app
     # is one process; otherwise none rather than ever stale.
     cache = providers.Selector(
         providers.Callable(lambda s: s.shared_backend("none"), settings),
-        redis=providers.Singleton(RedisTagCache, redis_client),
+        redis=providers.Singleton(_redis_cache, redis_client),
         memory=providers.Singleton(MemoryTagCache),
         none=providers.Singleton(NoCache),
     )
@@ -198,13 +211,13 @@ class Container(containers.DeclarativeContainer):
     # or in this process when it is the only one.
     rate_limiter = providers.Selector(
         providers.Callable(lambda s: s.shared_backend("sql"), settings),
-        redis=providers.Singleton(RedisRateLimiter, redis_client),
+        redis=providers.Singleton(_redis_rate_limiter, redis_client),
         sql=providers.Singleton(SqlRateLimiter, engine, clock),
         memory=providers.Singleton(MemoryRateLimiter, clock),
     )
     window_limiter = providers.Selector(
         providers.Callable(lambda s: s.shared_backend("sql"), settings),
-        redis=providers.Singleton(RedisWindowLimiter, redis_client),
+        redis=providers.Singleton(_redis_window_limiter, redis_client),
         sql=providers.Singleton(SqlWindowLimiter, engine, clock),
         memory=providers.Singleton(MemoryWindowLimiter, clock),
     )

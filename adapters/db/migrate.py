@@ -5,19 +5,27 @@ together): the whole upgrade is one write transaction (SQLite: ``BEGIN
 IMMEDIATE``, see ``adapters.db.engine``) that on PostgreSQL first takes an
 advisory lock of the schema, so callers run one after another and the later
 ones find the schema already at head.
+
+A start that finds the database at head (the usual restart) reads
+``alembic_version`` with one plain query and never imports Alembic; the
+head revision is read from the newest script's ``revision = "..."`` line.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 
 from adapters.db.engine import WRITE
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 _PG_UNBOUNDED = ("SET LOCAL statement_timeout = 0", "SET LOCAL idle_in_transaction_session_timeout = 0")
@@ -26,14 +34,42 @@ _PG_MIGRATION_LOCK = (
 )
 
 
+_REVISION = re.compile(r"^revision(?:: str)? = [\"']([^\"']+)[\"']", re.MULTILINE)
+
+
 def upgrade(engine: Engine) -> None:
     """Migrate the database of ``engine`` to the latest revision."""
+    if current_revisions(engine) == {head_revision()}:
+        return  # nothing to do: Alembic stays unimported
+    from alembic import command
+
     with migration_connection(engine) as connection:
         command.upgrade(alembic_config(connection), "head")
 
 
+def head_revision() -> str:
+    """The newest migration's revision id, from its script's text (the
+    scripts are numbered, so the newest is the last by name)."""
+    newest = max((MIGRATIONS / "versions").glob("[0-9]*.py"))
+    found = _REVISION.search(newest.read_text(encoding="utf-8"))
+    if found is None:
+        raise RuntimeError(f"no revision = ... line in {newest}")
+    return found.group(1)
+
+
+def current_revisions(engine: Engine) -> set[str]:
+    """The revisions ``alembic_version`` holds; empty when it does not exist."""
+    try:
+        with engine.connect() as connection:
+            return {row[0] for row in connection.exec_driver_sql("SELECT version_num FROM alembic_version")}
+    except DBAPIError:
+        return set()
+
+
 def alembic_config(connection: Connection) -> Config:
     """Alembic's configuration for running its commands on ``connection``."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS).replace("%", "%%"))
     config.set_main_option("path_separator", "os")

@@ -13,7 +13,7 @@ from attrs import frozen
 from flask import Flask, Response, request
 
 from adapters.web.envelope import refuse
-from adapters.web.outages import OUTAGES
+from adapters.web.outages import outages
 from core.errors import ErrorCode, RateLimited
 from core.ports import WindowLimiter
 
@@ -50,7 +50,7 @@ def install(app: Flask, limiter: Callable[[], WindowLimiter], limit: IpLimit | N
             return None
         try:
             decision = limiter().hit(f"ip:{request.remote_addr}", limit.limit, limit.window)
-        except OUTAGES as error:
+        except outages() as error:
             # Fail open: an unreachable limiter must not take the whole
             # service down with it; the outage is logged, requests go on.
             log.warning("per-IP limit skipped, its backend is unavailable: %s", type(error).__name__)

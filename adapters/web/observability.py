@@ -15,7 +15,7 @@ from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
 from adapters.web.envelope import refuse
-from adapters.web.outages import OUTAGES, RETRY_AFTER_SECONDS, backend_of
+from adapters.web.outages import DATABASE_OUTAGES, RETRY_AFTER_SECONDS, backend_of, outages
 from core.errors import ErrorCode
 
 log = logging.getLogger("darasa.requests")
@@ -84,6 +84,8 @@ def outage(error: Exception) -> Response:
 
 
 def unexpected(error: Exception) -> Response:
+    if isinstance(error, outages()):  # Redis's: registered by type it would import its client
+        return outage(error)
     log.exception("unhandled error, requestId=%s", g.get("request_id"))
     return refuse(ErrorCode.INTERNAL)
 
@@ -92,6 +94,6 @@ def install(app: Flask) -> None:
     app.before_request(_start)
     app.after_request(_finish)
     app.register_error_handler(HTTPException, http_error)
-    for kind in OUTAGES:
+    for kind in DATABASE_OUTAGES:
         app.register_error_handler(kind, outage)
     app.register_error_handler(Exception, unexpected)

@@ -5,6 +5,8 @@ and is safe when several processes (gunicorn workers) run it at once."""
 from __future__ import annotations
 
 import multiprocessing
+import subprocess
+import sys
 from datetime import UTC, datetime
 from multiprocessing.synchronize import Barrier
 
@@ -16,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from adapters.db import tables
 from adapters.db.engine import make_engine
-from adapters.db.migrate import alembic_config, migration_connection, upgrade
+from adapters.db.migrate import alembic_config, head_revision, migration_connection, upgrade
 
 postgres = pytest.mark.postgres
 WORKERS = 4
@@ -111,3 +113,25 @@ def test_workers_upgrading_a_fresh_postgres_schema_at_once_all_succeed(
     empty_postgres_url: str,
 ) -> None:
     upgrade_from_processes_at_once(empty_postgres_url)
+
+
+def test_the_head_revision_read_from_the_scripts_is_alembics(sqlite_url: str) -> None:
+    engine = make_engine(sqlite_url, bounded=False)
+    try:
+        with migration_connection(engine) as connection:
+            assert head_revision() == ScriptDirectory.from_config(alembic_config(connection)).get_current_head()
+    finally:
+        engine.dispose()
+
+
+def test_a_restart_finds_the_database_at_head_without_importing_alembic(sqlite_url: str) -> None:
+    upgrade_twice_then_check(sqlite_url)
+    restart = (
+        "import sys\n"
+        "from adapters.db.engine import make_engine\n"
+        "from adapters.db.migrate import upgrade\n"
+        f"upgrade(make_engine({sqlite_url!r}, bounded=False))\n"
+        "print('alembic' in sys.modules)\n"
+    )
+    ran = subprocess.run([sys.executable, "-c", restart], capture_output=True, text=True, check=True)
+    assert ran.stdout.strip() == "False"

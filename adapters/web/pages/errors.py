@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from adapters.web import observability
 from adapters.web.envelope import STATUS
-from adapters.web.outages import OUTAGES, RETRY_AFTER_SECONDS
+from adapters.web.outages import DATABASE_OUTAGES, RETRY_AFTER_SECONDS, outages
 from adapters.web.pages.common import CSP, NotYours, PageFailed, blueprint
 
 log = logging.getLogger(__name__)
@@ -69,6 +69,8 @@ def _http_error(error: HTTPException) -> Any:
 
 
 def _unexpected(error: Exception) -> Any:
+    if isinstance(error, outages()):  # Redis's (see adapters.web.outages)
+        return _outage(error)
     if for_machines():
         return observability.unexpected(error)
     log.exception("page failed, requestId=%s", g.get("request_id"))
@@ -90,6 +92,6 @@ def _outage(error: Exception) -> Any:
 def install(app: Flask) -> None:
     """HTML error pages for browser URLs; JSON for the machine routes."""
     app.register_error_handler(HTTPException, _http_error)
-    for kind in OUTAGES:
+    for kind in DATABASE_OUTAGES:
         app.register_error_handler(kind, _outage)
     app.register_error_handler(Exception, _unexpected)

@@ -1,0 +1,45 @@
+"""Issue 10's start-up target: optional backends' clients are imported only
+when configured. A fresh process creates the app on a migrated SQLite
+database and reports which of them it loaded."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.integration._services import redis_url
+
+CREATE = """
+import json, sys
+from entrypoints.app import create_app
+from entrypoints.settings import Settings
+app = create_app(Settings.from_env())
+loaded = {name: name in sys.modules for name in ("alembic", "redis")}
+app.test_client().get("/healthz")
+loaded["redis after /healthz"] = "redis" in sys.modules
+print(json.dumps(loaded))
+"""
+
+
+def _modules_loaded(instance: Path, **env: str) -> dict[str, bool]:
+    base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    base.update(DARASA_INSTANCE=str(instance), LOG_LEVEL="WARNING", **env)
+    repo = Path(__file__).resolve().parents[2]
+    subprocess.run([sys.executable, "-m", "entrypoints.cli", "db", "upgrade"], cwd=repo, env=base,
+                   check=True, capture_output=True)
+    ran = subprocess.run([sys.executable, "-c", CREATE], cwd=repo, env=base, check=True,
+                         capture_output=True, text=True)
+    return json.loads(ran.stdout.strip().splitlines()[-1])
+
+
+def test_without_redis_url_neither_redis_nor_alembic_is_imported(tmp_path: Path) -> None:
+    assert _modules_loaded(tmp_path) == {"alembic": False, "redis": False, "redis after /healthz": False}
+
+
+def test_with_redis_url_its_client_is_imported_when_first_used(tmp_path: Path) -> None:
+    # /healthz pings Redis (up or down, the client is then loaded)
+    loaded = _modules_loaded(tmp_path, REDIS_URL=redis_url())
+    assert loaded["redis after /healthz"]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from tests.integration._services import redis_url
 
-LAZY = ("alembic", "redis", "psycopg", "pygal", "zxcvbn", "markdown_it")
+LAZY = ("alembic", "redis", "psycopg", "pygal", "zxcvbn", "markdown_it", "pydantic", "yaml")
 CREATE = f"""
 import json, sys
 LAZY = {LAZY!r}

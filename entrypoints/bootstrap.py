@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any
 
 from dependency_injector import containers, providers
 
-from adapters.ai.offline.coach import OfflineCoach
 from adapters.cache.memory import MemoryTagCache, NoCache
 from adapters.db.engine import make_engine
 from adapters.db.idempotency import SqlIdempotencyKeys
@@ -63,6 +62,7 @@ if TYPE_CHECKING:  # optional backends: imported only when configured (start-up 
     import redis
 
     from adapters.ai.hume import HumeTranscripts
+    from adapters.ai.offline.coach import OfflineCoach
     from adapters.ai.openai import OpenAiCoach
     from adapters.cache.redis import RedisTagCache
     from adapters.ratelimit.redis import RedisRateLimiter, RedisWindowLimiter
@@ -144,6 +144,14 @@ def _health_checks(
     if redis_url:
         checks["redis"] = lambda: redis_client().ping()
     return checks
+
+
+def _offline_coach() -> OfflineCoach:
+    """The built-in coach, imported on its first use (its rules and word
+    lists are a tenth of a second of start-up)."""
+    from adapters.ai.offline.coach import OfflineCoach
+
+    return OfflineCoach()
 
 
 def _redis_client(url: str) -> redis.Redis:
@@ -236,7 +244,7 @@ class Container(containers.DeclarativeContainer):
     # The AI coach: built in and offline unless configured otherwise.
     coach = providers.Selector(
         settings.provided.ai_provider,
-        offline=providers.Singleton(OfflineCoach),
+        offline=providers.Singleton(_offline_coach),
         openai=providers.Singleton(
             openai_coach,
             base_url=settings.provided.openai_base_url,

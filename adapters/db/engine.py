@@ -36,8 +36,6 @@ from sqlalchemy import Connection, Engine, create_engine, event, make_url
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 
-from adapters.db import bounds
-
 WRITE = "darasa_write"
 CONNECT_TIMEOUT_SECONDS = 2
 """PostgreSQL: how long opening a connection may take."""
@@ -153,6 +151,8 @@ def _lower(value: object) -> object:
 
 
 def _postgres_engine(url: URL, bounded: bool) -> Engine:
+    from adapters.db import bounds  # psycopg: imported only for PostgreSQL (start-up time)
+
     connect_args: dict[str, Any] = {"connect_timeout": CONNECT_TIMEOUT_SECONDS}
     if bounded:
         given = url.query.get("options") or ()

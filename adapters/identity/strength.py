@@ -7,13 +7,14 @@ unguessable: moderate protection from an offline slow-hash scenario" (about
 10^10 guesses), which argon2 hashes make slow. zxcvbn judges at most its first
 ``JUDGED_LENGTH`` characters (its own cap, which bounds its work); a longer
 password is judged by them.
+
+zxcvbn and its dictionaries are loaded on the first password judged, not at
+start-up.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-from zxcvbn import zxcvbn
 
 MIN_SCORE = 3
 JUDGED_LENGTH = 72
@@ -26,6 +27,8 @@ class ZxcvbnStrength:
 
     def weaknesses(self, password: str, related: Sequence[str]) -> list[str]:
         words = [part for value in related for part in value.replace("@", " ").replace(".", " ").split() if part]
+        from zxcvbn import zxcvbn
+
         judged = zxcvbn(password[:JUDGED_LENGTH], user_inputs=words[:20])
         if judged["score"] >= self._min_score:
             return []

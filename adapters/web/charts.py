@@ -5,16 +5,21 @@ look from ``static/progress.css`` — its colours follow the light and dark
 themes. Each chart is an image named by its figure's caption
 (``aria-labelledby``); the page gives its numbers as a table too. A chart
 that spans the page is drawn twice, wide and ``NARROW`` (for a phone, where
-the wide one's labels would be too small), and the CSS shows one."""
+the wide one's labels would be too small), and the CSS shows one.
+
+pygal is imported when the first chart is drawn, not at start-up."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
+from typing import TYPE_CHECKING
 
-import pygal
 from lxml import etree
 from markupsafe import Markup
-from pygal.style import Style
+
+if TYPE_CHECKING:
+    import pygal
 
 NARROW = 420
 WIDE = 820
@@ -25,17 +30,23 @@ leave room for the labels."""
 _SVG = "{http://www.w3.org/2000/svg}"
 _DROPPED = {_SVG + name for name in ("script", "style", "defs", "title", "desc")}
 """pygal's script and styles, and its hover texts (raw positions, values)."""
-_LAYOUT = Style(
-    font_family="system-ui, sans-serif",
-    label_font_size=FONT, major_label_font_size=FONT, legend_font_size=FONT,
-    value_font_size=FONT, title_font_size=FONT, tooltip_font_size=FONT, no_data_font_size=FONT,
-)
+
+
+@cache
+def _layout() -> pygal.style.Style:
+    from pygal.style import Style
+
+    return Style(
+        font_family="system-ui, sans-serif",
+        label_font_size=FONT, major_label_font_size=FONT, legend_font_size=FONT,
+        value_font_size=FONT, title_font_size=FONT, tooltip_font_size=FONT, no_data_font_size=FONT,
+    )
 
 
 def _config(width: int) -> dict[str, object]:
     return {
         "js": [], "css": [], "no_prefix": True, "disable_xml_declaration": True,
-        "width": width, "height": HEIGHT, "style": _LAYOUT, "show_legend": False,
+        "width": width, "height": HEIGHT, "style": _layout(), "show_legend": False,
         "range": (0, 10), "y_labels": [0, 2, 4, 6, 8, 10], "margin": 12, "margin_right": 28, "spacing": 8,
         "truncate_label": 18, "truncate_legend": 24, "show_x_guides": False, "print_values": False,
     }
@@ -80,6 +91,8 @@ def _thinned(labels: Sequence[str], most: int) -> list[str]:
 def line(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]], labelled_by: str,
          *, legend: bool = False, width: int = NARROW) -> Markup:
     """Ratings out of 10 over ``labels`` (oldest first), one line per series."""
+    import pygal
+
     chart = pygal.Line(**{
         **_config(width), "show_legend": legend, "legend_at_bottom": True, "legend_at_bottom_columns": 3,
         "height": HEIGHT + (50 if legend else 0), "dots_size": 4, "margin_right": 48,
@@ -104,6 +117,8 @@ def bars(labels: Sequence[str], values: Sequence[float], labelled_by: str, *, ho
     """One average out of 10 per label, coloured by its band (a stacked
     chart with one series per band, each bar in exactly one of them); the
     page gives the legend (``BANDS``) in HTML."""
+    import pygal
+
     kind = pygal.HorizontalStackedBar if horizontal else pygal.StackedBar
     height = max(HEIGHT, 60 + 34 * len(labels)) if horizontal else HEIGHT
     chart = kind(**{**_config(width), "height": height})

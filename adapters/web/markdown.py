@@ -11,15 +11,19 @@ Headings can be demoted under the page's own (the pages' ``markdown``
 filter always does, under the h1 at least): ``under=2`` (inside a section
 whose heading is an h2) makes the text's top heading an h3, the rest below
 it in step (never past h6), so the page's outline stays correct.
+markdown-it is imported on the first text rendered, not at start-up.
 """
 
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
 import nh3
-from markdown_it import MarkdownIt
 from markupsafe import Markup
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 TAGS = frozenset(
     {
@@ -36,6 +40,8 @@ TEXT_MAX = 200_000
 
 @cache
 def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
     parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     return parser.disable("image")
 

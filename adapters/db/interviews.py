@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, insert, select, update
 
 from adapters.db import tables as t
 from adapters.db.owners import owner_of
@@ -43,6 +43,10 @@ def _values(interview: Interview) -> dict[str, Any]:
     }
 
 
+# built once: the ownership check of every action on one (see ``SqlJobInfos``)
+_INTERVIEW_BY_ID = select(t.interviews).where(t.interviews.c.id == bindparam("id"))
+
+
 class SqlInterviews:
     def __init__(self, connection: Connection, wrote: Wrote) -> None:
         self._c = connection
@@ -55,7 +59,7 @@ class SqlInterviews:
         self._wrote(interview_tags(interview.id, interview.job_info_id))
 
     def get(self, interview_id: str) -> Interview | None:
-        row = self._c.execute(select(t.interviews).where(t.interviews.c.id == interview_id)).first()
+        row = self._c.execute(_INTERVIEW_BY_ID, {"id": interview_id}).first()
         return None if row is None else _interview(row)
 
     def update(self, interview: Interview) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select
+from sqlalchemy import Connection, Row, bindparam, insert, select
 
 from adapters.db import tables as t
 from adapters.db.paging import newest_first
@@ -41,6 +41,10 @@ def _answer(row: Row[Any]) -> Answer:
     )
 
 
+# built once: the ownership check of every action on one (see ``SqlJobInfos``)
+_QUESTION_BY_ID = select(t.questions).where(t.questions.c.id == bindparam("id"))
+
+
 class SqlQuestions:
     def __init__(self, connection: Connection, wrote: Wrote) -> None:
         self._c = connection
@@ -62,7 +66,7 @@ class SqlQuestions:
         self._wrote(question_tags(question.id, question.job_info_id))
 
     def get(self, question_id: str) -> Question | None:
-        row = self._c.execute(select(t.questions).where(t.questions.c.id == question_id)).first()
+        row = self._c.execute(_QUESTION_BY_ID, {"id": question_id}).first()
         return None if row is None else _question(row)
 
     def from_coach(self, job_info_id: str) -> list[Question]:

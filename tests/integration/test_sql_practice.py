@@ -29,6 +29,7 @@ from core.domain import (
     User,
 )
 from core.ports import Storage
+from tests.conftest import saved
 
 T0 = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=UTC)
 
@@ -40,27 +41,8 @@ def new_id() -> str:
 def a_user(storage: Storage, *job_names: str) -> tuple[User, list[JobInfo]]:
     user = User(new_id(), "Amina", f"amina-{uuid.uuid4().hex[:10]}@example.com", None, T0, T0)
     jobs = [JobInfo(new_id(), user.id, name, None, ExperienceLevel.SENIOR, "Python", T0, T0) for name in job_names]
-    with storage.unit_of_work(write=True) as uow:
-        uow.users.add(user)
-        for job in jobs:
-            uow.job_infos.add(job)
-        uow.commit()
+    saved(storage, user, *jobs)
     return user, jobs
-
-
-def add(storage: Storage, *records: object) -> None:
-    with storage.unit_of_work(write=True) as uow:
-        for record in records:
-            if isinstance(record, Question):
-                uow.questions.add(record)
-            elif isinstance(record, Answer):
-                uow.answers.add(record)
-            elif isinstance(record, Interview):
-                uow.interviews.add(record)
-            else:
-                assert isinstance(record, StoredResumeAnalysis)
-                uow.resume_analyses.add(record)
-        uow.commit()
 
 
 def a_question(job: JobInfo, topic: str | None, difficulty: Difficulty = Difficulty.EASY) -> Question:
@@ -79,7 +61,7 @@ def an_analysis(score: int) -> ResumeAnalysis:
 def test_a_questions_topic_is_kept(storage: Storage) -> None:
     _, [job] = a_user(storage, "Backend")
     with_topic, without = a_question(job, "PostgreSQL"), a_question(job, None)
-    add(storage, with_topic, without)
+    saved(storage, with_topic, without)
     with storage.unit_of_work() as uow:
         assert uow.questions.get(with_topic.id) == with_topic
         assert uow.questions.get(without.id) == without
@@ -91,8 +73,8 @@ def test_rated_answers_cross_the_users_jobs_newest_first_and_bounded(storage: St
     other, [theirs] = a_user(storage, "Theirs")
     sql, pandas = a_question(backend, "SQL", Difficulty.HARD), a_question(data, "Pandas")
     foreign = a_question(theirs, "SQL")
-    add(storage, sql, pandas, foreign)
-    add(storage, an_answer(sql, 3, 1), an_answer(pandas, 8, 2), an_answer(sql, 5, 3), an_answer(foreign, 9, 4))
+    saved(storage, sql, pandas, foreign)
+    saved(storage, an_answer(sql, 3, 1), an_answer(pandas, 8, 2), an_answer(sql, 5, 3), an_answer(foreign, 9, 4))
 
     with storage.unit_of_work() as uow:
         everything = uow.practice.rated_answers(user.id, 10)
@@ -117,7 +99,7 @@ def test_interviews_with_feedback_and_resume_analyses_come_with_their_jobs_name(
     foreign = Interview(new_id(), theirs.id, "00:01:00", None, "## Overall Rating: 9/10", T0, T0)
     first = StoredResumeAnalysis(new_id(), backend.id, an_analysis(5), T0)
     second = StoredResumeAnalysis(new_id(), data.id, an_analysis(8), T0 + timedelta(days=1))
-    add(storage, reviewed, later, unreviewed, foreign, first, second,
+    saved(storage, reviewed, later, unreviewed, foreign, first, second,
         StoredResumeAnalysis(new_id(), theirs.id, an_analysis(2), T0))
 
     with storage.unit_of_work() as uow:
@@ -138,7 +120,7 @@ def test_interviews_with_feedback_and_resume_analyses_come_with_their_jobs_name(
 def test_deleting_a_job_info_takes_its_practice_with_it(storage: Storage) -> None:
     user, [job] = a_user(storage, "Backend")
     question = a_question(job, "SQL")
-    add(storage, question, an_answer(question, 4, 1), StoredResumeAnalysis(new_id(), job.id, an_analysis(5), T0))
+    saved(storage, question, an_answer(question, 4, 1), StoredResumeAnalysis(new_id(), job.id, an_analysis(5), T0))
     with storage.unit_of_work(write=True) as uow:
         uow.job_infos.delete(job.id)
         uow.commit()
@@ -162,8 +144,8 @@ def test_the_fake_and_sql_read_the_same_practice(
         user, jobs = a_user(storage, "Backend", "Data")
         questions = [a_question(jobs[n % 2], ["SQL", None, "Pandas", "Redis"][n], list(Difficulty)[n % 3])
                      for n in range(4)]
-        add(storage, *questions)
-        add(storage, *(an_answer(questions[q], rating, minutes) for rating, q, minutes in ratings))
+        saved(storage, *questions)
+        saved(storage, *(an_answer(questions[q], rating, minutes) for rating, q, minutes in ratings))
         with storage.unit_of_work() as uow:
             rated = uow.practice.rated_answers(user.id, limit)
         read.append([(a.rating, a.created_at, a.difficulty, a.topic, [j.id for j in jobs].index(a.job_info_id))

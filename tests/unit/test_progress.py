@@ -35,6 +35,7 @@ from core.progress import (
     weakest,
 )
 from core.questions import question_topic
+from tests.conftest import saved
 from tests.unit.app_on_fakes import FakeApp
 
 JOB = {"name": "Backend at Acme", "title": "Senior Python Engineer", "experienceLevel": "senior",
@@ -52,21 +53,6 @@ def new_job(app: FakeApp, actor) -> str:
     result = app.run("createJobInfo", actor, JOB)
     assert isinstance(result, Success), result
     return result.data.id
-
-
-def store(app: FakeApp, *records: object) -> None:
-    with app.storage.unit_of_work(write=True) as uow:
-        for record in records:
-            if isinstance(record, Question):
-                uow.questions.add(record)
-            elif isinstance(record, Answer):
-                uow.answers.add(record)
-            elif isinstance(record, Interview):
-                uow.interviews.add(record)
-            else:
-                assert isinstance(record, StoredResumeAnalysis)
-                uow.resume_analyses.add(record)
-        uow.commit()
 
 
 def question(app: FakeApp, job_id: str, topic: str | None, difficulty: Difficulty = Difficulty.MEDIUM) -> Question:
@@ -101,8 +87,8 @@ def test_answers_are_summed_by_day_topic_and_difficulty_and_the_weakest_come_fir
     job_id = new_job(app, actor)
     sql, docker, redis = (question(app, job_id, t) for t in ("PostgreSQL", "Docker", "Redis"))
     hard = question(app, job_id, None, Difficulty.HARD)
-    store(app, sql, docker, redis, hard)
-    store(app, rated(app, sql, 2), rated(app, sql, 4, T0 + timedelta(days=1)), rated(app, docker, 9),
+    saved(app.storage, sql, docker, redis, hard)
+    saved(app.storage, rated(app, sql, 2), rated(app, sql, 4, T0 + timedelta(days=1)), rated(app, docker, 9),
           rated(app, redis, 5), rated(app, redis, 6, T0 + timedelta(days=1)), rated(app, hard, 1))
 
     shown = progress(app, actor)
@@ -122,7 +108,7 @@ def test_interviews_and_resumes_are_shown_oldest_first():
     job_id = new_job(app, actor)
     feedback = "## Overall Rating: 6/10\n\ntext\n\n## Communication Clarity: 8/10\n\n## Role Fit: 4/10\n"
     later = "# Overall Rating: 8/10\n\n## 1. **Communication Clarity** (Rating: 9/10)\n"
-    store(app,
+    saved(app.storage,
           Interview(app.ids.new(), job_id, "00:10:00", None, later, T0 + timedelta(days=2), T0),
           Interview(app.ids.new(), job_id, "00:10:00", None, feedback, T0, T0),
           Interview(app.ids.new(), job_id, "00:00:00", None, None, T0, T0),  # no feedback: not shown
@@ -143,7 +129,7 @@ def test_nobody_sees_anyone_elses_practice():
     ada, bob = app.user("ada"), app.user("bob")
     job_id = new_job(app, ada)
     q = question(app, job_id, "Docker")
-    store(app, q, rated(app, q, 3), StoredResumeAnalysis(app.ids.new(), job_id, analysis(5), T0))
+    saved(app.storage, q, rated(app, q, 3), StoredResumeAnalysis(app.ids.new(), job_id, analysis(5), T0))
     assert progress(app, ada).answers == 1
     shown = progress(app, bob)
     assert (shown.answers, shown.by_topic, shown.resumes) == (0, [], [])
@@ -155,9 +141,9 @@ def test_only_the_newest_answers_are_read_however_long_the_history():
     actor = app.user()
     job_id = new_job(app, actor)
     old, new = question(app, job_id, "Old topic"), question(app, job_id, "New topic")
-    store(app, old, new)
-    store(app, *(rated(app, old, 1, T0 + timedelta(minutes=n)) for n in range(150)))
-    store(app, *(rated(app, new, 7, T0 + timedelta(days=1, minutes=n)) for n in range(ANSWERS_READ)))
+    saved(app.storage, old, new)
+    saved(app.storage, *(rated(app, old, 1, T0 + timedelta(minutes=n)) for n in range(150)))
+    saved(app.storage, *(rated(app, new, 7, T0 + timedelta(days=1, minutes=n)) for n in range(ANSWERS_READ)))
     shown = progress(app, actor)
     assert shown.answers == ANSWERS_READ
     assert [(t.topic, t.answers) for t in shown.by_topic] == [("New topic", ANSWERS_READ)]

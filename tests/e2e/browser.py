@@ -29,6 +29,8 @@ from tests.server_process import REPO
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page
 
+    from tests.e2e.conftest import Account, Server
+
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -116,6 +118,13 @@ def new_context(browser: Browser, base_url: str, viewport: dict[str, int] | None
     made = browser.new_context(base_url=base_url, viewport=viewport or DESKTOP, **options)
     made.set_default_timeout(TIMEOUT_MS)
     made.set_default_navigation_timeout(TIMEOUT_MS)
+    return made
+
+
+def signed_in(browser: Browser, server: Server, account: Account, **options: Any) -> BrowserContext:
+    """A new context (``new_context``'s options) carrying ``account``'s session cookie."""
+    made = new_context(browser, server.url, **options)
+    made.add_cookies([{"name": "darasa_session", "value": account.token, "url": server.url}])
     return made
 
 

@@ -18,21 +18,24 @@ import httpx
 import pytest
 
 from adapters.ai.offline.coach import OfflineCoach
-from tests.e2e.browser import DESKTOP, PHONE, Watched, answer, ask, axe_violations, horizontal_overflow, new_context
+from tests.e2e.browser import (
+    DESKTOP,
+    PHONE,
+    Watched,
+    answer,
+    ask,
+    axe_violations,
+    horizontal_overflow,
+    signed_in,
+)
 from tests.e2e.conftest import Account, Contexts, Server, act, cookieless_client, envelope, set_plan, sign_up
 from tests.fixtures_docs import RESUME, pdf_bytes
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext
+    from playwright.sync_api import Browser
 
 JOB = {"name": "Backend at Acme", "title": "Senior Python Engineer", "experienceLevel": "senior",
        "description": "Build Python services on PostgreSQL with Redis caching, Docker and REST APIs."}
-
-
-def signed_in(browser: Browser, server: Server, account: Account, **options: object) -> BrowserContext:
-    made = new_context(browser, server.url, **options)
-    made.add_cookies([{"name": "darasa_session", "value": account.token, "url": server.url}])
-    return made
 
 
 @pytest.fixture(scope="module")

@@ -18,11 +18,19 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import pytest
 
-from tests.e2e.browser import DESKTOP, PHONE, SCREENSHOTS, Watched, axe_violations, horizontal_overflow, new_context
+from tests.e2e.browser import (
+    DESKTOP,
+    PHONE,
+    SCREENSHOTS,
+    Watched,
+    axe_violations,
+    horizontal_overflow,
+    signed_in,
+)
 from tests.e2e.conftest import Account, Server, act, cookieless_client, envelope, set_plan, sign_up
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext
+    from playwright.sync_api import Browser
 
 JOB = {"name": "Backend at Acme", "title": "Senior Python Engineer", "experienceLevel": "senior",
        "description": "Build Python services on PostgreSQL with Redis caching, Docker and REST APIs."}
@@ -57,12 +65,6 @@ def practised(server: Server) -> Iterator[tuple[Account, str]]:
             ok(http.post("/actions/analyzeResume", headers=ada.bearer, data={"jobInfoId": job_id},
                          files={"resumeFile": ("resume.txt", RESUME + extra, "text/plain")}))
         yield ada, job_id
-
-
-def signed_in(browser: Browser, server: Server, account: Account, **options: Any) -> BrowserContext:
-    made = new_context(browser, server.url, **options)
-    made.add_cookies([{"name": "darasa_session", "value": account.token, "url": server.url}])
-    return made
 
 
 CSP_WATCH = """window.cspViolations = [];

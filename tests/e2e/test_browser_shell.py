@@ -16,7 +16,7 @@ import os
 import re
 import uuid
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
@@ -28,7 +28,7 @@ from tests.e2e.browser import (
     Watched,
     axe_violations,
     horizontal_overflow,
-    new_context,
+    signed_in,
 )
 from tests.e2e.conftest import (
     Account,
@@ -43,7 +43,7 @@ from tests.e2e.conftest import (
 )
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Page
+    from playwright.sync_api import Browser, Page
 
 JOB = {
     "name": "Backend at Acme",
@@ -53,12 +53,6 @@ JOB = {
                    + "We value clear writing, careful reviews and calm on-call. " * 6,
 }
 LOOK = os.environ.get("DARASA_LOOK") == "1"
-
-
-def signed_in(browser: Browser, server: Server, account: Account, **options: Any) -> BrowserContext:
-    made = new_context(browser, server.url, **options)
-    made.add_cookies([{"name": "darasa_session", "value": account.token, "url": server.url}])
-    return made
 
 
 @pytest.fixture(scope="module")

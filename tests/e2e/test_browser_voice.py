@@ -27,7 +27,7 @@ import pytest
 from attrs import frozen
 
 from tests.audio_files import ESPEAK, RATE, encoded, silence, spoken
-from tests.e2e.browser import TIMEOUT_MS, Watched, chromium, unavailable
+from tests.e2e.browser import TIMEOUT_MS, Watched, chromium, signed_in, unavailable
 from tests.e2e.conftest import Account, Server, act, envelope, running_server, sign_up
 from tests.fake_speech import FakeSpeech
 from tests.integration.fake_openai import FakeOpenAi
@@ -99,10 +99,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, speech: FakeSpeech,
 
 
 def signed_in_page(browser: Browser, server: Server, account: Account) -> Watched:
-    context = browser.new_context(base_url=server.url, viewport={"width": 1100, "height": 900})
-    context.set_default_timeout(TIMEOUT_MS)
-    context.add_cookies([{"name": "darasa_session", "value": account.token, "url": server.url}])
-    return Watched(context.new_page())
+    return Watched(signed_in(browser, server, account, viewport={"width": 1100, "height": 900}).new_page())
 
 
 def new_job(server: Server) -> tuple[Account, str]:

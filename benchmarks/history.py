@@ -44,9 +44,9 @@ BATCH = 5_000
 Call = Callable[[], object]
 
 
-def _bulk(engine: Engine, job_info_id: str, records: int) -> None:
-    """``records`` questions and interviews on the job, older than anything
-    the benchmark makes, inserted in batches."""
+def _bulk(engine: Engine, user_id: str, job_info_id: str, records: int) -> None:
+    """``records`` questions and interviews on the job of ``user_id``, older
+    than anything the benchmark makes, inserted in batches."""
     from adapters.db import tables as t
 
     start = datetime(2020, 1, 1, tzinfo=UTC)
@@ -57,7 +57,7 @@ def _bulk(engine: Engine, job_info_id: str, records: int) -> None:
                 {"id": str(uuid.uuid4()), "job_info_id": job_info_id, "text": f"Earlier question {i}?",
                  "difficulty": "easy", "created_at": at, "updated_at": at} for i, at in stamps])
             connection.execute(insert(t.interviews), [
-                {"id": str(uuid.uuid4()), "job_info_id": job_info_id, "duration": "00:10:00",
+                {"id": str(uuid.uuid4()), "job_info_id": job_info_id, "user_id": user_id, "duration": "00:10:00",
                  "created_at": at, "updated_at": at} for _, at in stamps])
 
 
@@ -73,7 +73,7 @@ class User:
         with engine.begin() as connection:
             connection.execute(update(t.users).where(t.users.c.id == answer["user"]["id"]).values(plan="pro"))
         self.job_id = self.act("createJobInfo", JOB)["id"]
-        _bulk(engine, self.job_id, records)
+        _bulk(engine, answer["user"]["id"], self.job_id, records)
 
     def act(self, name: str, body: dict[str, Any]) -> dict[str, Any]:
         answer = self.client.post(f"/actions/{name}", json=body, headers=self.headers).get_json()
@@ -95,7 +95,7 @@ class User:
         }
 
 
-def _per_call(call: Call, calls: int) -> tuple[float, float]:
+def per_call(call: Call, calls: int) -> tuple[float, float]:
     """Seconds per call: wall-clock, and this process's CPU time."""
     wall, cpu = time.perf_counter(), time.process_time()
     for _ in range(calls):
@@ -103,8 +103,10 @@ def _per_call(call: Call, calls: int) -> tuple[float, float]:
     return (time.perf_counter() - wall) / calls, (time.process_time() - cpu) / calls
 
 
-def run(name: str, database_url: str, records: int, calls: int, scratch: Path, only: set[str]) -> bool:
-    postgres = database_url.startswith("postgresql")
+def in_process(database_url: str, scratch: Path) -> tuple[Engine, Any]:
+    """A migrated database's engine for the bulk inserts (unbounded: they
+    take their time) and a test client of darasa on it, uncached (one of
+    several workers without Redis), with no rate limit and no job-info cap."""
     import attrs
 
     from adapters.db.engine import make_engine
@@ -112,13 +114,18 @@ def run(name: str, database_url: str, records: int, calls: int, scratch: Path, o
     from entrypoints.app import create_app
     from entrypoints.settings import Settings
 
-    engine = make_engine(database_url)
+    engine = make_engine(database_url, bounded=False)
     upgrade(engine)
     env = {"DATABASE_URL": database_url, "DARASA_INSTANCE": str(scratch), "IP_RATE_LIMIT": "off",
            "AI_RATE_LIMIT": "off", "WEB_CONCURRENCY": "2", "MAX_JOB_INFOS": "1000000", "LOG_LEVEL": "WARNING"}
     settings = Settings.from_env(env)
     settings = attrs.evolve(settings, buckets={name: None for name in settings.buckets})
-    client = create_app(settings).test_client()
+    return engine, create_app(settings).test_client()
+
+
+def run(name: str, database_url: str, records: int, calls: int, scratch: Path, only: set[str]) -> bool:
+    postgres = database_url.startswith("postgresql")
+    engine, client = in_process(database_url, scratch)
     started = time.perf_counter()
     small, big = User(client, engine, 10), User(client, engine, records)
     print(f"\n{name}: 10 and {records:,} questions and interviews behind one job "
@@ -134,7 +141,7 @@ def run(name: str, database_url: str, records: int, calls: int, scratch: Path, o
             call()  # warm: statements compiled, pages of the index read
         # the two sides in turn, several rounds, so that a busy moment of a
         # shared machine does not fall on one side only; the median round
-        rounds = [(_per_call(small_calls[action], calls), _per_call(big_calls[action], calls))
+        rounds = [(per_call(small_calls[action], calls), per_call(big_calls[action], calls))
                   for _ in range(ROUNDS)]
         few = [statistics.median(r[0][i] for r in rounds) for i in (0, 1)]
         many = [statistics.median(r[1][i] for r in rounds) for i in (0, 1)]

@@ -35,7 +35,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from history import DEFAULT_POSTGRES_URL, postgres_schema  # noqa: E402
+from history import DEFAULT_POSTGRES_URL, in_process, per_call, postgres_schema  # noqa: E402
 
 TARGET = 1.2
 ROUNDS = 5
@@ -107,29 +107,9 @@ class User:
             raise SystemExit(f"getProgress: {answer}")
 
 
-def _per_call(user: User, calls: int) -> tuple[float, float]:
-    wall, cpu = time.perf_counter(), time.process_time()
-    for _ in range(calls):
-        user()
-    return (time.perf_counter() - wall) / calls, (time.process_time() - cpu) / calls
-
-
 def run(name: str, database_url: str, sizes: list[int], calls: int, scratch: Path) -> bool:
-    import attrs
-
-    from adapters.db.engine import make_engine
-    from adapters.db.migrate import upgrade
-    from entrypoints.app import create_app
-    from entrypoints.settings import Settings
-
     postgres = database_url.startswith("postgresql")
-    engine = make_engine(database_url, bounded=False)  # the bulk inserts take their time
-    upgrade(engine)
-    env = {"DATABASE_URL": database_url, "DARASA_INSTANCE": str(scratch), "IP_RATE_LIMIT": "off",
-           "AI_RATE_LIMIT": "off", "WEB_CONCURRENCY": "2", "MAX_JOB_INFOS": "1000000", "LOG_LEVEL": "WARNING"}
-    settings = Settings.from_env(env)
-    settings = attrs.evolve(settings, buckets={name: None for name in settings.buckets})
-    client = create_app(settings).test_client()
+    engine, client = in_process(database_url, scratch)
     started = time.perf_counter()
     users = {f"{sizes[0]:,}": User(client, engine, sizes[0], spread=False)}
     for size in sizes[1:]:
@@ -140,7 +120,7 @@ def run(name: str, database_url: str, sizes: list[int], calls: int, scratch: Pat
           f"the ratio judged is {'wall-clock' if postgres else 'CPU time'}")
     for user in users.values():
         user()  # warm
-    rounds = [{label: _per_call(user, calls) for label, user in users.items()} for _ in range(ROUNDS)]
+    rounds = [{label: per_call(user, calls) for label, user in users.items()} for _ in range(ROUNDS)]
     base = [statistics.median(r[f"{sizes[0]:,}"][i] for r in rounds) for i in (0, 1)]
     print(f"  {'history':<24} {'ms':>8} {'wall':>6} {'cpu':>6}")
     met = True

@@ -28,7 +28,7 @@ import httpx
 import pytest
 from attrs import frozen
 
-from tests.e2e.browser import ARGS, CHROMIUM, SCREENSHOTS, TIMEOUT_MS, new_context, unavailable
+from tests.e2e.browser import SCREENSHOTS, chromium, new_context
 from tests.integration.fake_openai import FakeOpenAi
 from tests.server_process import REPO, NotHealthy, free_port, log_text, serving
 
@@ -130,18 +130,8 @@ def _screenshot(item: pytest.Item, funcargs: dict[str, Any], report: pytest.Test
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     """Debian's Chromium, one per test module."""
-    if not CHROMIUM.exists():
-        unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("the playwright package is missing (pip install playwright)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, timeout=TIMEOUT_MS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    with chromium() as launched:
+        yield launched
 
 
 class Contexts:

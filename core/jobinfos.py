@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import evolve, field, frozen
+from attrs import field, frozen
 
 from core.cache_tags import user_job_infos_tag
 from core.domain import ExperienceLevel, JobInfo
@@ -147,20 +147,21 @@ class UpdateJobInfo:
     clock: Clock
 
     def __call__(self, context: Context, command: UpdateJobInfoCommand) -> JobInfoSaved:
+        # the ownership check is the update's own WHERE (one statement)
         with self.storage.unit_of_work(write=True) as uow:
-            current = uow.owned_job_info(context.caller, command.id)
-            uow.job_infos.update(
-                evolve(
-                    current,
-                    name=command.name,
-                    title=command.title,
-                    experience_level=command.experience_level,
-                    description=command.description,
-                    updated_at=max(self.clock.now(), current.updated_at),
-                )
+            updated = uow.job_infos.update_owned(
+                context.caller.user_id,
+                command.id,
+                name=command.name,
+                title=command.title,
+                experience_level=command.experience_level,
+                description=command.description,
+                now=self.clock.now(),
             )
+            if not updated:
+                raise Forbidden()
             uow.commit()
-        return JobInfoSaved(current.id, _redirect_to(current.id))
+        return JobInfoSaved(command.id, _redirect_to(command.id))
 
 
 @frozen(kw_only=True)

@@ -12,6 +12,7 @@ from typing import Protocol
 from core.domain import (
     Answer,
     Credentials,
+    ExperienceLevel,
     Hold,
     Interview,
     InterviewMessage,
@@ -154,6 +155,16 @@ class JobInfos(Protocol):
     def get(self, job_info_id: str) -> JobInfo | None: ...
 
     def update(self, job_info: JobInfo) -> None: ...
+
+    def update_owned(
+        self, user_id: str, job_info_id: str, *, name: str, title: str | None,
+        experience_level: ExperienceLevel, description: str, now: datetime,
+    ) -> bool:
+        """Replace the fields of job info ``job_info_id`` if it is
+        ``user_id``'s, in one statement; its ``updated_at`` becomes ``now``,
+        or stays if it is later. ``False``, nothing written, when there is no
+        such job info or it is someone else's."""
+        ...
 
     def delete(self, job_info_id: str) -> None:
         """Delete the job info and, by cascade, its interviews and questions."""

@@ -6,10 +6,11 @@ of what they write (invalidated after commit: ``core.unit_of_work``)."""
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cached_property
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import Connection, Engine, Row, bindparam, delete, func, insert, or_, select, text, update
+from sqlalchemy import Connection, Engine, Row, bindparam, case, delete, func, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from adapters.db import tables as t
@@ -90,6 +91,16 @@ _UPDATE_JOB_INFO = (
     .where(t.job_infos.c.id == bindparam("job_info_id"))
     .values({name: bindparam(name) for name in _JOB_INFO_COLUMNS})
 )
+# updateJobInfo: the ownership check in the WHERE, updated_at never goes back
+_NOW = bindparam("now", type_=t.job_infos.c.updated_at.type)
+_UPDATE_OWNED_JOB_INFO = (
+    update(t.job_infos)
+    .where(t.job_infos.c.id == bindparam("job_info_id"), t.job_infos.c.user_id == bindparam("owner"))
+    .values(
+        {name: bindparam(name) for name in ("name", "title", "experience_level", "description")}
+        | {"updated_at": case((t.job_infos.c.updated_at > _NOW, t.job_infos.c.updated_at), else_=_NOW)}
+    )
+)
 _COUNT_JOB_INFOS = (
     select(func.count()).select_from(t.job_infos).where(t.job_infos.c.user_id == bindparam("user_id"))
 )
@@ -135,6 +146,18 @@ class SqlJobInfos:
         self._c.execute(_UPDATE_JOB_INFO, {"job_info_id": job_info.id, **_job_info_values(job_info)})
         self._wrote(job_info_tags(job_info.id, job_info.user_id))
 
+    def update_owned(
+        self, user_id: str, job_info_id: str, *, name: str, title: str | None,
+        experience_level: ExperienceLevel, description: str, now: datetime,
+    ) -> bool:
+        updated = self._c.execute(_UPDATE_OWNED_JOB_INFO, {
+            "job_info_id": job_info_id, "owner": user_id, "name": name, "title": title,
+            "experience_level": experience_level.value, "description": description, "now": now,
+        }).rowcount
+        if updated:
+            self._wrote(job_info_tags(job_info_id, user_id))
+        return bool(updated)
+
     def delete(self, job_info_id: str) -> None:
         owners = self._c.execute(
             delete(t.job_infos).where(t.job_infos.c.id == job_info_id).returning(t.job_infos.c.user_id)
@@ -164,7 +187,8 @@ class SqlJobInfos:
 class SqlUnitOfWork(TrackedUnitOfWork):
     """One connection and one transaction, begun by the first statement;
     ``write=True`` makes it a write transaction, else it reads (in
-    autocommit on PostgreSQL; see ``adapters.db.engine``)."""
+    autocommit on PostgreSQL; see ``adapters.db.engine``). Each repository
+    is built when first used (a unit of work uses one or two of them)."""
 
     def __init__(self, engine: Engine, write: bool, cache: TagCache | None) -> None:
         super().__init__(cache)
@@ -172,58 +196,48 @@ class SqlUnitOfWork(TrackedUnitOfWork):
         self._write = write
 
     def __enter__(self) -> Self:
-        self._connection = c = connect(self._engine, write=self._write)
-        self._users = SqlUsers(c, self.wrote)
-        self._sessions = SqlSessions(c, self.wrote)
-        self._job_infos = SqlJobInfos(c, self.wrote)
-        self._interviews = SqlInterviews(c, self.wrote)
-        self._questions = SqlQuestions(c, self.wrote)
-        self._answers = SqlAnswers(c, self.wrote)
-        self._interview_messages = SqlInterviewMessages(c, self.wrote)
-        self._resume_analyses = SqlResumeAnalyses(c, self.wrote)
-        self._practice = SqlPracticeHistory(c)
-        self._deliveries = SqlWebhookDeliveries(c)
+        self._connection = connect(self._engine, write=self._write)
         return self
 
-    @property
+    @cached_property
     def users(self) -> SqlUsers:
-        return self._users
+        return SqlUsers(self._connection, self.wrote)
 
-    @property
+    @cached_property
     def sessions(self) -> SqlSessions:
-        return self._sessions
+        return SqlSessions(self._connection, self.wrote)
 
-    @property
+    @cached_property
     def job_infos(self) -> SqlJobInfos:
-        return self._job_infos
+        return SqlJobInfos(self._connection, self.wrote)
 
-    @property
+    @cached_property
     def interviews(self) -> SqlInterviews:
-        return self._interviews
+        return SqlInterviews(self._connection, self.wrote)
 
-    @property
+    @cached_property
     def questions(self) -> SqlQuestions:
-        return self._questions
+        return SqlQuestions(self._connection, self.wrote)
 
-    @property
+    @cached_property
     def answers(self) -> SqlAnswers:
-        return self._answers
+        return SqlAnswers(self._connection, self.wrote)
 
-    @property
+    @cached_property
     def interview_messages(self) -> SqlInterviewMessages:
-        return self._interview_messages
+        return SqlInterviewMessages(self._connection, self.wrote)
 
-    @property
+    @cached_property
     def resume_analyses(self) -> SqlResumeAnalyses:
-        return self._resume_analyses
+        return SqlResumeAnalyses(self._connection, self.wrote)
 
-    @property
+    @cached_property
     def practice(self) -> SqlPracticeHistory:
-        return self._practice
+        return SqlPracticeHistory(self._connection)
 
-    @property
+    @cached_property
     def deliveries(self) -> SqlWebhookDeliveries:
-        return self._deliveries
+        return SqlWebhookDeliveries(self._connection)
 
     def __exit__(
         self,
@@ -231,10 +245,10 @@ class SqlUnitOfWork(TrackedUnitOfWork):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        try:
-            self.rollback()
-        finally:
-            self._connection.close()
+        # Closing rolls back what was not committed, and the pool then skips
+        # its own reset (a rollback first would cost the driver two).
+        self._written.clear()
+        self._connection.close()
 
     def _commit(self) -> None:
         if not self._write:

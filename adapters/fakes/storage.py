@@ -11,6 +11,8 @@ from datetime import datetime
 from types import TracebackType
 from typing import Self
 
+from attrs import evolve
+
 from adapters.fakes.accounts import FakeSessions, FakeUsers
 from adapters.fakes.coaching_records import FakeInterviewMessages, FakeResumeAnalyses
 from adapters.fakes.paging import newest_first
@@ -19,6 +21,7 @@ from adapters.fakes.questions import FakeAnswers, FakeQuestions
 from adapters.fakes.tables import Tables, delete_cascading
 from core.cache_tags import interview_tags, job_info_tags
 from core.domain import (
+    ExperienceLevel,
     Interview,
     JobInfo,
 )
@@ -53,6 +56,17 @@ class FakeJobInfos:
         if job_info.id in self._t.job_infos:
             self._t.job_infos[job_info.id] = job_info
             self._wrote(job_info_tags(job_info.id, job_info.user_id))
+
+    def update_owned(
+        self, user_id: str, job_info_id: str, *, name: str, title: str | None,
+        experience_level: ExperienceLevel, description: str, now: datetime,
+    ) -> bool:
+        current = self._t.job_infos.get(job_info_id)
+        if current is None or current.user_id != user_id:
+            return False
+        self.update(evolve(current, name=name, title=title, experience_level=experience_level,
+                           description=description, updated_at=max(now, current.updated_at)))
+        return True
 
     def delete(self, job_info_id: str) -> None:
         job_info = self._t.job_infos.get(job_info_id)

@@ -1,0 +1,54 @@
+"""``job_infos.update_owned`` (updateJobInfo's one statement) on the fake,
+SQLite and PostgreSQL alike: only the owner's job info changes, and its
+``updated_at`` never goes back."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from core.domain import ExperienceLevel
+from core.ports import Storage
+from tests.conftest import T0, make_job_info, make_user, new_id, saved
+
+CHANGES = {"name": "Data engineer", "title": "Senior Data Engineer",
+           "experience_level": ExperienceLevel.SENIOR, "description": "Pipelines."}
+
+
+def test_the_owner_replaces_the_fields_and_updated_at_moves_forward(storage: Storage) -> None:
+    user = make_user()
+    job_info = make_job_info(user_id=user.id, experience_level=ExperienceLevel.JUNIOR)
+    saved(storage, user, job_info)
+    later = T0 + timedelta(minutes=5)
+    with storage.unit_of_work(write=True) as uow:
+        assert uow.job_infos.update_owned(user.id, job_info.id, **CHANGES, now=later)
+        uow.commit()
+    with storage.unit_of_work() as uow:
+        found = uow.job_infos.get(job_info.id)
+    assert found is not None
+    assert (found.name, found.title, found.experience_level, found.description) == tuple(CHANGES.values())
+    assert (found.created_at, found.updated_at, found.user_id) == (T0, later, user.id)
+
+
+def test_updated_at_stays_when_the_clock_is_behind_it(storage: Storage) -> None:
+    user = make_user()
+    job_info = make_job_info(user_id=user.id, updated_at=T0 + timedelta(hours=1))
+    saved(storage, user, job_info)
+    with storage.unit_of_work(write=True) as uow:
+        assert uow.job_infos.update_owned(user.id, job_info.id, **CHANGES, now=T0)
+        uow.commit()
+    with storage.unit_of_work() as uow:
+        found = uow.job_infos.get(job_info.id)
+    assert found is not None and found.updated_at == T0 + timedelta(hours=1)
+    assert found.name == CHANGES["name"]
+
+
+def test_someone_elses_or_a_missing_job_info_is_not_touched(storage: Storage) -> None:
+    owner, other = make_user(), make_user()
+    job_info = make_job_info(user_id=owner.id)
+    saved(storage, owner, other, job_info)
+    with storage.unit_of_work(write=True) as uow:
+        assert not uow.job_infos.update_owned(other.id, job_info.id, **CHANGES, now=T0 + timedelta(days=1))
+        assert not uow.job_infos.update_owned(owner.id, new_id(), **CHANGES, now=T0 + timedelta(days=1))
+        uow.commit()
+    with storage.unit_of_work() as uow:
+        assert uow.job_infos.get(job_info.id) == job_info

@@ -10,7 +10,7 @@ from functools import cached_property
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import Connection, Engine, Row, bindparam, case, delete, func, insert, or_, select, text, update
+from sqlalchemy import Connection, Engine, Row, bindparam, case, delete, func, insert, or_, select, text, tuple_, update
 from sqlalchemy.exc import IntegrityError
 
 from adapters.db import tables as t
@@ -91,6 +91,15 @@ _UPDATE_JOB_INFO = (
     .where(t.job_infos.c.id == bindparam("job_info_id"))
     .values({name: bindparam(name) for name in _JOB_INFO_COLUMNS})
 )
+# listJobInfos without a search, a page (after a cursor or not)
+_C = t.job_infos.c
+_NEWEST_JOB_INFOS = (
+    select(t.job_infos).where(_C.user_id == bindparam("user_id"))
+    .order_by(_C.updated_at.desc(), _C.id.desc()).limit(bindparam("limit"))
+)
+_NEWEST_JOB_INFOS_AFTER = _NEWEST_JOB_INFOS.where(
+    tuple_(_C.updated_at, _C.id) < tuple_(bindparam("after_at", type_=_C.updated_at.type), bindparam("after_id"))
+)
 # updateJobInfo: the ownership check in the WHERE, updated_at never goes back
 _NOW = bindparam("now", type_=t.job_infos.c.updated_at.type)
 _UPDATE_OWNED_JOB_INFO = (
@@ -168,6 +177,12 @@ class SqlJobInfos:
     def list_for_user(
         self, user_id: str, query: str | None = None, *, after: SortKey | None = None, limit: int | None = None
     ) -> list[JobInfo]:
+        if not query and limit is not None:
+            values: dict[str, Any] = {"user_id": user_id, "limit": limit}
+            if after is not None:
+                values.update(after_at=after.at, after_id=after.id)
+            rows = self._c.execute(_NEWEST_JOB_INFOS if after is None else _NEWEST_JOB_INFOS_AFTER, values)
+            return [_job_info(row) for row in rows]
         c = t.job_infos.c
         statement = select(t.job_infos).where(c.user_id == user_id)
         if query:

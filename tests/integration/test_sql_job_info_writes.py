@@ -1,12 +1,17 @@
-"""``job_infos.update_owned`` (updateJobInfo's one statement) on the fake,
-SQLite and PostgreSQL alike: only the owner's job info changes, and its
-``updated_at`` never goes back."""
+"""What createJobInfo and updateJobInfo write with, on the fake, SQLite and
+PostgreSQL alike: ``users.lock`` before a create (SQLite sends nothing, its
+foreign key refuses a user who is gone) and ``job_infos.update_owned``
+(updateJobInfo's one statement: only the owner's job info changes, and its
+``updated_at`` never goes back)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from core.domain import ExperienceLevel
+from core.errors import OwnerMissing
 from core.ports import Storage
 from tests.conftest import T0, make_job_info, make_user, new_id, saved
 
@@ -52,3 +57,19 @@ def test_someone_elses_or_a_missing_job_info_is_not_touched(storage: Storage) ->
         uow.commit()
     with storage.unit_of_work() as uow:
         assert uow.job_infos.get(job_info.id) == job_info
+
+
+def test_the_lock_before_a_create_or_the_foreign_key_refuses_a_user_who_is_gone(storage: Storage) -> None:
+    user, gone = make_user(), new_id()
+    saved(storage, user)
+    with storage.unit_of_work(write=True) as uow:
+        assert uow.users.lock(user.id)
+        assert uow.job_infos.add_unless_full(make_job_info(user_id=user.id), 10)
+        uow.commit()
+    with storage.unit_of_work(write=True) as uow:
+        if uow.users.lock(gone):  # SQLite sends nothing: the insert's foreign key answers
+            with pytest.raises(OwnerMissing):
+                uow.job_infos.add_unless_full(make_job_info(user_id=gone), 10)
+    with storage.unit_of_work() as uow:
+        assert uow.job_infos.count_for_user(user.id) == 1
+        assert uow.job_infos.count_for_user(gone) == 0

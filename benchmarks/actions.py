@@ -38,13 +38,12 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 from attrs import frozen
-from baseline import BASELINE_USER
+from baseline import prepare
 
 REPO = Path(__file__).resolve().parents[1]
 HERE = Path(__file__).resolve().parent
@@ -181,24 +180,6 @@ def wrk(server: Server, action: str, ids: list[str], args: argparse.Namespace, s
 # --- setups -----------------------------------------------------------------
 
 
-def _prepare(url: str) -> None:
-    from adapters.db.engine import WRITE, make_engine
-    from adapters.db.migrate import upgrade
-    from adapters.db.tables import users
-
-    engine = make_engine(url)
-    upgrade(engine)
-    now = datetime.now(UTC)
-    with engine.connect() as connection:
-        connection.execution_options(**{WRITE: True})
-        with connection.begin():
-            if connection.execute(users.select().where(users.c.id == BASELINE_USER)).first() is None:
-                connection.execute(users.insert().values(id=BASELINE_USER, name="Baseline",
-                                                         email="baseline@example.com", created_at=now,
-                                                         updated_at=now))
-    engine.dispose()
-
-
 def _seed(server: Server) -> list[str]:
     """``IDS`` job infos to read and update; darasa's user signed up first."""
     ids = []
@@ -251,7 +232,7 @@ def _database(setup: str, root: Path, args: argparse.Namespace) -> Iterator[tupl
 def run_setup(setup: str, root: Path, args: argparse.Namespace) -> dict[str, Any]:
     with ExitStack() as stack:
         url, proxy = stack.enter_context(_database(setup, root, args))
-        _prepare(url)
+        prepare(url)
         base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "PORT"}}
         base["PYTHONPATH"] = str(REPO)
         ours_env = {**base, "DARASA_INSTANCE": str(root / setup), "DATABASE_URL": url, "IP_RATE_LIMIT": "off",

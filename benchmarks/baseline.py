@@ -14,6 +14,25 @@ BASELINE_USER = "00000000-0000-4000-8000-000000000000"
 """The one user the baseline serves (it authenticates nobody)."""
 
 
+def prepare(url: str) -> None:
+    """Migrate the database at ``url`` and add the baseline's user."""
+    from adapters.db.engine import WRITE, make_engine
+    from adapters.db.migrate import upgrade
+    from adapters.db.tables import users
+
+    engine = make_engine(url)
+    upgrade(engine)
+    now = datetime.now(UTC)
+    with engine.connect() as connection:
+        connection.execution_options(**{WRITE: True})
+        with connection.begin():
+            if connection.execute(users.select().where(users.c.id == BASELINE_USER)).first() is None:
+                connection.execute(users.insert().values(id=BASELINE_USER, name="Baseline",
+                                                         email="baseline@example.com", created_at=now,
+                                                         updated_at=now))
+    engine.dispose()
+
+
 def baseline_app():  # noqa: ANN201 - a Flask app, imported lazily
     """The same statements as darasa's actions, built once, for one fixed
     user, on darasa's engine. Its database is ``$BASELINE_DATABASE_URL``."""

@@ -2,8 +2,11 @@
 this process (Flask's test client), embedded SQLite, as the only worker
 (cache in the process) and as one of two (nothing cached), counting with a
 profile hook the function calls a request makes and the share of them spent
-under the request log line, Flask's cookie session and SQLite's BEGIN. Counts, not times: they do not depend on
-how loaded the machine is.
+under authentication, the request log line and SQLite's BEGIN.
+Uncached, the same actions of ``actions.py``'s hand-written baseline
+(``baseline.py``, on the same database, through the same test client) are
+counted too, and the ratio darasa/baseline printed. Counts, not times: they
+do not depend on how loaded the machine is.
 
     .venv/bin/python benchmarks/overhead.py [--requests 200]
 """
@@ -11,6 +14,7 @@ how loaded the machine is.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import uuid
@@ -22,9 +26,8 @@ JOB = {"name": "Backend", "title": "Senior Python Engineer", "experienceLevel": 
        "description": "Python, PostgreSQL and Redis."}
 # (label, file name, function name): calls made while these run
 PARTS = [
+    ("authentication", "local.py", "authenticate"),
     ("request log line", "observability.py", "_finish"),
-    ("cookie session open", "sessions.py", "open_session"),
-    ("cookie session save", "sessions.py", "save_session"),
     ("SQLite BEGIN", "engine.py", "_begin"),
 ]
 
@@ -63,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=200)
     args = parser.parse_args(argv)
     sys.path.insert(0, str(REPO))
+    sys.path.insert(0, str(REPO / "benchmarks"))
     print(f"Python function calls per request ({args.requests} requests):")
     # one worker: the cache in this process; two (no Redis): nothing cached
     for workers, label in (("1", "cached"), ("2", "uncached")):
@@ -89,24 +93,51 @@ def _measure(scratch: str, workers: str, label: str, requests: int) -> None:
         "password": uuid.uuid4().hex, "name": "Overhead"}).get_json()["token"]
     headers = {"Authorization": f"Bearer {token}"}
     job_id = client.post("/actions/createJobInfo", json=JOB, headers=headers).get_json()["id"]
-    calls = {
-        f"getJobInfo ({label})": lambda: client.post("/actions/getJobInfo", json={"id": job_id}, headers=headers),
-        f"createJobInfo ({label})": lambda: client.post("/actions/createJobInfo", json=JOB, headers=headers),
-    }
-    if label == "uncached":
-        calls["updateJobInfo"] = lambda: client.post(
-            "/actions/updateJobInfo", json={"id": job_id, **JOB}, headers=headers)
-    for name, call in calls.items():
-        for _ in range(20):
-            assert call().status_code == 200
-        counter = CallCounter()
-        sys.setprofile(counter)
-        for _ in range(requests):
-            call()
-        sys.setprofile(None)
+    ours = _calls(client, "/actions/", job_id, headers)
+    theirs = _baseline_calls(app) if label == "uncached" else {}
+    for action, call in ours.items():
+        if label == "cached" and action not in ("getJobInfo", "createJobInfo"):
+            continue
+        counter = _count(call, requests)
         total = counter.total / requests
         shares = ", ".join(f"{label} {n / counter.total:.1%}" for label, n in counter.parts.items())
-        print(f"  {name:<26} {total:8.0f} calls; {shares}")
+        versus = ""
+        if action in theirs:
+            base = _count(theirs[action], requests).total / requests
+            versus = f"; baseline {base:.0f}, ratio {total / base:.2f}"
+        print(f"  {action + f' ({label})':<26} {total:8.0f} calls{versus}; {shares}")
+
+
+def _calls(client: Any, prefix: str, job_id: str, headers: dict[str, str]) -> dict[str, Any]:
+    def post(action: str, body: dict[str, Any]) -> Any:
+        return lambda: client.post(prefix + action, json=body, headers=headers)
+
+    return {"getJobInfo": post("getJobInfo", {"id": job_id}), "listJobInfos": post("listJobInfos", {}),
+            "createJobInfo": post("createJobInfo", JOB), "updateJobInfo": post("updateJobInfo", {"id": job_id, **JOB})}
+
+
+def _baseline_calls(app: Any) -> dict[str, Any]:
+    """The baseline on darasa's database, its job infos as many as darasa's
+    user has when the lists are counted (one, plus the warm-up's creates)."""
+    from baseline import baseline_app, prepare
+
+    url = app.container.engine().url.render_as_string(hide_password=False)
+    prepare(url)
+    os.environ["BASELINE_DATABASE_URL"] = url
+    client = baseline_app().test_client()
+    job_id = client.post("/createJobInfo", json=JOB).get_json()["id"]
+    return _calls(client, "/", job_id, {})
+
+
+def _count(call: Any, requests: int) -> CallCounter:
+    for _ in range(20):
+        assert call().status_code == 200
+    counter = CallCounter()
+    sys.setprofile(counter)
+    for _ in range(requests):
+        call()
+    sys.setprofile(None)
+    return counter
 
 
 if __name__ == "__main__":

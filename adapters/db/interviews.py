@@ -9,7 +9,7 @@ from sqlalchemy import Connection, Row, bindparam, insert, select, update
 
 from adapters.db import tables as t
 from adapters.db.owners import owner_of
-from adapters.db.paging import newest_first
+from adapters.db.paging import NewestFirst, newest_first
 from core.cache_tags import interview_tags
 from core.domain import Interview
 from core.paging import SortKey
@@ -45,6 +45,7 @@ def _values(interview: Interview) -> dict[str, Any]:
 
 # built once: the ownership check of every action on one (see ``SqlJobInfos``)
 _INTERVIEW_BY_ID = select(t.interviews).where(t.interviews.c.id == bindparam("id"))
+_JOB_INTERVIEWS = NewestFirst(t.interviews, t.interviews.c.job_info_id, t.interviews.c.created_at, t.interviews.c.id)
 
 
 class SqlInterviews:
@@ -71,6 +72,8 @@ class SqlInterviews:
     def list_for_job_info(
         self, job_info_id: str, *, after: SortKey | None = None, limit: int | None = None
     ) -> list[Interview]:
+        if limit is not None:
+            return [_interview(row) for row in _JOB_INTERVIEWS.rows(self._c, job_info_id, after, limit)]
         c = t.interviews.c
         statement = newest_first(
             select(t.interviews).where(c.job_info_id == job_info_id), c.created_at, c.id, after, limit

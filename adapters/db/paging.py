@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, tuple_
+from sqlalchemy import ColumnElement, Connection, CursorResult, Select, Table, bindparam, select, tuple_
 
 from core.paging import SortKey
 
@@ -18,3 +18,25 @@ def newest_first(
         statement = statement.where(tuple_(at, id_) < tuple_(after.at, after.id))
     statement = statement.order_by(at.desc(), id_.desc())
     return statement if limit is None else statement.limit(limit)
+
+
+class NewestFirst:
+    """A page of one owner's rows of ``table``, newest first, as two
+    statements built once with bound parameters (the first page, and a page
+    after a cursor): a list action only binds values, rather than building a
+    statement and its cache key on every request."""
+
+    def __init__(
+        self, table: Table, owner: ColumnElement[Any], at: ColumnElement[Any], id_: ColumnElement[Any]
+    ) -> None:
+        first = select(table).where(owner == bindparam("owner")).order_by(at.desc(), id_.desc())
+        self._first = first.limit(bindparam("limit"))
+        after = tuple_(bindparam("after_at", type_=at.type), bindparam("after_id", type_=id_.type))
+        self._later = first.where(tuple_(at, id_) < after).limit(bindparam("limit"))
+
+    def rows(self, connection: Connection, owner: str, after: SortKey | None, limit: int) -> CursorResult[Any]:
+        if after is None:
+            return connection.execute(self._first, {"owner": owner, "limit": limit})
+        return connection.execute(
+            self._later, {"owner": owner, "limit": limit, "after_at": after.at, "after_id": after.id}
+        )

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, bindparam, insert, select
 
 from adapters.db import tables as t
-from adapters.db.paging import newest_first
+from adapters.db.paging import NewestFirst, newest_first
 from core.cache_tags import question_tags
 from core.domain import Answer, Difficulty, Question
 from core.paging import SortKey
@@ -43,6 +43,7 @@ def _answer(row: Row[Any]) -> Answer:
 
 # built once: the ownership check of every action on one (see ``SqlJobInfos``)
 _QUESTION_BY_ID = select(t.questions).where(t.questions.c.id == bindparam("id"))
+_JOB_QUESTIONS = NewestFirst(t.questions, t.questions.c.job_info_id, t.questions.c.created_at, t.questions.c.id)
 
 
 class SqlQuestions:
@@ -80,6 +81,8 @@ class SqlQuestions:
     def list_for_job_info(
         self, job_info_id: str, *, after: SortKey | None = None, limit: int | None = None
     ) -> list[Question]:
+        if limit is not None:
+            return [_question(row) for row in _JOB_QUESTIONS.rows(self._c, job_info_id, after, limit)]
         c = t.questions.c
         statement = newest_first(
             select(t.questions).where(c.job_info_id == job_info_id), c.created_at, c.id, after, limit

@@ -10,7 +10,7 @@ from functools import cached_property
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import Connection, Engine, Row, bindparam, case, delete, func, insert, or_, select, text, tuple_, update
+from sqlalchemy import Connection, Engine, Row, bindparam, case, delete, func, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from adapters.db import tables as t
@@ -18,7 +18,7 @@ from adapters.db.accounts import SqlSessions, SqlUsers
 from adapters.db.engine import connect
 from adapters.db.interview_messages import SqlInterviewMessages
 from adapters.db.interviews import SqlInterviews
-from adapters.db.paging import newest_first
+from adapters.db.paging import NewestFirst, newest_first
 from adapters.db.practice import SqlPracticeHistory
 from adapters.db.questions import SqlAnswers, SqlQuestions
 from adapters.db.resume_analyses import SqlResumeAnalyses
@@ -91,15 +91,8 @@ _UPDATE_JOB_INFO = (
     .where(t.job_infos.c.id == bindparam("job_info_id"))
     .values({name: bindparam(name) for name in _JOB_INFO_COLUMNS})
 )
-# listJobInfos without a search, a page (after a cursor or not)
-_C = t.job_infos.c
-_NEWEST_JOB_INFOS = (
-    select(t.job_infos).where(_C.user_id == bindparam("user_id"))
-    .order_by(_C.updated_at.desc(), _C.id.desc()).limit(bindparam("limit"))
-)
-_NEWEST_JOB_INFOS_AFTER = _NEWEST_JOB_INFOS.where(
-    tuple_(_C.updated_at, _C.id) < tuple_(bindparam("after_at", type_=_C.updated_at.type), bindparam("after_id"))
-)
+# listJobInfos without a search
+_USER_JOB_INFOS = NewestFirst(t.job_infos, t.job_infos.c.user_id, t.job_infos.c.updated_at, t.job_infos.c.id)
 # updateJobInfo: the ownership check in the WHERE, updated_at never goes back
 _NOW = bindparam("now", type_=t.job_infos.c.updated_at.type)
 _UPDATE_OWNED_JOB_INFO = (
@@ -178,11 +171,7 @@ class SqlJobInfos:
         self, user_id: str, query: str | None = None, *, after: SortKey | None = None, limit: int | None = None
     ) -> list[JobInfo]:
         if not query and limit is not None:
-            values: dict[str, Any] = {"user_id": user_id, "limit": limit}
-            if after is not None:
-                values.update(after_at=after.at, after_id=after.id)
-            rows = self._c.execute(_NEWEST_JOB_INFOS if after is None else _NEWEST_JOB_INFOS_AFTER, values)
-            return [_job_info(row) for row in rows]
+            return [_job_info(row) for row in _USER_JOB_INFOS.rows(self._c, user_id, after, limit)]
         c = t.job_infos.c
         statement = select(t.job_infos).where(c.user_id == user_id)
         if query:

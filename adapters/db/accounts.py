@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Row, bindparam, delete, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from adapters.db import tables as t
@@ -82,8 +81,11 @@ class SqlUsers(SqlUserPlans):
         """One statement (INSERT ... ON CONFLICT (id)), so a concurrent
         writer of the same id cannot make it fail; a conflict on the email
         is another user's."""
-        dialect = postgresql if self._c.dialect.name == "postgresql" else sqlite
-        statement = dialect.insert(t.users).values(
+        if self._c.dialect.name == "postgresql":  # each dialect imported when used
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        statement = insert(t.users).values(
             id=user.id,
             name=user.name,
             email=user.email.lower(),

@@ -2,7 +2,8 @@
 the first result without running again (streamed answers too), another
 request under the key is VALIDATION, a duplicate still running is CONFLICT,
 a failure frees the key, and keys lapse after 24 hours. A call that committed
-is never run again under its key, even when its answer was lost."""
+is never run again under its key, even when its answer was lost, and one that
+outlived its lease and was taken over saves nothing."""
 
 from __future__ import annotations
 
@@ -108,6 +109,35 @@ def test_a_duplicate_while_the_first_still_runs_is_conflict():
     assert duplicate.message == "A request with this idempotency key is still running"
     assert isinstance(results[0], Success) and run(app, actor, "createJobInfo", JOB) == results[0]
     assert job_count(app, actor) == 1
+
+
+def test_a_call_that_outlives_its_lease_and_is_taken_over_saves_nothing():
+    app = FakeApp()
+    actor = app.user()
+    running, go_on = threading.Event(), threading.Event()
+    handler = app.actions._actions["createJobInfo"][1]
+
+    def stalled(context, command):
+        running.set()
+        go_on.wait(10)
+        return handler(context, command)
+
+    app.actions._actions["createJobInfo"] = (app.actions._actions["createJobInfo"][0], stalled)
+    results: list = []
+    first = threading.Thread(target=lambda: results.append(run(app, actor, "createJobInfo", JOB)))
+    first.start()
+    assert running.wait(10)
+    app.clock.advance(RUNNING_LEASE_SECONDS + 1)
+    app.actions._actions["createJobInfo"] = (app.actions._actions["createJobInfo"][0], handler)
+    retry = run(app, actor, "createJobInfo", JOB)  # takes the key over
+    go_on.set()
+    first.join(10)
+    assert isinstance(retry, Success)
+    taken_over = results[0]
+    assert isinstance(taken_over, Failure) and taken_over.code is ErrorCode.CONFLICT
+    assert "a retry with its idempotency key took its place" in taken_over.message
+    assert job_count(app, actor) == 1
+    assert run(app, actor, "createJobInfo", JOB) == retry
 
 
 def test_concurrent_retries_run_the_action_once():

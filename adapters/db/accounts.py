@@ -5,6 +5,7 @@ sessions a sign-in opens, read with their user in one joined select."""
 from __future__ import annotations
 
 from datetime import datetime
+from importlib import import_module
 from typing import Any
 
 from sqlalchemy import Connection, Row, bindparam, delete, insert, select, update
@@ -81,11 +82,10 @@ class SqlUsers(SqlUserPlans):
         """One statement (INSERT ... ON CONFLICT (id)), so a concurrent
         writer of the same id cannot make it fail; a conflict on the email
         is another user's."""
-        if self._c.dialect.name == "postgresql":  # each dialect imported when used
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
-        statement = insert(t.users).values(
+        # SQLAlchemy's dialect of this database, imported when first used
+        name = "postgresql" if self._c.dialect.name == "postgresql" else "sqlite"
+        dialect = import_module(f"sqlalchemy.dialects.{name}")
+        statement = dialect.insert(t.users).values(
             id=user.id,
             name=user.name,
             email=user.email.lower(),

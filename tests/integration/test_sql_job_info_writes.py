@@ -6,6 +6,7 @@ foreign key refuses a user who is gone) and ``job_infos.update_owned``
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -13,6 +14,7 @@ import pytest
 from core.domain import ExperienceLevel
 from core.errors import OwnerMissing
 from core.ports import Storage
+from tests.concurrently import at_once
 from tests.conftest import T0, make_job_info, make_user, new_id, saved
 
 CHANGES = {"name": "Data engineer", "title": "Senior Data Engineer",
@@ -73,3 +75,25 @@ def test_the_lock_before_a_create_or_the_foreign_key_refuses_a_user_who_is_gone(
     with storage.unit_of_work() as uow:
         assert uow.job_infos.count_for_user(user.id) == 1
         assert uow.job_infos.count_for_user(gone) == 0
+
+
+def test_simultaneous_creates_under_the_lock_add_exactly_up_to_the_limit(storage: Storage) -> None:
+    """createJobInfo's sequence: ``users.lock``, then ``add_unless_full``.
+    However the threads interleave (SQLite's lock is taken by the insert
+    itself), exactly ``limit`` are added."""
+    limit, attempts = 2, 6
+    user = make_user()
+    saved(storage, user)
+
+    def attempt() -> bool:
+        with storage.unit_of_work(write=True) as uow:
+            assert uow.users.lock(user.id)
+            time.sleep(0.05)  # widen the gap between the lock and the write
+            added = uow.job_infos.add_unless_full(make_job_info(user_id=user.id), limit)
+            uow.commit()
+            return added
+
+    outcomes = at_once([attempt] * attempts)
+    with storage.unit_of_work() as uow:
+        assert uow.job_infos.count_for_user(user.id) == limit
+    assert outcomes.count(True) == limit

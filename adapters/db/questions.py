@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Row, bindparam, insert, select
 
 from adapters.db import tables as t
 from adapters.db.paging import newest_first
+from adapters.db.practice_totals import count_answer
 from core.cache_tags import question_tags
 from core.domain import Answer, Difficulty, Question
 from core.paging import SortKey
@@ -93,18 +94,14 @@ class SqlAnswers:
         self._wrote = wrote
 
     def add(self, answer: Answer) -> None:
-        # The answer keeps its owner (the question's job info's user, in the
-        # same INSERT) for the progress view.
-        q, j = t.questions.c, t.job_infos.c
-        owner = (
-            select(j.user_id).join_from(t.questions, t.job_infos, q.job_info_id == j.id)
-            .where(q.id == answer.question_id).scalar_subquery()
-        )
+        # The answer keeps its owner (the question's job info's user) and is
+        # counted in the owner's practice totals, for the progress view.
+        user_id, job_info_id = count_answer(self._c, answer.question_id, answer.rating, answer.created_at)
         self._c.execute(
             insert(t.answers).values(
                 id=answer.id,
                 question_id=answer.question_id,
-                user_id=owner,
+                user_id=user_id,
                 text=answer.text,
                 feedback=answer.feedback,
                 rating=answer.rating,
@@ -112,7 +109,6 @@ class SqlAnswers:
             )
         )
         # An answer is listed with its question: it changes the question's reads.
-        job_info_id = self._c.execute(select(q.job_info_id).where(q.id == answer.question_id)).scalar_one()
         self._wrote(question_tags(answer.question_id, job_info_id))
 
     def list_for_questions(self, question_ids: Sequence[str]) -> list[Answer]:

@@ -19,6 +19,7 @@ from adapters.db.interview_messages import SqlInterviewMessages
 from adapters.db.interviews import SqlInterviews
 from adapters.db.paging import newest_first
 from adapters.db.practice import SqlPracticeHistory
+from adapters.db.practice_totals import forget_job_info
 from adapters.db.questions import SqlAnswers, SqlQuestions
 from adapters.db.resume_analyses import SqlResumeAnalyses
 from core.cache_tags import job_info_tags
@@ -136,10 +137,11 @@ class SqlJobInfos:
         self._wrote(job_info_tags(job_info.id, job_info.user_id))
 
     def delete(self, job_info_id: str) -> None:
-        owners = self._c.execute(
-            delete(t.job_infos).where(t.job_infos.c.id == job_info_id).returning(t.job_infos.c.user_id)
-        ).scalars()
-        for user_id in owners:
+        user_id = forget_job_info(
+            self._c, job_info_id,
+            delete(t.job_infos).where(t.job_infos.c.id == job_info_id).returning(t.job_infos.c.user_id),
+        )
+        if user_id is not None:
             self._wrote(job_info_tags(job_info_id, user_id))
 
     def list_for_user(

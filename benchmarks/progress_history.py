@@ -53,8 +53,10 @@ ANALYSIS = ('{"overallScore": 7, "ats": {"score": 7, "summary": "s", "feedback":
 
 def _bulk(engine: Engine, user_id: str, job_ids: list[str], records: int) -> None:
     """``records`` rated answers (10 a question) and interviews on the jobs,
-    ``PER_JOB`` of each a job (or all on the one job)."""
+    ``PER_JOB`` of each a job (or all on the one job), then counted in the
+    user's practice totals as migration 0012 counts what was there before."""
     from adapters.db import tables as t
+    from adapters.db.practice_totals import backfill
 
     owner = {"user_id": user_id} if "user_id" in t.answers.c else {}
     start = datetime(2020, 1, 1, tzinfo=UTC)
@@ -79,6 +81,7 @@ def _bulk(engine: Engine, user_id: str, job_ids: list[str], records: int) -> Non
                 {"id": str(uuid.uuid4()), "job_info_id": job_ids[min(len(job_ids) - 1, i // per_job)],
                  "duration": "00:10:00", "feedback": FEEDBACK if i % 2 else None,
                  "created_at": at, "updated_at": at, **owner} for i, at in stamps])
+        backfill(connection, user_id)
 
 
 class User:

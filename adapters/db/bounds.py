@@ -200,13 +200,10 @@ class Bounds:
         threading.Thread(target=self._probe, name="darasa-db-probe", daemon=True).start()
 
     def _probe(self) -> None:
-        alive = True
-        try:
-            alive = self.answers()
-        finally:
-            with self._lock:
-                self._probing = False
-                self._probed_at = time.monotonic()
+        alive = self.answers()  # never raises
+        with self._lock:
+            self._probing = False
+            self._probed_at = time.monotonic()
         if not alive:
             self.breaker.failed()
             WATCHDOG.cut(self)

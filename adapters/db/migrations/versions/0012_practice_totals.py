@@ -14,6 +14,7 @@ Create Date: 2026-12-02
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -26,7 +27,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-def _owner(table: str) -> list[sa.SchemaItem]:
+def _owner(table: str) -> list[Any]:
     return [
         sa.Column("user_id", sa.String(36), nullable=False),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=f"fk_{table}_user_id_users", ondelete="CASCADE"),
@@ -64,8 +65,8 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("overall", sa.Integer, nullable=True),
         sa.Column("categories", sa.Text, nullable=False),
-        sa.ForeignKeyConstraint(["interview_id"], ["interviews.id"], name="fk_interview_ratings_interview_id_interviews",
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["interview_id"], ["interviews.id"],
+                                name="fk_interview_ratings_interview_id_interviews", ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("interview_id", name="pk_interview_ratings"),
     )
     op.create_index("ix_interview_ratings_user_id_created_at_interview_id", "interview_ratings",

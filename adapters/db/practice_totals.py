@@ -78,9 +78,12 @@ _QUESTION = (select(_q.job_info_id, _q.topic, _q.difficulty, _j.user_id)
              .join_from(t.questions, t.job_infos, _q.job_info_id == _j.id).where(_q.id == bindparam("id")))
 
 
-def count_answer(c: Connection, question_id: str, rating: int, at: datetime) -> tuple[str, str]:
-    """Count a new answer; the question's (user id, job info id)."""
-    row = c.execute(_QUESTION, {"id": question_id}).one()
+def count_answer(c: Connection, question_id: str, rating: int, at: datetime) -> tuple[str | None, str | None]:
+    """Count a new answer; the question's (user id, job info id), ``None``
+    for a question that does not exist (nothing is counted)."""
+    row = c.execute(_QUESTION, {"id": question_id}).first()
+    if row is None:
+        return None, None
     _count(c, row.user_id, [RatedAnswer(rating, at, Difficulty(row.difficulty), row.topic, row.job_info_id)])
     return row.user_id, row.job_info_id
 

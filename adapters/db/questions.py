@@ -95,7 +95,8 @@ class SqlAnswers:
 
     def add(self, answer: Answer) -> None:
         # The answer keeps its owner (the question's job info's user) and is
-        # counted in the owner's practice totals, for the progress view.
+        # counted in the owner's practice totals, for the progress view (no
+        # owner: no question, and the insert breaks the foreign key).
         user_id, job_info_id = count_answer(self._c, answer.question_id, answer.rating, answer.created_at)
         self._c.execute(
             insert(t.answers).values(
@@ -109,7 +110,7 @@ class SqlAnswers:
             )
         )
         # An answer is listed with its question: it changes the question's reads.
-        self._wrote(question_tags(answer.question_id, job_info_id))
+        self._wrote(question_tags(answer.question_id, job_info_id or ""))
 
     def list_for_questions(self, question_ids: Sequence[str]) -> list[Answer]:
         if not question_ids:

@@ -8,10 +8,12 @@ script prints each one's time and its ratio to the first size's (issue 10's
 target: at most 1.2). The ratio judged is CPU time on SQLite (all the work
 is in this process), wall clock on PostgreSQL.
 
-getProgress sums at most 500 answers, 100 interviews and 100 analyses, so a
-user past those caps does that Python work whatever the history: ``--sizes
-1000,100000`` compares with a user at the caps, which isolates what the
-history costs.
+getProgress reads a few rows of running totals (kept on write; the bulk
+users are counted by ``adapters.db.practice_totals.backfill``), the overall
+rating of the newest 100 interviews and the scores of the newest 100
+analyses, so a user past those caps does that work whatever the history:
+``--sizes 1000,100000`` compares with a user at the caps, which isolates
+what the history costs.
 
     .venv/bin/python benchmarks/progress_history.py [--sizes 10,100000] [--calls 20]
         [--postgres-url postgresql+psycopg://postgres@127.0.0.1:5432/test] [--sqlite-only]

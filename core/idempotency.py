@@ -9,7 +9,9 @@ action's name and its validated command. Only a successful answer is kept: a
 call that fails on purpose releases its key, so a retry runs again (its
 writes were rolled back). A call still running answers CONFLICT to a
 duplicate; a call whose process died is taken over once its lease
-(``RUNNING_LEASE_SECONDS``) has passed.
+(``RUNNING_LEASE_SECONDS``) has passed. The lease is a fence, not a guess: a
+call still alive when it was taken over finds at its commit that it no
+longer holds the key, and rolls back (``TakenOver``).
 
 That the call committed is written in the action's own transaction: while
 the action runs the runner makes its key current (``holding``), and the unit
@@ -89,6 +91,19 @@ class IdempotencyKeys(Protocol):
 
 class StillRunning(ActionFailed):
     code = ErrorCode.CONFLICT
+
+
+class TakenOver(ActionFailed):
+    """A call ran past its lease and a retry took its key: its writes are
+    rolled back, so that the retry's are the only ones."""
+
+    code = ErrorCode.CONFLICT
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This request took so long that a retry with its idempotency key took its place; "
+            "nothing of it was saved"
+        )
 
 
 class AnswerLost(ActionFailed):

@@ -25,7 +25,7 @@ from typing import Protocol, TypeVar
 
 from core.domain import Actor, Interview, JobInfo, Question
 from core.errors import Forbidden
-from core.idempotency import HeldKey, held_key
+from core.idempotency import HeldKey, TakenOver, held_key
 from core.ports import TagCache
 from core.repositories import Interviews, JobInfos, Questions
 
@@ -75,9 +75,12 @@ class TrackedUnitOfWork(ABC):
     def _rollback(self) -> None: ...
 
     @abstractmethod
-    def _mark_committed(self, held: HeldKey) -> None:
+    def _mark_committed(self, held: HeldKey) -> bool:
         """Mark ``held`` committed in this transaction (its writes, not yet
-        committed): undone with them by a rollback."""
+        committed): undone with them by a rollback. False, marking nothing,
+        when the key is no longer held with ``held.token`` (a retry took it
+        over after its lease); the mark then waits for, or excludes, any
+        such takeover until this transaction ends."""
 
     def wrote(self, tags: Iterable[str]) -> None:
         """Called by the repositories with the tags of what they wrote."""
@@ -85,8 +88,9 @@ class TrackedUnitOfWork(ABC):
 
     def commit(self) -> None:
         held = held_key()
-        if held is not None and not held.committed:
-            self._mark_committed(held)
+        if held is not None and not held.committed and not self._mark_committed(held):
+            self.rollback()
+            raise TakenOver()
         self._commit()
         if held is not None:
             held.committed = True

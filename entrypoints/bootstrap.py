@@ -33,7 +33,6 @@ from adapters.identity.strength import ZxcvbnStrength
 from adapters.identity.tokens import KeyedTokens
 from adapters.plans import LocalPlans, ProvidedPlans, load_catalog
 from adapters.ratelimit.memory import MemoryRateLimiter, MemoryWindowLimiter
-from adapters.ratelimit.sql import SqlRateLimiter, SqlWindowLimiter
 from adapters.speech.archive import FolderRecordings, NoRecordings
 from adapters.speech.recordings import AvRecordings
 from adapters.system import SystemClock, UuidIds
@@ -52,7 +51,7 @@ from core import (
 from core.allowances import Allowances
 from core.domain import Bucket
 from core.pipeline import Action, Actions, Handler
-from core.ports import Storage
+from core.ports import Clock, Storage
 from core.rate_limit import ActionLimiter
 from core.user_sync import ApplyUserEvent, EnsureUser
 from entrypoints import clerk_wiring
@@ -60,12 +59,14 @@ from entrypoints.settings import Settings
 
 if TYPE_CHECKING:  # optional backends: imported only when configured (start-up time)
     import redis
+    from sqlalchemy import Engine
 
     from adapters.ai.hume import HumeTranscripts
     from adapters.ai.offline.coach import OfflineCoach
     from adapters.ai.openai import OpenAiCoach
     from adapters.cache.redis import RedisTagCache
     from adapters.ratelimit.redis import RedisRateLimiter, RedisWindowLimiter
+    from adapters.ratelimit.sql import SqlRateLimiter, SqlWindowLimiter
     from adapters.speech.synthesis import NoSpeech, OpenAiSpeech
     from adapters.speech.transcription import NoTranscription, OpenAiTranscription
 
@@ -178,6 +179,20 @@ def _redis_window_limiter(client: redis.Redis) -> RedisWindowLimiter:
     return RedisWindowLimiter(client)
 
 
+def _sql_rate_limiter(engine: Engine, clock: Clock) -> SqlRateLimiter:
+    """Rate limits in the database (several workers, no Redis): imported
+    only then, as is SQLAlchemy's PostgreSQL dialect, which it uses."""
+    from adapters.ratelimit.sql import SqlRateLimiter
+
+    return SqlRateLimiter(engine, clock)
+
+
+def _sql_window_limiter(engine: Engine, clock: Clock) -> SqlWindowLimiter:
+    from adapters.ratelimit.sql import SqlWindowLimiter
+
+    return SqlWindowLimiter(engine, clock)
+
+
 class Container(containers.DeclarativeContainer):
     """Which adapter serves each port, chosen by the settings. A provider's
     name is the constructor parameter it fills."""
@@ -220,13 +235,13 @@ class Container(containers.DeclarativeContainer):
     rate_limiter = providers.Selector(
         providers.Callable(lambda s: s.shared_backend("sql"), settings),
         redis=providers.Singleton(_redis_rate_limiter, redis_client),
-        sql=providers.Singleton(SqlRateLimiter, engine, clock),
+        sql=providers.Singleton(_sql_rate_limiter, engine, clock),
         memory=providers.Singleton(MemoryRateLimiter, clock),
     )
     window_limiter = providers.Selector(
         providers.Callable(lambda s: s.shared_backend("sql"), settings),
         redis=providers.Singleton(_redis_window_limiter, redis_client),
-        sql=providers.Singleton(SqlWindowLimiter, engine, clock),
+        sql=providers.Singleton(_sql_window_limiter, engine, clock),
         memory=providers.Singleton(MemoryWindowLimiter, clock),
     )
 

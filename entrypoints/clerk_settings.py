@@ -1,17 +1,17 @@
 """The Clerk deployment's settings (``IDENTITY=clerk``), parsed once at
-start: a bad value stops the app with a message naming the variable."""
+start: a bad value stops the app with a message naming the variable. The
+Clerk adapters (and cryptography) are imported only to parse them."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from attrs import field, frozen
-from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
-from adapters.identity.clerk import authorized_parties
-from adapters.identity.clerk_users import DEFAULT_API_URL
-from adapters.identity.jwks import rsa_public_key
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
 IDENTITIES = ("local", "clerk")
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -33,6 +33,9 @@ class ClerkSettings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> ClerkSettings:
+        from adapters.identity.clerk import authorized_parties
+        from adapters.identity.clerk_users import DEFAULT_API_URL
+
         jwt_key = _value(env, "CLERK_JWT_KEY")
         jwks_url = _url(env, "CLERK_JWKS_URL")
         if jwt_key is None and jwks_url is None:
@@ -88,6 +91,8 @@ def _url(env: Mapping[str, str], name: str) -> str | None:
 def _key(pem: str | None) -> RSAPublicKey | None:
     if pem is None:
         return None
+    from adapters.identity.jwks import rsa_public_key
+
     try:
         return rsa_public_key(pem)
     except ValueError as error:

@@ -5,10 +5,10 @@ sessions a sign-in opens, read with their user in one joined select."""
 from __future__ import annotations
 
 from datetime import datetime
+from importlib import import_module
 from typing import Any
 
 from sqlalchemy import Connection, Row, bindparam, delete, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from adapters.db import tables as t
@@ -82,7 +82,9 @@ class SqlUsers(SqlUserPlans):
         """One statement (INSERT ... ON CONFLICT (id)), so a concurrent
         writer of the same id cannot make it fail; a conflict on the email
         is another user's."""
-        dialect = postgresql if self._c.dialect.name == "postgresql" else sqlite
+        # SQLAlchemy's dialect of this database, imported when first used
+        name = "postgresql" if self._c.dialect.name == "postgresql" else "sqlite"
+        dialect = import_module(f"sqlalchemy.dialects.{name}")
         statement = dialect.insert(t.users).values(
             id=user.id,
             name=user.name,

@@ -1,29 +1,43 @@
 """Bounds on every PostgreSQL round trip, so that a database that is down or
-frozen costs a quick ``503``, never a hung worker (issue 8, finding 5).
+frozen costs a quick ``503`` (within a second), never a hung worker (issue 8,
+finding 5).
 
 - The server bounds itself: ``statement_timeout`` (a statement that runs too
   long is cancelled) and ``idle_in_transaction_session_timeout``, passed as
-  connection options. The latter also makes a client's give-up safe: a
-  server frozen between a transaction's last statement and its ``COMMIT``
-  has been idle in that transaction for longer than the client waits, so when
-  it thaws it ends the session before reading the ``COMMIT`` — a write the
-  client answered as failed is never committed afterwards.
+  connection options. The latter also makes a client's give-up on a
+  ``COMMIT`` safe: a server frozen between a transaction's last statement and
+  its ``COMMIT`` has been idle in that transaction for longer than the client
+  waits for a commit, so when it thaws it ends the session before reading
+  the ``COMMIT`` — a write the client answered as failed is never committed
+  afterwards.
 - The client bounds each call: a server that is frozen (SIGSTOP, a stalled
   host) still has its kernel acknowledge every packet, so TCP timeouts never
-  fire and libpq would wait for ever. A watchdog thread shuts the socket of a
-  call that has waited ``ROUND_TRIP_SECONDS`` down, which ends the wait with
-  a disconnect error; the pool then drops that connection.
-- A circuit breaker (``adapters.resilience``) opens on a connection failure
-  or a call cut off by the watchdog, and while it is open every call fails
-  at once. A pooled connection found closed (the server restarted) does not
-  open it: the pool reconnects (``adapters.db.engine``), and only a failure
-  to connect does.
+  fire and libpq would wait for ever. A watchdog thread watches every call.
+  One that has waited ``SUSPECT_SECONDS`` makes it *probe* the server: a new
+  TCP connection sends PostgreSQL's 8-byte SSL request, which a live server
+  answers at once (a forked backend writes one byte) however busy its
+  statements are. No answer within ``PROBE_SECONDS`` means the server is
+  down: the breaker opens and every call that can safely be given up is cut
+  (its socket shut down, which ends libpq's wait with a disconnect error;
+  the pool then drops that connection). A call is given up on early unless
+  giving up could report as failed what the server commits when it thaws: a
+  ``COMMIT``, or a write in autocommit (statements the caller marks
+  ``CUT_EARLY``, whose late effect does not matter, excepted). Those, and a
+  slow call on a server that answers its probes, are cut only at
+  ``ROUND_TRIP_SECONDS``.
+- A circuit breaker (``adapters.resilience``) opens on a failed probe, a
+  connection failure or a call cut off, and while it is open every call fails
+  at once; after its cool-down the probe is its trial. A new connection is
+  opened only after a probe answered (libpq's connect timeout cannot be
+  under two seconds). A pooled connection found closed (the server
+  restarted) does not open it: the pool reconnects (``adapters.db.engine``).
 """
 
 from __future__ import annotations
 
 import os
 import socket
+import struct
 import threading
 import time
 from collections.abc import Callable
@@ -31,8 +45,10 @@ from typing import Any
 
 import psycopg
 import psycopg.errors
+from attrs import define
 from sqlalchemy import Engine, event
 
+from adapters.db.engine import CUT_EARLY
 from adapters.resilience import CircuitBreaker
 
 SERVER_STATEMENT_MS = 1500
@@ -42,8 +58,14 @@ SERVER_IDLE_IN_TRANSACTION_MS = 1500
 below ROUND_TRIP_SECONDS (see the module docstring)."""
 ROUND_TRIP_SECONDS = 2.0
 """The client gives up on any call to the server (a statement, a commit, a
-rollback, a ping) after this long."""
+rollback) after this long, whatever its probes say."""
+SUSPECT_SECONDS = 0.25
+"""A call that has waited this long has the server probed (again each
+SUSPECT_SECONDS while it waits)."""
+PROBE_SECONDS = 0.4
+"""A server that does not answer a probe within this long is down."""
 _WATCH_INTERVAL = 0.05
+_SSL_REQUEST = struct.pack("!ii", 8, 80877103)
 
 SERVER_OPTIONS = (f"-c statement_timeout={SERVER_STATEMENT_MS} "
                   f"-c idle_in_transaction_session_timeout={SERVER_IDLE_IN_TRANSACTION_MS}")
@@ -59,24 +81,54 @@ class Unavailable(psycopg.OperationalError):
     it took too long."""
 
 
+def answers(host: str, port: int, seconds: float = PROBE_SECONDS) -> bool:
+    """Whether the PostgreSQL server at ``host`` (a name, an address or a
+    Unix socket's directory) and ``port`` answers an SSL request in time."""
+    deadline = time.monotonic() + seconds
+    try:
+        if host.startswith("/"):
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            sock.settimeout(seconds)
+            sock.connect(f"{host}/.s.PGSQL.{port}")
+        else:
+            sock = socket.create_connection((host, port), timeout=seconds)
+        with sock:
+            sock.settimeout(max(deadline - time.monotonic(), 0.001))
+            sock.sendall(_SSL_REQUEST)
+            return sock.recv(1) in (b"N", b"S")
+    except OSError:
+        return False
+
+
+@define(eq=False)
+class _Call:
+    fd: int
+    bounds: Bounds
+    started: float
+    deadline: float
+    cut_early: bool
+
+
 class Watchdog:
-    """One thread per process that shuts down the socket of any call that
-    has waited past its deadline."""
+    """One thread per process that watches every call: it has the server of a
+    call that waits too long probed, and shuts down the socket of a call
+    past its deadline."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._calls: dict[int, tuple[float, int]] = {}
+        self._calls: dict[int, _Call] = {}
         self._next = 0
         self._pid = 0
 
-    def watch(self, fd: int, seconds: float) -> int:
+    def watch(self, fd: int, bounds: Bounds, cut_early: bool) -> int:
         with self._lock:
             if self._pid != os.getpid():  # first call, or a forked worker
                 self._pid = os.getpid()
                 self._calls.clear()
                 threading.Thread(target=self._run, name="darasa-db-watchdog", daemon=True).start()
             self._next += 1
-            self._calls[self._next] = (time.monotonic() + seconds, fd)
+            now = time.monotonic()
+            self._calls[self._next] = _Call(fd, bounds, now, now + bounds.seconds, cut_early)
             return self._next
 
     def done(self, ticket: int) -> bool:
@@ -84,16 +136,29 @@ class Watchdog:
         with self._lock:
             return self._calls.pop(ticket, None) is not None
 
+    def cut(self, bounds: Bounds) -> None:
+        """Cut off every call to ``bounds``' server that may be given up early."""
+        with self._lock:
+            for ticket, call in list(self._calls.items()):
+                if call.bounds is bounds and call.cut_early:
+                    del self._calls[ticket]
+                    _shut_down(call.fd)
+
     def _run(self) -> None:
         pid = os.getpid()
         while self._pid == pid:
             time.sleep(_WATCH_INTERVAL)
             now = time.monotonic()
+            suspects: set[Bounds] = set()
             with self._lock:
-                late = [(ticket, fd) for ticket, (deadline, fd) in self._calls.items() if deadline <= now]
-                for ticket, fd in late:
-                    del self._calls[ticket]
-                    _shut_down(fd)
+                for ticket, call in list(self._calls.items()):
+                    if call.deadline <= now:
+                        del self._calls[ticket]
+                        _shut_down(call.fd)
+                    elif now - call.started >= SUSPECT_SECONDS:
+                        suspects.add(call.bounds)
+            for bounds in suspects:
+                bounds.suspect(now)
 
 
 def _shut_down(fd: int) -> None:
@@ -108,22 +173,52 @@ WATCHDOG = Watchdog()
 
 
 class Bounds:
-    """The breaker and the watchdog around one engine's calls."""
+    """The breaker, the probes and the watchdog around one engine's calls."""
 
-    def __init__(self, breaker: CircuitBreaker | None = None, seconds: float = ROUND_TRIP_SECONDS) -> None:
-        self.breaker = breaker or CircuitBreaker()
+    def __init__(self, address: tuple[str, int] | None = None, seconds: float = ROUND_TRIP_SECONDS) -> None:
+        self.address = address
+        """The server's host (or socket directory) and port, once known."""
         self.seconds = seconds
+        self.breaker = CircuitBreaker(trial=self.answers)
+        self._lock = threading.Lock()
+        self._probing = False
+        self._probed_at = 0.0
 
-    def call(self, connection: Any, method: Callable[..., Any], *args: Any) -> Any:
-        """``method(*args)``, a call over ``connection`` (a psycopg connection)."""
+    def answers(self) -> bool:
+        """Whether the server answers a probe (True while its address is
+        unknown: then only libpq's own timeouts bound a connection)."""
+        return self.address is None or answers(*self.address)
+
+    def suspect(self, now: float) -> None:
+        """A call has waited long: probe the server (once at a time, at
+        most once every SUSPECT_SECONDS), and if it does not answer, open
+        the breaker and cut off the calls that may be given up early."""
+        with self._lock:
+            if self._probing or now - self._probed_at < SUSPECT_SECONDS:
+                return
+            self._probing = True
+        threading.Thread(target=self._probe, name="darasa-db-probe", daemon=True).start()
+
+    def _probe(self) -> None:
+        alive = self.answers()  # never raises
+        with self._lock:
+            self._probing = False
+            self._probed_at = time.monotonic()
+        if not alive:
+            self.breaker.failed()
+            WATCHDOG.cut(self)
+
+    def call(self, connection: Any, method: Callable[[], Any], cut_early: bool) -> Any:
+        """``method()``, a call over ``connection`` (a psycopg connection);
+        ``cut_early``: it may be given up on as soon as a probe fails."""
         if not self.breaker.allow():
             connection.close()  # so the pool drops it: it is a disconnect
             raise Unavailable("the database is unavailable (circuit open)")
         if connection.closed:
-            return method(*args)  # psycopg says so at once; the pool replaces it
-        ticket = WATCHDOG.watch(connection.pgconn.socket, self.seconds)
+            return method()  # psycopg says so at once; the pool replaces it
+        ticket = WATCHDOG.watch(connection.pgconn.socket, self, cut_early)
         try:
-            result = method(*args)
+            result = method()
         except psycopg.Error as error:
             in_time = WATCHDOG.done(ticket)
             if isinstance(error, psycopg.errors.IdleInTransactionSessionTimeout):
@@ -133,7 +228,7 @@ class Bounds:
                 raise Unavailable("the database ended an idle transaction") from error
             if (connection.closed or connection.broken) and not in_time:
                 self.breaker.failed()
-                raise Unavailable(f"the database did not answer within {self.seconds} s") from error
+                raise Unavailable("the database did not answer in time") from error
             # A pooled connection found closed at once (the server restarted,
             # or ended an idle session) says nothing of the server: the pool
             # reconnects, and a failure to connect opens the breaker.
@@ -145,11 +240,15 @@ class Bounds:
     def connecting(self, connect: Callable[[], Any]) -> Any:
         if not self.breaker.allow():
             raise Unavailable("the database is unavailable (circuit open)")
+        if not self.answers():
+            self.breaker.failed()
+            raise Unavailable("the database does not answer")
         try:
             connection = connect()
         except psycopg.OperationalError:
             self.breaker.failed()
             raise
+        self.address = (connection.info.host, connection.info.port)
         self.breaker.succeeded()
         return connection
 
@@ -161,22 +260,42 @@ def _raw(connection_or_cursor: Any) -> Any:
     return getattr(connection_or_cursor, "dbapi_connection", connection_or_cursor)
 
 
+def _may_cut_early(raw: Any, statement: Any, context: Any) -> bool:
+    """Whether giving up on this statement can never report as failed what
+    the server commits when it thaws."""
+    if not raw.autocommit:
+        return True  # in a transaction: nothing commits without a COMMIT
+    if isinstance(statement, str) and statement.lstrip()[:6].upper() == "SELECT":
+        return True
+    return context is not None and bool(context.execution_options.get(CUT_EARLY, False))
+
+
 def install(engine: Engine, bounds: Bounds | None = None) -> Bounds:
     """Put ``bounds`` around every call ``engine`` makes to PostgreSQL."""
-    bounds = bounds or Bounds()
+    if bounds is None:
+        host = engine.url.host
+        bounds = Bounds((host, engine.url.port or 5432) if host else None)
     dialect = engine.dialect
 
-    def calls(name: str) -> None:
+    def statements(name: str) -> None:
         original = getattr(dialect, name)
 
-        def guarded(dbapi_connection_or_cursor: Any, *args: Any, **kwargs: Any) -> Any:
-            return bounds.call(_raw(dbapi_connection_or_cursor),
-                               lambda: original(dbapi_connection_or_cursor, *args, **kwargs))
+        def guarded(cursor: Any, statement: Any, *args: Any, **kwargs: Any) -> Any:
+            raw = _raw(cursor)
+            context = kwargs.get("context", args[-1] if args else None)
+            return bounds.call(raw, lambda: original(cursor, statement, *args, **kwargs),
+                               _may_cut_early(raw, statement, context))
 
         setattr(dialect, name, guarded)
 
-    for name in ("do_execute", "do_executemany", "do_execute_no_params", "do_commit", "do_ping"):
-        calls(name)
+    for name in ("do_execute", "do_executemany", "do_execute_no_params"):
+        statements(name)
+    original_commit = dialect.do_commit
+
+    def commit(dbapi_connection: Any) -> None:
+        bounds.call(_raw(dbapi_connection), lambda: original_commit(dbapi_connection), False)
+
+    dialect.do_commit = commit  # type: ignore[method-assign]
     original_rollback = dialect.do_rollback
 
     def rollback(dbapi_connection: Any) -> None:
@@ -184,7 +303,7 @@ def install(engine: Engine, bounds: Bounds | None = None) -> Bounds:
         if raw.closed:
             return  # the server has rolled it back already
         try:
-            bounds.call(raw, lambda: original_rollback(dbapi_connection))
+            bounds.call(raw, lambda: original_rollback(dbapi_connection), True)
         except psycopg.OperationalError:
             if not (raw.closed or raw.broken):
                 raise

@@ -37,11 +37,16 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 
 WRITE = "darasa_write"
+"""Execution option: ``connection.execution_options(darasa_write=True)``."""
+CUT_EARLY = "darasa_cut_early"
+"""Execution option (PostgreSQL): a statement in autocommit whose effect may
+land after its caller was told it failed (a rate-limit decision), so that
+``adapters.db.bounds`` may give up on it as soon as the server is found
+frozen."""
 CONNECT_TIMEOUT_SECONDS = 2
 """PostgreSQL: how long opening a connection may take."""
 POOL_TIMEOUT_SECONDS = 2
 """How long a request waits for a pooled connection when all are in use."""
-"""Execution option: ``connection.execution_options(darasa_write=True)``."""
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 

@@ -244,14 +244,19 @@ class SqlUnitOfWork(TrackedUnitOfWork):
     def _rollback(self) -> None:
         self._connection.rollback()
 
-    def _mark_committed(self, held: HeldKey) -> None:
-        if self._write:  # a read's commit() raises; PostgreSQL would autocommit the mark
-            c = t.idempotency_keys.c
-            self._connection.execute(
-                update(t.idempotency_keys)
-                .where(c.user_id == held.user_id, c.key == held.key, c.token == held.token)
-                .values(committed=True)
-            )
+    def _mark_committed(self, held: HeldKey) -> bool:
+        if not self._write:  # a read's commit() raises; PostgreSQL would autocommit the mark
+            return True
+        # The row stays locked until this transaction ends: a takeover waits
+        # for it, then finds the key committed (PostgreSQL at READ
+        # COMMITTED re-reads the row; SQLite's writers are serial anyway).
+        c = t.idempotency_keys.c
+        marked = self._connection.execute(
+            update(t.idempotency_keys)
+            .where(c.user_id == held.user_id, c.key == held.key, c.token == held.token)
+            .values(committed=True)
+        )
+        return bool(marked.rowcount)
 
 
 class SqlStorage:

@@ -1,10 +1,13 @@
 """Idempotency keys in a dict behind a lock, with the SQL store's rules. A
 call's commit marks its key in ``storage`` (the fake unit of work's
-transaction), read here as the SQL store reads its ``committed`` column."""
+transaction), read here as the SQL store reads its ``committed`` column; the
+key's current holder is kept there too, so that a call taken over cannot
+mark it."""
 
 from __future__ import annotations
 
 import threading
+from contextlib import nullcontext
 from datetime import datetime, timedelta
 
 from attrs import define
@@ -32,7 +35,9 @@ class FakeIdempotencyKeys:
 
     def claim(self, user_id: str, key: str, fingerprint: str) -> Claim:
         now = self._clock.now()
-        with self._lock:
+        # As the SQL store's row lock does, a claim waits for a unit of work
+        # that may be marking the key (it holds the storage's write lock).
+        with self._storage.write_lock if self._storage is not None else nullcontext(), self._lock:
             row = self._rows.get((user_id, key))
             committed = row is not None and self._committed(user_id, key, row.token)
             free = row is None or row.created_at < now - timedelta(seconds=REPLAY_SECONDS) or (
@@ -42,6 +47,8 @@ class FakeIdempotencyKeys:
             if free:
                 self._tokens += 1
                 self._rows[(user_id, key)] = _Row(fingerprint, str(self._tokens), now)
+                if self._storage is not None:
+                    self._storage.hold(user_id, key, str(self._tokens))
                 return Claim("new", token=str(self._tokens))
             assert row is not None
             if row.fingerprint != fingerprint:

@@ -207,8 +207,14 @@ class FakeUnitOfWork(TrackedUnitOfWork):
     def _rollback(self) -> None:
         self._begin()
 
-    def _mark_committed(self, held: HeldKey) -> None:
+    def _mark_committed(self, held: HeldKey) -> bool:
+        # This unit of work holds the storage's write lock, which a claim
+        # takes too: no takeover between this check and the commit.
+        holder = self._storage.holder(held.user_id, held.key)
+        if holder is not None and holder != held.token:
+            return False
         self._tables.committed_keys[mark_of(held.user_id, held.key)] = held.token
+        return True
 
 
 def mark_of(user_id: str, key: str) -> str:
@@ -223,6 +229,7 @@ class FakeStorage:
         self._tables = Tables()
         self._lock = threading.Lock()
         self.write_lock = threading.RLock()
+        self._holders: dict[str, str] = {}
         self.commits = 0
         self.cache = cache
 
@@ -240,6 +247,16 @@ class FakeStorage:
         """The token of the call that committed under ``key``, if one did."""
         with self._lock:
             return self._tables.committed_keys.get(mark_of(user_id, key))
+
+    def hold(self, user_id: str, key: str, token: str) -> None:
+        """Record that the call with ``token`` holds ``key`` now (the fake
+        key store's claims; the SQL store's row is the unit of work's own)."""
+        with self._lock:
+            self._holders[mark_of(user_id, key)] = token
+
+    def holder(self, user_id: str, key: str) -> str | None:
+        with self._lock:
+            return self._holders.get(mark_of(user_id, key))
 
     def replace(self, tables: Tables) -> None:
         with self._lock:

@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import Engine, Table, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from adapters.db.engine import connect
+from adapters.db.engine import CUT_EARLY, connect
 from adapters.db.tables import rate_limit_buckets, rate_limit_windows
 from adapters.ratelimit import arithmetic
 from adapters.ratelimit.arithmetic import BucketState, WindowState
@@ -178,7 +178,9 @@ class SqlRateLimiter:
             "tolerance": arithmetic.TOLERANCE,
         }
         with connect(self._engine, write=False) as connection:  # autocommit
-            row = connection.execute(_TAKE_POSTGRESQL, parameters).first()
+            # given up on at once when the server freezes: a token taken
+            # when it thaws costs nothing that was promised
+            row = connection.execute(_TAKE_POSTGRESQL, parameters, execution_options={CUT_EARLY: True}).first()
             if row is None:
                 # Refused, and the row did not exist when the statement began:
                 # a concurrent caller created it meanwhile. Read it now.

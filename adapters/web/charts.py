@@ -7,7 +7,7 @@ themes. Each chart is an image named by its figure's caption
 that spans the page is drawn twice, wide and ``NARROW`` (for a phone, where
 the wide one's labels would be too small), and the CSS shows one.
 
-pygal is imported when the first chart is drawn, not at start-up."""
+pygal (and lxml) are imported when the first chart is drawn, not at start-up."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from functools import cache
 from typing import TYPE_CHECKING
 
-from lxml import etree
 from markupsafe import Markup
 
 if TYPE_CHECKING:
@@ -55,6 +54,8 @@ def _config(width: int) -> dict[str, object]:
 def _clean(chart: pygal.graph.graph.Graph, labelled_by: str, width: int, look: str = "") -> Markup:
     """The chart's SVG with nothing the CSP refuses (no script, no style
     element or attribute) and no tooltips, named by ``labelled_by``."""
+    from lxml import etree
+
     root = etree.fromstring(chart.render())
     for element in list(root.iter()):
         parent = element.getparent()

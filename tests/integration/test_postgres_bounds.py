@@ -3,7 +3,10 @@ of the test's own that is frozen (SIGSTOP) at the worst moment: a write
 transaction has sent its last statement and is about to commit. The commit
 fails quickly, and when the server thaws it does not commit what the client
 was told had failed. Then the breaker fails calls at once, and the engine
-works again once the server is back."""
+works again once the server is back. Anything else caught by a freeze — a
+read in flight, a new connection, the breaker's trial after its cool-down —
+is given up on within a second: the server does not answer a probe. A slow
+statement on a server that answers is left to the server's own timeout."""
 
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ import pytest
 import sqlalchemy.exc
 from sqlalchemy import Engine, text
 
-from adapters.db.bounds import ROUND_TRIP_SECONDS, SERVER_IDLE_IN_TRANSACTION_MS
+from adapters.db.bounds import PROBE_SECONDS, ROUND_TRIP_SECONDS, SERVER_IDLE_IN_TRANSACTION_MS, SUSPECT_SECONDS
 from adapters.db.engine import make_engine
 from tests.own_services import PG_BIN, OwnPostgres, own_postgres
 
@@ -40,6 +43,22 @@ def engine(postgres: OwnPostgres) -> Iterator[Engine]:
         connection.execute(text("DELETE FROM notes"))
     yield engine
     engine.dispose()
+
+
+WITHIN_A_SECOND = SUSPECT_SECONDS + PROBE_SECONDS + 0.5
+"""How long a call caught by a freeze may take: it waits, the server is
+probed, the probe goes unanswered (and some slack for a shared machine)."""
+QUICK = 0.5
+"""How long a call may take while the breaker is open."""
+
+
+def _select_one(engine: Engine) -> float:
+    """Seconds until ``SELECT 1`` failed (it must)."""
+    started = time.monotonic()
+    with pytest.raises(sqlalchemy.exc.OperationalError):
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    return time.monotonic() - started
 
 
 def _bodies(postgres: OwnPostgres) -> list[str]:
@@ -69,7 +88,7 @@ def test_a_commit_refused_while_the_server_is_frozen_is_never_committed_later(
         with pytest.raises(sqlalchemy.exc.OperationalError):  # the breaker is open: at once
             with engine.connect() as connection:
                 connection.execute(text("SELECT 1"))
-        assert time.monotonic() - started < 0.5
+        assert time.monotonic() - started < QUICK
     finally:
         postgres.signal(signal.SIGCONT)
     time.sleep(0.5)  # the thawed backend reads the COMMIT, or ends its session first
@@ -105,3 +124,26 @@ def test_a_transaction_left_idle_too_long_is_an_outage_and_commits_nothing(
         transaction.commit()
     transaction.close()
     assert _bodies(postgres) == []
+
+
+def test_a_read_caught_by_a_freeze_is_given_up_within_a_second(postgres: OwnPostgres, engine: Engine) -> None:
+    with engine.connect() as connection:  # a pooled connection, ready
+        connection.execute(text("SELECT 1"))
+    postgres.signal(signal.SIGSTOP)
+    try:
+        assert _select_one(engine) < WITHIN_A_SECOND
+        assert _select_one(engine) < QUICK  # the breaker is open
+        time.sleep(2.1)  # its cool-down is over: its trial, a probe, is not answered either
+        assert _select_one(engine) < WITHIN_A_SECOND
+        assert _select_one(engine) < QUICK
+    finally:
+        postgres.signal(signal.SIGCONT)
+
+
+def test_a_new_connection_to_a_frozen_server_fails_within_a_second(postgres: OwnPostgres, engine: Engine) -> None:
+    engine.dispose()  # nothing pooled: the next call connects
+    postgres.signal(signal.SIGSTOP)
+    try:
+        assert _select_one(engine) < WITHIN_A_SECOND
+    finally:
+        postgres.signal(signal.SIGCONT)

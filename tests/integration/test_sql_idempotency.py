@@ -1,10 +1,13 @@
 """Idempotency keys in SQLite and PostgreSQL: the store agrees with the
 fake's rules, of many threads and processes taking one key at once, exactly
 one gets it, and the mark that a call committed is written in the action's
-own transaction: kept when it commits, rolled back with its writes when not."""
+own transaction: kept when it commits, rolled back with its writes when not.
+A call that outlives its lease and is taken over commits nothing, and a
+takeover waits for a commit under way."""
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -18,7 +21,7 @@ from adapters.db.storage import SqlStorage, SqlUnitOfWork
 from adapters.db.tables import idempotency_keys, users
 from adapters.fakes import FakeClock
 from core.domain import ExperienceLevel, JobInfo
-from core.idempotency import REPLAY_SECONDS, RUNNING_LEASE_SECONDS, HeldKey, holding
+from core.idempotency import REPLAY_SECONDS, RUNNING_LEASE_SECONDS, HeldKey, TakenOver, holding
 from tests.concurrently import at_once, in_processes
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -194,3 +197,62 @@ def test_a_unit_of_work_outside_a_keyed_call_marks_nothing(engine: Engine) -> No
         uow.job_infos.add(job_info(user))
         uow.commit()
     assert not committed(engine, user, "k")
+
+
+def test_a_call_taken_over_after_its_lease_commits_nothing(engine: Engine) -> None:
+    clock = FakeClock(NOW)
+    keys, storage = SqlIdempotencyKeys(engine, clock), SqlStorage(engine)
+    user = new_user(engine)
+    slow = HeldKey(user, "k", keys.claim(user, "k", "f").token)
+    clock.advance(RUNNING_LEASE_SECONDS + 1)  # the slow call is presumed dead
+    retry = keys.claim(user, "k", "f")
+    assert retry.state == "new"
+    job = job_info(user)
+    with pytest.raises(TakenOver), holding(slow), storage.unit_of_work(write=True) as uow:
+        uow.job_infos.add(job)
+        uow.commit()  # the slow call was alive after all: fenced off
+    assert not slow.committed and not committed(engine, user, "k")
+    with storage.unit_of_work() as uow:
+        assert uow.job_infos.get(job.id) is None
+    keys.release(user, "k", slow.token)  # its failure does not free the retry's key
+    assert keys.claim(user, "k", "f").state == "running"
+
+
+class PausedCommit(SqlUnitOfWork):
+    """A unit of work that has marked its key and waits before COMMIT."""
+
+    marked = threading.Event()
+    go_on = threading.Event()
+
+    def _commit(self) -> None:
+        self.marked.set()
+        assert self.go_on.wait(10)
+        super()._commit()
+
+
+def test_a_takeover_waits_for_a_commit_under_way_and_finds_it_done(engine: Engine) -> None:
+    clock = FakeClock(NOW)
+    keys = SqlIdempotencyKeys(engine, clock)
+    user = new_user(engine)
+    held = HeldKey(user, "k", keys.claim(user, "k", "f").token)
+    PausedCommit.marked.clear()
+    PausedCommit.go_on.clear()
+
+    def commit_late() -> None:
+        with holding(held), PausedCommit(engine, True, None) as uow:
+            uow.job_infos.add(job_info(user))
+            uow.commit()
+
+    committing = threading.Thread(target=commit_late)
+    committing.start()
+    assert PausedCommit.marked.wait(10)
+    clock.advance(RUNNING_LEASE_SECONDS + 1)
+    claims: list[str] = []
+    retry = threading.Thread(target=lambda: claims.append(keys.claim(user, "k", "f").state))
+    retry.start()
+    retry.join(0.5)
+    assert retry.is_alive()  # waiting for the marked row
+    PausedCommit.go_on.set()
+    committing.join(10)
+    retry.join(20)
+    assert held.committed and claims == ["lost"]

@@ -2,7 +2,8 @@
 the first result without running again (streamed answers too), another
 request under the key is VALIDATION, a duplicate still running is CONFLICT,
 a failure frees the key, and keys lapse after 24 hours. A call that committed
-is never run again under its key, even when its answer was lost."""
+is never run again under its key, even when its answer was lost, and one that
+outlived its lease and was taken over saves nothing."""
 
 from __future__ import annotations
 
@@ -85,18 +86,26 @@ def test_invalid_payloads_and_failures_keep_nothing_so_a_retry_runs():
     assert isinstance(run(app, actor, "createJobInfo", JOB), Success)
 
 
+def pause_first_call(app: FakeApp, name: str) -> tuple[threading.Event, threading.Event]:
+    """Make the first call of action ``name`` set ``running`` and wait for
+    ``go_on`` before it does anything."""
+    validator, handler = app.actions._actions[name]
+    running, go_on = threading.Event(), threading.Event()
+
+    def paused(context, command):
+        if not running.is_set():
+            running.set()
+            go_on.wait(10)
+        return handler(context, command)
+
+    app.actions._actions[name] = (validator, paused)
+    return running, go_on
+
+
 def test_a_duplicate_while_the_first_still_runs_is_conflict():
     app = FakeApp()
     actor = app.user()
-    running, release = threading.Event(), threading.Event()
-    handler = app.actions._actions["createJobInfo"][1]
-
-    def slow(context, command):
-        running.set()
-        release.wait(10)
-        return handler(context, command)
-
-    app.actions._actions["createJobInfo"] = (app.actions._actions["createJobInfo"][0], slow)
+    running, release = pause_first_call(app, "createJobInfo")
     results: list = []
     first = threading.Thread(target=lambda: results.append(run(app, actor, "createJobInfo", JOB)))
     first.start()
@@ -108,6 +117,26 @@ def test_a_duplicate_while_the_first_still_runs_is_conflict():
     assert duplicate.message == "A request with this idempotency key is still running"
     assert isinstance(results[0], Success) and run(app, actor, "createJobInfo", JOB) == results[0]
     assert job_count(app, actor) == 1
+
+
+def test_a_call_that_outlives_its_lease_and_is_taken_over_saves_nothing():
+    app = FakeApp()
+    actor = app.user()
+    running, go_on = pause_first_call(app, "createJobInfo")
+    results: list = []
+    first = threading.Thread(target=lambda: results.append(run(app, actor, "createJobInfo", JOB)))
+    first.start()
+    assert running.wait(10)
+    app.clock.advance(RUNNING_LEASE_SECONDS + 1)
+    retry = run(app, actor, "createJobInfo", JOB)  # takes the key over
+    go_on.set()
+    first.join(10)
+    assert isinstance(retry, Success)
+    taken_over = results[0]
+    assert isinstance(taken_over, Failure) and taken_over.code is ErrorCode.CONFLICT
+    assert "a retry with its idempotency key took its place" in taken_over.message
+    assert job_count(app, actor) == 1
+    assert run(app, actor, "createJobInfo", JOB) == retry
 
 
 def test_concurrent_retries_run_the_action_once():

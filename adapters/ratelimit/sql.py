@@ -267,7 +267,8 @@ class SqlWindowLimiter:
             "tolerance": arithmetic.TOLERANCE,
         }
         with connect(self._engine, write=False) as connection:  # autocommit
-            row = connection.execute(_HIT_POSTGRESQL, parameters).first()
+            # given up on at once when the server freezes, as the bucket's
+            row = connection.execute(_HIT_POSTGRESQL, parameters, execution_options={CUT_EARLY: True}).first()
             if row is not None and row.allowed:
                 # Counted: the decision is the one made on the row before.
                 before = (row.window_start, row.current - 1, row.previous)

@@ -13,10 +13,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import datetime
+from importlib import import_module
 from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, case, delete, insert, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.db import tables as t
 from core.domain import Difficulty, Interview, RatedAnswer, TopicTotal
@@ -33,7 +33,8 @@ def _upserts(c: Connection) -> tuple[Any, Any]:
     """The totals' and the topics' upserts for the connection's dialect, built once."""
     name = c.dialect.name
     if name not in _statements:
-        dialect: Any = postgresql if name == "postgresql" else sqlite
+        # the dialect's module only now: importing PostgreSQL's costs start-up time on SQLite
+        dialect: Any = import_module(f"sqlalchemy.dialects.{'postgresql' if name == 'postgresql' else 'sqlite'}")
         totals = dialect.insert(t.practice_totals)
         totals = totals.on_conflict_do_update(
             index_elements=[_p.user_id, _p.kind, _p.key],

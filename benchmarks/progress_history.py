@@ -61,13 +61,14 @@ def _bulk(engine: Engine, user_id: str, job_ids: list[str], records: int) -> Non
     from adapters.db.practice_totals import backfill
 
     owner = {"user_id": user_id} if "user_id" in t.answers.c else {}
+    scores = {name: 7 for name in getattr(t, "RESUME_SCORES", ())}  # migration 0013 on
     start = datetime(2020, 1, 1, tzinfo=UTC)
     per_job = max(1, -(-records // len(job_ids)))
     with engine.begin() as connection:
         analyses = max(1, records // ANALYSES_EVERY)
         connection.execute(insert(t.resume_analyses), [
             {"id": str(uuid.uuid4()), "job_info_id": job_ids[k * len(job_ids) // analyses], "analysis": ANALYSIS,
-             "created_at": start + timedelta(seconds=k), **owner} for k in range(analyses)])
+             "created_at": start + timedelta(seconds=k), **owner, **scores} for k in range(analyses)])
         for first in range(0, records, BATCH):
             stamps = [(i, start + timedelta(seconds=i)) for i in range(first, min(records, first + BATCH))]
             questions = {n: str(uuid.uuid4()) for n in sorted({i // PER_QUESTION for i, _ in stamps})}

@@ -13,7 +13,6 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, select
 
 from adapters.db import tables as t
-from adapters.db.resume_analyses import scores_of
 from core.domain import PracticeTotals, RatedInterview, RatingTotal, ScoredResume, TopicTotal
 
 _user: Any = bindparam("user_id")
@@ -31,7 +30,8 @@ _rated = (select(_ir.interview_id, _ir.job_info_id, _ir.created_at, _ir.overall)
           .order_by(_ir.created_at.desc(), _ir.interview_id.desc()).limit(bindparam("limit")).subquery())
 _INTERVIEWS = (select(_rated, _j.name).join_from(_rated, t.job_infos, _rated.c.job_info_id == _j.id)
                .order_by(_rated.c.created_at.desc(), _rated.c.interview_id.desc()))
-_resumes = (select(_r.id, _r.job_info_id, _r.created_at, _r.analysis).where(_r.user_id == _user)
+_resumes = (select(_r.id, _r.job_info_id, _r.created_at, *(_r[name] for name in t.RESUME_SCORES))
+            .where(_r.user_id == _user)
             .order_by(_r.created_at.desc(), _r.id.desc()).limit(bindparam("limit")).subquery())
 _RESUMES = (select(_resumes, _j.name).join_from(_resumes, t.job_infos, _resumes.c.job_info_id == _j.id)
             .order_by(_resumes.c.created_at.desc(), _resumes.c.id.desc()))
@@ -62,6 +62,7 @@ class SqlPracticeHistory:
 
     def scored_resumes(self, user_id: str, limit: int) -> list[ScoredResume]:
         return [
-            ScoredResume(row.id, row.job_info_id, row.name, row.created_at, *scores_of(row.analysis))
+            ScoredResume(row.id, row.job_info_id, row.name, row.created_at, row.overall_score, row.ats_score,
+                         row.job_match_score, row.writing_score, row.keyword_score, row.other_score)
             for row in self._c.execute(_RESUMES, {"user_id": user_id, "limit": limit})
         ]

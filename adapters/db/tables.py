@@ -169,6 +169,9 @@ answers = Table(
     Index("ix_answers_user_id_created_at_id", "user_id", "created_at", "id"),
 )
 
+RESUME_SCORES = ("overall_score", "ats_score", "job_match_score", "writing_score", "keyword_score", "other_score")
+"""resume_analyses' score columns: the overall score, then each category's."""
+
 resume_analyses = Table(
     "resume_analyses",
     metadata,
@@ -177,6 +180,8 @@ resume_analyses = Table(
     Column("analysis", Text, nullable=False),  # JSON, validated before storing
     Column("created_at", UTCDateTime(), nullable=False),
     _owner("user_id", "users.id"),  # the job info's: the user's analyses without a join
+    # the analysis' scores again, so that the progress view reads numbers, not the JSON
+    *(Column(name, Integer, nullable=False) for name in RESUME_SCORES),
     Index("ix_resume_analyses_job_info_id_created_at_id", "job_info_id", "created_at", "id"),
     Index("ix_resume_analyses_user_id_created_at_id", "user_id", "created_at", "id"),
 )

@@ -8,7 +8,7 @@ which reads and writes these tables as this revision makes them).
 
 Revision ID: 0012
 Revises: 0011
-Create Date: 2026-12-02
+Create Date: 2026-12-01
 """
 
 from __future__ import annotations

@@ -32,9 +32,11 @@ _SCORES = {  # column: where the analysis' JSON (its wire names) holds it
 
 
 def _from_json(dialect: str, path: tuple[str, ...]) -> str:
+    """The score at ``path``, 0 where the JSON has none (darasa validates
+    every analysis it stores, so only a row written by hand lacks one)."""
     if dialect == "postgresql":
-        return "CAST(CAST(analysis AS json) #>> '{" + ",".join(path) + "}' AS integer)"
-    return "CAST(json_extract(analysis, '$." + ".".join(path) + "') AS integer)"
+        return "COALESCE(CAST(CAST(analysis AS json) #>> '{" + ",".join(path) + "}' AS integer), 0)"
+    return "COALESCE(CAST(json_extract(analysis, '$." + ".".join(path) + "') AS integer), 0)"
 
 
 def upgrade() -> None:

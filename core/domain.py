@@ -285,13 +285,68 @@ class RatedAnswer:
 
 @frozen
 class RatedInterview:
-    """A mock interview with its feedback, for the progress view."""
+    """A mock interview with feedback, for the progress view: its overall
+    rating as read from the feedback when it was stored (``None`` when the
+    feedback gives none)."""
 
     id: str
     job_info_id: str
     job_name: str
     created_at: datetime
-    feedback: str
+    overall: int | None
+
+
+@frozen
+class InterviewRatings:
+    """What an interview's feedback rated, read once when the feedback was
+    stored (``core.progress.interview_ratings``): the overall rating and
+    each category's, by name in heading order; kept with the interview's
+    owner, job and time for the progress view."""
+
+    interview_id: str
+    user_id: str
+    job_info_id: str
+    created_at: datetime
+    overall: int | None
+    categories: dict[str, int]
+
+
+@frozen
+class RatingTotal:
+    """A running count and sum of ratings under one key: a day
+    (``YYYY-MM-DD``, UTC), a difficulty or an interview category."""
+
+    key: str
+    count: int
+    total: int
+
+
+@frozen
+class TopicTotal:
+    """A topic's running count and sum of answer ratings; ``key`` is the
+    topic folded (``topic_key``), ``topic`` its first spelling, and
+    ``job_info_id`` the job of its newest answer (at ``last_at``)."""
+
+    key: str
+    topic: str
+    count: int
+    total: int
+    job_info_id: str
+    last_at: datetime
+
+
+@frozen
+class PracticeTotals:
+    """A user's running totals, as far as the progress view reads them: the
+    newest days with answers (newest first), the most practised topics, the
+    difficulties, the most rated interview categories (most first), and how
+    many interviews have feedback."""
+
+    days: list[RatingTotal]
+    topics: list[TopicTotal]
+    difficulties: list[RatingTotal]
+    categories: list[RatingTotal]
+    interviews_rated: int
 
 
 @frozen

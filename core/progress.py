@@ -2,34 +2,50 @@
 topic and by difficulty, the weakest topics, interview ratings per category
 and resume scores per analysis.
 
-What it reads and sums does not grow with the history: at most the newest
-``ANSWERS_READ`` rated answers, ``INTERVIEWS_READ`` interviews with feedback
-and ``RESUMES_READ`` resume analyses of the caller (``PracticeHistory``),
-summed here. An interview's ratings are read from its feedback's
-headings (``## Name: n/10`` or ``## Name (Rating: n/10)``), the shapes both
-coaches write. Not cached: every answer, interview and analysis would have
-to invalidate it, and the reads are bounded.
+What getProgress reads does not grow with the history: the sums are kept up
+to date on write (``PracticeHistory.totals``: per user and day, topic,
+difficulty and interview category, a count and a sum of ratings, changed in
+the unit of work that rates an answer, stores an interview's feedback or
+deletes a job info), so the averages are over every answer and interview
+ever rated; the days are the newest ``DAYS_SHOWN`` with answers, the topics
+the ``TOPICS_READ`` most practised, the categories the ``CATEGORIES_SHOWN``
+most rated. An interview's ratings are read once, when its feedback is
+stored, from its headings (``## Name: n/10`` or ``## Name (Rating: n/10)``,
+the shapes both coaches write); each interview's overall rating and each
+resume analysis' scores are read for the newest ``INTERVIEWS_READ`` and
+``RESUMES_READ``. The ``tally_*`` functions here are what the totals must
+equal: the storage adapters use them when records go. Not cached.
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from attrs import frozen
+from attrs import evolve, frozen
 
-from core.domain import Difficulty, RatedAnswer, RatedInterview, ScoredResume
+from core.domain import (
+    Difficulty,
+    InterviewRatings,
+    PracticeTotals,
+    RatedAnswer,
+    RatedInterview,
+    RatingTotal,
+    ScoredResume,
+    TopicTotal,
+)
 from core.pipeline import Action, Context
 from core.ports import Storage
 
-ANSWERS_READ = 500
 INTERVIEWS_READ = 100
 RESUMES_READ = 100
 DAYS_SHOWN = 30
 TOPICS_SHOWN = 12
+TOPICS_READ = 100
+"""The weakest topics are the weakest of the most practised this many."""
+CATEGORIES_SHOWN = 12
 WEAKEST = 3
 GOOD_RATING = 8.0
 """A topic that averages this much or more is not weak (the "Excellent" badge)."""
@@ -110,9 +126,11 @@ class ResumeScores:
 
 @frozen
 class Progress:
-    """Everything oldest first but the topics (most practised first) and the
-    weakest (weakest first). ``answers`` counts the rated answers read, and
-    ``average`` is theirs (``None`` without any)."""
+    """Everything oldest first but the topics (most practised first), the
+    weakest (weakest first) and the interview categories (most rated
+    first). ``answers`` counts every rated answer and ``average`` is theirs
+    (``None`` without any); ``interviews_rated`` counts every interview with
+    feedback, ``interviews`` are the newest of them."""
 
     answers: int
     average: float | None
@@ -123,6 +141,7 @@ class Progress:
     interviews: list[InterviewRating]
     interview_categories: list[CategoryRating]
     resumes: list[ResumeScores]
+    interviews_rated: int
 
 
 # --- reading the coach's markdown ---------------------------------------------
@@ -145,35 +164,77 @@ def interview_ratings(feedback: str) -> tuple[int | None, dict[str, int]]:
     return overall, categories
 
 
-# --- summing up ---------------------------------------------------------------
+# --- the running totals: what they must equal --------------------------------
 
 
-def _average(ratings: Sequence[int]) -> float:
-    return round(sum(ratings) / len(ratings), 1)
+def day_of(at: datetime) -> str:
+    """The day (UTC, ``YYYY-MM-DD``) an answer counts for."""
+    return at.date().isoformat()
 
 
-def by_day(answers: Iterable[RatedAnswer]) -> list[DayRating]:
-    days: dict[str, list[int]] = defaultdict(list)
-    for answer in answers:
-        days[answer.created_at.date().isoformat()].append(answer.rating)
-    return [DayRating(day, _average(r), len(r)) for day, r in sorted(days.items())][-DAYS_SHOWN:]
+def topic_key(topic: str | None) -> str | None:
+    """What topics are told apart by (case and surrounding spaces aside);
+    ``None`` for an answer that counts for no topic."""
+    return topic.strip().casefold() if topic and topic.strip() else None
 
 
-def by_topic(answers: Sequence[RatedAnswer]) -> list[TopicRating]:
-    """Topics by how often they were practised (then by name); an answer to
-    a question without a topic counts for none."""
-    ratings: dict[str, list[int]] = defaultdict(list)
-    names: dict[str, str] = {}
-    last: dict[str, RatedAnswer] = {}
+Sums = dict[str, tuple[int, int]]
+"""Count and sum of ratings, by key."""
+
+
+def _add(sums: Sums, key: str, rating: int) -> None:
+    count, total = sums.get(key, (0, 0))
+    sums[key] = (count + 1, total + rating)
+
+
+def tally_answers(answers: Iterable[RatedAnswer]) -> tuple[Sums, Sums, dict[str, TopicTotal]]:
+    """The sums of ``answers`` by day and by difficulty, and by topic with
+    its first spelling and the job of its newest answer (of equal times,
+    the one given last)."""
+    days: Sums = {}
+    difficulties: Sums = {}
+    topics: dict[str, TopicTotal] = {}
     for answer in sorted(answers, key=lambda a: a.created_at):
-        if not answer.topic or not answer.topic.strip():
+        _add(days, day_of(answer.created_at), answer.rating)
+        _add(difficulties, answer.difficulty.value, answer.rating)
+        key = topic_key(answer.topic)
+        if key is None:
             continue
-        key = answer.topic.strip().casefold()
-        names.setdefault(key, answer.topic.strip())
-        ratings[key].append(answer.rating)
-        last[key] = answer
-    topics = [TopicRating(names[k], _average(r), len(r), last[k].job_info_id) for k, r in ratings.items()]
-    return sorted(topics, key=lambda t: (-t.answers, t.topic.casefold()))
+        known = topics.get(key)
+        topics[key] = (
+            TopicTotal(key, (answer.topic or "").strip(), 1, answer.rating, answer.job_info_id, answer.created_at)
+            if known is None else
+            evolve(known, count=known.count + 1, total=known.total + answer.rating,
+                   job_info_id=answer.job_info_id, last_at=answer.created_at)
+        )
+    return days, difficulties, topics
+
+
+def tally_interviews(rated: Iterable[InterviewRatings]) -> Sums:
+    """The sums of interview ratings by category."""
+    categories: Sums = {}
+    for ratings in rated:
+        for name, rating in ratings.categories.items():
+            _add(categories, name, rating)
+    return categories
+
+
+# --- summing up -----------------------------------------------------------------
+
+
+def _average(count: int, total: int) -> float:
+    return round(total / count, 1)
+
+
+def by_day(days: Iterable[RatingTotal]) -> list[DayRating]:
+    return [DayRating(d.key, _average(d.count, d.total), d.count) for d in sorted(days, key=lambda d: d.key)
+            if d.count][-DAYS_SHOWN:]
+
+
+def by_topic(topics: Iterable[TopicTotal]) -> list[TopicRating]:
+    """Topics by how often they were practised (then by name)."""
+    rated = [TopicRating(t.topic, _average(t.count, t.total), t.count, t.job_info_id) for t in topics if t.count]
+    return sorted(rated, key=lambda t: (-t.answers, t.topic.casefold()))
 
 
 def weakest(topics: Iterable[TopicRating]) -> list[TopicRating]:
@@ -183,24 +244,21 @@ def weakest(topics: Iterable[TopicRating]) -> list[TopicRating]:
     return sorted(weak, key=lambda t: (t.average, -t.answers, t.topic.casefold()))[:WEAKEST]
 
 
-def by_difficulty(answers: Iterable[RatedAnswer]) -> list[DifficultyRating]:
-    ratings: dict[Difficulty, list[int]] = defaultdict(list)
-    for answer in answers:
-        ratings[answer.difficulty].append(answer.rating)
-    return [DifficultyRating(d, _average(ratings[d]), len(ratings[d])) for d in Difficulty if ratings[d]]
+def by_difficulty(difficulties: Iterable[RatingTotal]) -> list[DifficultyRating]:
+    found = {d.key: d for d in difficulties if d.count}
+    return [DifficultyRating(d, _average(found[d.value].count, found[d.value].total), found[d.value].count)
+            for d in Difficulty if d.value in found]
 
 
-def interviews(rated: Sequence[RatedInterview]) -> tuple[list[InterviewRating], list[CategoryRating]]:
-    overall: list[InterviewRating] = []
-    categories: dict[str, list[int]] = defaultdict(list)
-    for interview in sorted(rated, key=lambda i: (i.created_at, i.id)):
-        rating, named = interview_ratings(interview.feedback)
-        overall.append(
-            InterviewRating(interview.id, interview.job_info_id, interview.job_name, interview.created_at, rating)
-        )
-        for name, value in named.items():
-            categories[name].append(value)
-    return overall, [CategoryRating(name, _average(r), len(r)) for name, r in categories.items()]
+def by_category(categories: Iterable[RatingTotal]) -> list[CategoryRating]:
+    """Categories by how many interviews rated them (then by name)."""
+    rated = sorted((c for c in categories if c.count), key=lambda c: (-c.count, c.key))
+    return [CategoryRating(c.key, _average(c.count, c.total), c.count) for c in rated][:CATEGORIES_SHOWN]
+
+
+def interviews(rated: Sequence[RatedInterview]) -> list[InterviewRating]:
+    return [InterviewRating(i.id, i.job_info_id, i.job_name, i.created_at, i.overall)
+            for i in sorted(rated, key=lambda i: (i.created_at, i.id))]
 
 
 def resumes(scored: Sequence[ScoredResume]) -> list[ResumeScores]:
@@ -209,6 +267,24 @@ def resumes(scored: Sequence[ScoredResume]) -> list[ResumeScores]:
                      r.writing_and_formatting, r.keyword_coverage, r.other)
         for r in sorted(scored, key=lambda r: (r.created_at, r.id))
     ]
+
+
+def progress_of(totals: PracticeTotals, rated: Sequence[RatedInterview], scored: Sequence[ScoredResume]) -> Progress:
+    topics = by_topic(totals.topics)
+    count = sum(d.count for d in totals.difficulties)
+    total = sum(d.total for d in totals.difficulties)
+    return Progress(
+        answers=count,
+        average=_average(count, total) if count else None,
+        by_day=by_day(totals.days),
+        by_topic=topics[:TOPICS_SHOWN],
+        by_difficulty=by_difficulty(totals.difficulties),
+        weakest_topics=weakest(topics),
+        interviews=interviews(rated),
+        interview_categories=by_category(totals.categories),
+        resumes=resumes(scored),
+        interviews_rated=totals.interviews_rated,
+    )
 
 
 # --- the use case -------------------------------------------------------------
@@ -221,22 +297,10 @@ class GetProgress:
     def __call__(self, context: Context, _: GetProgressQuery) -> Progress:
         user_id = context.caller.user_id
         with self.storage.unit_of_work() as uow:
-            answers = uow.practice.rated_answers(user_id, ANSWERS_READ)[:ANSWERS_READ]
+            totals = uow.practice.totals(user_id, days=DAYS_SHOWN, topics=TOPICS_READ, categories=CATEGORIES_SHOWN)
             rated = uow.practice.rated_interviews(user_id, INTERVIEWS_READ)[:INTERVIEWS_READ]
             scored = uow.practice.scored_resumes(user_id, RESUMES_READ)[:RESUMES_READ]
-        topics = by_topic(answers)
-        overall, categories = interviews(rated)
-        return Progress(
-            answers=len(answers),
-            average=_average([a.rating for a in answers]) if answers else None,
-            by_day=by_day(answers),
-            by_topic=topics[:TOPICS_SHOWN],
-            by_difficulty=by_difficulty(answers),
-            weakest_topics=weakest(topics),
-            interviews=overall,
-            interview_categories=categories,
-            resumes=resumes(scored),
-        )
+        return progress_of(totals, rated, scored)
 
 
 actions: list[Action[Any, Any]] = [

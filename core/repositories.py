@@ -17,8 +17,8 @@ from core.domain import (
     Interview,
     InterviewMessage,
     JobInfo,
+    PracticeTotals,
     Question,
-    RatedAnswer,
     RatedInterview,
     ScoredResume,
     Session,
@@ -261,13 +261,28 @@ class ResumeAnalyses(Protocol):
 
 
 class PracticeHistory(Protocol):
-    """A user's practice across their job infos, newest first and at most
-    ``limit`` of each kind (the progress view)."""
+    """A user's practice across their job infos, for the progress view.
 
-    def rated_answers(self, user_id: str, limit: int) -> list[RatedAnswer]: ...
+    The totals are kept by the other repositories, in the unit of work of
+    the write that changes them: ``Answers.add`` counts the answer (by day,
+    topic and difficulty), ``Interviews.add``/``update`` keep the ratings
+    of its feedback (``core.progress.interview_ratings``) and count them by
+    category, ``JobInfos.delete`` takes back what the job's answers and
+    interviews counted, ``Users.delete`` everything. They equal what
+    ``core.progress.tally_answers``/``tally_interviews`` make of the
+    records there are."""
 
-    def rated_interviews(self, user_id: str, limit: int) -> list[RatedInterview]:
-        """Only interviews that have feedback."""
+    def totals(self, user_id: str, *, days: int, topics: int, categories: int) -> PracticeTotals:
+        """The newest ``days`` days (newest first), the ``topics`` most
+        practised topics and ``categories`` most rated categories (most
+        first, then by key), every difficulty, and how many interviews have
+        feedback; nothing with a count of 0."""
         ...
 
-    def scored_resumes(self, user_id: str, limit: int) -> list[ScoredResume]: ...
+    def rated_interviews(self, user_id: str, limit: int) -> list[RatedInterview]:
+        """The newest ``limit`` interviews that have feedback, newest first."""
+        ...
+
+    def scored_resumes(self, user_id: str, limit: int) -> list[ScoredResume]:
+        """The newest ``limit`` resume analyses, newest first."""
+        ...

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Row, bindparam, insert, select, update
 from adapters.db import tables as t
 from adapters.db.owners import owner_of
 from adapters.db.paging import NewestFirst, newest_first
+from adapters.db.practice_totals import keep_ratings
 from core.cache_tags import interview_tags
 from core.domain import Interview
 from core.paging import SortKey
@@ -57,6 +58,7 @@ class SqlInterviews:
         self._c.execute(
             insert(t.interviews).values(id=interview.id, user_id=owner_of(interview.job_info_id), **_values(interview))
         )
+        keep_ratings(self._c, interview)
         self._wrote(interview_tags(interview.id, interview.job_info_id))
 
     def get(self, interview_id: str) -> Interview | None:
@@ -67,6 +69,7 @@ class SqlInterviews:
         self._c.execute(
             update(t.interviews).where(t.interviews.c.id == interview.id).values(**_values(interview))
         )
+        keep_ratings(self._c, interview)
         self._wrote(interview_tags(interview.id, interview.job_info_id))
 
     def list_for_job_info(

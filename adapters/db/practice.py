@@ -1,69 +1,68 @@
 """The practice history (the progress view's reads) on SQLAlchemy Core: a
-user's newest rated answers, interviews with feedback and resume analyses
-across their job infos, each at most ``limit`` rows. The rows keep their
-owner (``user_id``), so each read is one range of an index on (user_id,
-created_at, id), read backwards and stopped after ``limit`` rows, whatever
-the history; the job's name and the question's fields are joined to those
-rows only. The statements are built once (bound user and limit)."""
+user's running totals (``adapters.db.practice_totals`` keeps them), the
+overall rating of their newest interviews with feedback and the scores of
+their newest resume analyses, each a bounded range of an index on the user
+(the totals' primary keys; (user_id, created_at, id) for the others) with
+the job's name joined to those rows only, whatever the history. The
+statements are built once (bound user and limits)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Column, Connection, Select, Table, bindparam, select
+from sqlalchemy import Connection, bindparam, select
 
 from adapters.db import tables as t
-from adapters.db.resume_analyses import scores_of
-from core.domain import Difficulty, RatedAnswer, RatedInterview, ScoredResume
+from core.domain import PracticeTotals, RatedInterview, RatingTotal, ScoredResume, TopicTotal
 
-
-def _newest(table: Table, *columns: Column[Any], feedback: bool = False) -> Any:
-    """The user's newest rows of ``table`` (``columns`` of them), a subquery."""
-    c = table.c
-    statement = select(*columns).where(c.user_id == bindparam("user_id"))
-    if feedback:
-        statement = statement.where(c.feedback.is_not(None))
-    return statement.order_by(c.created_at.desc(), c.id.desc()).limit(bindparam("limit")).subquery()
-
-
-def _with_job_name(newest: Any) -> Select[Any]:
-    j = t.job_infos.c
-    return (
-        select(newest, j.name)
-        .join_from(newest, t.job_infos, newest.c.job_info_id == j.id)
-        .order_by(newest.c.created_at.desc(), newest.c.id.desc())
-    )
-
-
-_a, _q, _i, _r = t.answers.c, t.questions.c, t.interviews.c, t.resume_analyses.c
-_answers = _newest(t.answers, _a.id, _a.rating, _a.created_at, _a.question_id)
-_ANSWERS = (
-    select(_answers.c.rating, _answers.c.created_at, _q.difficulty, _q.topic, _q.job_info_id)
-    .join_from(_answers, t.questions, _answers.c.question_id == _q.id)
-    .order_by(_answers.c.created_at.desc(), _answers.c.id.desc())
-)
-_INTERVIEWS = _with_job_name(_newest(t.interviews, _i.id, _i.job_info_id, _i.created_at, _i.feedback, feedback=True))
-_RESUMES = _with_job_name(_newest(t.resume_analyses, _r.id, _r.job_info_id, _r.created_at, _r.analysis))
+_user: Any = bindparam("user_id")
+_p, _pt, _ir, _r, _j = (t.practice_totals.c, t.practice_topics.c, t.interview_ratings.c, t.resume_analyses.c,
+                        t.job_infos.c)
+_DAYS = (select(_p.key, _p.ratings, _p.rating_sum).where(_p.user_id == _user, _p.kind == "day")
+         .order_by(_p.key.desc()).limit(bindparam("days")))
+_CATEGORIES = (select(_p.key, _p.ratings, _p.rating_sum).where(_p.user_id == _user, _p.kind == "category")
+               .order_by(_p.ratings.desc(), _p.key).limit(bindparam("categories")))
+_OTHERS = select(_p.kind, _p.key, _p.ratings, _p.rating_sum).where(_p.user_id == _user,
+                                                            _p.kind.in_(["difficulty", "interviews"]))
+_TOPICS = (select(_pt.key, _pt.topic, _pt.ratings, _pt.rating_sum, _pt.job_info_id, _pt.last_at)
+           .where(_pt.user_id == _user).order_by(_pt.ratings.desc(), _pt.key).limit(bindparam("topics")))
+_rated = (select(_ir.interview_id, _ir.job_info_id, _ir.created_at, _ir.overall).where(_ir.user_id == _user)
+          .order_by(_ir.created_at.desc(), _ir.interview_id.desc()).limit(bindparam("limit")).subquery())
+_INTERVIEWS = (select(_rated, _j.name).join_from(_rated, t.job_infos, _rated.c.job_info_id == _j.id)
+               .order_by(_rated.c.created_at.desc(), _rated.c.interview_id.desc()))
+_resumes = (select(_r.id, _r.job_info_id, _r.created_at, *(_r[name] for name in t.RESUME_SCORES))
+            .where(_r.user_id == _user)
+            .order_by(_r.created_at.desc(), _r.id.desc()).limit(bindparam("limit")).subquery())
+_RESUMES = (select(_resumes, _j.name).join_from(_resumes, t.job_infos, _resumes.c.job_info_id == _j.id)
+            .order_by(_resumes.c.created_at.desc(), _resumes.c.id.desc()))
 
 
 class SqlPracticeHistory:
     def __init__(self, connection: Connection) -> None:
         self._c = connection
 
-    def rated_answers(self, user_id: str, limit: int) -> list[RatedAnswer]:
-        return [
-            RatedAnswer(row.rating, row.created_at, Difficulty(row.difficulty), row.topic, row.job_info_id)
-            for row in self._c.execute(_ANSWERS, {"user_id": user_id, "limit": limit})
-        ]
+    def totals(self, user_id: str, *, days: int, topics: int, categories: int) -> PracticeTotals:
+        c = self._c
+        bound = {"user_id": user_id, "days": days, "topics": topics, "categories": categories}
+        others = c.execute(_OTHERS, bound).all()
+        interviews = [row.ratings for row in others if row.kind == "interviews"]
+        return PracticeTotals(
+            days=[RatingTotal(*row) for row in c.execute(_DAYS, bound)],
+            topics=[TopicTotal(*row) for row in c.execute(_TOPICS, bound)],
+            difficulties=[RatingTotal(*row[1:]) for row in others if row.kind == "difficulty"],
+            categories=[RatingTotal(*row) for row in c.execute(_CATEGORIES, bound)],
+            interviews_rated=interviews[0] if interviews else 0,
+        )
 
     def rated_interviews(self, user_id: str, limit: int) -> list[RatedInterview]:
         return [
-            RatedInterview(row.id, row.job_info_id, row.name, row.created_at, row.feedback)
+            RatedInterview(row.interview_id, row.job_info_id, row.name, row.created_at, row.overall)
             for row in self._c.execute(_INTERVIEWS, {"user_id": user_id, "limit": limit})
         ]
 
     def scored_resumes(self, user_id: str, limit: int) -> list[ScoredResume]:
         return [
-            ScoredResume(row.id, row.job_info_id, row.name, row.created_at, *scores_of(row.analysis))
+            ScoredResume(row.id, row.job_info_id, row.name, row.created_at, row.overall_score, row.ats_score,
+                         row.job_match_score, row.writing_score, row.keyword_score, row.other_score)
             for row in self._c.execute(_RESUMES, {"user_id": user_id, "limit": limit})
         ]

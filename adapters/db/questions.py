@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Row, bindparam, insert, select
 
 from adapters.db import tables as t
 from adapters.db.paging import NewestFirst, newest_first
+from adapters.db.practice_totals import count_answer
 from core.cache_tags import question_tags
 from core.domain import Answer, Difficulty, Question
 from core.paging import SortKey
@@ -96,18 +97,15 @@ class SqlAnswers:
         self._wrote = wrote
 
     def add(self, answer: Answer) -> None:
-        # The answer keeps its owner (the question's job info's user, in the
-        # same INSERT) for the progress view.
-        q, j = t.questions.c, t.job_infos.c
-        owner = (
-            select(j.user_id).join_from(t.questions, t.job_infos, q.job_info_id == j.id)
-            .where(q.id == answer.question_id).scalar_subquery()
-        )
+        # The answer keeps its owner (the question's job info's user) and is
+        # counted in the owner's practice totals, for the progress view (no
+        # owner: no question, and the insert breaks the foreign key).
+        user_id, job_info_id = count_answer(self._c, answer.question_id, answer.rating, answer.created_at)
         self._c.execute(
             insert(t.answers).values(
                 id=answer.id,
                 question_id=answer.question_id,
-                user_id=owner,
+                user_id=user_id,
                 text=answer.text,
                 feedback=answer.feedback,
                 rating=answer.rating,
@@ -115,8 +113,7 @@ class SqlAnswers:
             )
         )
         # An answer is listed with its question: it changes the question's reads.
-        job_info_id = self._c.execute(select(q.job_info_id).where(q.id == answer.question_id)).scalar_one()
-        self._wrote(question_tags(answer.question_id, job_info_id))
+        self._wrote(question_tags(answer.question_id, job_info_id or ""))
 
     def list_for_questions(self, question_ids: Sequence[str]) -> list[Answer]:
         if not question_ids:

@@ -46,12 +46,11 @@ def analysis_of(text: str) -> ResumeAnalysis:
     return _converter().structure(json.loads(text), ResumeAnalysis)
 
 
-def scores_of(text: str) -> tuple[int, int, int, int, int, int]:
-    """A stored analysis' scores (overall, then each category's), without
-    building the rest: the progress view reads only these."""
-    d = json.loads(text)
-    return (d["overallScore"], d["ats"]["score"], d["jobMatch"]["score"], d["writingAndFormatting"]["score"],
-            d["keywordCoverage"]["score"], d["other"]["score"])
+def scores_of(analysis: ResumeAnalysis) -> dict[str, int]:
+    """The analysis' score columns (``tables.RESUME_SCORES``)."""
+    scores = (analysis.overall_score, analysis.ats.score, analysis.job_match.score,
+              analysis.writing_and_formatting.score, analysis.keyword_coverage.score, analysis.other.score)
+    return dict(zip(t.RESUME_SCORES, scores, strict=True))
 
 
 def _stored(row: Row[Any]) -> StoredResumeAnalysis:
@@ -73,6 +72,7 @@ class SqlResumeAnalyses:
                 user_id=owner_of(analysis.job_info_id),
                 analysis=analysis_json(analysis.analysis),
                 created_at=analysis.created_at,
+                **scores_of(analysis.analysis),
             )
         )
         self._wrote(resume_analysis_tags(analysis.id, analysis.job_info_id))

@@ -20,6 +20,7 @@ from adapters.db.interview_messages import SqlInterviewMessages
 from adapters.db.interviews import SqlInterviews
 from adapters.db.paging import NewestFirst, newest_first
 from adapters.db.practice import SqlPracticeHistory
+from adapters.db.practice_totals import forget_job_info
 from adapters.db.questions import SqlAnswers, SqlQuestions
 from adapters.db.resume_analyses import SqlResumeAnalyses
 from core.cache_tags import job_info_tags
@@ -161,10 +162,11 @@ class SqlJobInfos:
         return bool(updated)
 
     def delete(self, job_info_id: str) -> None:
-        owners = self._c.execute(
-            delete(t.job_infos).where(t.job_infos.c.id == job_info_id).returning(t.job_infos.c.user_id)
-        ).scalars()
-        for user_id in owners:
+        user_id = forget_job_info(
+            self._c, job_info_id,
+            delete(t.job_infos).where(t.job_infos.c.id == job_info_id).returning(t.job_infos.c.user_id),
+        )
+        if user_id is not None:
             self._wrote(job_info_tags(job_info_id, user_id))
 
     def list_for_user(

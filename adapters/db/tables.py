@@ -169,6 +169,9 @@ answers = Table(
     Index("ix_answers_user_id_created_at_id", "user_id", "created_at", "id"),
 )
 
+RESUME_SCORES = ("overall_score", "ats_score", "job_match_score", "writing_score", "keyword_score", "other_score")
+"""resume_analyses' score columns: the overall score, then each category's."""
+
 resume_analyses = Table(
     "resume_analyses",
     metadata,
@@ -177,8 +180,56 @@ resume_analyses = Table(
     Column("analysis", Text, nullable=False),  # JSON, validated before storing
     Column("created_at", UTCDateTime(), nullable=False),
     _owner("user_id", "users.id"),  # the job info's: the user's analyses without a join
+    # the analysis' scores again, so that the progress view reads numbers, not the JSON
+    *(Column(name, Integer, nullable=False) for name in RESUME_SCORES),
     Index("ix_resume_analyses_job_info_id_created_at_id", "job_info_id", "created_at", "id"),
     Index("ix_resume_analyses_user_id_created_at_id", "user_id", "created_at", "id"),
+)
+
+# The progress view's running totals (core.progress, adapters.db.practice),
+# changed in the unit of work of the write they count: per user, how many
+# ratings and their sum by kind ("day", "difficulty", "category"; "interviews"
+# with key "" counts the interviews with feedback) and key.
+practice_totals = Table(
+    "practice_totals",
+    metadata,
+    _owner("user_id", "users.id"),
+    Column("kind", String(16), nullable=False),
+    Column("key", String(200), nullable=False),
+    Column("ratings", Integer, nullable=False),
+    Column("rating_sum", Integer, nullable=False),
+    PrimaryKeyConstraint("user_id", "kind", "key"),
+)
+
+# Per user and topic (folded): how many answer ratings and their sum, the
+# topic's first spelling and the job of its newest answer (no foreign key:
+# deleting that job gives the topic the job of its newest answer left).
+practice_topics = Table(
+    "practice_topics",
+    metadata,
+    _owner("user_id", "users.id"),
+    Column("key", String(200), nullable=False),
+    Column("topic", String(80), nullable=False),
+    Column("ratings", Integer, nullable=False),
+    Column("rating_sum", Integer, nullable=False),
+    Column("job_info_id", String(36), nullable=False),
+    Column("last_at", UTCDateTime(), nullable=False),
+    PrimaryKeyConstraint("user_id", "key"),
+)
+
+# An interview's ratings, read from its feedback once when it was stored:
+# the overall rating and the categories' (JSON, {name: rating} in order).
+interview_ratings = Table(
+    "interview_ratings",
+    metadata,
+    Column("interview_id", String(36), ForeignKey("interviews.id", ondelete="CASCADE"), primary_key=True),
+    _owner("user_id", "users.id"),
+    Column("job_info_id", String(36), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("overall", Integer, nullable=True),
+    Column("categories", Text, nullable=False),
+    Index("ix_interview_ratings_user_id_created_at_interview_id", "user_id", "created_at", "interview_id"),
+    Index("ix_interview_ratings_job_info_id", "job_info_id"),
 )
 
 # Webhook deliveries already applied (by the sender's id, the same on every

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from adapters.fakes.paging import newest_first
+from adapters.fakes.practice import count_answer
 from core.cache_tags import question_tags
 from core.domain import Answer, Question
 from core.paging import SortKey
@@ -45,6 +46,7 @@ class FakeAnswers:
     def add(self, answer: Answer) -> None:
         question = self._t.questions[answer.question_id]  # as the foreign key insists
         self._t.answers[answer.id] = answer
+        count_answer(self._t, answer)
         self._wrote(question_tags(question.id, question.job_info_id))
 
     def list_for_questions(self, question_ids: Sequence[str]) -> list[Answer]:

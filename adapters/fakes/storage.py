@@ -16,7 +16,7 @@ from attrs import evolve
 from adapters.fakes.accounts import FakeSessions, FakeUsers
 from adapters.fakes.coaching_records import FakeInterviewMessages, FakeResumeAnalyses
 from adapters.fakes.paging import newest_first
-from adapters.fakes.practice import FakePracticeHistory
+from adapters.fakes.practice import FakePracticeHistory, forget_job_info, keep_ratings
 from adapters.fakes.questions import FakeAnswers, FakeQuestions
 from adapters.fakes.tables import Tables, delete_cascading
 from core.cache_tags import interview_tags, job_info_tags
@@ -71,6 +71,7 @@ class FakeJobInfos:
     def delete(self, job_info_id: str) -> None:
         job_info = self._t.job_infos.get(job_info_id)
         if job_info is not None:
+            forget_job_info(self._t, job_info_id)
             delete_cascading(self._t, "job_infos", job_info_id)
             self._wrote(job_info_tags(job_info_id, job_info.user_id))
 
@@ -100,6 +101,7 @@ class FakeInterviews:
 
     def add(self, interview: Interview) -> None:
         self._t.interviews[interview.id] = interview
+        keep_ratings(self._t, interview)
         self._wrote(interview_tags(interview.id, interview.job_info_id))
 
     def get(self, interview_id: str) -> Interview | None:
@@ -108,6 +110,7 @@ class FakeInterviews:
     def update(self, interview: Interview) -> None:
         if interview.id in self._t.interviews:
             self._t.interviews[interview.id] = interview
+            keep_ratings(self._t, interview)
             self._wrote(interview_tags(interview.id, interview.job_info_id))
 
     def list_for_job_info(

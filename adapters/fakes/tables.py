@@ -12,10 +12,13 @@ from core.domain import (
     Hold,
     Interview,
     InterviewMessage,
+    InterviewRatings,
     JobInfo,
     Question,
+    RatingTotal,
     Session,
     StoredResumeAnalysis,
+    TopicTotal,
     Usage,
     User,
 )
@@ -40,6 +43,10 @@ class Tables:
     deliveries: dict[str, datetime] = field(factory=dict)
     holds: dict[str, Hold] = field(factory=dict)
     committed_keys: dict[str, str] = field(factory=dict)
+    interview_ratings: dict[str, InterviewRatings] = field(factory=dict)
+    totals: dict[tuple[str, str, str], RatingTotal] = field(factory=dict)
+    """The practice totals by (user, kind, key): ``adapters.fakes.practice``."""
+    topics: dict[tuple[str, str], TopicTotal] = field(factory=dict)
     """The token of each committed call's idempotency key, by ``mark_of``."""
 
     def copy(self) -> Tables:
@@ -56,11 +63,14 @@ CASCADES: list[tuple[str, str, str]] = [
     ("job_infos", "questions", "job_info_id"),
     ("questions", "answers", "question_id"),
     ("interviews", "interview_messages", "interview_id"),
+    ("interviews", "interview_ratings", "interview_id"),
     ("job_infos", "resume_analyses", "job_info_id"),
 ]
 
 # Columns of the users row, kept beside the User value: gone with the user.
 USER_COLUMNS = ("password_hashes", "plans", "usage")
+# Tables keyed by (user id, ...): gone with the user.
+USER_KEYED = ("totals", "topics")
 
 
 def delete_cascading(tables: Tables, table: str, record_id: str) -> None:
@@ -68,6 +78,10 @@ def delete_cascading(tables: Tables, table: str, record_id: str) -> None:
     if table == "users":
         for column in USER_COLUMNS:
             getattr(tables, column).pop(record_id, None)
+        for name in USER_KEYED:
+            keyed = getattr(tables, name)
+            for key in [k for k in keyed if k[0] == record_id]:
+                del keyed[key]
     for parent, child, column in CASCADES:
         if parent == table:
             children = getattr(tables, child)

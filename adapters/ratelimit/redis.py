@@ -1,79 +1,94 @@
 """Rate limiters whose state lives in Redis, so the limits hold across every
 process and host that shares the server.
 
-Each decision is one round trip: a Lua script (``EVALSHA``) reads the key's
-hash, decides, writes and sets an expiry, atomically. The time is the Redis
-server's ``TIME``, so hosts with skewed clocks still agree. The scripts are
-``arithmetic.take`` and ``arithmetic.hit`` written in Lua, line for line;
-numbers come back as strings (``%.17g``) because Redis would truncate Lua
-numbers to integers. Scripts that call ``TIME`` before writing are allowed
-since Redis 5 replicates their effects rather than the script.
+Each decision is one round trip: a Lua script (``EVALSHA``) reads the key,
+decides and writes it with its expiry, atomically (a server that lost the
+script, restarted or flushed, is sent it whole once: two round trips). The
+time is the Redis server's ``TIME``, so hosts with skewed clocks still
+agree. The scripts are ``arithmetic.take`` and ``arithmetic.hit`` written
+in Lua, line for line.
+
+Decimal conversions (``tonumber``, ``%.17g``) were much of what a script
+cost the server, so the state is one string of packed doubles
+(``struct.pack``: exact, no conversion), written by ``SET`` with its expiry
+in the same command; an allowed decision answers one number (an integer, or
+``%.17g`` text, since Redis would truncate a fractional Lua number), a
+refusal the pair ``[retry_after, remaining]``. Needs Redis 6.2 (``SET …
+PXAT``); scripts that call ``TIME`` before writing are allowed since Redis 5
+replicates their effects rather than the script.
+
+The keys carry the state's format (``v2``): the hashes of the first format
+(``darasa:ratelimit:bucket:…``) are never read and expire by themselves, so
+each key starts afresh once, and while a deployment rolls out, processes of
+the old and new format keep separate counts.
 """
 
 from __future__ import annotations
 
+import hashlib
+from typing import Any
+
 import redis
+from redis.exceptions import NoScriptError
 
 from adapters.ratelimit import arithmetic
 from core.domain import Bucket, Decision
 
-PREFIX = "darasa:ratelimit:"
+PREFIX = "darasa:ratelimit:v2:"
 
 _TAKE = """
-local capacity, rate = tonumber(ARGV[1]), tonumber(ARGV[2])
-local tokens, tolerance = tonumber(ARGV[3]), tonumber(ARGV[4])
-local function num(x) return string.format('%.17g', x) end
+local capacity, rate = tonumber(ARGV[1]), tonumber(ARGV[2]) / tonumber(ARGV[3])
+local tokens = tonumber(ARGV[4])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
-local saved = redis.call('HMGET', KEYS[1], 'tokens', 'stamp')
+local saved = redis.call('GET', KEYS[1])
 local level, stamp = capacity, now
-if saved[1] then
-  local old = tonumber(saved[2])
+if saved then
+  local kept, old = struct.unpack('<dd', saved)
   stamp = math.max(old, now)
-  level = math.min(capacity, tonumber(saved[1]) + (stamp - old) * rate)
+  level = math.min(capacity, kept + (stamp - old) * rate)
 end
 local left
 if tokens <= level then
   left = level - tokens
 elseif tokens > capacity or rate == 0 then
-  return {0, 'inf', num(level)}
+  return {'inf', string.format('%.17g', level)}
 else
   local ready = stamp + (tokens - level) / rate
-  if ready > now + tolerance then
-    return {0, num(ready - now), num(level)}
+  if ready > now + TOLERANCE then
+    return {string.format('%.17g', ready - now), string.format('%.17g', level)}
   end
   left, stamp = 0, ready
 end
-redis.call('HSET', KEYS[1], 'tokens', num(left), 'stamp', num(stamp))
+local state = struct.pack('<dd', left, stamp)
 if rate > 0 then
   local full_in = math.max(0, stamp - now) + (capacity - left) / rate
-  redis.call('PEXPIRE', KEYS[1], math.ceil(full_in * 1000) + 1)
+  redis.call('SET', KEYS[1], state, 'PX', math.ceil(full_in * 1000) + 1)
 else
-  redis.call('PERSIST', KEYS[1])
+  redis.call('SET', KEYS[1], state)
 end
-return {1, '0', num(left)}
-"""
+if left == math.floor(left) and left < 2^53 then return left end
+return redis.status_reply(string.format('%.17g', left))
+""".replace("TOLERANCE", repr(arithmetic.TOLERANCE))
 
 _HIT = """
 local limit, window = tonumber(ARGV[1]), tonumber(ARGV[2])
-local tolerance = tonumber(ARGV[3])
-local function num(x) return string.format('%.17g', x) end
 local function room(estimate) return math.max(0, math.floor(limit - estimate + 1e-9)) end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
 local index = math.floor(now / window)
 local current, previous = 0, 0
-local saved = redis.call('HMGET', KEYS[1], 'index', 'current', 'previous')
-if saved[1] then
-  local old = tonumber(saved[1])
+local saved = redis.call('GET', KEYS[1])
+if saved then
+  local old, kept_current, kept_previous = struct.unpack('<ddd', saved)
   if index <= old then
-    index, current, previous = old, tonumber(saved[2]), tonumber(saved[3])
+    index, current, previous = old, kept_current, kept_previous
   elseif index == old + 1 then
-    previous = tonumber(saved[2])
+    previous = kept_current
   end
 end
 local start = index * window
-local covered = 1 - math.min(1, math.max(0, (now + tolerance - start) / window))
+local covered = 1 - math.min(1, math.max(0, (now + TOLERANCE - start) / window))
 local estimate = previous * covered + current
 local ready
 if current >= limit then
@@ -83,44 +98,63 @@ elseif previous == 0 then
 else
   ready = start + window * math.max(0, 1 - (limit - 1 - current) / previous)
 end
-if ready > now + tolerance then
-  return {0, num(ready - now), room(estimate)}
+if ready > now + TOLERANCE then
+  return {string.format('%.17g', ready - now), room(estimate)}
 end
-redis.call('HSET', KEYS[1], 'index', num(index), 'current', current + 1, 'previous', previous)
-redis.call('PEXPIREAT', KEYS[1], math.ceil((index + 2) * window * 1000))
-return {1, '0', room(estimate + 1)}
-"""
+local state = struct.pack('<ddd', index, current + 1, previous)
+redis.call('SET', KEYS[1], state, 'PXAT', math.ceil((index + 2) * window * 1000))
+return room(estimate + 1)
+""".replace("TOLERANCE", repr(arithmetic.TOLERANCE))
 
 
-def _decision(reply: list[bytes | str | int]) -> Decision:
-    allowed, retry_after, remaining = reply
-    return Decision(bool(int(allowed)), float(retry_after), float(remaining))
+class _Script:
+    """A script run by its digest, or sent whole (which also loads it) when
+    the server does not know it."""
+
+    def __init__(self, client: redis.Redis, source: str) -> None:
+        self._client, self._source = client, source
+        self.sha = hashlib.sha1(source.encode()).hexdigest()
+
+    def __call__(self, key: str, *args: bytes) -> Decision:
+        try:
+            reply = self._client.evalsha(self.sha, 1, key, *args)
+        except NoScriptError:
+            reply = self._client.eval(self._source, 1, key, *args)
+        return _decision(reply)
+
+
+def _decision(reply: Any) -> Decision:
+    """An allowed decision is the number remaining; a refusal is
+    ``[retry_after, remaining]``."""
+    if isinstance(reply, list):
+        retry_after, remaining = reply
+        return Decision(False, float(retry_after), float(remaining))
+    return Decision(True, 0.0, float(reply))
+
+
+def _text(number: float) -> bytes:
+    return repr(float(number)).encode()
 
 
 class RedisRateLimiter:
-    """Token buckets in Redis hashes under ``darasa:ratelimit:bucket:<key>``."""
+    """Token buckets in Redis under ``darasa:ratelimit:v2:bucket:<key>``."""
 
     def __init__(self, redis_client: redis.Redis) -> None:
-        self._take = redis_client.register_script(_TAKE)
+        self._take = _Script(redis_client, _TAKE)
 
     def consume(self, key: str, bucket: Bucket, tokens: float = 1) -> Decision:
         arithmetic.check_bucket(bucket, tokens)
-        args = [
-            repr(float(bucket.capacity)),
-            repr(arithmetic.rate_of(bucket)),
-            repr(float(tokens)),
-            repr(arithmetic.TOLERANCE),
-        ]
-        return _decision(self._take(keys=[f"{PREFIX}bucket:{key}"], args=args))
+        # The script divides refill by interval as arithmetic.rate_of does.
+        args = (bucket.capacity, bucket.refill, bucket.interval, tokens)
+        return self._take(f"{PREFIX}bucket:{key}", *map(_text, args))
 
 
 class RedisWindowLimiter:
-    """Sliding-window counters in Redis hashes under ``darasa:ratelimit:window:<key>``."""
+    """Sliding-window counters in Redis under ``darasa:ratelimit:v2:window:<key>``."""
 
     def __init__(self, redis_client: redis.Redis) -> None:
-        self._hit = redis_client.register_script(_HIT)
+        self._hit = _Script(redis_client, _HIT)
 
     def hit(self, key: str, limit: int, window: float) -> Decision:
         arithmetic.check_window(limit, window)
-        args = [str(limit), repr(float(window)), repr(arithmetic.TOLERANCE)]
-        return _decision(self._hit(keys=[f"{PREFIX}window:{key}"], args=args))
+        return self._hit(f"{PREFIX}window:{key}", b"%d" % limit, _text(window))

@@ -1,13 +1,15 @@
 """Rate limiters whose state lives in the database, so the limits hold across
 every process and host that shares it (SQLite or PostgreSQL).
 
-A token-bucket decision on PostgreSQL is one prebuilt statement in
-autocommit (one round trip): an ``INSERT .. ON CONFLICT DO UPDATE .. WHERE
-enough tokens .. RETURNING`` whose row lock serialises concurrent callers,
-with the bucket arithmetic of ``arithmetic.take`` written in SQL; a refused
-call reads the unchanged row in the same statement to say how long to wait.
+A decision on PostgreSQL is one prebuilt statement in autocommit (one round
+trip): an ``INSERT .. ON CONFLICT DO UPDATE .. WHERE allowed .. RETURNING``
+whose row lock serialises concurrent callers, with the arithmetic of
+``arithmetic.take`` or ``arithmetic.hit`` written in SQL; a refused call
+reads the unchanged row in the same statement to say how long to wait (a
+second statement only when a concurrent caller changed the row meanwhile).
 
-Every other decision is one short transaction that locks the key's row
+Every other decision (SQLite; a PostgreSQL bucket asked for more than its
+capacity) is one short transaction that locks the key's row
 (PostgreSQL: ``SELECT .. FOR UPDATE``, creating a missing row with ``INSERT
 .. ON CONFLICT DO NOTHING``) or the whole database (SQLite: ``BEGIN
 IMMEDIATE`` on the raw connection, waiting up to the busy timeout for other
@@ -197,24 +199,98 @@ class SqlRateLimiter:
         return decision
 
 
+# ``arithmetic.hit`` in SQL over the stored row ``w`` (its window's start is
+# stored, its index recovered by rounding, as ``_state`` does): the window
+# counted in (the stored one if the clock is not past it), the counts there,
+# its start, and whether a hit is allowed.
+_STORED = "round(w.window_start / :window)"
+_KEPT = f"(:index <= {_STORED})"
+_CURRENT = f"(CASE WHEN {_KEPT} THEN w.current ELSE 0 END)"
+_PREVIOUS = (
+    f"(CASE WHEN {_KEPT} THEN w.previous WHEN :index = {_STORED} + 1 THEN w.current ELSE 0 END)"
+)
+_START = f"(GREATEST(:index, {_STORED}) * :window)"
+_READY = f"""CASE
+    WHEN {_CURRENT} >= :limit THEN {_START} + :window * (2 - (:limit - 1) / {_CURRENT}::float8)
+    WHEN {_PREVIOUS} = 0 THEN '-infinity'::float8
+    ELSE {_START} + :window * GREATEST(0, 1 - (:limit - 1 - {_CURRENT}) / {_PREVIOUS}::float8)
+END"""
+_HIT_POSTGRESQL = text(f"""
+WITH stored AS (
+    SELECT window_start, current, previous FROM rate_limit_windows WHERE key = :key
+), counted AS (
+    INSERT INTO rate_limit_windows AS w (key, window_start, current, previous)
+    VALUES (:key, :index * :window, 1, 0)
+    ON CONFLICT (key) DO UPDATE SET
+        window_start = {_START}, current = {_CURRENT} + 1, previous = {_PREVIOUS}
+    WHERE {_READY} <= :now + :tolerance
+    RETURNING w.window_start, w.current, w.previous
+)
+SELECT true AS allowed, window_start, current, previous FROM counted
+UNION ALL
+SELECT false, window_start, current, previous FROM stored WHERE NOT EXISTS (SELECT 1 FROM counted)
+""")
+_READ_WINDOW_POSTGRESQL = text(
+    "SELECT false, window_start, current, previous FROM rate_limit_windows WHERE key = :key"
+)
+
+
 class SqlWindowLimiter:
     """Sliding-window counters in the ``rate_limit_windows`` table."""
 
     def __init__(self, engine: Engine, clock: Clock) -> None:
+        self._engine = engine
         self._rows = _LockedRow(engine, rate_limit_windows)
         self._clock = clock
 
     def hit(self, key: str, limit: int, window: float) -> Decision:
         arithmetic.check_window(limit, window)
         now = self._clock.now().timestamp()
+        if self._engine.dialect.name == "postgresql":
+            return self._hit_postgresql(key, limit, window, now)
 
         def decide(row: Sequence[Any] | None) -> tuple[Decision, Sequence[Any] | None]:
-            state = None
-            if row is not None:
-                state = WindowState(index=round(row[0] / window), current=row[1], previous=row[2])
-            decision, new = arithmetic.hit(state, limit, window, now)
+            decision, new = arithmetic.hit(_state(row, window), limit, window, now)
             if new is None:
                 return decision, None
             return decision, (new.index * window, new.current, new.previous)
 
         return self._rows.apply(key, decide)
+
+    def _hit_postgresql(self, key: str, limit: int, window: float, now: float) -> Decision:
+        parameters = {
+            "key": key,
+            "index": float(math.floor(now / window)),
+            "window": float(window),
+            "limit": limit,
+            "now": now,
+            "tolerance": arithmetic.TOLERANCE,
+        }
+        with connect(self._engine, write=False) as connection:  # autocommit
+            # given up on at once when the server freezes, as the bucket's
+            row = connection.execute(_HIT_POSTGRESQL, parameters, execution_options={CUT_EARLY: True}).first()
+            if row is not None and row.allowed:
+                # Counted: the decision is the one made on the row before.
+                before = (row.window_start, row.current - 1, row.previous)
+                decision, _ = arithmetic.hit(_state(before, window), limit, window, now)
+                return Decision(True, 0.0, decision.remaining)
+            if row is not None:  # refused: say why, from the row as it was
+                decision, _ = arithmetic.hit(_state(row[1:], window), limit, window, now)
+                if not decision.allowed:
+                    return decision
+            # Refused by a row that a concurrent caller created or changed
+            # after this statement began: decide on it as it is now.
+            row = connection.execute(_READ_WINDOW_POSTGRESQL, {"key": key}).one()
+        decision, _ = arithmetic.hit(_state(row[1:], window), limit, window, now)
+        if decision.allowed:
+            # That caller's clock was ahead and began a window that allows
+            # this hit now: refused all the same, it may come again at once.
+            return Decision(False, 0.0, decision.remaining + 1)
+        return decision
+
+
+def _state(row: Sequence[Any] | None, window: float) -> WindowState | None:
+    """A window row (its start, current and previous counts) as the state."""
+    if row is None:
+        return None
+    return WindowState(index=round(row[0] / window), current=row[1], previous=row[2])

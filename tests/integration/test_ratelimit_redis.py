@@ -5,6 +5,7 @@ processes."""
 
 from __future__ import annotations
 
+import struct
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 
 from adapters.fakes import FakeClock
 from adapters.ratelimit.memory import MemoryRateLimiter, MemoryWindowLimiter
-from adapters.ratelimit.redis import PREFIX, RedisRateLimiter, RedisWindowLimiter
+from adapters.ratelimit.redis import PREFIX, RedisRateLimiter, RedisWindowLimiter, _Script
 from core.domain import Bucket
 from tests.concurrently import at_once, in_processes
 from tests.integration._services import random_key, redis_url
@@ -94,8 +95,7 @@ def test_buckets_expire_once_full_again(client: redis.Redis) -> None:
 def test_a_server_clock_that_went_back_adds_no_tokens(client: redis.Redis) -> None:
     limiter, key = RedisRateLimiter(client), random_key()
     seconds, micros = client.time()
-    client.hset(f"{PREFIX}bucket:{key}", mapping={"tokens": 0, "stamp": seconds + 3600})
-    client.expire(f"{PREFIX}bucket:{key}", 60)
+    client.set(f"{PREFIX}bucket:{key}", struct.pack("<dd", 0, seconds + 3600), px=60_000)
     refused = limiter.consume(key, Bucket(capacity=5, refill=1, interval=10))
     assert not refused.allowed
     assert 3600 + 10 - 2 < refused.retry_after <= 3600 + 10
@@ -162,6 +162,38 @@ def test_each_decision_is_one_round_trip() -> None:
         bucket.consume(key, INTERVIEWS)
         window.hit(key, 100, 60)
     assert CountingConnection.sent - before == 40
+    pool.disconnect()
+
+
+def test_fractional_tokens_come_back_exactly() -> None:
+    # A bucket that never refills keeps its level exact: the remaining tokens
+    # travel as text that parses back to the same float (also through a
+    # client that decodes replies).
+    client = redis.Redis.from_url(redis_url(), decode_responses=True)
+    limiter, key = RedisRateLimiter(client), random_key()
+    bucket = Bucket(capacity=3, refill=0, interval=60)
+    assert limiter.consume(key, bucket, tokens=0.25).remaining == 2.75
+    assert limiter.consume(key, bucket, tokens=1 / 3).remaining == 2.75 - 1 / 3
+    assert limiter.consume(key, bucket, tokens=2).remaining == 2.75 - 1 / 3 - 2
+    refused = limiter.consume(key, bucket, tokens=1)
+    assert (refused.allowed, refused.retry_after, refused.remaining) == (
+        False, float("inf"), 2.75 - 1 / 3 - 2)
+    client.delete(f"{PREFIX}bucket:{key}")
+    client.close()
+
+
+def test_a_script_the_server_lacks_is_sent_whole_once() -> None:
+    pool = redis.ConnectionPool.from_url(redis_url(), connection_class=CountingConnection)
+    client = redis.Redis(connection_pool=pool)
+    client.ping()
+    script = _Script(client, f"return 7 -- {random_key()}")  # a source no server has seen
+    before = CountingConnection.sent
+    assert script("unused").remaining == 7
+    assert CountingConnection.sent - before == 2  # EVALSHA refused, then EVAL
+    assert client.script_exists(script.sha) == [True]  # loaded: EVALSHA from now on
+    before = CountingConnection.sent
+    assert script("unused").remaining == 7
+    assert CountingConnection.sent - before == 1
     pool.disconnect()
 
 

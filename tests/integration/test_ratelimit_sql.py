@@ -25,6 +25,7 @@ from tests.concurrently import at_once, in_processes
 from tests.integration._services import fresh_postgres_schema, postgres_url, random_key
 
 INTERVIEWS = Bucket(capacity=12, refill=4, interval=86_400)
+YEAR = 365 * 86_400.0  # a window so long that no test run crosses its boundary
 
 EngineSpec = tuple[str, str]
 """(how the engine is built, URL): enough for any process to build it."""
@@ -158,6 +159,23 @@ def test_the_window_allows_the_limit_then_refuses(engine: Engine) -> None:
     assert limiter.hit(key, 100, 60).allowed
 
 
+def test_a_wall_clock_that_jumps_back_keeps_counting_in_the_window_it_left(engine: Engine) -> None:
+    clock = WallClock()
+    limiter, key = SqlWindowLimiter(engine, clock), random_key()
+    assert [limiter.hit(key, 3, 60).allowed for _ in range(3)] == [True] * 3
+    clock.ms -= 3 * 60_000  # three windows back: the stored window still counts
+    refused = limiter.hit(key, 3, 60)
+    assert not refused.allowed
+    assert refused.retry_after > 3 * 60
+
+
+def test_threads_sharing_one_window_get_exactly_its_limit(engine: Engine) -> None:
+    limiter, key = SqlWindowLimiter(engine, SystemClock()), random_key()
+    results = at_once([lambda: limiter.hit(key, 12, YEAR).allowed] * 32)
+    assert len(results) == 32
+    assert results.count(True) == 12
+
+
 def test_threads_sharing_one_bucket_get_exactly_its_capacity(engine: Engine) -> None:
     limiter, key = SqlRateLimiter(engine, SystemClock()), random_key()
     results = at_once([lambda: limiter.consume(key, INTERVIEWS).allowed] * 32)
@@ -177,5 +195,21 @@ def _consume_in_threads(spec: EngineSpec, key: str, threads: int) -> list[bool]:
 def test_processes_sharing_one_bucket_get_exactly_its_capacity(spec: EngineSpec) -> None:
     key, processes = random_key(), 6
     results = in_processes(lambda: _consume_in_threads(spec, key, 4), processes)
+    assert len(results) == 4 * processes
+    assert results.count(True) == 12
+
+
+def _hit_in_threads(spec: EngineSpec, key: str, threads: int) -> list[bool]:
+    engine = make_engine(spec)
+    try:
+        limiter = SqlWindowLimiter(engine, SystemClock())
+        return at_once([lambda: limiter.hit(key, 12, YEAR).allowed] * threads)
+    finally:
+        engine.dispose()
+
+
+def test_processes_sharing_one_window_get_exactly_its_limit(spec: EngineSpec) -> None:
+    key, processes = random_key(), 6
+    results = in_processes(lambda: _hit_in_threads(spec, key, 4), processes)
     assert len(results) == 4 * processes
     assert results.count(True) == 12

@@ -1,9 +1,10 @@
 """The practice-history contract (the progress view's reads), on the
-in-memory fake, SQLite and PostgreSQL alike: a user's rated answers with
-their question's difficulty, topic and job, interviews with feedback and
-resume analyses with their job's name, across all the user's job infos and
-nobody else's, newest first and never more than asked (the fake and SQL
-alike for any answers); a question's topic is stored and read back."""
+in-memory fake, SQLite and PostgreSQL alike: a user's totals of answer
+ratings by day, topic and difficulty across all their job infos and nobody
+else's, interviews with feedback (their overall rating) and resume analyses
+with their job's name, newest first and never more than asked; the totals
+equal what the records make of them after any writes and deletes, on SQL as
+on the fake; a question's topic is stored and read back."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from adapters.fakes import FakeStorage
 from core.domain import (
@@ -21,15 +21,18 @@ from core.domain import (
     ExperienceLevel,
     Interview,
     JobInfo,
+    PracticeTotals,
     Question,
-    RatedAnswer,
+    RatingTotal,
     ResumeAnalysis,
     ScoredResume,
     StoredResumeAnalysis,
+    TopicTotal,
     User,
 )
 from core.ports import Storage
 from tests.conftest import saved
+from tests.practice_totals import history, recomputed, replay, stored
 
 T0 = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=UTC)
 
@@ -68,26 +71,27 @@ def test_a_questions_topic_is_kept(storage: Storage) -> None:
         assert {q.topic for q in uow.questions.list_for_job_info(job.id)} == {"PostgreSQL", None}
 
 
-def test_rated_answers_cross_the_users_jobs_newest_first_and_bounded(storage: Storage) -> None:
+def test_answers_are_totalled_across_the_users_jobs_and_nobody_elses(storage: Storage) -> None:
     user, [backend, data] = a_user(storage, "Backend", "Data")
     other, [theirs] = a_user(storage, "Theirs")
     sql, pandas = a_question(backend, "SQL", Difficulty.HARD), a_question(data, "Pandas")
     foreign = a_question(theirs, "SQL")
     saved(storage, sql, pandas, foreign)
-    saved(storage, an_answer(sql, 3, 1), an_answer(pandas, 8, 2), an_answer(sql, 5, 3), an_answer(foreign, 9, 4))
+    saved(storage, an_answer(sql, 3, 1), an_answer(pandas, 8, 2), an_answer(sql, 5, 24 * 60),
+          an_answer(foreign, 9, 4))
 
     with storage.unit_of_work() as uow:
-        everything = uow.practice.rated_answers(user.id, 10)
-        newest_two = uow.practice.rated_answers(user.id, 2)
-        nobody = uow.practice.rated_answers(new_id(), 10)
+        totals = uow.practice.totals(user.id, days=10, topics=10, categories=10)
+        newest = uow.practice.totals(user.id, days=1, topics=1, categories=1)
+        nobody = uow.practice.totals(new_id(), days=10, topics=10, categories=10)
 
-    assert everything == [
-        RatedAnswer(5, T0 + timedelta(minutes=3), Difficulty.HARD, "SQL", backend.id),
-        RatedAnswer(8, T0 + timedelta(minutes=2), Difficulty.EASY, "Pandas", data.id),
-        RatedAnswer(3, T0 + timedelta(minutes=1), Difficulty.HARD, "SQL", backend.id),
-    ]
-    assert newest_two == everything[:2]
-    assert nobody == []
+    assert totals.days == [RatingTotal("2026-03-02", 1, 5), RatingTotal("2026-03-01", 2, 11)]
+    assert sorted(totals.difficulties, key=lambda d: d.key) == [RatingTotal("easy", 1, 8), RatingTotal("hard", 2, 8)]
+    assert totals.topics == [
+        TopicTotal("sql", "SQL", 2, 8, backend.id, T0 + timedelta(minutes=24 * 60)),
+        TopicTotal("pandas", "Pandas", 1, 8, data.id, T0 + timedelta(minutes=2))]
+    assert (newest.days, newest.topics) == (totals.days[:1], totals.topics[:1])
+    assert nobody == PracticeTotals([], [], [], [], 0)
 
 
 def test_interviews_with_feedback_and_resume_analyses_come_with_their_jobs_name(storage: Storage) -> None:
@@ -108,8 +112,7 @@ def test_interviews_with_feedback_and_resume_analyses_come_with_their_jobs_name(
         resumes = uow.practice.scored_resumes(user.id, 10)
         newest_resume = uow.practice.scored_resumes(user.id, 1)
 
-    assert [(i.id, i.job_name, i.feedback) for i in interviews] == [
-        (later.id, "Data", later.feedback), (reviewed.id, "Backend", reviewed.feedback)]
+    assert [(i.id, i.job_name, i.overall) for i in interviews] == [(later.id, "Data", 4), (reviewed.id, "Backend", 7)]
     assert [i.id for i in newest_interview] == [later.id]
     assert resumes == [
         ScoredResume.of(second.id, second.job_info_id, "Data", second.created_at, second.analysis),
@@ -125,30 +128,19 @@ def test_deleting_a_job_info_takes_its_practice_with_it(storage: Storage) -> Non
         uow.job_infos.delete(job.id)
         uow.commit()
     with storage.unit_of_work() as uow:
-        assert uow.practice.rated_answers(user.id, 10) == []
+        assert uow.practice.totals(user.id, days=10, topics=10, categories=10) == PracticeTotals([], [], [], [], 0)
         assert uow.practice.scored_resumes(user.id, 10) == []
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(ratings=st.lists(st.tuples(st.integers(1, 10), st.integers(0, 3), st.integers(0, 10_000)), max_size=30,
-                        unique_by=lambda r: r[2]),
-       limit=st.integers(1, 12))
-def test_the_fake_and_sql_read_the_same_practice(
-    sql_storage: Storage, ratings: list[tuple[int, int, int]], limit: int
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(history)
+def test_the_totals_equal_a_recomputation_on_sql_as_on_the_fake(
+    sql_storage: Storage, steps: list[tuple[str, int, int]]
 ) -> None:
-    """Any answers on any of a user's questions read alike from the fake
-    and from SQL: the same newest ``limit``, in the same order."""
+    """Any answers rated, feedback stored or replaced, job infos and users
+    deleted: SQL's totals equal what the records make of them, and the
+    fake's."""
+    prefix = uuid.uuid4().hex[:8]
     fake = FakeStorage()
-    read = []
-    for storage in (fake, sql_storage):
-        user, jobs = a_user(storage, "Backend", "Data")
-        questions = [a_question(jobs[n % 2], ["SQL", None, "Pandas", "Redis"][n], list(Difficulty)[n % 3])
-                     for n in range(4)]
-        saved(storage, *questions)
-        saved(storage, *(an_answer(questions[q], rating, minutes) for rating, q, minutes in ratings))
-        with storage.unit_of_work() as uow:
-            rated = uow.practice.rated_answers(user.id, limit)
-        read.append([(a.rating, a.created_at, a.difficulty, a.topic, [j.id for j in jobs].index(a.job_info_id))
-                     for a in rated])
-    assert read[0] == read[1]
-    assert len(read[0]) == min(limit, len(ratings))
+    for sql_user, fake_user in zip(replay(sql_storage, steps, prefix), replay(fake, steps, prefix), strict=True):
+        assert stored(sql_storage, sql_user) == recomputed(sql_storage, sql_user) == stored(fake, fake_user)

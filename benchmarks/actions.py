@@ -4,7 +4,9 @@ engine and database, side by side in one run, with wrk as the load
 generator (C, keep-alive, a Lua script for the POST bodies).
 
 Both run under gunicorn, 1 worker x 4 threads (gthread). Actions:
-createJobInfo, getJobInfo, listJobInfos, updateJobInfo and listQuestions;
+createJobInfo, getJobInfo, listJobInfos, updateJobInfo, listQuestions and
+createInterview (darasa's user on a plan without limits, its rate limit
+off: a load test, not a user);
 setups: SQLite cached (one worker: the cache in the process) and uncached
 (``WEB_CONCURRENCY=2``: no cache), PostgreSQL uncached and, with Redis,
 cached. The baseline has no authentication, validation, ownership check,
@@ -20,6 +22,7 @@ the same on both sides).
 
     .venv/bin/python benchmarks/actions.py [--seconds 3] [--connections 8]
         [--postgres-url ...] [--redis-url ...] [--setups sqlite-cached,...]
+        [--actions createJobInfo,...]
 
 The baseline's WSGI app is ``baseline_app()`` in ``benchmarks/baseline.py``. Needs wrk
 (``apt-get install wrk``; ``make bench`` installs it when missing).
@@ -49,10 +52,11 @@ REPO = Path(__file__).resolve().parents[1]
 HERE = Path(__file__).resolve().parent
 JOB = {"name": "Backend engineer", "title": "Senior Go developer", "experienceLevel": "senior",
        "description": "Distributed systems, Postgres and Kubernetes. " * 10}
-ACTIONS = ["createJobInfo", "getJobInfo", "listJobInfos", "updateJobInfo", "listQuestions"]
+ACTIONS = ["createJobInfo", "getJobInfo", "listJobInfos", "updateJobInfo", "listQuestions", "createInterview"]
 SETUPS = ["sqlite-cached", "sqlite-uncached", "postgres-uncached", "postgres-redis"]
 ROUNDS = 3
 IDS = 200
+UNLIMITED_PLAN = '{"plans": {"free": ["unlimited_interviews", "unlimited_questions"]}, "defaultPlan": "free"}'
 CREATORS = 36
 """darasa's createJobInfo is sent by this many users in turn, so that none
 gathers far more job infos than the 100 a user may keep (each create counts
@@ -148,7 +152,7 @@ def _body(action: str) -> str:
         return '{"id": "@ID@"}'
     if action == "updateJobInfo":
         return json.dumps({"id": "@ID@", **JOB})
-    if action == "listQuestions":
+    if action in ("listQuestions", "createInterview"):
         return '{"jobInfoId": "@ID@"}'
     return "{}"
 
@@ -237,6 +241,8 @@ def run_setup(setup: str, root: Path, args: argparse.Namespace) -> dict[str, Any
         base["PYTHONPATH"] = str(REPO)
         ours_env = {**base, "DARASA_INSTANCE": str(root / setup), "DATABASE_URL": url, "IP_RATE_LIMIT": "off",
                     "MAX_JOB_INFOS": "100000000", "LOG_LEVEL": "INFO",
+                    # createInterview as a paying user would: no plan allowance nor AI bucket to run out
+                    "PLAN_CATALOG": UNLIMITED_PLAN, "AI_RATE_LIMIT": "off", "INTERVIEW_RATE_LIMIT": "off",
                     "WEB_CONCURRENCY": "1" if setup == "sqlite-cached" else "2"}
         if setup == "postgres-redis":
             ours_env["REDIS_URL"] = args.redis_url
@@ -251,8 +257,9 @@ def run_setup(setup: str, root: Path, args: argparse.Namespace) -> dict[str, Any
                           creators),
                    Server("baseline", base_url, base_process, {}, "/")]
         ids = {server.name: _seed(server) for server in servers}
-        results: dict[str, dict[str, list[Measured]]] = {a: {s.name: [] for s in servers} for a in ACTIONS}
-        for action in ACTIONS:
+        actions = args.actions.split(",")
+        results: dict[str, dict[str, list[Measured]]] = {a: {s.name: [] for s in servers} for a in actions}
+        for action in actions:
             for server in servers:  # warm up
                 wrk(server, action, ids[server.name], argparse.Namespace(connections=2, seconds=1), root)
             for _ in range(ROUNDS):
@@ -296,6 +303,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=int, default=3, help="per wrk run")
     parser.add_argument("--connections", type=int, default=8, help="wrk's keep-alive connections")
     parser.add_argument("--setups", default=",".join(SETUPS))
+    parser.add_argument("--actions", default=",".join(ACTIONS))
     parser.add_argument("--postgres-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/15")
     args = parser.parse_args(argv)

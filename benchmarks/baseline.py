@@ -1,6 +1,6 @@
 """The hand-written baseline of ``benchmarks/actions.py``: a minimal Flask +
-SQLAlchemy app doing the same statements as darasa's job-info and question
-actions, prebuilt, for one fixed user. gunicorn loads it as
+SQLAlchemy app doing the same statements as darasa's job-info, question and
+interview actions, prebuilt, for one fixed user. gunicorn loads it as
 ``baseline:baseline_app()`` with ``benchmarks/`` on its path."""
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def baseline_app():  # noqa: ANN201 - a Flask app, imported lazily
     from sqlalchemy import bindparam, insert, select, update
 
     from adapters.db.engine import WRITE, make_engine
-    from adapters.db.tables import job_infos, questions
+    from adapters.db.tables import interviews, job_infos, questions
 
     engine = make_engine(os.environ["BASELINE_DATABASE_URL"])
     app = Flask("baseline")
@@ -56,6 +56,8 @@ def baseline_app():  # noqa: ANN201 - a Flask app, imported lazily
     own_job = select(c.id).where(c.id == bindparam("id"), c.user_id == BASELINE_USER)
     listed_questions = (select(questions).where(q.job_info_id == bindparam("id"))
                         .order_by(q.created_at.desc(), q.id.desc()).limit(50))
+
+    new_interview = insert(interviews)
 
     def shown(row: Any) -> dict[str, Any]:
         return {"id": row.id, "userId": row.user_id, "name": row.name, "title": row.title,
@@ -117,5 +119,19 @@ def baseline_app():  # noqa: ANN201 - a Flask app, imported lazily
         return jsonify({"error": False, "questions": [
             {"id": r.id, "jobInfoId": r.job_info_id, "text": r.text, "difficulty": r.difficulty,
              "createdAt": r.created_at.isoformat(), "answers": []} for r in rows], "nextCursor": None})
+
+    @app.post("/createInterview")
+    def create_interview():  # noqa: ANN202
+        job_info_id = request.get_json()["jobInfoId"]
+        interview_id, now = str(uuid.uuid4()), datetime.now(UTC)
+        with engine.connect() as connection:
+            connection.execution_options(**{WRITE: True})  # SQLite: BEGIN IMMEDIATE before the read
+            if connection.execute(own_job, {"id": job_info_id}).first() is None:
+                abort(403)
+            connection.execute(new_interview, {
+                "id": interview_id, "job_info_id": job_info_id, "user_id": BASELINE_USER, "duration": "00:00:00",
+                "hume_chat_id": None, "feedback": None, "created_at": now, "updated_at": now})
+            connection.commit()
+        return jsonify({"error": False, "id": interview_id})
 
     return app

@@ -121,7 +121,7 @@ class Settings:
             tts_api_key=env.get("TTS_API_KEY") or None,
             tts_model=env.get("TTS_MODEL") or "tts-1",
             tts_voice=env.get("TTS_VOICE") or "alloy",
-            buckets={**DEFAULT_BUCKETS, "ai": parse_ai_rate_limit(env.get("AI_RATE_LIMIT") or "20/hour")},
+            buckets=_buckets(env),
             trusted_proxies=_proxies(env.get("TRUSTED_PROXIES") or "0"),
             max_job_infos=_whole_number(env, "MAX_JOB_INFOS") or MAX_JOB_INFOS,
         )
@@ -168,14 +168,23 @@ def _flag(name: str, value: str) -> bool:
     return value == "1"
 
 
-def parse_ai_rate_limit(spec: str) -> Bucket | None:
-    """``AI_RATE_LIMIT`` as each AI action's per-user token bucket:
-    ``"20/hour"`` holds 20 tokens and refills 20 an hour; ``"off"`` lifts the
-    limit."""
+def _buckets(env: Mapping[str, str]) -> dict[str, Bucket | None]:
+    """The default buckets with ``AI_RATE_LIMIT`` (each AI action's) and
+    ``INTERVIEW_RATE_LIMIT`` (createInterview's; unset: 12 at once, then 4 a
+    day) as set."""
+    buckets = {**DEFAULT_BUCKETS, "ai": parse_rate_limit(env.get("AI_RATE_LIMIT") or "20/hour")}
+    if spec := env.get("INTERVIEW_RATE_LIMIT"):
+        buckets["create_interview"] = parse_rate_limit(spec, "INTERVIEW_RATE_LIMIT")
+    return buckets
+
+
+def parse_rate_limit(spec: str, name: str = "AI_RATE_LIMIT") -> Bucket | None:
+    """A per-user token bucket as the setting ``name`` gives it: ``"20/hour"``
+    holds 20 tokens and refills 20 an hour; ``"off"`` lifts the limit."""
     try:
         limit = IpLimit.parse(spec)
     except ValueError:
-        raise ValueError(f"AI_RATE_LIMIT must look like '20/hour' or be 'off', not {spec!r}") from None
+        raise ValueError(f"{name} must look like '20/hour' or be 'off', not {spec!r}") from None
     return None if limit is None else Bucket(limit.limit, limit.limit, limit.window)
 
 

@@ -33,7 +33,8 @@ from tests.integration.fake_openai import FakeOpenAi
 from tests.server_process import REPO, NotHealthy, free_port, log_text, serving
 
 CLEARED_ENV = {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "PORT", "WEB_CONCURRENCY", "AI_PROVIDER",
-               "OPENAI_BASE_URL", "OPENAI_API_KEY", "OPENAI_MODEL", "AI_RATE_LIMIT", "IDENTITY", "PLANS",
+               "OPENAI_BASE_URL", "OPENAI_API_KEY", "OPENAI_MODEL", "AI_RATE_LIMIT", "INTERVIEW_RATE_LIMIT", "IDENTITY",
+               "PLANS",
                "CLERK_JWT_KEY", "CLERK_JWKS_URL", "CLERK_AUTHORIZED_PARTIES", "CLERK_WEBHOOK_SIGNING_SECRET",
                "CLERK_SECRET_KEY", "CLERK_API_URL", "CLERK_SIGN_IN_URL",
                "STT_BASE_URL", "STT_API_KEY", "STT_MODEL", "TTS_BASE_URL", "TTS_API_KEY", "TTS_MODEL",

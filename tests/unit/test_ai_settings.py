@@ -11,10 +11,11 @@ import pytest
 from adapters.ai.offline.coach import OfflineCoach
 from adapters.ai.openai import OpenAiCoach
 from core.domain import Bucket
+from core.interviews import CREATE_INTERVIEW_BUCKET
 from core.rate_limit import AI_BUCKET
 from entrypoints import cli
 from entrypoints.bootstrap import Container, bootstrap
-from entrypoints.settings import Settings, parse_ai_rate_limit
+from entrypoints.settings import Settings, parse_rate_limit
 
 
 def container(tmp_path: Path, **env: str) -> Container:
@@ -42,12 +43,18 @@ def test_an_openai_compatible_coach_when_configured(tmp_path: Path) -> None:
     coach.close()
 
 
+def test_the_interview_rate_limit_is_its_default_unless_set(tmp_path: Path) -> None:
+    assert container(tmp_path).buckets()["create_interview"] == CREATE_INTERVIEW_BUCKET
+    assert container(tmp_path, INTERVIEW_RATE_LIMIT="30/day").buckets()["create_interview"] == Bucket(30, 30, 86_400)
+    assert container(tmp_path, INTERVIEW_RATE_LIMIT="off").buckets()["create_interview"] is None
+
+
 @pytest.mark.parametrize(
     ("spec", "bucket"),
     [("20/hour", Bucket(20, 20, 3600)), ("3 / day", Bucket(3, 3, 86_400)), ("1/second", Bucket(1, 1, 1)), ("off", None)],
 )
 def test_ai_rate_limit_reads_like_the_ip_limit(spec: str, bucket: Bucket | None) -> None:
-    assert parse_ai_rate_limit(spec) == bucket
+    assert parse_rate_limit(spec) == bucket
 
 
 @pytest.mark.parametrize(
@@ -57,6 +64,7 @@ def test_ai_rate_limit_reads_like_the_ip_limit(spec: str, bucket: Bucket | None)
         ({"AI_PROVIDER": "OpenAI"}, "AI_PROVIDER must be one of offline, openai, not 'OpenAI'"),
         ({"AI_RATE_LIMIT": "20"}, "AI_RATE_LIMIT must look like '20/hour' or be 'off', not '20'"),
         ({"AI_RATE_LIMIT": "0/hour"}, "AI_RATE_LIMIT must look like '20/hour' or be 'off', not '0/hour'"),
+        ({"INTERVIEW_RATE_LIMIT": "4"}, "INTERVIEW_RATE_LIMIT must look like '20/hour' or be 'off', not '4'"),
     ],
 )
 def test_a_bad_ai_setting_stops_darasa_at_start(

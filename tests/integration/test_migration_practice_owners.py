@@ -12,6 +12,7 @@ from sqlalchemy import text
 
 from adapters.db.engine import make_engine
 from adapters.db.migrate import alembic_config, migration_connection, upgrade
+from tests.integration.early_rows import add_job_info, add_user
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 TABLES = ("answers", "interviews", "resume_analyses")
@@ -25,12 +26,8 @@ def backfilled(url: str) -> dict[str, set[tuple[str, str]]]:
         with engine.begin() as connection:
             for user in ("u1", "u2"):
                 job, question = f"j-{user}", f"q-{user}"
-                connection.execute(text("INSERT INTO users (id, name, email, created_at, updated_at) "
-                                        "VALUES (:u, 'Ada', :email, :now, :now)"),
-                                   {"u": user, "email": f"{user}@example.com", "now": NOW})
-                connection.execute(text("INSERT INTO job_infos (id, user_id, name, experience_level, description, "
-                                        "created_at, updated_at) VALUES (:j, :u, 'Job', 'senior', 'x', :now, :now)"),
-                                   {"j": job, "u": user, "now": NOW})
+                add_user(connection, user, NOW)
+                add_job_info(connection, job, user, NOW)
                 connection.execute(text("INSERT INTO questions (id, job_info_id, text, difficulty, created_at, "
                                         "updated_at) VALUES (:q, :j, 'Why?', 'easy', :now, :now)"),
                                    {"q": question, "j": job, "now": NOW})

@@ -16,6 +16,7 @@ from adapters.db.engine import make_engine
 from adapters.db.migrate import alembic_config, migration_connection, upgrade
 from adapters.db.practice_totals import backfill
 from adapters.db.storage import SqlStorage
+from tests.integration.early_rows import add_job_info, add_user
 from tests.practice_totals import FEEDBACKS, recomputed, replay, stored
 
 NOW = datetime(2026, 1, 1, 9, tzinfo=UTC)
@@ -28,12 +29,9 @@ def migrated(url: str) -> None:
             command.upgrade(alembic_config(connection), "0011")
         with engine.begin() as c:
             for n, user in enumerate(("u1", "u2")):
-                c.execute(text("INSERT INTO users (id, name, email, created_at, updated_at) "
-                               "VALUES (:u, 'Ada', :email, :now, :now)"), {"u": user, "email": f"{user}@x.org", "now": NOW})
+                add_user(c, user, NOW)
                 for job in (f"j1-{user}", f"j2-{user}"):
-                    c.execute(text("INSERT INTO job_infos (id, user_id, name, experience_level, description, "
-                                   "created_at, updated_at) VALUES (:j, :u, 'Job', 'senior', 'x', :now, :now)"),
-                              {"j": job, "u": user, "now": NOW})
+                    add_job_info(c, job, user, NOW)
                     for k, (topic, difficulty) in enumerate([("SQL", "easy"), (" sql", "hard"), (None, "medium")]):
                         c.execute(text("INSERT INTO questions (id, job_info_id, text, difficulty, topic, created_at, "
                                        "updated_at) VALUES (:q, :j, 'Why?', :d, :topic, :now, :now)"),

@@ -17,6 +17,7 @@ from adapters.db.resume_analyses import analysis_json
 from adapters.db.storage import SqlStorage
 from core.domain import ResumeAnalysis, ScoredResume
 from tests.conftest import make_resume_analysis
+from tests.integration.early_rows import add_job_info, add_user
 
 NOW = datetime(2026, 1, 1, 9, tzinfo=UTC)
 
@@ -35,10 +36,8 @@ def migrated(url: str) -> None:
         with migration_connection(engine) as connection:
             command.upgrade(alembic_config(connection), "0012")
         with engine.begin() as c:
-            c.execute(text("INSERT INTO users (id, name, email, created_at, updated_at) "
-                           "VALUES ('u1', 'Ada', 'ada@x.org', :now, :now)"), {"now": NOW})
-            c.execute(text("INSERT INTO job_infos (id, user_id, name, experience_level, description, created_at, "
-                           "updated_at) VALUES ('j1', 'u1', 'Backend', 'senior', 'x', :now, :now)"), {"now": NOW})
+            add_user(c, "u1", NOW)
+            add_job_info(c, "j1", "u1", NOW, name="Backend")
             for n, analysis in enumerate([scored(7, 6, 8, 5, 4, 9), scored(1, 2, 3, 4, 5, 10)]):
                 c.execute(text("INSERT INTO resume_analyses (id, job_info_id, user_id, analysis, created_at) "
                                "VALUES (:id, 'j1', 'u1', :analysis, :at)"),

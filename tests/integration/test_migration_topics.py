@@ -12,6 +12,7 @@ from sqlalchemy import text
 
 from adapters.db.engine import make_engine
 from adapters.db.migrate import alembic_config, migration_connection, upgrade
+from tests.integration.early_rows import add_job_info, add_user
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 QUESTIONS = {
@@ -28,11 +29,8 @@ def backfilled(url: str) -> dict[str, str | None]:
         with migration_connection(engine) as connection:
             command.upgrade(alembic_config(connection), "0005")
         with engine.begin() as connection:
-            connection.execute(text("INSERT INTO users (id, name, email, created_at, updated_at) "
-                                    "VALUES ('u1', 'Ada', 'ada@example.com', :now, :now)"), {"now": NOW})
-            connection.execute(text("INSERT INTO job_infos (id, user_id, name, experience_level, description, "
-                                    "created_at, updated_at) VALUES ('j1', 'u1', 'Job', 'senior', 'x', :now, :now)"),
-                               {"now": NOW})
+            add_user(connection, "u1", NOW)
+            add_job_info(connection, "j1", "u1", NOW)
             for question_id, (body, _) in QUESTIONS.items():
                 connection.execute(text("INSERT INTO questions (id, job_info_id, text, difficulty, created_at, "
                                         "updated_at) VALUES (:id, 'j1', :text, 'easy', :now, :now)"),

@@ -102,13 +102,19 @@ def pause_first_call(app: FakeApp, name: str) -> tuple[threading.Event, threadin
     return running, go_on
 
 
+def in_background(call):
+    """``call()`` started in a thread; its result lands in the list."""
+    results: list = []
+    thread = threading.Thread(target=lambda: results.append(call()))
+    thread.start()
+    return thread, results
+
+
 def test_a_duplicate_while_the_first_still_runs_is_conflict():
     app = FakeApp()
     actor = app.user()
     running, release = pause_first_call(app, "createJobInfo")
-    results: list = []
-    first = threading.Thread(target=lambda: results.append(run(app, actor, "createJobInfo", JOB)))
-    first.start()
+    first, results = in_background(lambda: run(app, actor, "createJobInfo", JOB))
     assert running.wait(10)
     duplicate = run(app, actor, "createJobInfo", JOB)
     release.set()
@@ -123,9 +129,7 @@ def test_a_call_that_outlives_its_lease_and_is_taken_over_saves_nothing():
     app = FakeApp()
     actor = app.user()
     running, go_on = pause_first_call(app, "createJobInfo")
-    results: list = []
-    first = threading.Thread(target=lambda: results.append(run(app, actor, "createJobInfo", JOB)))
-    first.start()
+    first, results = in_background(lambda: run(app, actor, "createJobInfo", JOB))
     assert running.wait(10)
     app.clock.advance(RUNNING_LEASE_SECONDS + 1)
     retry = run(app, actor, "createJobInfo", JOB)  # takes the key over

@@ -5,7 +5,7 @@ threads and processes share one bucket."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from datetime import UTC, datetime
 
@@ -183,33 +183,31 @@ def test_threads_sharing_one_bucket_get_exactly_its_capacity(engine: Engine) -> 
     assert results.count(True) == 12
 
 
-def _consume_in_threads(spec: EngineSpec, key: str, threads: int) -> list[bool]:
+def _bucket(engine: Engine, key: str) -> Callable[[], bool]:
+    limiter = SqlRateLimiter(engine, SystemClock())
+    return lambda: limiter.consume(key, INTERVIEWS).allowed  # a capacity of 12
+
+
+def _window(engine: Engine, key: str) -> Callable[[], bool]:
+    limiter = SqlWindowLimiter(engine, SystemClock())
+    return lambda: limiter.hit(key, 12, YEAR).allowed
+
+
+def _in_threads(spec: EngineSpec, decision: Callable[[Engine, str], Callable[[], bool]], key: str,
+                threads: int) -> list[bool]:
     engine = make_engine(spec)
     try:
-        limiter = SqlRateLimiter(engine, SystemClock())
-        return at_once([lambda: limiter.consume(key, INTERVIEWS).allowed] * threads)
+        return at_once([decision(engine, key)] * threads)
     finally:
         engine.dispose()
 
 
-def test_processes_sharing_one_bucket_get_exactly_its_capacity(spec: EngineSpec) -> None:
+@pytest.mark.parametrize("decision", [_bucket, _window], ids=["bucket", "window"])
+def test_processes_sharing_one_limit_get_exactly_it(
+        spec: EngineSpec, decision: Callable[[Engine, str], Callable[[], bool]]) -> None:
     key, processes = random_key(), 6
-    results = in_processes(lambda: _consume_in_threads(spec, key, 4), processes)
+    results = in_processes(lambda: _in_threads(spec, decision, key, 4), processes)
     assert len(results) == 4 * processes
     assert results.count(True) == 12
 
 
-def _hit_in_threads(spec: EngineSpec, key: str, threads: int) -> list[bool]:
-    engine = make_engine(spec)
-    try:
-        limiter = SqlWindowLimiter(engine, SystemClock())
-        return at_once([lambda: limiter.hit(key, 12, YEAR).allowed] * threads)
-    finally:
-        engine.dispose()
-
-
-def test_processes_sharing_one_window_get_exactly_its_limit(spec: EngineSpec) -> None:
-    key, processes = random_key(), 6
-    results = in_processes(lambda: _hit_in_threads(spec, key, 4), processes)
-    assert len(results) == 4 * processes
-    assert results.count(True) == 12

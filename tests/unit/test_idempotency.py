@@ -8,6 +8,8 @@ outlived its lease and was taken over saves nothing."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -86,57 +88,51 @@ def test_invalid_payloads_and_failures_keep_nothing_so_a_retry_runs():
     assert isinstance(run(app, actor, "createJobInfo", JOB), Success)
 
 
-def pause_first_call(app: FakeApp, name: str) -> tuple[threading.Event, threading.Event]:
-    """Make the first call of action ``name`` set ``running`` and wait for
-    ``go_on`` before it does anything."""
-    validator, handler = app.actions._actions[name]
+@contextmanager
+def first_create_held(app: FakeApp, actor) -> Iterator[list]:
+    """A createJobInfo under the key, started in a thread and held before
+    it does anything while the block runs; then let go. Its answer is in
+    the list afterwards."""
+    validator, handler = app.actions._actions["createJobInfo"]
     running, go_on = threading.Event(), threading.Event()
 
-    def paused(context, command):
-        if not running.is_set():
+    def held(context, command):
+        if not running.is_set():  # the first call only
             running.set()
             go_on.wait(10)
         return handler(context, command)
 
-    app.actions._actions[name] = (validator, paused)
-    return running, go_on
-
-
-def in_background(call):
-    """``call()`` started in a thread; its result lands in the list."""
+    app.actions._actions["createJobInfo"] = (validator, held)
     results: list = []
-    thread = threading.Thread(target=lambda: results.append(call()))
-    thread.start()
-    return thread, results
+    first = threading.Thread(target=lambda: results.append(run(app, actor, "createJobInfo", JOB)))
+    first.start()
+    assert running.wait(10)
+    try:
+        yield results
+    finally:
+        go_on.set()
+        first.join(10)
 
 
 def test_a_duplicate_while_the_first_still_runs_is_conflict():
     app = FakeApp()
     actor = app.user()
-    running, release = pause_first_call(app, "createJobInfo")
-    first, results = in_background(lambda: run(app, actor, "createJobInfo", JOB))
-    assert running.wait(10)
-    duplicate = run(app, actor, "createJobInfo", JOB)
-    release.set()
-    first.join(10)
+    with first_create_held(app, actor) as first:
+        duplicate = run(app, actor, "createJobInfo", JOB)
     assert isinstance(duplicate, Failure) and duplicate.code is ErrorCode.CONFLICT
     assert duplicate.message == "A request with this idempotency key is still running"
-    assert isinstance(results[0], Success) and run(app, actor, "createJobInfo", JOB) == results[0]
+    assert isinstance(first[0], Success) and run(app, actor, "createJobInfo", JOB) == first[0]
     assert job_count(app, actor) == 1
 
 
 def test_a_call_that_outlives_its_lease_and_is_taken_over_saves_nothing():
     app = FakeApp()
     actor = app.user()
-    running, go_on = pause_first_call(app, "createJobInfo")
-    first, results = in_background(lambda: run(app, actor, "createJobInfo", JOB))
-    assert running.wait(10)
-    app.clock.advance(RUNNING_LEASE_SECONDS + 1)
-    retry = run(app, actor, "createJobInfo", JOB)  # takes the key over
-    go_on.set()
-    first.join(10)
+    with first_create_held(app, actor) as first:
+        app.clock.advance(RUNNING_LEASE_SECONDS + 1)
+        retry = run(app, actor, "createJobInfo", JOB)  # takes the key over
     assert isinstance(retry, Success)
-    taken_over = results[0]
+    taken_over = first[0]
     assert isinstance(taken_over, Failure) and taken_over.code is ErrorCode.CONFLICT
     assert "a retry with its idempotency key took its place" in taken_over.message
     assert job_count(app, actor) == 1

@@ -339,14 +339,15 @@ class TopicTotal:
 class PracticeTotals:
     """A user's running totals, as far as the progress view reads them: the
     newest days with answers (newest first), the most practised topics, the
-    difficulties, the most rated interview categories (most first), and how
-    many interviews have feedback."""
+    difficulties, the most rated interview categories (most first), how
+    many interviews have feedback and how many resume analyses there are."""
 
     days: list[RatingTotal]
     topics: list[TopicTotal]
     difficulties: list[RatingTotal]
     categories: list[RatingTotal]
     interviews_rated: int
+    resumes_analysed: int
 
 
 @frozen

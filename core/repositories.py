@@ -267,16 +267,18 @@ class PracticeHistory(Protocol):
     the write that changes them: ``Answers.add`` counts the answer (by day,
     topic and difficulty), ``Interviews.add``/``update`` keep the ratings
     of its feedback (``core.progress.interview_ratings``) and count them by
-    category, ``JobInfos.delete`` takes back what the job's answers and
-    interviews counted, ``Users.delete`` everything. They equal what
+    category, ``ResumeAnalyses.add`` counts the analysis,
+    ``JobInfos.delete`` takes back what the job's answers, interviews and
+    analyses counted, ``Users.delete`` everything. They equal what
     ``core.progress.tally_answers``/``tally_interviews`` make of the
-    records there are."""
+    records there are, and the number of analyses."""
 
     def totals(self, user_id: str, *, days: int, topics: int, categories: int) -> PracticeTotals:
         """The newest ``days`` days (newest first), the ``topics`` most
         practised topics and ``categories`` most rated categories (most
-        first, then by key), every difficulty, and how many interviews have
-        feedback; nothing with a count of 0."""
+        first, then by key), every difficulty, how many interviews have
+        feedback and how many resume analyses there are; nothing with a
+        count of 0."""
         ...
 
     def rated_interviews(self, user_id: str, limit: int) -> list[RatedInterview]:

@@ -1,6 +1,7 @@
 """The practice totals against what the records make of them: ``history``
 draws a sequence of writes and deletes (answers rated, interview feedback
-stored or replaced, job infos and users deleted), ``replay`` runs it on any
+stored or replaced, resumes analysed, job infos and users deleted),
+``replay`` runs it on any
 storage, and ``recomputed`` sums a user's records as they are
 (``core.progress.tally_*``) for comparing with ``stored``, the totals as the
 storage keeps them. Shared by the fake's unit tests and SQL's integration
@@ -23,11 +24,12 @@ from core.domain import (
     JobInfo,
     Question,
     RatedAnswer,
+    StoredResumeAnalysis,
     User,
 )
 from core.ports import Storage
 from core.progress import interview_ratings, tally_answers, tally_interviews
-from tests.conftest import T0, saved
+from tests.conftest import T0, make_resume_analysis, saved
 
 TOPICS = ["SQL", "sql ", "Docker", None, "Redis", "  "]
 FEEDBACKS = [
@@ -43,6 +45,7 @@ INTERVIEWS = 4  # interview n is on job n % 3
 history = st.lists(st.one_of(
     st.tuples(st.just("answer"), st.integers(0, QUESTIONS - 1), st.integers(1, 10)),
     st.tuples(st.just("feedback"), st.integers(0, INTERVIEWS - 1), st.integers(0, len(FEEDBACKS) - 1)),
+    st.tuples(st.just("analysis"), st.integers(0, JOBS - 1), st.integers(0, 10)),
     st.tuples(st.just("delete job"), st.integers(0, JOBS - 1), st.just(0)),
     st.tuples(st.just("delete user"), st.integers(0, 1), st.just(0)),
 ), max_size=40)
@@ -67,6 +70,9 @@ def replay(storage: Storage, steps: list[tuple[str, int, int]], prefix: str = ""
                 uow.answers.add(Answer(f"{prefix}a{step}", questions[n].id, "answer", "ok", value, at))
             elif action == "feedback" and (interview := uow.interviews.get(interviews[n].id)):
                 uow.interviews.update(evolve(interview, feedback=FEEDBACKS[value], updated_at=at))
+            elif action == "analysis" and uow.job_infos.get(jobs[n].id):
+                uow.resume_analyses.add(StoredResumeAnalysis(f"{prefix}r{step}", jobs[n].id,
+                                                             make_resume_analysis(value), at))
             elif action == "delete job":
                 uow.job_infos.delete(jobs[n].id)
             elif action == "delete user":
@@ -79,8 +85,10 @@ def recomputed(storage: Storage, user_id: str) -> dict[str, Any]:
     """The totals of the user's records as they are now."""
     answers: list[tuple[Answer, RatedAnswer]] = []
     rated: list[InterviewRatings] = []
+    analyses = 0
     with storage.unit_of_work() as uow:
         for job in uow.job_infos.list_for_user(user_id):
+            analyses += len(uow.resume_analyses.list_for_job_info(job.id))
             questions = {q.id: q for q in uow.questions.list_for_job_info(job.id)}
             for a in uow.answers.list_for_questions(list(questions)):
                 q = questions[a.question_id]
@@ -92,7 +100,7 @@ def recomputed(storage: Storage, user_id: str) -> dict[str, Any]:
     return {
         "days": days, "difficulties": difficulties, "categories": tally_interviews(rated),
         "topics": {k: (t.topic.casefold(), t.count, t.total, t.job_info_id, t.last_at) for k, t in topics.items()},
-        "interviews": len(rated),
+        "interviews": len(rated), "analyses": analyses,
     }
 
 
@@ -105,5 +113,5 @@ def stored(storage: Storage, user_id: str) -> dict[str, Any]:
         "difficulties": {d.key: (d.count, d.total) for d in totals.difficulties},
         "categories": {c.key: (c.count, c.total) for c in totals.categories},
         "topics": {t.key: (t.topic.casefold(), t.count, t.total, t.job_info_id, t.last_at) for t in totals.topics},
-        "interviews": totals.interviews_rated,
+        "interviews": totals.interviews_rated, "analyses": totals.resumes_analysed,
     }

@@ -22,8 +22,8 @@ _DAYS = (select(_p.key, _p.ratings, _p.rating_sum).where(_p.user_id == _user, _p
          .order_by(_p.key.desc()).limit(bindparam("days")))
 _CATEGORIES = (select(_p.key, _p.ratings, _p.rating_sum).where(_p.user_id == _user, _p.kind == "category")
                .order_by(_p.ratings.desc(), _p.key).limit(bindparam("categories")))
-_OTHERS = select(_p.kind, _p.key, _p.ratings, _p.rating_sum).where(_p.user_id == _user,
-                                                            _p.kind.in_(["difficulty", "interviews"]))
+_OTHERS = select(_p.kind, _p.key, _p.ratings, _p.rating_sum).where(
+    _p.user_id == _user, _p.kind.in_(["difficulty", "interviews", "resumes"]))
 _TOPICS = (select(_pt.key, _pt.topic, _pt.ratings, _pt.rating_sum, _pt.job_info_id, _pt.last_at)
            .where(_pt.user_id == _user).order_by(_pt.ratings.desc(), _pt.key).limit(bindparam("topics")))
 _rated = (select(_ir.interview_id, _ir.job_info_id, _ir.created_at, _ir.overall).where(_ir.user_id == _user)
@@ -45,13 +45,14 @@ class SqlPracticeHistory:
         c = self._c
         bound = {"user_id": user_id, "days": days, "topics": topics, "categories": categories}
         others = c.execute(_OTHERS, bound).all()
-        interviews = [row.ratings for row in others if row.kind == "interviews"]
+        counts = {row.kind: row.ratings for row in others if row.kind != "difficulty"}
         return PracticeTotals(
             days=[RatingTotal(*row) for row in c.execute(_DAYS, bound)],
             topics=[TopicTotal(*row) for row in c.execute(_TOPICS, bound)],
             difficulties=[RatingTotal(*row[1:]) for row in others if row.kind == "difficulty"],
             categories=[RatingTotal(*row) for row in c.execute(_CATEGORIES, bound)],
-            interviews_rated=interviews[0] if interviews else 0,
+            interviews_rated=counts.get("interviews", 0),
+            resumes_analysed=counts.get("resumes", 0),
         )
 
     def rated_interviews(self, user_id: str, limit: int) -> list[RatedInterview]:

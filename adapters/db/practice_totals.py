@@ -2,11 +2,13 @@
 of work of the write they count (``core.repositories.PracticeHistory``):
 ``count_answer`` (from ``SqlAnswers.add``), ``keep_ratings`` (from
 ``SqlInterviews.add``/``update``: the feedback's ratings are read here,
-once), ``forget_job_info`` (from ``SqlJobInfos.delete``: what the job's
-answers and interviews counted is taken back; a user's deletion takes all by
-cascade). Counts change by upserts (``INSERT … ON CONFLICT DO UPDATE``), so
-concurrent writers add up; rows that reach 0 are deleted. ``backfill``
-fills them from the records (migration 0012; the benchmarks' bulk users)."""
+once), ``count_analysis`` (from ``SqlResumeAnalyses.add``),
+``forget_job_info`` (from ``SqlJobInfos.delete``: what the job's answers,
+interviews and analyses counted is taken back; a user's deletion takes all
+by cascade). Counts change by upserts (``INSERT … ON CONFLICT DO UPDATE``),
+so concurrent writers add up; rows that reach 0 are deleted. ``backfill``
+(migration 0012) and ``backfill_analyses`` (0014) fill them from the
+records; the benchmarks' bulk users are counted by both."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from datetime import datetime
 from importlib import import_module
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, case, delete, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, case, delete, func, insert, literal, or_, select, update
 
 from adapters.db import tables as t
 from core.domain import Difficulty, Interview, RatedAnswer, TopicTotal
@@ -24,8 +26,8 @@ from core.progress import Sums, interview_ratings, tally_answers, topic_key
 
 WALK = 500
 """Answers read a page at a time when a topic's last job is looked for again."""
-_p, _pt, _ir, _a, _q, _j = (t.practice_totals.c, t.practice_topics.c, t.interview_ratings.c, t.answers.c,
-                            t.questions.c, t.job_infos.c)
+_p, _pt, _ir, _a, _q, _j, _r = (t.practice_totals.c, t.practice_topics.c, t.interview_ratings.c, t.answers.c,
+                                t.questions.c, t.job_infos.c, t.resume_analyses.c)
 _statements: dict[str, tuple[Any, Any]] = {}
 
 
@@ -117,6 +119,11 @@ def keep_ratings(c: Connection, interview: Interview) -> None:
     _change(c, user_id, [("category", {name: (1, rating) for name, rating in categories.items()})])
 
 
+def count_analysis(c: Connection, user_id: str) -> None:
+    """Count a new resume analysis of the user's."""
+    _change(c, user_id, [("resumes", {"": (1, 0)})])
+
+
 _JOB_ANSWERS = (select(_a.rating, _a.created_at, _q.difficulty, _q.topic)
                 .join_from(t.answers, t.questions, _a.question_id == _q.id).order_by(_a.created_at, _a.id))
 
@@ -129,6 +136,7 @@ def forget_job_info(c: Connection, job_info_id: str, delete_job: Any) -> str | N
     answers = [RatedAnswer(row.rating, row.created_at, Difficulty(row.difficulty), row.topic, job_info_id)
                for row in c.execute(_JOB_ANSWERS.where(_q.job_info_id == job_info_id))]
     rated = c.execute(select(_ir.categories).where(_ir.job_info_id == job_info_id)).all()
+    analyses = c.execute(select(func.count(_r.id)).where(_r.job_info_id == job_info_id)).scalar_one()
     user_id: str | None = c.execute(delete_job).scalar()
     if user_id is None:
         return None
@@ -137,7 +145,8 @@ def forget_job_info(c: Connection, job_info_id: str, delete_job: Any) -> str | N
     for row in rated:
         _merge(categories, _categories(row))
     _change(c, user_id, [("day", days), ("difficulty", difficulties), ("category", categories),
-                         ("interviews", {"": (len(rated), 0)} if rated else {})], -1)
+                         ("interviews", {"": (len(rated), 0)} if rated else {}),
+                         ("resumes", {"": (analyses, 0)} if analyses else {})], -1)
     for topic in topics.values():
         c.execute(update(t.practice_topics).where(_pt.user_id == user_id, _pt.key == topic.key)
                   .values(ratings=_pt.ratings - topic.count, rating_sum=_pt.rating_sum - topic.total))
@@ -205,6 +214,16 @@ def backfill(c: Connection, user_id: str | None = None, batch: int = 5_000) -> N
                 _merge(summed, {name: (1, rating) for name, rating in categories.items()})
             _change(c, owner, [("interviews", {"": (len(mine), 0)}), ("category", summed)])
         page = interviews.where(i.id > rows[-1].id)
+
+
+def backfill_analyses(c: Connection, user_id: str | None = None) -> None:
+    """Count the resume analyses (of one user, or everyone's: the counts
+    start empty), in one statement."""
+    counted = select(_r.user_id, literal("resumes"), literal(""), func.count(), literal(0))
+    if user_id is not None:
+        counted = counted.where(_r.user_id == user_id)
+    c.execute(insert(t.practice_totals).from_select(
+        [_p.user_id, _p.kind, _p.key, _p.ratings, _p.rating_sum], counted.group_by(_r.user_id)))
 
 
 def _merge(into: Sums, sums: Sums) -> None:

@@ -1,5 +1,6 @@
 """The resume-analysis repository on SQLAlchemy Core. An analysis is kept as
-JSON in the design's (wire) shape and validated again when read back."""
+JSON in the design's (wire) shape and validated again when read back; adding
+one counts it in its user's practice totals."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from sqlalchemy import Connection, Row, insert, select
 from adapters.db import tables as t
 from adapters.db.owners import owner_of
 from adapters.db.paging import newest_first
+from adapters.db.practice_totals import count_analysis
 from core.cache_tags import resume_analysis_tags
 from core.domain import CategoryAnalysis, FeedbackItem, ResumeAnalysis, StoredResumeAnalysis
 from core.paging import SortKey
@@ -65,7 +67,7 @@ class SqlResumeAnalyses:
         self._wrote = wrote
 
     def add(self, analysis: StoredResumeAnalysis) -> None:
-        self._c.execute(
+        user_id = self._c.execute(
             insert(t.resume_analyses).values(
                 id=analysis.id,
                 job_info_id=analysis.job_info_id,
@@ -73,8 +75,9 @@ class SqlResumeAnalyses:
                 analysis=analysis_json(analysis.analysis),
                 created_at=analysis.created_at,
                 **scores_of(analysis.analysis),
-            )
-        )
+            ).returning(t.resume_analyses.c.user_id)
+        ).scalar_one()
+        count_analysis(self._c, user_id)
         self._wrote(resume_analysis_tags(analysis.id, analysis.job_info_id))
 
     def list_for_job_info(

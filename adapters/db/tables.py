@@ -188,8 +188,9 @@ resume_analyses = Table(
 
 # The progress view's running totals (core.progress, adapters.db.practice),
 # changed in the unit of work of the write they count: per user, how many
-# ratings and their sum by kind ("day", "difficulty", "category"; "interviews"
-# with key "" counts the interviews with feedback) and key.
+# ratings and their sum by kind ("day", "difficulty", "category"; with key "",
+# "interviews" counts the interviews with feedback and "resumes" the resume
+# analyses) and key.
 practice_totals = Table(
     "practice_totals",
     metadata,

@@ -1,11 +1,13 @@
 """The mock-interview transcript and resume-analysis repositories on the
-in-memory tables."""
+in-memory tables (an analysis added is counted in its user's practice
+totals)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from adapters.fakes.paging import newest_first
+from adapters.fakes.practice import count_analysis
 from core.cache_tags import interview_tag, resume_analysis_tags
 from core.domain import InterviewMessage, StoredResumeAnalysis
 from core.paging import SortKey
@@ -42,6 +44,7 @@ class FakeResumeAnalyses:
 
     def add(self, analysis: StoredResumeAnalysis) -> None:
         self._t.resume_analyses[analysis.id] = analysis
+        count_analysis(self._t, analysis.job_info_id)
         self._wrote(resume_analysis_tags(analysis.id, analysis.job_info_id))
 
     def list_for_job_info(

@@ -1,7 +1,8 @@
 """The practice history (the progress view's reads) on the in-memory
 tables, and the running totals it reads, kept as ``adapters.db`` keeps them:
-``count_answer``, ``keep_ratings`` and ``forget_job_info`` are called by the
-fake repositories in the unit of work of the write."""
+``count_answer``, ``keep_ratings``, ``count_analysis`` and
+``forget_job_info`` are called by the fake repositories in the unit of work
+of the write."""
 
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
 
 INTERVIEWS = ("interviews", "")
 """The (kind, key) of the count of a user's interviews with feedback."""
+ANALYSES = ("resumes", "")
+"""The (kind, key) of the count of a user's resume analyses."""
 
 
 def _change(tables: Tables, user_id: str, kind: str, sums: Sums, sign: int) -> None:
@@ -79,9 +82,13 @@ def keep_ratings(tables: Tables, interview: Interview) -> None:
     tables.interview_ratings[interview.id] = after
 
 
+def count_analysis(tables: Tables, job_info_id: str) -> None:
+    _change(tables, tables.job_infos[job_info_id].user_id, ANALYSES[0], {ANALYSES[1]: (1, 0)}, 1)
+
+
 def forget_job_info(tables: Tables, job_info_id: str) -> None:
-    """Take back what the job's answers and interviews counted (before the
-    job and they are deleted); a topic last practised on it is given the
+    """Take back what the job's answers, interviews and analyses counted
+    (before the job and they are deleted); a topic last practised on it is given the
     job of its newest answer elsewhere."""
     user_id = tables.job_infos[job_info_id].user_id
     questions = {q.id for q in tables.questions.values() if q.job_info_id == job_info_id}
@@ -92,6 +99,8 @@ def forget_job_info(tables: Tables, job_info_id: str) -> None:
     rated = [r for r in tables.interview_ratings.values() if r.job_info_id == job_info_id]
     _change(tables, user_id, "category", tally_interviews(rated), -1)
     _change(tables, user_id, INTERVIEWS[0], {INTERVIEWS[1]: (len(rated), 0)}, -1)
+    analyses = sum(1 for a in tables.resume_analyses.values() if a.job_info_id == job_info_id)
+    _change(tables, user_id, ANALYSES[0], {ANALYSES[1]: (analyses, 0)}, -1)
     remaining = [rated for a in tables.answers.values() if a.question_id not in questions
                  for owner, rated in [_rated(tables, a)] if owner == user_id]
     _, _, elsewhere = tally_answers(remaining)
@@ -114,13 +123,14 @@ class FakePracticeHistory:
 
         practised = sorted((t for (u, _), t in self._t.topics.items() if u == user_id),
                            key=lambda t: (-t.count, t.key))
-        interviews = self._t.totals.get((user_id, *INTERVIEWS))
+        interviews, analyses = (self._t.totals.get((user_id, *kind)) for kind in (INTERVIEWS, ANALYSES))
         return PracticeTotals(
             days=sorted(kind("day"), key=lambda d: d.key, reverse=True)[:days],
             topics=practised[:topics],
             difficulties=kind("difficulty"),
             categories=sorted(kind("category"), key=lambda c: (-c.count, c.key))[:categories],
             interviews_rated=interviews.count if interviews else 0,
+            resumes_analysed=analyses.count if analyses else 0,
         )
 
     def _jobs(self, user_id: str) -> dict[str, str]:

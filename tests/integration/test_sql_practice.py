@@ -2,9 +2,10 @@
 in-memory fake, SQLite and PostgreSQL alike: a user's totals of answer
 ratings by day, topic and difficulty across all their job infos and nobody
 else's, interviews with feedback (their overall rating) and resume analyses
-with their job's name, newest first and never more than asked; the totals
-equal what the records make of them after any writes and deletes, on SQL as
-on the fake; a question's topic is stored and read back."""
+with their job's name, newest first and never more than asked, and how many
+of each there are; the totals equal what the records make of them after any
+writes and deletes, on SQL as on the fake; a question's topic is stored and
+read back."""
 
 from __future__ import annotations
 
@@ -91,7 +92,7 @@ def test_answers_are_totalled_across_the_users_jobs_and_nobody_elses(storage: St
         TopicTotal("sql", "SQL", 2, 8, backend.id, T0 + timedelta(minutes=24 * 60)),
         TopicTotal("pandas", "Pandas", 1, 8, data.id, T0 + timedelta(minutes=2))]
     assert (newest.days, newest.topics) == (totals.days[:1], totals.topics[:1])
-    assert nobody == PracticeTotals([], [], [], [], 0)
+    assert nobody == PracticeTotals([], [], [], [], 0, 0)
 
 
 def test_interviews_with_feedback_and_resume_analyses_come_with_their_jobs_name(storage: Storage) -> None:
@@ -111,6 +112,7 @@ def test_interviews_with_feedback_and_resume_analyses_come_with_their_jobs_name(
         newest_interview = uow.practice.rated_interviews(user.id, 1)
         resumes = uow.practice.scored_resumes(user.id, 10)
         newest_resume = uow.practice.scored_resumes(user.id, 1)
+        totals = uow.practice.totals(user.id, days=10, topics=10, categories=10)
 
     assert [(i.id, i.job_name, i.overall) for i in interviews] == [(later.id, "Data", 4), (reviewed.id, "Backend", 7)]
     assert [i.id for i in newest_interview] == [later.id]
@@ -118,6 +120,7 @@ def test_interviews_with_feedback_and_resume_analyses_come_with_their_jobs_name(
         ScoredResume.of(second.id, second.job_info_id, "Data", second.created_at, second.analysis),
         ScoredResume.of(first.id, first.job_info_id, "Backend", T0, first.analysis)]
     assert [r.id for r in newest_resume] == [second.id]
+    assert (totals.interviews_rated, totals.resumes_analysed) == (2, 2)
 
 
 def test_deleting_a_job_info_takes_its_practice_with_it(storage: Storage) -> None:
@@ -128,7 +131,7 @@ def test_deleting_a_job_info_takes_its_practice_with_it(storage: Storage) -> Non
         uow.job_infos.delete(job.id)
         uow.commit()
     with storage.unit_of_work() as uow:
-        assert uow.practice.totals(user.id, days=10, topics=10, categories=10) == PracticeTotals([], [], [], [], 0)
+        assert uow.practice.totals(user.id, days=10, topics=10, categories=10) == PracticeTotals([], [], [], [], 0, 0)
         assert uow.practice.scored_resumes(user.id, 10) == []
 
 

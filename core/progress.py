@@ -4,16 +4,18 @@ and resume scores per analysis.
 
 What getProgress reads does not grow with the history: the sums are kept up
 to date on write (``PracticeHistory.totals``: per user and day, topic,
-difficulty and interview category, a count and a sum of ratings, changed in
-the unit of work that rates an answer, stores an interview's feedback or
-deletes a job info), so the averages are over every answer and interview
-ever rated; the days are the newest ``DAYS_SHOWN`` with answers, the topics
-the ``TOPICS_READ`` most practised, the categories the ``CATEGORIES_SHOWN``
-most rated. An interview's ratings are read once, when its feedback is
-stored, from its headings (``## Name: n/10`` or ``## Name (Rating: n/10)``,
-the shapes both coaches write); each interview's overall rating and each
-resume analysis' scores are read for the newest ``INTERVIEWS_READ`` and
-``RESUMES_READ``. The ``tally_*`` functions here are what the totals must
+difficulty and interview category, a count and a sum of ratings, and the
+number of interviews with feedback and of resume analyses, changed in the
+unit of work that rates an answer, stores an interview's feedback, stores
+an analysis or deletes a job info), so the averages and counts are over
+every answer, interview and analysis ever made; the days are the newest
+``DAYS_SHOWN`` with answers, the topics the ``TOPICS_READ`` most practised,
+the categories the ``CATEGORIES_SHOWN`` most rated. An interview's ratings
+are read once, when its feedback is stored, from its headings (``## Name:
+n/10`` or ``## Name (Rating: n/10)``, the shapes both coaches write). Record
+by record there are only the newest ``RECENT_SHOWN`` interviews with
+feedback (their overall rating) and resume analyses (their scores), a page
+like every list's. The ``tally_*`` functions here are what the totals must
 equal: the storage adapters use them when records go. Not cached.
 """
 
@@ -39,8 +41,10 @@ from core.domain import (
 from core.pipeline import Action, Context
 from core.ports import Storage
 
-INTERVIEWS_READ = 100
-RESUMES_READ = 100
+RECENT_SHOWN = 10
+"""The interviews with feedback and the resume analyses listed one by one:
+the newest this many, a page as every list is, so that a long history costs
+what a short one does (the counts and averages are over all of them)."""
 DAYS_SHOWN = 30
 TOPICS_SHOWN = 12
 TOPICS_READ = 100
@@ -130,7 +134,8 @@ class Progress:
     weakest (weakest first) and the interview categories (most rated
     first). ``answers`` counts every rated answer and ``average`` is theirs
     (``None`` without any); ``interviews_rated`` counts every interview with
-    feedback, ``interviews`` are the newest of them."""
+    feedback and ``resumes_analysed`` every resume analysis, ``interviews``
+    and ``resumes`` are the newest ``RECENT_SHOWN`` of them."""
 
     answers: int
     average: float | None
@@ -142,6 +147,7 @@ class Progress:
     interview_categories: list[CategoryRating]
     resumes: list[ResumeScores]
     interviews_rated: int
+    resumes_analysed: int
 
 
 # --- reading the coach's markdown ---------------------------------------------
@@ -284,6 +290,7 @@ def progress_of(totals: PracticeTotals, rated: Sequence[RatedInterview], scored:
         interview_categories=by_category(totals.categories),
         resumes=resumes(scored),
         interviews_rated=totals.interviews_rated,
+        resumes_analysed=totals.resumes_analysed,
     )
 
 
@@ -298,8 +305,8 @@ class GetProgress:
         user_id = context.caller.user_id
         with self.storage.unit_of_work() as uow:
             totals = uow.practice.totals(user_id, days=DAYS_SHOWN, topics=TOPICS_READ, categories=CATEGORIES_SHOWN)
-            rated = uow.practice.rated_interviews(user_id, INTERVIEWS_READ)[:INTERVIEWS_READ]
-            scored = uow.practice.scored_resumes(user_id, RESUMES_READ)[:RESUMES_READ]
+            rated = uow.practice.rated_interviews(user_id, RECENT_SHOWN)[:RECENT_SHOWN]
+            scored = uow.practice.scored_resumes(user_id, RECENT_SHOWN)[:RECENT_SHOWN]
         return progress_of(totals, rated, scored)
 
 

@@ -1,14 +1,20 @@
 """getProgress on the fakes with the real offline coach: a new user sees
 nothing; answers are summed by day, topic and difficulty and the weakest
 topics come first; interview ratings are read from the feedback both
-coaches write; resume scores are listed per analysis; nobody sees anyone
-else's practice; and every answer counts, however long the history (the
-totals' own properties: ``test_practice_totals``). A generated question
-keeps its topic."""
+coaches write; resume scores are listed per analysis; the interviews and
+analyses listed are the newest ``RECENT_SHOWN``, oldest first, while every
+one is counted, after any adds and job-info deletes, and the page says
+which; nobody sees anyone else's practice; and every answer counts, however
+long the history (the totals' own properties: ``test_practice_totals``). A
+generated question keeps its topic."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from adapters.ai.offline.bank import load_bank
 from core.domain import (
@@ -21,10 +27,11 @@ from core.domain import (
     StoredResumeAnalysis,
 )
 from core.pipeline import Success
-from core.progress import DAYS_SHOWN, interview_ratings
+from core.progress import DAYS_SHOWN, RECENT_SHOWN, interview_ratings
 from core.questions import question_topic
 from tests.conftest import saved
 from tests.unit.app_on_fakes import FakeApp
+from tests.unit.web_on_fakes import web_app_on_fakes
 
 JOB = {"name": "Backend at Acme", "title": "Senior Python Engineer", "experienceLevel": "senior",
        "description": "Python services on PostgreSQL with Redis caching, Docker and REST APIs."}
@@ -67,6 +74,7 @@ def test_a_new_user_has_nothing_to_show():
     assert (shown.answers, shown.average) == (0, None)
     assert (shown.by_day, shown.by_topic, shown.by_difficulty, shown.weakest_topics) == ([], [], [], [])
     assert (shown.interviews, shown.interview_categories, shown.resumes) == ([], [], [])
+    assert (shown.interviews_rated, shown.resumes_analysed) == (0, 0)
 
 
 def test_answers_are_summed_by_day_topic_and_difficulty_and_the_weakest_come_first():
@@ -110,6 +118,75 @@ def test_interviews_and_resumes_are_shown_oldest_first():
         ("Communication Clarity", 8.5, 2), ("Role Fit", 4.0, 1)]
     assert [(r.overall, r.ats, r.other, r.job_name) for r in shown.resumes] == [
         (5, 4, 8, JOB["name"]), (7, 4, 8, JOB["name"])]
+
+
+history = st.lists(st.tuples(
+    # mostly adds, so that there are often more than RECENT_SHOWN of each
+    st.sampled_from(["interview"] * 3 + ["analysis"] * 3 + ["interview without feedback", "delete job"]),
+    st.integers(0, 2),  # the job
+    st.integers(0, 30),  # minutes after T0 (some at the same time) and the rating
+), min_size=RECENT_SHOWN, max_size=80)
+
+
+@settings(deadline=None, max_examples=100)
+@given(history)
+def test_the_newest_interviews_and_analyses_are_listed_oldest_first_and_all_are_counted(steps):
+    app = FakeApp()
+    actor = app.user()
+    jobs = [new_job(app, actor) for _ in range(3)]
+    interviews: dict[str, tuple[datetime, str, int]] = {}  # the ones with feedback: (at, job, overall)
+    analyses: dict[str, tuple[datetime, str, int]] = {}
+    for what, job, minutes in steps:
+        at, job_id, rating = T0 + timedelta(minutes=minutes), jobs[job], minutes % 11
+        if what == "delete job":
+            with app.storage.unit_of_work(write=True) as uow:
+                uow.job_infos.delete(job_id)
+                uow.commit()
+            for kept in (interviews, analyses):
+                for gone in [k for k, (_, j, _) in kept.items() if j == job_id]:
+                    del kept[gone]
+            jobs[job] = new_job(app, actor)
+        elif what == "analysis":
+            analyses[record_id := app.ids.new()] = (at, job_id, rating)
+            saved(app.storage, StoredResumeAnalysis(record_id, job_id, analysis(rating), at))
+        else:
+            feedback = f"## Overall Rating: {rating}/10" if what == "interview" else None
+            saved(app.storage, Interview(record_id := app.ids.new(), job_id, "00:10:00", None, feedback, at, at))
+            if feedback:
+                interviews[record_id] = (at, job_id, rating)
+
+    shown = progress(app, actor)
+
+    def newest(kept: dict[str, tuple[datetime, str, int]]) -> list[tuple[datetime, str, str, int]]:
+        return sorted((at, record_id, job, rating) for record_id, (at, job, rating) in kept.items())[-RECENT_SHOWN:]
+
+    assert [(i.created_at, i.interview_id, i.job_info_id, i.overall) for i in shown.interviews] == newest(interviews)
+    assert [(r.created_at, r.analysis_id, r.job_info_id, r.overall) for r in shown.resumes] == newest(analyses)
+    assert (shown.interviews_rated, shown.resumes_analysed) == (len(interviews), len(analyses))
+
+
+def test_the_page_says_how_many_there_are_and_which_it_shows(tmp_path: Path):
+    with web_app_on_fakes(tmp_path / "instance") as web:
+        client = web.test_client()
+        signed_up = client.post("/auth/sign-up", json={"email": "ada@example.com", "password": "pw-long-enough",
+                                                       "name": "Ada"}).json
+        bearer = {"Authorization": f"Bearer {signed_up['token']}"}
+        job_id = client.post("/actions/createJobInfo", json=JOB, headers=bearer).json["id"]
+        storage = web.container.storage()
+        saved(storage, *(StoredResumeAnalysis(f"r{n}", job_id, analysis(n % 11), T0 + timedelta(hours=n))
+                         for n in range(RECENT_SHOWN + 2)),
+              *(Interview(f"i{n}", job_id, "00:10:00", None, "## Overall Rating: 6/10", T0, T0)
+                for n in range(RECENT_SHOWN + 1)))
+        html = client.get("/app/progress").text
+        got = client.post("/actions/getProgress", json={}, headers=bearer).json
+
+    assert (got["resumesAnalysed"], got["interviewsRated"], len(got["resumes"]), len(got["interviews"])) == (
+        RECENT_SHOWN + 2, RECENT_SHOWN + 1, RECENT_SHOWN, RECENT_SHOWN)
+    assert f'<span class="stat__label">Resume analyses</span>\n    <span class="stat__value">{RECENT_SHOWN + 2}<' in html
+    assert f"Your newest {RECENT_SHOWN} of {RECENT_SHOWN + 2} analyses, oldest first" in html
+    assert "2 older analyses are on their job's resume page, from <a href=\"/app\">your job infos</a>" in html
+    assert f"(your newest {RECENT_SHOWN})" in html
+    assert "1 older interview is on its job's interviews page" in html
 
 
 def test_nobody_sees_anyone_elses_practice():

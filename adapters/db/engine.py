@@ -14,9 +14,14 @@ read-check-write sequence (a plan allowance) cannot interleave with another:
   what it checks (``Users.lock_usage`` is ``SELECT ... FOR UPDATE`` on the
   user's row). Transactions run at READ COMMITTED, so every statement after
   the lock sees what the previous holder committed. Migrations take an
-  advisory lock of their own (``adapters.db.migrate``). A read runs in
-  autocommit (no BEGIN, no ROLLBACK: at READ COMMITTED every statement sees
-  its own snapshot anyway, so a transaction would only add round trips).
+  advisory lock of their own (``adapters.db.migrate``).
+
+A read (a unit of work that is not a write) runs in autocommit on both: no
+BEGIN, no ROLLBACK, each statement seeing what was committed when it began.
+On PostgreSQL at READ COMMITTED that is what a transaction would give anyway,
+so one would only add round trips; SQLite then reads as PostgreSQL does,
+and a read is one call into the driver instead of three (each of which lets
+go of the GIL: under a threaded server, a thread switch apiece).
 
 Round trips on PostgreSQL: no pre-ping per checkout. Pooled connections are
 recycled after half an hour, and a connection found dead by the first
@@ -38,6 +43,8 @@ from sqlalchemy.exc import DBAPIError
 
 WRITE = "darasa_write"
 """Execution option: ``connection.execution_options(darasa_write=True)``."""
+READ = "darasa_read"
+"""Execution option (SQLite): a read unit of work, sent no BEGIN."""
 CUT_EARLY = "darasa_cut_early"
 """Execution option (PostgreSQL): a statement in autocommit whose effect may
 land after its caller was told it failed (a rate-limit decision), so that
@@ -65,19 +72,17 @@ def make_engine(url: str, *, bounded: bool = True) -> Engine:
     raise ValueError(f"unsupported database {parsed.drivername!r}: use sqlite or postgresql")
 
 
-def is_write(connection: Connection) -> bool:
-    return bool(connection.get_execution_options().get(WRITE, False))
-
-
 def connect(engine: Engine, *, write: bool) -> Connection:
     """A connection for one unit of work: a write transaction (``WRITE``),
-    or a read (autocommit on PostgreSQL); retried once on a dead pooled
-    connection, as the module says."""
+    or a read in autocommit; retried once on a dead pooled connection, as
+    the module says."""
     connection = RetryOnceConnection(engine)
     if write:
         connection.execution_options(**{WRITE: True})
     elif engine.dialect.name == "postgresql":
         connection.execution_options(isolation_level="AUTOCOMMIT")
+    else:
+        connection.execution_options(**{READ: True})
     return connection
 
 
@@ -128,9 +133,12 @@ def _sqlite_engine(url: URL) -> Engine:
     @event.listens_for(engine, "begin")
     def _begin(connection: Connection) -> None:
         # straight to the driver: nothing to compile or log (on every unit of work)
+        options = connection.get_execution_options()
+        if options.get(READ, False):
+            return  # autocommit: the driver's rollback at the end then sends nothing either
         driver = connection.connection.driver_connection
         assert driver is not None
-        driver.execute("BEGIN IMMEDIATE" if is_write(connection) else "BEGIN")
+        driver.execute("BEGIN IMMEDIATE" if options.get(WRITE, False) else "BEGIN")
 
     return engine
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
-import os
+import random
 import re
 import time
 
@@ -38,7 +38,9 @@ _HTTP_CODES = {
 
 def _start() -> None:
     offered = request.headers.get(REQUEST_ID_HEADER, "")
-    g.request_id = offered if _SAFE_ID.fullmatch(offered) else os.urandom(16).hex()
+    # a correlation id, not a secret: the random module's generator (reseeded
+    # in every forked worker) asks the kernel for nothing, as urandom would
+    g.request_id = offered if _SAFE_ID.fullmatch(offered) else f"{random.getrandbits(128):032x}"
     g.started = time.perf_counter()
 
 

@@ -1,22 +1,25 @@
-"""Start-up: how long ``darasa serve`` takes to its first 200 (``/healthz``)
-against a minimal Flask view served the same way (waitress, one process),
-and how many modules each has imported once serving. Three starts of each,
+"""Start-up: how long ``darasa serve`` takes to its first 200 (``/healthz``,
+which checks the database) against issue 10's "view", the hand-written
+Flask + SQLAlchemy app of ``benchmarks/baseline.py`` on darasa's engine,
+whose ``/healthz`` checks the database too, served the same way (waitress,
+one process), and how many modules each has imported once serving. Three starts of each,
 taken in turn; the database is migrated before, so a start does what a
 restart does (``darasa serve`` then finds nothing to migrate), and darasa's
 bytecode is compiled before (``compileall``), as any start after a
 deployment's first finds it (unless ``PYTHONDONTWRITEBYTECODE`` is set:
 ``--cold`` measures that, each start compiling darasa's modules again).
 
-A third server, "floor", is the view after importing what darasa cannot
-serve without (SQLAlchemy's engine and SQLite dialect, attrs, cattrs,
-dependency-injector, loaded as ``entrypoints/__init__.py`` does): the least
-a start of darasa could take while it imports them before its first 200.
+Two more servers, for what they explain: "flask", a bare Flask view with
+no database (what the figures here were compared with before 2026-12-01),
+and "floor", that view after importing what darasa cannot serve without
+(SQLAlchemy's engine and SQLite dialect, attrs, cattrs, dependency-injector,
+loaded as ``entrypoints/__init__.py`` does).
 
     .venv/bin/python benchmarks/startup.py [--starts 3]
 
 Issue 10's target: darasa's time to first 200 at most 1.5x the view's. On a
 shared machine the CPU time each process used to its first 200, printed too,
-varies far less than the time.
+varies far less than the time; every ratio is printed for both.
 """
 
 from __future__ import annotations
@@ -36,27 +39,50 @@ import httpx
 
 REPO = Path(__file__).resolve().parents[1]
 TARGET = 1.5
+SERVE = """
+from waitress import serve
+serve(app, host="127.0.0.1", port=int(sys.argv[1]), threads=8)
+"""
 VIEW = """
 import sys
+sys.path.insert(0, "benchmarks")
+from baseline import baseline_app
+app = baseline_app()
+""" + SERVE
+FLASK = """
+import sys
 from flask import Flask, jsonify
-from waitress import serve
-app = Flask("view")
+app = Flask("flask")
 
 @app.get("/healthz")
 def healthz():
-    return jsonify({"status": "ok", "modules": len(sys.modules)})
-
-serve(app, host="127.0.0.1", port=int(sys.argv[1]), threads=8)
-"""
+    return jsonify({"status": "ok"})
+""" + SERVE
 FLOOR = """
 import sqlalchemy, sqlalchemy.engine, sqlalchemy.dialects.sqlite, attrs, cattrs
 import entrypoints, dependency_injector.wiring  # the package loads dependency-injector as darasa does
-""" + VIEW
+""" + FLASK
+PREPARE = """
+import os, sys
+sys.path.insert(0, "benchmarks")
+from baseline import prepare
+prepare(os.environ["BASELINE_DATABASE_URL"])
+"""
+VIEW_MODULES = """
+import sys
+sys.path.insert(0, "benchmarks")
+from baseline import baseline_app
+baseline_app().test_client().get("/healthz")
+import waitress
+print(len(sys.modules))
+"""
+FLASK_MODULES = "import sys, flask, waitress; print(len(sys.modules))"
 MODULES = """
 import sys
 from entrypoints.app import create_app
 from entrypoints.settings import Settings
-create_app(Settings.from_env())
+create_app(Settings.from_env()).test_client().get("/healthz")
+import waitress
 print(len(sys.modules))
 """
 
@@ -126,16 +152,17 @@ def main(argv: list[str] | None = None) -> int:
             env.update(PYTHONDONTWRITEBYTECODE="1")
         subprocess.run([sys.executable, "-m", "entrypoints.cli", "db", "upgrade"], cwd=source, env=env,
                        check=True, capture_output=True)
-        ours_modules = subprocess.run([sys.executable, "-c", MODULES], cwd=source, env=env, check=True,
-                                      capture_output=True, text=True).stdout.strip()
-        view_modules = subprocess.run(
-            [sys.executable, "-c", "import sys, flask, waitress; print(len(sys.modules))"],
-            env=env, check=True, capture_output=True, text=True).stdout.strip()
-        times: dict[str, list[float]] = {"darasa": [], "view": [], "floor": []}
+        env.update(BASELINE_DATABASE_URL=f"sqlite:///{Path(scratch) / 'darasa.sqlite3'}")  # darasa's database
+        subprocess.run([sys.executable, "-c", PREPARE], cwd=source, env=env, check=True, capture_output=True)
+        modules = {name: subprocess.run([sys.executable, "-c", code], cwd=source, env=env, check=True,
+                                        capture_output=True, text=True).stdout.strip()
+                   for name, code in (("darasa", MODULES), ("view", VIEW_MODULES), ("flask", FLASK_MODULES))}
+        times: dict[str, list[float]] = {"darasa": [], "view": [], "flask": [], "floor": []}
         cpu: dict[str, list[float]] = {name: [] for name in times}
         starts = {
             "darasa": lambda port: ([sys.executable, "-m", "entrypoints.cli", "serve"], {**env, "PORT": str(port)}),
             "view": lambda port: ([sys.executable, "-c", VIEW, str(port)], env),
+            "flask": lambda port: ([sys.executable, "-c", FLASK, str(port)], env),
             "floor": lambda port: ([sys.executable, "-c", FLOOR, str(port)], env),
         }
         for _ in range(args.starts):
@@ -151,12 +178,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{label}:")
         for name, seconds in measured.items():
             print(f"  {name:<7} {min(seconds):.2f} / {statistics.median(seconds):.2f} / {max(seconds):.2f}")
-        for name in ("darasa", "floor"):
-            ratios = sorted(d / v for d, v in zip(measured[name], measured["view"], strict=True))
+        for name, against in (("darasa", "view"), ("darasa", "flask"), ("floor", "flask"), ("view", "flask")):
+            ratios = sorted(d / v for d, v in zip(measured[name], measured[against], strict=True))
             ratio = statistics.median(ratios)
-            verdict = f" (target <= {TARGET}: {'met' if ratio <= TARGET else 'NOT met'})" if name == "darasa" else ""
-            print(f"  ratio {name}/view (start by start): {ratios[0]:.2f} / {ratio:.2f} / {ratios[-1]:.2f}{verdict}")
-    print(f"modules imported: darasa's app {ours_modules}, Flask + waitress {view_modules}")
+            verdict = f" (target <= {TARGET}: {'met' if ratio <= TARGET else 'NOT met'})" if against == "view" else ""
+            print(f"  ratio {name}/{against} (start by start): {ratios[0]:.2f} / {ratio:.2f} / {ratios[-1]:.2f}"
+                  f"{verdict}")
+    print("modules imported: " + ", ".join(f"{name} {count}" for name, count in modules.items()))
     return 0
 
 

@@ -6,6 +6,7 @@ never collide on the shared PostgreSQL schema."""
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 import pytest
@@ -50,6 +51,49 @@ def test_an_interview_round_trips_and_is_updated(storage: Storage) -> None:
         found = uow.interviews.get(interview.id)
     assert found == changed
     assert found.created_at.tzinfo is not None and found.ended_at.utcoffset() == timedelta(0)
+
+
+def test_add_owned_adds_on_the_owners_job_info_only(storage: Storage) -> None:
+    user, job_info = a_user_with_a_job_info(storage)
+    other = make_user()
+    saved(storage, other)
+    mine, foreign, nowhere = new_interview(job_info.id), new_interview(job_info.id), new_interview(new_id())
+    with storage.unit_of_work(write=True) as uow:
+        assert uow.interviews.add_owned(mine, user.id)
+        assert not uow.interviews.add_owned(foreign, other.id)
+        assert not uow.interviews.add_owned(nowhere, user.id)
+        uow.commit()
+    with storage.unit_of_work() as uow:
+        assert uow.interviews.get(mine.id) == mine
+        assert uow.interviews.get(foreign.id) is None
+        assert uow.interviews.get(nowhere.id) is None
+
+
+@pytest.mark.postgres
+def test_on_postgres_add_owned_refuses_a_job_info_deleted_while_it_runs(postgres_engine: Engine) -> None:
+    """The job info is there when the insert's select reads it, deleted by a
+    transaction that commits while the insert waits for it: no orphan."""
+    storage = SqlStorage(postgres_engine)
+    user, job_info = a_user_with_a_job_info(storage)
+    interview = new_interview(job_info.id)
+    with postgres_engine.connect() as deleter:
+        deleter.execute(text("DELETE FROM job_infos WHERE id = :id"), {"id": job_info.id})
+
+        def add() -> bool:
+            with storage.unit_of_work(write=True) as uow:
+                added = uow.interviews.add_owned(interview, user.id)
+                if added:
+                    uow.commit()
+                return added
+
+        with ThreadPoolExecutor(1) as pool:
+            adding = pool.submit(add)
+            time.sleep(0.3)
+            assert not adding.done()  # waiting for the deleter's row lock
+            deleter.commit()
+            assert adding.result(timeout=10) is False
+    with storage.unit_of_work() as uow:
+        assert uow.interviews.get(interview.id) is None
 
 
 def test_interviews_are_listed_newest_first_per_job_info(storage: Storage) -> None:

@@ -22,6 +22,7 @@ from core.unit_of_work import Wrote
 
 _COUNTERS = {"interviews": t.users.c.interviews_created, "questions": t.users.c.questions_created}
 # built once: the locked read is on every create of a job info, an interview, a question
+_PLAN = select(t.users.c.plan).where(t.users.c.id == bindparam("user_id"))
 _USAGE = select(*_COUNTERS.values()).where(t.users.c.id == bindparam("user_id"))
 _LOCKED_USAGE = _USAGE.with_for_update()
 _LOCKED_USER = select(t.users.c.id).where(t.users.c.id == bindparam("user_id")).with_for_update()
@@ -29,18 +30,25 @@ _LOCKED_USER = select(t.users.c.id).where(t.users.c.id == bindparam("user_id")).
 
 class SqlUserPlans:
     """The plan and usage part of the users repository (a mixin of
-    ``SqlUsers``: it needs the unit of work's connection as ``_c`` and its
-    ``_wrote``). The usage counters are never cached, so counting records
-    no tag."""
+    ``SqlUsers``: it needs the unit of work's connection as ``_c``, its
+    ``_wrote`` and its ``_plans``). The usage counters are never cached, so
+    counting records no tag."""
 
     _c: Connection
     _wrote: Wrote
+    _plans: dict[str, str]
+    """Plans this unit of work has read already, by user id (the ownership
+    check reads the owner's along): ``plan`` answers them without a round
+    trip, as if it had run then."""
 
     def plan(self, user_id: str) -> str | None:
-        return self._c.execute(select(t.users.c.plan).where(t.users.c.id == user_id)).scalar()
+        if user_id in self._plans:
+            return self._plans[user_id]
+        return self._c.execute(_PLAN, {"user_id": user_id}).scalar()
 
     def set_plan(self, user_id: str, plan: str) -> None:
         self._c.execute(update(t.users).where(t.users.c.id == user_id).values(plan=plan))
+        self._plans.pop(user_id, None)
         self._wrote(user_tags(user_id))
 
     def usage(self, user_id: str) -> Usage | None:

@@ -15,7 +15,8 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 
 from adapters.db.storage import SqlStorage
-from core.domain import Interview, Usage
+from core.domain import Actor, Interview, Usage
+from core.errors import Forbidden
 from core.ports import Storage
 from tests.concurrently import at_once
 from tests.conftest import T0, a_user_with_a_job_info, make_job_info, make_user, new_id, saved
@@ -141,6 +142,31 @@ def test_a_new_user_is_free_until_their_plan_is_set(storage: Storage) -> None:
         uow.commit()
     with storage.unit_of_work() as uow:
         assert uow.users.plan(user.id) == "max"
+
+
+def test_the_plan_read_after_an_ownership_check_is_the_owners_and_follows_this_unit_of_work(
+    storage: Storage,
+) -> None:
+    """SQL reads the plan along with the ownership check (one round trip):
+    read after it, the plan is the same as when read alone."""
+    user, job_info = a_user_with_a_job_info(storage)
+    actor = Actor(user.id)
+    with storage.unit_of_work(write=True) as uow:
+        uow.owned_job_info(actor, job_info.id)
+        assert uow.users.plan(user.id) == "free"
+        uow.users.set_plan(user.id, "pro")
+        assert uow.users.plan(user.id) == "pro"
+        uow.commit()
+    with storage.unit_of_work(write=True) as uow:
+        uow.owned_job_info(actor, job_info.id)
+        assert uow.users.plan(user.id) == "pro"
+        uow.users.delete(user.id)
+        assert uow.users.plan(user.id) is None
+    with storage.unit_of_work() as uow:
+        with pytest.raises(Forbidden):
+            uow.owned_job_info(Actor(new_id()), job_info.id)
+        assert uow.owned_job_info(actor, job_info.id) == job_info
+        assert uow.users.plan(user.id) == "pro"
 
 
 def test_counters_start_at_zero_count_each_kind_and_are_never_given_back(storage: Storage) -> None:

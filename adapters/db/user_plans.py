@@ -26,6 +26,10 @@ _PLAN = select(t.users.c.plan).where(t.users.c.id == bindparam("user_id"))
 _USAGE = select(*_COUNTERS.values()).where(t.users.c.id == bindparam("user_id"))
 _LOCKED_USAGE = _USAGE.with_for_update()
 _LOCKED_USER = select(t.users.c.id).where(t.users.c.id == bindparam("user_id")).with_for_update()
+_COUNT_CREATED = {
+    kind: update(t.users).where(t.users.c.id == bindparam("user_id")).values({counter: counter + bindparam("delta")})
+    for kind, counter in _COUNTERS.items()
+}
 
 
 class SqlUserPlans:
@@ -66,10 +70,7 @@ class SqlUserPlans:
         return self._c.execute(_LOCKED_USER, {"user_id": user_id}).first() is not None
 
     def count_created(self, user_id: str, kind: UsageKind, delta: int = 1) -> None:
-        counter = _COUNTERS[kind]
-        self._c.execute(
-            update(t.users).where(t.users.c.id == user_id).values({counter: counter + delta})
-        )
+        self._c.execute(_COUNT_CREATED[kind], {"user_id": user_id, "delta": delta})
 
     def hold(self, hold: Hold, now: datetime) -> None:
         holds = t.allowance_holds

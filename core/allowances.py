@@ -1,10 +1,11 @@
 """Plan allowances ("1 interview", "5 questions") that no number of
 concurrent calls, in any number of processes, can exceed.
 
-A limited allowance is *reserved* before the rate limit is charged: one short
-write transaction locks the user's counters (a row lock on PostgreSQL, the
-write lock on SQLite), checks the allowance against the records counted and
-the live holds, and keeps a hold. Concurrent calls therefore see each
+The plan is read in the unit of work that checks ownership
+(``Allowances.of``). A limited allowance is *reserved* before the rate limit
+is charged: one short write transaction locks the user's counters (a row
+lock on PostgreSQL, the write lock on SQLite), checks the allowance against
+the records counted and the live holds, and keeps a hold. Concurrent calls therefore see each
 other's reservations, and every call past the allowance is refused with
 PLAN_LIMIT, never charged a token. Writing the record counts it and drops
 the hold in one transaction; a reservation whose record is never written

@@ -41,14 +41,18 @@ class SqlUserPlans:
     _c: Connection
     _wrote: Wrote
     _plans: dict[str, str]
-    """Plans this unit of work has read already, by user id (the ownership
-    check reads the owner's along): ``plan`` answers them without a round
-    trip, as if it had run then."""
+    """Plans this unit of work has read already, by user id (itself, or the
+    ownership check along with the job info): ``plan`` answers them again
+    without a round trip, as if it had run then; ``set_plan`` and ``delete``
+    forget them."""
 
     def plan(self, user_id: str) -> str | None:
-        if user_id in self._plans:
-            return self._plans[user_id]
-        return self._c.execute(_PLAN, {"user_id": user_id}).scalar()
+        if user_id not in self._plans:
+            found = self._c.execute(_PLAN, {"user_id": user_id}).scalar()
+            if found is None:
+                return None
+            self._plans[user_id] = found
+        return self._plans[user_id]
 
     def set_plan(self, user_id: str, plan: str) -> None:
         self._c.execute(update(t.users).where(t.users.c.id == user_id).values(plan=plan))

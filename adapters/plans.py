@@ -1,9 +1,10 @@
 """The plans port on our own database or on what the identity provider
 vouches for (Clerk), and the ``PLAN_CATALOG`` setting.
 
-Locally, each user's plan is a column of the users table, read through the
-storage port; features come from the catalogue. The catalogue's JSON form is read
-here, at the edge: the core only ever sees a ``PlanCatalog``.
+Locally, each user's plan is a column of the users table, read in the
+caller's unit of work; features come from the catalogue. The catalogue's
+JSON form is read here, at the edge: the core only ever sees a
+``PlanCatalog``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from core.domain import Actor
 from core.plans import PlanCatalog
-from core.ports import Storage
+from core.ports import UnitOfWork
 
 
 class LocalPlans:
@@ -23,19 +24,17 @@ class LocalPlans:
     plan. What the identity provider may have said (``Actor.plan``) is not
     consulted: local accounts have no provider to vouch for a plan."""
 
-    def __init__(self, storage: Storage, catalog: PlanCatalog) -> None:
-        self.storage = storage
+    def __init__(self, catalog: PlanCatalog) -> None:
         self.catalog = catalog
 
-    def plan_of(self, actor: Actor) -> str:
-        with self.storage.unit_of_work() as uow:
-            return self.catalog.resolve(uow.users.plan(actor.user_id))
+    def plan_of(self, actor: Actor, uow: UnitOfWork) -> str:
+        return self.catalog.resolve(uow.users.plan(actor.user_id))
 
-    def features(self, actor: Actor) -> frozenset[str]:
-        return self.catalog.features_of(self.plan_of(actor))
+    def features(self, actor: Actor, uow: UnitOfWork) -> frozenset[str]:
+        return self.catalog.features_of(self.plan_of(actor, uow))
 
-    def has(self, actor: Actor, feature: str) -> bool:
-        return feature in self.features(actor)
+    def has(self, actor: Actor, feature: str, uow: UnitOfWork) -> bool:
+        return feature in self.features(actor, uow)
 
 
 class ProvidedPlans:
@@ -43,19 +42,20 @@ class ProvidedPlans:
     of the caller's session token (its ``fea`` claim) and its plan name
     (``pla``, else the catalogue's default plan). A caller the provider said
     nothing about has no features: allowances are counted against the
-    catalogue's, as for a local plan."""
+    catalogue's, as for a local plan. Nothing is read: the unit of work is
+    not used."""
 
     def __init__(self, catalog: PlanCatalog) -> None:
         self.catalog = catalog
 
-    def plan_of(self, actor: Actor) -> str:
+    def plan_of(self, actor: Actor, uow: UnitOfWork) -> str:
         return actor.plan or self.catalog.default_plan
 
-    def features(self, actor: Actor) -> frozenset[str]:
+    def features(self, actor: Actor, uow: UnitOfWork) -> frozenset[str]:
         return actor.features or frozenset()
 
-    def has(self, actor: Actor, feature: str) -> bool:
-        return feature in self.features(actor)
+    def has(self, actor: Actor, feature: str, uow: UnitOfWork) -> bool:
+        return feature in self.features(actor, uow)
 
 
 def load_catalog(setting: str | None) -> PlanCatalog:

@@ -1,6 +1,8 @@
 """Round trips per action on PostgreSQL, counted on the wire
 (``benchmarks/wire.py``): the whole app in this process, uncached (several
-workers, no Redis), its database behind a counting proxy.
+workers, no Redis), its database behind a counting proxy. createInterview
+is counted as ``actions.py`` loads it: a plan without limits, its rate limit
+off.
 
     .venv/bin/python benchmarks/roundtrips.py
         [--postgres-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
@@ -25,6 +27,7 @@ DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 JOB = {"name": "Backend", "title": "Senior Python Engineer", "experienceLevel": "senior",
        "description": "Python, PostgreSQL and Redis."}
 TARGETS = {"getJobInfo": 2}
+UNLIMITED_PLAN = '{"plans": {"free": ["unlimited_interviews", "unlimited_questions"]}, "defaultPlan": "free"}'
 REPEAT = 20
 
 
@@ -56,7 +59,9 @@ def count(schema_url: str) -> int:
             tempfile.TemporaryDirectory(prefix="darasa-trips-") as scratch:
         proxied = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
         env = {"DATABASE_URL": proxied, "DARASA_INSTANCE": scratch, "IP_RATE_LIMIT": "off",
-               "WEB_CONCURRENCY": "2", "LOG_LEVEL": "WARNING"}
+               "WEB_CONCURRENCY": "2", "LOG_LEVEL": "WARNING",
+               # createInterview as a paying user would (actions.py's setting): nothing to run out
+               "PLAN_CATALOG": UNLIMITED_PLAN, "INTERVIEW_RATE_LIMIT": "off"}
         client = create_app(Settings.from_env(env)).test_client()
         signed_up = client.post("/auth/sign-up", json={
             "email": f"trips-{uuid.uuid4().hex[:12]}@example.com",
@@ -77,6 +82,7 @@ def count(schema_url: str) -> int:
             "updateJobInfo": lambda: act("updateJobInfo", {"id": job_id, **JOB}),
             "listQuestions": lambda: act("listQuestions", {"jobInfoId": job_id}),
             "listInterviews": lambda: act("listInterviews", {"jobInfoId": job_id}),
+            "createInterview": lambda: act("createInterview", {"jobInfoId": job_id}),
         }
         print(f"round trips per request on PostgreSQL (uncached, mean of {REPEAT}):")
         met = True

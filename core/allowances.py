@@ -1,10 +1,11 @@
 """Plan allowances ("1 interview", "5 questions") that no number of
 concurrent calls, in any number of processes, can exceed.
 
-A limited allowance is *reserved* before the rate limit is charged: one short
-write transaction locks the user's counters (a row lock on PostgreSQL, the
-write lock on SQLite), checks the allowance against the records counted and
-the live holds, and keeps a hold. Concurrent calls therefore see each
+The plan is read in the unit of work that checks ownership
+(``Allowances.of``). A limited allowance is *reserved* before the rate limit
+is charged: one short write transaction locks the user's counters (a row
+lock on PostgreSQL, the write lock on SQLite), checks the allowance against
+the records counted and the live holds, and keeps a hold. Concurrent calls therefore see each
 other's reservations, and every call past the allowance is refused with
 PLAN_LIMIT, never charged a token. Writing the record counts it and drops
 the hold in one transaction; a reservation whose record is never written
@@ -34,6 +35,16 @@ far longer than any AI call may take."""
 
 
 @frozen
+class Allowance:
+    """How many records of ``kind`` the user's plan allows in all (``None``:
+    no limit)."""
+
+    user_id: str
+    kind: UsageKind
+    limit: int | None
+
+
+@frozen
 class Reservation:
     user_id: str
     kind: UsageKind
@@ -52,11 +63,15 @@ class Allowances:
     clock: Clock
     ids: Ids
 
-    def reserve(self, actor: Actor, kind: UsageKind) -> Reservation:
-        """Take one record of ``kind`` from the caller's allowance, or raise
-        PlanLimitReached. Unlimited plans take nothing here."""
-        user_id = actor.user_id
-        limit = self.catalog.limit(self.plans.features(actor), kind)
+    def of(self, actor: Actor, kind: UsageKind, uow: UnitOfWork) -> Allowance:
+        """The caller's allowance of ``kind``, their plan read in ``uow`` (the
+        unit of work that checks ownership)."""
+        return Allowance(actor.user_id, kind, self.catalog.limit(self.plans.features(actor, uow), kind))
+
+    def reserve(self, allowance: Allowance) -> Reservation:
+        """Take one record from the allowance, or raise PlanLimitReached.
+        An unlimited one takes nothing here."""
+        user_id, kind, limit = allowance.user_id, allowance.kind, allowance.limit
         if limit is None:
             return Reservation(user_id, kind, hold_id=None)
         now = self.clock.now()

@@ -1,11 +1,12 @@
 """Interviews: mock interviews on a job info, and the use cases that create,
 change and read them.
 
-createInterview is the whole pattern: ownership, then the plan (an unlimited
-feature, or an allowance reserved under a lock of the user's counters, see
-``core.allowances``), then the token bucket, then one write transaction that
-inserts and counts, so that no number of concurrent calls exceeds the
-allowance, and every call past it is told PLAN_LIMIT.
+createInterview is the whole pattern: ownership and the plan, read in one
+unit of work, then the allowance (unlimited, or reserved under a lock of the
+user's counters, see ``core.allowances``), then the token bucket, then one
+write transaction that inserts, if the job info is still the caller's, and
+counts, so that no number of concurrent calls exceeds the allowance, and
+every call past it is told PLAN_LIMIT.
 """
 
 from __future__ import annotations
@@ -101,7 +102,8 @@ class CreateInterview:
         # authorize: ownership, then the plan (a limited allowance is reserved)
         with self.storage.unit_of_work() as uow:
             uow.owned_job_info(actor, command.job_info_id)
-        reservation = self.allowances.reserve(actor, "interviews")
+            allowance = self.allowances.of(actor, "interviews", uow)
+        reservation = self.allowances.reserve(allowance)
         with self.allowances.given_back_on_failure(reservation):
             # rate limit: only an otherwise acceptable call takes a token
             self.limiter.charge(actor.user_id)
@@ -116,8 +118,8 @@ class CreateInterview:
                 updated_at=now,
             )
             with self.storage.unit_of_work(write=True) as uow:
-                uow.owned_job_info(actor, command.job_info_id)
-                uow.interviews.add(interview)
+                if not uow.interviews.add_owned(interview, actor.user_id):
+                    raise Forbidden()  # the job info is gone meanwhile
                 self.allowances.record(uow, reservation)
                 uow.commit()
         return InterviewCreated(interview.id)

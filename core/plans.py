@@ -129,14 +129,15 @@ class GetPlan:
 
     def __call__(self, context: Context, _: GetPlanQuery) -> PlanFound:
         actor = context.caller
-        features = self.plans.features(actor)
         with self.storage.unit_of_work() as uow:
+            plan = self.plans.plan_of(actor, uow)
+            features = self.plans.features(actor, uow)
             counted = uow.users.usage(actor.user_id)
         usage = [
             AllowanceUsed(kind, counted.of(kind) if counted else 0, self.catalog.limit(features, kind))
             for kind in KINDS
         ]
-        return PlanFound(self.plans.plan_of(actor), sorted(features), usage)
+        return PlanFound(plan, sorted(features), usage)
 
 
 class UnknownPlan(ValueError):

@@ -162,7 +162,8 @@ class GenerateQuestion:
         with self.storage.unit_of_work() as uow:
             job_info = uow.owned_job_info(actor, command.job_info_id)
             previous = [q.text for q in _asked(uow, job_info.id)]
-        reservation = self.allowances.reserve(actor, "questions")
+            allowance = self.allowances.of(actor, "questions", uow)
+        reservation = self.allowances.reserve(allowance)
         with self.allowances.given_back_on_failure(reservation):
             # rate limit: only an otherwise acceptable call takes a token
             self.limiter.charge(actor.user_id)
@@ -229,7 +230,8 @@ class AddQuestion:
         actor = context.caller
         with self.storage.unit_of_work() as uow:
             uow.owned_job_info(actor, command.job_info_id)
-        reservation = self.allowances.reserve(actor, "questions")
+            allowance = self.allowances.of(actor, "questions", uow)
+        reservation = self.allowances.reserve(allowance)
         with self.allowances.given_back_on_failure(reservation):
             now = self.clock.now()
             wording = command.text.strip()

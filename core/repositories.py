@@ -201,6 +201,14 @@ class JobInfos(Protocol):
 class Interviews(Protocol):
     def add(self, interview: Interview) -> None: ...
 
+    def add_owned(self, interview: Interview, user_id: str) -> bool:
+        """Adds the interview if its job info is ``user_id``'s, in one
+        statement; ``False``, nothing written, when there is no such job info
+        or it is someone else's: then end the unit of work without committing
+        (a job info deleted while the insert waited for it fails the whole
+        transaction on PostgreSQL)."""
+        ...
+
     def get(self, interview_id: str) -> Interview | None: ...
 
     def update(self, interview: Interview) -> None: ...

@@ -75,7 +75,8 @@ class AnalyzeResume:
         actor = context.caller
         with self.storage.unit_of_work() as uow:
             job_info = uow.owned_job_info(actor, command.job_info_id)
-        if not self.plans.has(actor, RESUME_FEATURE):
+            allowed = self.plans.has(actor, RESUME_FEATURE, uow)
+        if not allowed:
             raise PlanLimitReached()
         if len(command.resume_file.data) > UPLOAD_MAX_BYTES:
             raise PayloadTooLarge()

@@ -249,7 +249,7 @@ class Container(containers.DeclarativeContainer):
     # Plans: stored per user, or as Clerk's session token says (its fea/pla).
     plans = providers.Selector(
         settings.provided.plans,
-        local=providers.Singleton(LocalPlans, storage, catalog),
+        local=providers.Singleton(LocalPlans, catalog),
         clerk=providers.Singleton(ProvidedPlans, catalog),
     )
     allowances = providers.Singleton(

@@ -46,9 +46,10 @@ class SqlUsers(SqlUserPlans):
     """Emails are stored lower-cased, so the unique constraint on them is
     case-insensitive. Plans and usage counters: ``SqlUserPlans``."""
 
-    def __init__(self, connection: Connection, wrote: Wrote) -> None:
+    def __init__(self, connection: Connection, wrote: Wrote, plans: dict[str, str]) -> None:
         self._c = connection
         self._wrote = wrote
+        self._plans = plans
 
     def add(self, user: User, password_hash: str | None = None) -> None:
         statement = insert(t.users).values(
@@ -137,6 +138,7 @@ class SqlUsers(SqlUserPlans):
 
     def delete(self, user_id: str) -> None:
         self._c.execute(delete(t.users).where(t.users.c.id == user_id))
+        self._plans.pop(user_id, None)
         self._wrote(user_tags(user_id))
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Connection, Row, bindparam, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from adapters.db import tables as t
 from adapters.db.owners import owner_of
@@ -47,6 +48,15 @@ def _values(interview: Interview) -> dict[str, Any]:
 # built once: the ownership check of every action on one (see ``SqlJobInfos``)
 _INTERVIEW_BY_ID = select(t.interviews).where(t.interviews.c.id == bindparam("id"))
 _JOB_INTERVIEWS = NewestFirst(t.interviews, t.interviews.c.job_info_id, t.interviews.c.created_at, t.interviews.c.id)
+# createInterview: the ownership check and the insert in one statement,
+# INSERT ... SELECT <values> FROM job_infos WHERE id = :job AND user_id = :owner
+_COLUMNS = ("id", "duration", "hume_chat_id", "feedback", "started_at", "ended_at", "created_at", "updated_at")
+_INSERT_OWNED = insert(t.interviews).from_select(
+    ["user_id", "job_info_id", *_COLUMNS],
+    select(t.job_infos.c.user_id, t.job_infos.c.id,
+           *[bindparam(name, type_=t.interviews.c[name].type) for name in _COLUMNS])
+    .where(t.job_infos.c.id == bindparam("job_info_id"), t.job_infos.c.user_id == bindparam("owner")),
+).returning(t.interviews.c.id)  # psycopg's rowcount of an INSERT ... SELECT is -1 (``SqlJobInfos``)
 
 
 class SqlInterviews:
@@ -60,6 +70,18 @@ class SqlInterviews:
         )
         keep_ratings(self._c, interview)
         self._wrote(interview_tags(interview.id, interview.job_info_id))
+
+    def add_owned(self, interview: Interview, user_id: str) -> bool:
+        try:
+            added = self._c.execute(
+                _INSERT_OWNED, {"id": interview.id, "owner": user_id, **_values(interview)}
+            ).first() is not None
+        except IntegrityError:  # the job info deleted since the select found it
+            return False
+        if added:
+            keep_ratings(self._c, interview)
+            self._wrote(interview_tags(interview.id, interview.job_info_id))
+        return added
 
     def get(self, interview_id: str) -> Interview | None:
         row = self._c.execute(_INTERVIEW_BY_ID, {"id": interview_id}).first()

@@ -24,12 +24,12 @@ from adapters.db.practice_totals import forget_job_info
 from adapters.db.questions import SqlAnswers, SqlQuestions
 from adapters.db.resume_analyses import SqlResumeAnalyses
 from core.cache_tags import job_info_tags
-from core.domain import ExperienceLevel, JobInfo
-from core.errors import OwnerMissing
+from core.domain import Actor, ExperienceLevel, JobInfo
+from core.errors import Forbidden, OwnerMissing
 from core.idempotency import HeldKey
 from core.paging import SortKey
 from core.ports import TagCache
-from core.unit_of_work import TrackedUnitOfWork, Wrote
+from core.unit_of_work import TrackedUnitOfWork, Wrote, owns
 
 
 def _job_info(row: Row[Any]) -> JobInfo:
@@ -103,6 +103,14 @@ _UPDATE_OWNED_JOB_INFO = (
         {name: bindparam(name) for name in ("name", "title", "experience_level", "description")}
         | {"updated_at": case((t.job_infos.c.updated_at > _NOW, t.job_infos.c.updated_at), else_=_NOW)}
     )
+)
+# The ownership check: the job info and its owner's plan in one select (a
+# primary-key join), so that the plan read that follows it in a unit of work
+# (an allowance, a feature) costs no round trip.
+_JOB_INFO_AND_PLAN = (
+    select(t.job_infos, t.users.c.plan)
+    .join_from(t.job_infos, t.users, t.users.c.id == t.job_infos.c.user_id)
+    .where(t.job_infos.c.id == bindparam("job_info_id"))
 )
 _COUNT_JOB_INFOS = (
     select(func.count()).select_from(t.job_infos).where(t.job_infos.c.user_id == bindparam("user_id"))
@@ -200,6 +208,7 @@ class SqlUnitOfWork(TrackedUnitOfWork):
         super().__init__(cache)
         self._engine = engine
         self._write = write
+        self._plans: dict[str, str] = {}
 
     def __enter__(self) -> Self:
         self._connection = connect(self._engine, write=self._write)
@@ -207,7 +216,7 @@ class SqlUnitOfWork(TrackedUnitOfWork):
 
     @cached_property
     def users(self) -> SqlUsers:
-        return SqlUsers(self._connection, self.wrote)
+        return SqlUsers(self._connection, self.wrote, self._plans)
 
     @cached_property
     def sessions(self) -> SqlSessions:
@@ -255,6 +264,15 @@ class SqlUnitOfWork(TrackedUnitOfWork):
         # its own reset (a rollback first would cost the driver two).
         self._written.clear()
         self._connection.close()
+
+    def owned_job_info(self, actor: Actor, job_info_id: str) -> JobInfo:
+        """The guard's answer, the owner's plan read along (see ``SqlUserPlans``)."""
+        row = self._connection.execute(_JOB_INFO_AND_PLAN, {"job_info_id": job_info_id}).first()
+        if row is None:
+            raise Forbidden()
+        job_info = owns(actor, _job_info(row))
+        self._plans[job_info.user_id] = row.plan
+        return job_info
 
     def _commit(self) -> None:
         if not self._write:

@@ -22,25 +22,41 @@ from core.unit_of_work import Wrote
 
 _COUNTERS = {"interviews": t.users.c.interviews_created, "questions": t.users.c.questions_created}
 # built once: the locked read is on every create of a job info, an interview, a question
+_PLAN = select(t.users.c.plan).where(t.users.c.id == bindparam("user_id"))
 _USAGE = select(*_COUNTERS.values()).where(t.users.c.id == bindparam("user_id"))
 _LOCKED_USAGE = _USAGE.with_for_update()
 _LOCKED_USER = select(t.users.c.id).where(t.users.c.id == bindparam("user_id")).with_for_update()
+_COUNT_CREATED = {
+    kind: update(t.users).where(t.users.c.id == bindparam("user_id")).values({counter: counter + bindparam("delta")})
+    for kind, counter in _COUNTERS.items()
+}
 
 
 class SqlUserPlans:
     """The plan and usage part of the users repository (a mixin of
-    ``SqlUsers``: it needs the unit of work's connection as ``_c`` and its
-    ``_wrote``). The usage counters are never cached, so counting records
-    no tag."""
+    ``SqlUsers``: it needs the unit of work's connection as ``_c``, its
+    ``_wrote`` and its ``_plans``). The usage counters are never cached, so
+    counting records no tag."""
 
     _c: Connection
     _wrote: Wrote
+    _plans: dict[str, str]
+    """Plans this unit of work has read already, by user id (itself, or the
+    ownership check along with the job info): ``plan`` answers them again
+    without a round trip, as if it had run then; ``set_plan`` and ``delete``
+    forget them."""
 
     def plan(self, user_id: str) -> str | None:
-        return self._c.execute(select(t.users.c.plan).where(t.users.c.id == user_id)).scalar()
+        if user_id not in self._plans:
+            found = self._c.execute(_PLAN, {"user_id": user_id}).scalar()
+            if found is None:
+                return None
+            self._plans[user_id] = found
+        return self._plans[user_id]
 
     def set_plan(self, user_id: str, plan: str) -> None:
         self._c.execute(update(t.users).where(t.users.c.id == user_id).values(plan=plan))
+        self._plans.pop(user_id, None)
         self._wrote(user_tags(user_id))
 
     def usage(self, user_id: str) -> Usage | None:
@@ -58,10 +74,7 @@ class SqlUserPlans:
         return self._c.execute(_LOCKED_USER, {"user_id": user_id}).first() is not None
 
     def count_created(self, user_id: str, kind: UsageKind, delta: int = 1) -> None:
-        counter = _COUNTERS[kind]
-        self._c.execute(
-            update(t.users).where(t.users.c.id == user_id).values({counter: counter + delta})
-        )
+        self._c.execute(_COUNT_CREATED[kind], {"user_id": user_id, "delta": delta})
 
     def hold(self, hold: Hold, now: datetime) -> None:
         holds = t.allowance_holds

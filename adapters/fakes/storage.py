@@ -104,6 +104,13 @@ class FakeInterviews:
         keep_ratings(self._t, interview)
         self._wrote(interview_tags(interview.id, interview.job_info_id))
 
+    def add_owned(self, interview: Interview, user_id: str) -> bool:
+        job_info = self._t.job_infos.get(interview.job_info_id)
+        if job_info is None or job_info.user_id != user_id:
+            return False
+        self.add(interview)
+        return True
+
     def get(self, interview_id: str) -> Interview | None:
         return self._t.interviews.get(interview_id)
 

@@ -12,7 +12,7 @@ import pytest
 
 from adapters.fakes.clock import FakeClock
 from adapters.plans import LocalPlans
-from core.allowances import HOLD_SECONDS, Allowances
+from core.allowances import HOLD_SECONDS, Allowances, Reservation
 from core.domain import Actor, User
 from core.errors import PlanLimitReached
 from core.plans import PlanCatalog
@@ -36,28 +36,35 @@ def _free_user(storage: Storage) -> Actor:
 @pytest.fixture
 def allowances(storage: Storage) -> Allowances:
     catalog = PlanCatalog.default()
-    return Allowances(storage=storage, plans=LocalPlans(storage, catalog), catalog=catalog,
+    return Allowances(storage=storage, plans=LocalPlans(catalog), catalog=catalog,
                       clock=FakeClock(), ids=_Ids())
+
+
+def reserve(allowances: Allowances, actor: Actor) -> Reservation:
+    """One interview from the actor's allowance, their plan read as createInterview reads it."""
+    with allowances.storage.unit_of_work() as uow:
+        allowance = allowances.of(actor, "interviews", uow)
+    return allowances.reserve(allowance)
 
 
 def test_a_reservation_whose_process_died_lapses(storage: Storage, allowances: Allowances) -> None:
     actor = _free_user(storage)  # a free plan: one interview in all
-    allowances.reserve(actor, "interviews")  # ... and its process dies here
+    reserve(allowances, actor)  # ... and its process dies here
     with pytest.raises(PlanLimitReached):
-        allowances.reserve(actor, "interviews")
+        reserve(allowances, actor)
     clock = allowances.clock
     assert isinstance(clock, FakeClock)
     clock.advance(HOLD_SECONDS - 1)
     with pytest.raises(PlanLimitReached):
-        allowances.reserve(actor, "interviews")
+        reserve(allowances, actor)
     clock.advance(1)
-    reservation = allowances.reserve(actor, "interviews")  # the dead one lapsed
+    reservation = reserve(allowances, actor)  # the dead one lapsed
     with storage.unit_of_work(write=True) as uow:
         allowances.record(uow, reservation)
         uow.commit()
     clock.advance(HOLD_SECONDS * 10)
     with pytest.raises(PlanLimitReached):  # a written record counts for ever
-        allowances.reserve(actor, "interviews")
+        reserve(allowances, actor)
     with storage.unit_of_work() as uow:
         usage = uow.users.usage(actor.user_id)
     assert usage is not None and usage.interviews_created == 1
@@ -65,7 +72,7 @@ def test_a_reservation_whose_process_died_lapses(storage: Storage, allowances: A
 
 def test_a_reservation_given_back_frees_the_allowance_at_once(storage: Storage, allowances: Allowances) -> None:
     actor = _free_user(storage)
-    allowances.release(allowances.reserve(actor, "interviews"))
-    allowances.reserve(actor, "interviews")
+    allowances.release(reserve(allowances, actor))
+    reserve(allowances, actor)
     with pytest.raises(PlanLimitReached):
-        allowances.reserve(actor, "interviews")
+        reserve(allowances, actor)

@@ -6,6 +6,7 @@ never collide on the shared PostgreSQL schema."""
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 import pytest
@@ -14,7 +15,8 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 
 from adapters.db.storage import SqlStorage
-from core.domain import Interview, Usage
+from core.domain import Actor, Interview, Usage
+from core.errors import Forbidden
 from core.ports import Storage
 from tests.concurrently import at_once
 from tests.conftest import T0, a_user_with_a_job_info, make_job_info, make_user, new_id, saved
@@ -50,6 +52,49 @@ def test_an_interview_round_trips_and_is_updated(storage: Storage) -> None:
         found = uow.interviews.get(interview.id)
     assert found == changed
     assert found.created_at.tzinfo is not None and found.ended_at.utcoffset() == timedelta(0)
+
+
+def test_add_owned_adds_on_the_owners_job_info_only(storage: Storage) -> None:
+    user, job_info = a_user_with_a_job_info(storage)
+    other = make_user()
+    saved(storage, other)
+    mine, foreign, nowhere = new_interview(job_info.id), new_interview(job_info.id), new_interview(new_id())
+    with storage.unit_of_work(write=True) as uow:
+        assert uow.interviews.add_owned(mine, user.id)
+        assert not uow.interviews.add_owned(foreign, other.id)
+        assert not uow.interviews.add_owned(nowhere, user.id)
+        uow.commit()
+    with storage.unit_of_work() as uow:
+        assert uow.interviews.get(mine.id) == mine
+        assert uow.interviews.get(foreign.id) is None
+        assert uow.interviews.get(nowhere.id) is None
+
+
+@pytest.mark.postgres
+def test_on_postgres_add_owned_refuses_a_job_info_deleted_while_it_runs(postgres_engine: Engine) -> None:
+    """The job info is there when the insert's select reads it, deleted by a
+    transaction that commits while the insert waits for it: no orphan."""
+    storage = SqlStorage(postgres_engine)
+    user, job_info = a_user_with_a_job_info(storage)
+    interview = new_interview(job_info.id)
+    with postgres_engine.connect() as deleter:
+        deleter.execute(text("DELETE FROM job_infos WHERE id = :id"), {"id": job_info.id})
+
+        def add() -> bool:
+            with storage.unit_of_work(write=True) as uow:
+                added = uow.interviews.add_owned(interview, user.id)
+                if added:
+                    uow.commit()
+                return added
+
+        with ThreadPoolExecutor(1) as pool:
+            adding = pool.submit(add)
+            time.sleep(0.3)
+            assert not adding.done()  # waiting for the deleter's row lock
+            deleter.commit()
+            assert adding.result(timeout=10) is False
+    with storage.unit_of_work() as uow:
+        assert uow.interviews.get(interview.id) is None
 
 
 def test_interviews_are_listed_newest_first_per_job_info(storage: Storage) -> None:
@@ -97,6 +142,31 @@ def test_a_new_user_is_free_until_their_plan_is_set(storage: Storage) -> None:
         uow.commit()
     with storage.unit_of_work() as uow:
         assert uow.users.plan(user.id) == "max"
+
+
+def test_the_plan_read_after_an_ownership_check_is_the_owners_and_follows_this_unit_of_work(
+    storage: Storage,
+) -> None:
+    """SQL reads the plan along with the ownership check (one round trip):
+    read after it, the plan is the same as when read alone."""
+    user, job_info = a_user_with_a_job_info(storage)
+    actor = Actor(user.id)
+    with storage.unit_of_work(write=True) as uow:
+        uow.owned_job_info(actor, job_info.id)
+        assert uow.users.plan(user.id) == "free"
+        uow.users.set_plan(user.id, "pro")
+        assert uow.users.plan(user.id) == "pro"
+        uow.commit()
+    with storage.unit_of_work(write=True) as uow:
+        uow.owned_job_info(actor, job_info.id)
+        assert uow.users.plan(user.id) == "pro"
+        uow.users.delete(user.id)
+        assert uow.users.plan(user.id) is None
+    with storage.unit_of_work() as uow:
+        with pytest.raises(Forbidden):
+            uow.owned_job_info(Actor(new_id()), job_info.id)
+        assert uow.owned_job_info(actor, job_info.id) == job_info
+        assert uow.users.plan(user.id) == "pro"
 
 
 def test_counters_start_at_zero_count_each_kind_and_are_never_given_back(storage: Storage) -> None:

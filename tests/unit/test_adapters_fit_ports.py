@@ -80,7 +80,7 @@ def test_every_adapter_is_its_port(tmp_path: Path) -> None:
     hashers: list[PasswordHasher] = [Argon2PasswordHasher(), FakePasswordHasher()]
     tokens: Tokens = KeyedTokens("test-secret")
     identity: Identity = LocalIdentity(storages[1], tokens, clocks[1], caches[0])
-    plans: Plans = LocalPlans(storages[1], PlanCatalog.default())
+    plans: Plans = LocalPlans(PlanCatalog.default())
     coaches: list[Coach] = [
         OfflineCoach(),
         OpenAiCoach(base_url="http://127.0.0.1:1/v1", api_key=None, model="m"),

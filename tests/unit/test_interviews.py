@@ -319,6 +319,30 @@ def test_an_allowance_reserved_for_a_rate_limited_call_is_given_back():
     assert create(app, actor, job_id) == PLAN_LIMIT
 
 
+class DeletingLimiter:
+    """Lets the call through, but its job info is deleted meanwhile (between
+    the ownership check and the write)."""
+
+    def __init__(self, app: FakeApp, actor, job_id: str) -> None:
+        self.app, self.actor, self.job_id = app, actor, job_id
+
+    def consume(self, key, bucket, tokens=1):
+        assert isinstance(self.app.run("deleteJobInfo", self.actor, {"id": self.job_id}), Success)
+        return Decision(allowed=True, retry_after=0.0)
+
+
+def test_a_job_info_deleted_before_the_write_gets_no_interview_and_costs_nothing():
+    app = FakeApp()
+    actor = app.user()
+    job_id = app.job_info(actor)
+    deleting = FakeApp(app.storage, app.cache, app.clock, app.ids, limiter=DeletingLimiter(app, actor, job_id))
+    assert create(deleting, actor, job_id) == FORBIDDEN
+    assert stored_interviews(app) == 0
+    with app.storage.unit_of_work() as uow:
+        assert uow.users.usage(actor.user_id).interviews_created == 0
+    assert isinstance(create(app, actor, app.job_info(actor)), Success)  # the allowance was given back
+
+
 def test_50_concurrent_creates_by_a_pro_user_create_exactly_12():
     app = FakeApp()
     actor = app.user(plan="pro")

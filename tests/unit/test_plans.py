@@ -155,9 +155,10 @@ def test_a_stored_plan_the_catalogue_no_longer_knows_is_the_default():
     app = FakeApp()
     actor = app.user(plan="gold")
     plans = app.container.plans()
-    assert plans.plan_of(actor) == "free"
-    assert plans.has(actor, "1_interview")
-    assert not plans.has(actor, "unlimited_interviews")
+    with app.storage.unit_of_work() as uow:
+        assert plans.plan_of(actor, uow) == "free"
+        assert plans.has(actor, "1_interview", uow)
+        assert not plans.has(actor, "unlimited_interviews", uow)
 
 
 def test_change_plan_refuses_an_unknown_plan_or_email_and_changes_nothing():
@@ -170,4 +171,5 @@ def test_change_plan_refuses_an_unknown_plan_or_email_and_changes_nothing():
     with pytest.raises(UnknownUser, match="no user with the email 'nobody@example.com'"):
         change("nobody@example.com", "pro")
     assert app.storage.commits == commits
-    assert app.container.plans().plan_of(actor) == "free"
+    with app.storage.unit_of_work() as uow:
+        assert app.container.plans().plan_of(actor, uow) == "free"

@@ -118,8 +118,13 @@ def with_periodic_purge(app: Flask) -> Flask:
 def wsgi(env: Mapping[str, str] | None = None) -> Flask:
     """The WSGI entry for gunicorn: ``gunicorn 'entrypoints.app:wsgi()'``.
     It does not migrate (every worker would): run ``darasa db upgrade``
-    first. Each worker purges periodically."""
+    first; a worker that finds the database behind stops with a message
+    saying so, and gunicorn with it. Each worker purges periodically."""
+    from adapters.db.migrate import require_current
+
     settings = Settings.from_env(env)
     configure_logging(settings.log_level)
     malformed.use_json_error_pages()
-    return with_periodic_purge(create_app(settings))
+    app = create_app(settings)
+    require_current(app.container.engine())  # type: ignore[attr-defined]
+    return with_periodic_purge(app)

@@ -9,6 +9,8 @@ ones find the schema already at head.
 A start that finds the database at head (the usual restart) reads
 ``alembic_version`` with one plain query and never imports Alembic; the
 head revision is read from the newest script's ``revision = "..."`` line.
+A server that does not migrate (a gunicorn worker) checks with that same
+query that it is not behind (``require_current``).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, TimeoutError
 
 from adapters.db.engine import WRITE
 
@@ -45,6 +47,43 @@ def upgrade(engine: Engine) -> None:
 
     with migration_connection(engine) as connection:
         command.upgrade(alembic_config(connection), "head")
+
+
+class DatabaseBehind(RuntimeError):
+    """The database lacks migrations this code has."""
+
+
+def require_current(engine: Engine) -> None:
+    """Raise ``DatabaseBehind`` when the database was never migrated or is at
+    an older revision than this code's: every request would fail on what is
+    missing. A database that cannot be reached now passes (requests get a
+    503 until it can), and so does one at a revision this code does not
+    know (a newer deployment's, during a rolling update)."""
+    try:
+        with engine.connect() as connection:
+            current = {row[0] for row in connection.exec_driver_sql("SELECT version_num FROM alembic_version")}
+    except DBAPIError as error:
+        if not _no_such_table(error):
+            return
+        current = set()
+    except TimeoutError:  # no pooled connection in time
+        return
+    if not current or (head_revision() not in current and current <= _known_revisions()):
+        found = ", ".join(sorted(current)) or "none"
+        raise DatabaseBehind(
+            f"the database is behind this code (its revision: {found}; this code's: {head_revision()}): "
+            "run `darasa db upgrade` with the same DATABASE_URL first"
+        )
+
+
+def _no_such_table(error: DBAPIError) -> bool:
+    """SQLite's "no such table", PostgreSQL's undefined_table (42P01)."""
+    return getattr(error.orig, "sqlstate", None) == "42P01" or "no such table" in str(error.orig)
+
+
+def _known_revisions() -> set[str]:
+    scripts = (MIGRATIONS / "versions").glob("[0-9]*.py")
+    return {found.group(1) for script in scripts if (found := _REVISION.search(script.read_text(encoding="utf-8")))}
 
 
 def head_revision() -> str:

@@ -20,8 +20,7 @@ A read (a unit of work that is not a write) runs in autocommit on both: no
 BEGIN, no ROLLBACK, each statement seeing what was committed when it began.
 On PostgreSQL at READ COMMITTED that is what a transaction would give anyway,
 so one would only add round trips; SQLite then reads as PostgreSQL does,
-and a read is one call into the driver instead of three (each of which lets
-go of the GIL: under a threaded server, a thread switch apiece).
+in one call into the driver instead of three.
 
 Round trips on PostgreSQL: no pre-ping per checkout. Pooled connections are
 recycled after half an hour, and a connection found dead by the first

@@ -60,18 +60,18 @@ def require_current(engine: Engine) -> None:
     503 until it can), and so does one at a revision this code does not
     know (a newer deployment's, during a rolling update)."""
     try:
-        with engine.connect() as connection:
-            current = {row[0] for row in connection.exec_driver_sql("SELECT version_num FROM alembic_version")}
+        current = _stored_revisions(engine)
     except DBAPIError as error:
         if not _no_such_table(error):
             return
         current = set()
     except TimeoutError:  # no pooled connection in time
         return
-    if not current or (head_revision() not in current and current <= _known_revisions()):
+    head = head_revision()
+    if not current or (head not in current and current <= {_revision_of(s) for s in _scripts()}):
         found = ", ".join(sorted(current)) or "none"
         raise DatabaseBehind(
-            f"the database is behind this code (its revision: {found}; this code's: {head_revision()}): "
+            f"the database is behind this code (its revision: {found}; this code's: {head}): "
             "run `darasa db upgrade` with the same DATABASE_URL first"
         )
 
@@ -81,28 +81,34 @@ def _no_such_table(error: DBAPIError) -> bool:
     return getattr(error.orig, "sqlstate", None) == "42P01" or "no such table" in str(error.orig)
 
 
-def _known_revisions() -> set[str]:
-    scripts = (MIGRATIONS / "versions").glob("[0-9]*.py")
-    return {found.group(1) for script in scripts if (found := _REVISION.search(script.read_text(encoding="utf-8")))}
-
-
 def head_revision() -> str:
     """The newest migration's revision id, from its script's text (the
     scripts are numbered, so the newest is the last by name)."""
-    newest = max((MIGRATIONS / "versions").glob("[0-9]*.py"))
-    found = _REVISION.search(newest.read_text(encoding="utf-8"))
+    return _revision_of(max(_scripts()))
+
+
+def _scripts() -> list[Path]:
+    return list((MIGRATIONS / "versions").glob("[0-9]*.py"))
+
+
+def _revision_of(script: Path) -> str:
+    found = _REVISION.search(script.read_text(encoding="utf-8"))
     if found is None:
-        raise RuntimeError(f"no revision = ... line in {newest}")
+        raise RuntimeError(f"no revision = ... line in {script}")
     return found.group(1)
 
 
 def current_revisions(engine: Engine) -> set[str]:
     """The revisions ``alembic_version`` holds; empty when it does not exist."""
     try:
-        with engine.connect() as connection:
-            return {row[0] for row in connection.exec_driver_sql("SELECT version_num FROM alembic_version")}
+        return _stored_revisions(engine)
     except DBAPIError:
         return set()
+
+
+def _stored_revisions(engine: Engine) -> set[str]:
+    with engine.connect() as connection:
+        return {row[0] for row in connection.exec_driver_sql("SELECT version_num FROM alembic_version")}
 
 
 def alembic_config(connection: Connection) -> Config:

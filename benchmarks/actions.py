@@ -9,8 +9,11 @@ createInterview (darasa's user on a plan without limits, its rate limit
 off: a load test, not a user);
 setups: SQLite cached (one worker: the cache in the process) and uncached
 (``WEB_CONCURRENCY=2``: no cache), PostgreSQL uncached and, with Redis,
-cached. The baseline has no authentication, validation, ownership check,
-cache or request log: one fixed user, the action's statements. darasa's
+cached. The baseline authenticates each request as darasa's local
+accounts do (the bearer token's HMAC digest, the session joined with its
+user, one prebuilt select, on the connection its action then uses), then
+runs the action's statements; it has no validation beyond them, no cache
+and no request log. darasa's
 creates come from 36 users in turn (each create counts its user's job
 infos, and a user keeps at most 100). For each
 action and setup, darasa and the baseline are loaded in turn, three times;
@@ -236,7 +239,7 @@ def _database(setup: str, root: Path, args: argparse.Namespace) -> Iterator[tupl
 def run_setup(setup: str, root: Path, args: argparse.Namespace) -> dict[str, Any]:
     with ExitStack() as stack:
         url, proxy = stack.enter_context(_database(setup, root, args))
-        prepare(url)
+        baseline_token = prepare(url)
         base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "PORT"}}
         base["PYTHONPATH"] = str(REPO)
         ours_env = {**base, "DARASA_INSTANCE": str(root / setup), "DATABASE_URL": url, "IP_RATE_LIMIT": "off",
@@ -255,7 +258,7 @@ def run_setup(setup: str, root: Path, args: argparse.Namespace) -> dict[str, Any
         creators = (token, *(_sign_up(ours_url, n) for n in range(1, CREATORS)))
         servers = [Server("darasa", ours_url, ours_process, {"Authorization": f"Bearer {token}"}, "/actions/",
                           creators),
-                   Server("baseline", base_url, base_process, {}, "/")]
+                   Server("baseline", base_url, base_process, {"Authorization": f"Bearer {baseline_token}"}, "/")]
         ids = {server.name: _seed(server) for server in servers}
         actions = args.actions.split(",")
         results: dict[str, dict[str, list[Measured]]] = {a: {s.name: [] for s in servers} for a in actions}

@@ -122,11 +122,11 @@ def _baseline_calls(app: Any) -> dict[str, Any]:
     from baseline import baseline_app, prepare
 
     url = app.container.engine().url.render_as_string(hide_password=False)
-    prepare(url)
+    headers = {"Authorization": f"Bearer {prepare(url)}"}
     os.environ["BASELINE_DATABASE_URL"] = url
     client = baseline_app().test_client()
-    job_id = client.post("/createJobInfo", json=JOB).get_json()["id"]
-    return _calls(client, "/", job_id, {})
+    job_id = client.post("/createJobInfo", json=JOB, headers=headers).get_json()["id"]
+    return _calls(client, "/", job_id, headers)
 
 
 def _count(call: Any, requests: int) -> CallCounter:

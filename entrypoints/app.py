@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from dependency_injector import wiring
 from flask import Flask, Request, Response
 from flask.sessions import SessionInterface, SessionMixin
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from adapters.db.storage import SqlStorage
 from adapters.web import actions, auth, ip_limit, malformed, meta, observability, pages, webhooks
 from entrypoints.bootstrap import WEB_MODULES, WEB_PACKAGES, Container, bootstrap
 from entrypoints.settings import Settings
@@ -32,7 +34,7 @@ def create_app(
 
         upgrade(container.engine())
 
-    app = Flask("darasa", instance_path=str(settings.instance_path))
+    app = SyncFlask("darasa", instance_path=str(settings.instance_path))
     if settings.trusted_proxies:
         # Behind N proxies: the client's address (per-IP limit, logs), scheme
         # (Secure cookie, the Origin check) and host come from their headers.
@@ -44,6 +46,7 @@ def create_app(
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.container = container  # type: ignore[attr-defined]
     wire(container)
+    _hold_reads_per_request(app, container)
     observability.install(app)
     ip_limit.install(app, container.window_limiter, settings.ip_rate_limit)
     if settings.clerk is not None:
@@ -60,6 +63,25 @@ def create_app(
     app.register_blueprint(pages.blueprint)
     pages.install(app)
     return app
+
+
+def _hold_reads_per_request(app: Flask, container: Container) -> None:
+    """A request's reads (authentication's, then the action's) share one
+    pooled connection, given back once the view has answered (before a
+    streamed body, whose reads then open their own) or, whatever happened,
+    when the request ends; storage that pools nothing (the tests' fakes)
+    has nothing to hold."""
+    storage = container.storage()
+    if not isinstance(storage, SqlStorage):
+        return
+
+    def let_go(response: Response) -> Response:
+        storage.let_go_of_reads()
+        return response
+
+    app.before_request(storage.hold_reads)
+    app.after_request(let_go)
+    app.teardown_request(storage.let_go_of_reads)
 
 
 def wire(container: Container) -> None:
@@ -81,6 +103,17 @@ def wire(container: Container) -> None:
 def _not_injected(member: object) -> bool:
     """Anything but a function ``@inject`` wrapped."""
     return not hasattr(member, "__wrapped__")
+
+
+class SyncFlask(Flask):
+    """Flask, told that every view, hook and error handler is a plain
+    ``def``: darasa has no ``async def`` one (``tests/unit/test_app_hooks.py``
+    checks), and Flask's ``ensure_sync`` would otherwise ask
+    ``inspect.iscoroutinefunction`` of each, on every request (five times
+    for an action)."""
+
+    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        return func
 
 
 class NoSessions(SessionInterface):

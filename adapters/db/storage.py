@@ -1,10 +1,14 @@
 """The storage port on SQLAlchemy Core: one unit of work is one transaction
 on one connection, rolled back unless ``commit()`` is called; repositories
 turn rows into the frozen domain values and back, and record the cache tags
-of what they write (invalidated after commit: ``core.unit_of_work``)."""
+of what they write (invalidated after commit: ``core.unit_of_work``). While
+a request holds them (``SqlStorage.hold_reads``), the read units of work of
+its thread share one connection: authentication and the action's reads
+check out one, as a hand-written view would."""
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 from functools import cached_property
 from types import TracebackType
@@ -198,20 +202,41 @@ class SqlJobInfos:
         return self._c.execute(_COUNT_JOB_INFOS, {"user_id": user_id}).scalar_one()
 
 
+class _HeldReads(threading.local):
+    """A thread's read connection while a request holds it
+    (``SqlStorage.hold_reads``): its read units of work share it."""
+
+    holding = False
+    connection: Connection | None = None
+
+
 class SqlUnitOfWork(TrackedUnitOfWork):
     """One connection and one transaction, begun by the first statement;
     ``write=True`` makes it a write transaction, else it reads (in
-    autocommit on PostgreSQL; see ``adapters.db.engine``). Each repository
+    autocommit on PostgreSQL and SQLite; see ``adapters.db.engine``), on the
+    thread's held read connection when a request holds one. Each repository
     is built when first used (a unit of work uses one or two of them)."""
 
-    def __init__(self, engine: Engine, write: bool, cache: TagCache | None) -> None:
+    def __init__(self, engine: Engine, write: bool, cache: TagCache | None, held: _HeldReads | None = None) -> None:
         super().__init__(cache)
         self._engine = engine
         self._write = write
+        self._held = held
         self._plans: dict[str, str] = {}
 
     def __enter__(self) -> Self:
-        self._connection = connect(self._engine, write=self._write)
+        held = self._held
+        if self._write or held is None or not held.holding:
+            self._shared = False
+            self._connection = connect(self._engine, write=self._write)
+            return self
+        self._shared = True
+        connection = held.connection
+        if connection is None or connection.invalidated:
+            if connection is not None:
+                connection.close()
+            connection = held.connection = connect(self._engine, write=False)
+        self._connection = connection
         return self
 
     @cached_property
@@ -261,9 +286,12 @@ class SqlUnitOfWork(TrackedUnitOfWork):
         tb: TracebackType | None,
     ) -> None:
         # Closing rolls back what was not committed, and the pool then skips
-        # its own reset (a rollback first would cost the driver two).
+        # its own reset (a rollback first would cost the driver two). A held
+        # read connection (autocommit: nothing to roll back) stays open for
+        # the request's next read, and is closed when the request lets go.
         self._written.clear()
-        self._connection.close()
+        if not self._shared:
+            self._connection.close()
 
     def owned_job_info(self, actor: Actor, job_info_id: str) -> JobInfo:
         """The guard's answer, the owner's plan read along (see ``SqlUserPlans``)."""
@@ -304,9 +332,26 @@ class SqlStorage:
     def __init__(self, engine: Engine, cache: TagCache | None = None) -> None:
         self.engine = engine
         self.cache = cache
+        self._held = _HeldReads()
 
     def unit_of_work(self, *, write: bool = False) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, write, self.cache)
+        return SqlUnitOfWork(self.engine, write, self.cache, self._held)
+
+    def hold_reads(self) -> None:
+        """From now until ``let_go_of_reads`` this thread's read units of
+        work share one connection (a request's authentication and the
+        action's reads: one checkout, as a hand-written view would do).
+        Writes keep their own connection and transaction."""
+        self._held.holding = True
+
+    def let_go_of_reads(self, _error: BaseException | None = None) -> None:
+        """Close the held read connection (back to the pool); reads open
+        their own connection again. Safe to call when nothing is held."""
+        held = self._held
+        held.holding = False
+        connection, held.connection = held.connection, None
+        if connection is not None:
+            connection.close()
 
     def ping(self) -> None:
         """Raises unless the database answers; cheap enough for a health check."""

@@ -82,7 +82,7 @@ def baseline_app():  # noqa: ANN201 - a Flask app, imported lazily
     get = select(job_infos).where(c.id == bindparam("id"), c.user_id == bindparam("user_id"))
     listed = (select(job_infos).where(c.user_id == bindparam("user_id"))
               .order_by(c.updated_at.desc(), c.id.desc()).limit(50))
-    change = (update(job_infos).where(c.id == bindparam("job_id"), c.user_id == bindparam("user_id"))
+    change = (update(job_infos).where(c.id == bindparam("job_id"), c.user_id == bindparam("owner_id"))
               .values(name=bindparam("name"), title=bindparam("title"),
                       experience_level=bindparam("experience_level"),
                       description=bindparam("description"), updated_at=bindparam("updated_at")))
@@ -138,7 +138,7 @@ def baseline_app():  # noqa: ANN201 - a Flask app, imported lazily
         with engine.connect() as connection:
             connection.execution_options(**{WRITE: True})
             changed = connection.execute(change, {
-                "job_id": payload["id"], "user_id": signed_in(connection), "name": payload["name"],
+                "job_id": payload["id"], "owner_id": signed_in(connection), "name": payload["name"],
                 "title": payload.get("title"),
                 "experience_level": payload["experienceLevel"], "description": payload["description"],
                 "updated_at": datetime.now(UTC)}).rowcount

@@ -85,6 +85,20 @@ def connect(engine: Engine, *, write: bool) -> Connection:
     return connection
 
 
+def switch(connection: Connection, *, write: bool) -> None:
+    """Turn a unit of work's connection, between transactions, into a
+    write's (as ``connect(write=True)`` gives) or a read's; no round trip:
+    psycopg leaves autocommit and the isolation level to the next BEGIN.
+    What the last read began (SQLAlchemy begins even in autocommit) ends
+    first, so that the write's first statement begins its transaction."""
+    connection.rollback()
+    if connection.dialect.name == "postgresql":
+        level = connection.dialect.default_isolation_level if write else "AUTOCOMMIT"
+        connection.execution_options(isolation_level=level, **{WRITE: write})
+    else:
+        connection.execution_options(**{WRITE: write, READ: not write})
+
+
 class RetryOnceConnection(Connection):
     """A connection whose first statement, if it finds the pooled DBAPI
     connection dead, is run again on a fresh one. Only the first: after it

@@ -2,9 +2,9 @@
 on one connection, rolled back unless ``commit()`` is called; repositories
 turn rows into the frozen domain values and back, and record the cache tags
 of what they write (invalidated after commit: ``core.unit_of_work``). While
-a request holds them (``SqlStorage.hold_reads``), the read units of work of
-its thread share one connection: authentication and the action's reads
-check out one, as a hand-written view would."""
+a request holds one (``SqlStorage.hold_reads``), the units of work of its
+thread share one connection: authentication, the action's reads and its
+write check out one, as a hand-written view would."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from adapters.db import tables as t
 from adapters.db.accounts import SqlSessions, SqlUsers
-from adapters.db.engine import connect
+from adapters.db.engine import connect, switch
 from adapters.db.interview_messages import SqlInterviewMessages
 from adapters.db.interviews import SqlInterviews
 from adapters.db.paging import NewestFirst, newest_first
@@ -202,22 +202,25 @@ class SqlJobInfos:
         return self._c.execute(_COUNT_JOB_INFOS, {"user_id": user_id}).scalar_one()
 
 
-class _HeldReads(threading.local):
-    """A thread's read connection while a request holds it
-    (``SqlStorage.hold_reads``): its read units of work share it."""
+class _Held(threading.local):
+    """A thread's connection while a request holds one
+    (``SqlStorage.hold_reads``), and whether a write is using it."""
 
     holding = False
     connection: Connection | None = None
+    writing = False
 
 
 class SqlUnitOfWork(TrackedUnitOfWork):
     """One connection and one transaction, begun by the first statement;
     ``write=True`` makes it a write transaction, else it reads (in
-    autocommit on PostgreSQL and SQLite; see ``adapters.db.engine``), on the
-    thread's held read connection when a request holds one. Each repository
-    is built when first used (a unit of work uses one or two of them)."""
+    autocommit on PostgreSQL and SQLite; see ``adapters.db.engine``). While
+    a request holds a connection, its units of work use that one, a write
+    switching it to a write transaction and back to reading when it ends;
+    a unit of work begun while a write is using it opens its own. Each
+    repository is built when first used (a unit of work uses one or two)."""
 
-    def __init__(self, engine: Engine, write: bool, cache: TagCache | None, held: _HeldReads | None = None) -> None:
+    def __init__(self, engine: Engine, write: bool, cache: TagCache | None, held: _Held | None = None) -> None:
         super().__init__(cache)
         self._engine = engine
         self._write = write
@@ -226,7 +229,7 @@ class SqlUnitOfWork(TrackedUnitOfWork):
 
     def __enter__(self) -> Self:
         held = self._held
-        if self._write or held is None or not held.holding:
+        if held is None or not held.holding or held.writing:
             self._shared = False
             self._connection = connect(self._engine, write=self._write)
             return self
@@ -236,6 +239,13 @@ class SqlUnitOfWork(TrackedUnitOfWork):
             if connection is not None:
                 connection.close()
             connection = held.connection = connect(self._engine, write=False)
+        if self._write:
+            held.writing = True
+            try:
+                switch(connection, write=True)
+            except BaseException:
+                self._let_go_of_shared()
+                raise
         self._connection = connection
         return self
 
@@ -287,11 +297,28 @@ class SqlUnitOfWork(TrackedUnitOfWork):
     ) -> None:
         # Closing rolls back what was not committed, and the pool then skips
         # its own reset (a rollback first would cost the driver two). A held
-        # read connection (autocommit: nothing to roll back) stays open for
-        # the request's next read, and is closed when the request lets go.
+        # connection stays open for the request's next unit of work, back in
+        # autocommit, and is closed when the request lets go of it.
         self._written.clear()
         if not self._shared:
             self._connection.close()
+        elif self._write:
+            try:
+                switch(self._connection, write=False)  # rolls back what was not committed
+            except BaseException:
+                self._let_go_of_shared()
+                raise
+            self._held.writing = False  # type: ignore[union-attr]
+
+    def _let_go_of_shared(self) -> None:
+        """The held connection, in a state no longer known: closed (rolling
+        back), and the request's next unit of work opens another."""
+        held = self._held
+        assert held is not None
+        held.writing = False
+        connection, held.connection = held.connection, None
+        if connection is not None:
+            connection.close()
 
     def owned_job_info(self, actor: Actor, job_info_id: str) -> JobInfo:
         """The guard's answer, the owner's plan read along (see ``SqlUserPlans``)."""
@@ -332,23 +359,23 @@ class SqlStorage:
     def __init__(self, engine: Engine, cache: TagCache | None = None) -> None:
         self.engine = engine
         self.cache = cache
-        self._held = _HeldReads()
+        self._held = _Held()
 
     def unit_of_work(self, *, write: bool = False) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine, write, self.cache, self._held)
 
     def hold_reads(self) -> None:
-        """From now until ``let_go_of_reads`` this thread's read units of
-        work share one connection (a request's authentication and the
-        action's reads: one checkout, as a hand-written view would do).
-        Writes keep their own connection and transaction."""
+        """From now until ``let_go_of_reads`` this thread's units of work
+        share one connection (a request's authentication, the action's
+        reads and its write: one checkout, as a hand-written view would
+        do), each write still its own transaction."""
         self._held.holding = True
 
     def let_go_of_reads(self, _error: BaseException | None = None) -> None:
-        """Close the held read connection (back to the pool); reads open
+        """Close the held connection (back to the pool); units of work open
         their own connection again. Safe to call when nothing is held."""
         held = self._held
-        held.holding = False
+        held.holding = held.writing = False
         connection, held.connection = held.connection, None
         if connection is not None:
             connection.close()

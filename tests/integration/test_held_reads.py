@@ -1,9 +1,10 @@
-"""A request's reads share one pooled connection (``SqlStorage.hold_reads``),
-against the real app on SQLite and PostgreSQL: authentication and the
-action's read check one connection out, not two; every connection is back
-in the pool when the request ends, however it ends; writes keep their own
-transaction; and reads outside a request open their own connection as
-before."""
+"""A request's units of work share one pooled connection
+(``SqlStorage.hold_reads``), against the real app on SQLite and PostgreSQL:
+authentication, the action's read and its write check one connection out,
+not two or three; every connection is back in the pool when the request
+ends, however it ends; a write is still its own transaction, committed or
+rolled back, and the connection reads in autocommit again after it; and
+units of work outside a request open their own connection as before."""
 
 from __future__ import annotations
 
@@ -72,18 +73,59 @@ def test_authentication_and_the_read_share_one_connection_given_back_at_the_end(
     assert _engine(app).pool.checkedout() == 0
 
 
-def test_a_write_after_the_held_read_commits_on_its_own_connection(app: Flask) -> None:
+def test_a_write_after_the_read_commits_on_the_same_connection(app: Flask) -> None:
     client = app.test_client()
     headers = _signed_up(client)
     checkouts = Checkouts(_engine(app))
 
     created = client.post("/actions/createJobInfo", json=JOB, headers=headers)
+    changed = client.post("/actions/updateJobInfo", json={**JOB, "id": created.get_json()["id"], "name": "Renamed"},
+                          headers=headers)
 
-    assert created.status_code == 200, created.get_json()
-    assert checkouts.count == 2  # authentication's read, then the write's transaction
+    assert created.status_code == 200 and changed.status_code == 200, (created.get_json(), changed.get_json())
+    assert checkouts.count == 2  # one a request: authentication's read, then the write's transaction
     assert _engine(app).pool.checkedout() == 0
     listed = client.post("/actions/listJobInfos", json={}, headers=headers).get_json()["jobInfos"]
-    assert [job["id"] for job in listed] == [created.get_json()["id"]]
+    assert [(job["id"], job["name"]) for job in listed] == [(created.get_json()["id"], "Renamed")]
+
+
+def test_a_write_that_fails_is_rolled_back_and_the_connection_reads_again(app: Flask) -> None:
+    storage = app.container.storage()  # type: ignore[attr-defined]
+    abandoned, committed = (f"held-{uuid.uuid4().hex[:10]}" for _ in range(2))
+    storage.hold_reads()
+    try:
+        with pytest.raises(RuntimeError), storage.unit_of_work(write=True) as uow:
+            _add_user(uow, abandoned)
+            raise RuntimeError("the action fails after writing")
+        with storage.unit_of_work() as uow:  # the same connection, reading in autocommit again
+            assert uow.users.get(abandoned) is None
+        with storage.unit_of_work(write=True) as uow:
+            _add_user(uow, committed)
+            uow.commit()
+    finally:
+        storage.let_go_of_reads()
+    assert _engine(app).pool.checkedout() == 0
+    with storage.unit_of_work() as uow:
+        assert uow.users.get(committed) is not None
+
+
+def _add_user(uow: Any, user_id: str) -> None:
+    uow._connection.exec_driver_sql(  # noqa: SLF001 - a write of the unit of work's own
+        "INSERT INTO users (id, name, email, created_at, updated_at) "
+        f"VALUES ('{user_id}', 'N', '{user_id}@example.com', '2026-01-01', '2026-01-01')")
+
+
+def test_a_unit_of_work_begun_inside_a_write_gets_its_own_connection(app: Flask) -> None:
+    storage = app.container.storage()  # type: ignore[attr-defined]
+    storage.hold_reads()
+    try:
+        with storage.unit_of_work(write=True) as outer, storage.unit_of_work() as inner:
+            assert inner._connection is not outer._connection  # noqa: SLF001
+        with storage.unit_of_work() as first, storage.unit_of_work() as second:
+            assert first._connection is second._connection  # noqa: SLF001
+    finally:
+        storage.let_go_of_reads()
+    assert _engine(app).pool.checkedout() == 0
 
 
 @pytest.mark.parametrize("body", [{"id": str(uuid.uuid4())}, {"id": 7}, {}])

@@ -12,6 +12,7 @@ from flask.sessions import SessionInterface, SessionMixin
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from adapters.web import actions, auth, ip_limit, malformed, meta, observability, pages, webhooks
+from adapters.web.rules import LazyBuildRule
 from entrypoints.bootstrap import WEB_MODULES, WEB_PACKAGES, Container, bootstrap
 from entrypoints.settings import Settings
 
@@ -32,7 +33,7 @@ def create_app(
 
         upgrade(container.engine())
 
-    app = Flask("darasa", instance_path=str(settings.instance_path))
+    app = App("darasa", instance_path=str(settings.instance_path))
     if settings.trusted_proxies:
         # Behind N proxies: the client's address (per-IP limit, logs), scheme
         # (Secure cookie, the Origin check) and host come from their headers.
@@ -81,6 +82,13 @@ def wire(container: Container) -> None:
 def _not_injected(member: object) -> bool:
     """Anything but a function ``@inject`` wrapped."""
     return not hasattr(member, "__wrapped__")
+
+
+class App(Flask):
+    """Flask, its URL rules (its own static files' too, added as it is made)
+    compiling their URL builders on first use (``adapters.web.rules``)."""
+
+    url_rule_class = LazyBuildRule
 
 
 class NoSessions(SessionInterface):

@@ -1,5 +1,6 @@
-"""``core.records``: classes made by its ``frozen`` and ``define`` print
-exactly as attrs' own would, and are otherwise attrs' classes."""
+"""``core.records``: classes made by its ``frozen`` and ``define`` print,
+compare and hash exactly as attrs' own would, and are otherwise attrs'
+classes."""
 
 from __future__ import annotations
 
@@ -43,6 +44,35 @@ def test_prints_as_attrs_does(decorator: str, options: dict[str, Any]) -> None:
     assert str(ours(**args)) == str(theirs(**args))
     assert ours.__repr__.__qualname__ == theirs.__repr__.__qualname__
     assert ours.__repr__.__module__ == theirs.__repr__.__module__
+
+
+@pytest.mark.parametrize("decorator, options", [("frozen", {}), ("frozen", {"kw_only": True}), ("define", {})])
+def test_compares_and_hashes_as_attrs_does(decorator: str, options: dict[str, Any]) -> None:
+    def make(maker: Any) -> type:
+        class Keyed:
+            name: str = field(eq=str.lower)
+            score: float = 0.0
+            note: str = field(eq=False, default="")
+            weight: int = field(hash=False, default=1)
+
+        return maker(**options)(Keyed)  # type: ignore[no-any-return]
+
+    theirs, ours = make(getattr(attrs, decorator)), make(getattr(records, decorator))
+    nan = float("nan")
+    pairs = [({"name": "Ada"}, {"name": "ADA", "note": "other"}), ({"name": "Ada"}, {"name": "Bob"}),
+             ({"name": "a", "score": nan}, {"name": "a", "score": nan}), ({"name": "a", "weight": 2}, {"name": "a"})]
+    for left, right in pairs:
+        assert (ours(**left) == ours(**right)) == (theirs(**left) == theirs(**right))
+        assert (ours(**left) != ours(**right)) == (theirs(**left) != theirs(**right))
+        if decorator == "frozen":
+            assert hash(ours(**left)) == hash(theirs(**left))  # the same number
+        else:
+            assert ours.__hash__ is None and theirs.__hash__ is None
+    same = ours(name="a", score=nan)
+    assert (same == same) is False  # NaN: attrs compares the fields, not their identity
+    assert ours(name="a").__eq__(theirs(name="a")) is NotImplemented
+    assert ours(name="a") != theirs(name="a") and ours(name="a") != "a"
+    assert ours.__eq__.__qualname__ == theirs.__eq__.__qualname__
 
 
 def test_an_object_met_again_while_printed_is_three_dots() -> None:
@@ -94,7 +124,17 @@ def test_a_class_with_its_own_repr_or_none_keeps_it() -> None:
     class Plain:
         x: int
 
-    assert repr(Own(1)) == "own"
+    @records.frozen(eq=False)
+    class Unequal:
+        x: int
+
+    @records.frozen
+    class Failed(Exception):
+        x: int
+
+    assert repr(Own(1)) == "own" and Own(1) == Own(1)
+    assert Unequal(1) != Unequal(1) and Unequal.__hash__ is object.__hash__
+    assert Failed(1) != Failed(1) and repr(Failed(1)) == "Failed(x=1)"
     assert repr(Plain(1)).startswith("<") and Plain.__repr__ is object.__repr__
 
 
@@ -114,7 +154,7 @@ def test_still_attrs_classes() -> None:
 
 def test_every_class_of_the_core_prints_what_attrs_would() -> None:
     """Each attrs class of the core, remade by attrs itself, prints the
-    same for the same values."""
+    same for the same values, and equals (and hashes as) its copy."""
     compared = 0
     for found in pkgutil.walk_packages(core.__path__, "core."):
         module = importlib.import_module(found.name)
@@ -131,5 +171,9 @@ def test_every_class_of_the_core_prints_what_attrs_would() -> None:
             theirs = object.__new__(remade)
             theirs.__dict__.update(values)
             assert repr(ours) == repr(theirs), cls
+            twin = object.__new__(cls)
+            for name, value in values.items():
+                object.__setattr__(twin, name, value)
+            assert ours == twin and not ours != twin and (cls.__hash__ is None or hash(ours) == hash(twin)), cls
             compared += 1
     assert compared > 100

@@ -14,13 +14,14 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from attrs import Attribute, field, frozen
+from attrs import Attribute, field
 
 from core.domain import Bucket, Session, User
 from core.errors import EmailAlreadyRegistered, Invalid, NotAuthenticated
 from core.pipeline import Action, Context
 from core.ports import Clock, Ids, PasswordHasher, PasswordStrength, Storage, Tokens
 from core.rate_limit import ActionLimiter
+from core.records import frozen
 from core.validation import Validator, text
 
 EMAIL_MAX = 320

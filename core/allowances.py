@@ -22,12 +22,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
-from attrs import frozen
-
 from core.domain import Actor, Hold, UsageKind
 from core.errors import Forbidden, PlanLimitReached
 from core.plans import PlanCatalog
 from core.ports import Clock, Ids, Plans, Storage, UnitOfWork
+from core.records import frozen
 
 HOLD_SECONDS = 600
 """How long a reservation holds its allowance without its record written:

@@ -11,8 +11,9 @@ import enum
 from datetime import datetime
 from typing import Literal
 
-from attrs import field, frozen, validators
+from attrs import field, validators
 
+from core.records import frozen
 from core.speech import SpeechMetrics
 
 

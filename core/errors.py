@@ -11,7 +11,7 @@ import enum
 import math
 from collections.abc import Mapping
 
-from attrs import frozen
+from core.records import frozen
 
 
 class ErrorCode(enum.Enum):

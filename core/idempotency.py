@@ -30,9 +30,9 @@ from contextvars import ContextVar
 from typing import Any, Literal, Protocol, cast
 
 import attrs
-from attrs import define, frozen
 
 from core.errors import ActionFailed, ErrorCode, Invalid
+from core.records import define, frozen
 
 KEY_FIELD = "idempotency_key"
 KEY_MAX_LENGTH = 255

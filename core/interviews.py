@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import Factory, asdict, evolve, field, frozen
+from attrs import Factory, asdict, evolve, field
 
 from core.allowances import Allowances
 from core.cache_tags import interview_tag
@@ -25,6 +25,7 @@ from core.paging import SortKey
 from core.pipeline import Action, Context
 from core.ports import Clock, Ids, Storage, TagCache
 from core.rate_limit import ActionLimiter
+from core.records import frozen
 from core.validation import duration, identifier, text
 
 HUME_CHAT_ID_MAX = 200

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import field, frozen
+from attrs import field
 
 from core.cache_tags import user_job_infos_tag
 from core.domain import ExperienceLevel, JobInfo
@@ -14,6 +14,7 @@ from core.ownership import cached_owned_job_info
 from core.paging import PAGE_DEFAULT, SortKey, after, cursor_format, page, page_limit
 from core.pipeline import Action, Context
 from core.ports import Clock, Ids, RecordingArchive, Storage, TagCache
+from core.records import frozen
 from core.validation import identifier, text
 
 NAME_MAX = 200

@@ -18,9 +18,10 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
-from attrs import Attribute, frozen
+from attrs import Attribute
 
 from core.errors import Invalid
+from core.records import frozen
 
 PAGE_DEFAULT = 50
 PAGE_MAX = 200

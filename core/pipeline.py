@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Generic, TypeVar
 
-from attrs import field, frozen
+from attrs import field
 
 from core.domain import Actor
 from core.errors import DEFAULT_MESSAGES, ActionFailed, ErrorCode, Failure, Invalid, NotAuthenticated, UnknownAction
@@ -35,6 +35,7 @@ from core.idempotency import (
     holding,
     mismatch,
 )
+from core.records import frozen
 
 C = TypeVar("C")
 R = TypeVar("R")

@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, get_args
 
-from attrs import field, frozen
+from attrs import field
 
 from core.domain import UsageKind, User
 from core.pipeline import Action, Context
 from core.ports import Plans, Storage
+from core.records import frozen
 
 KINDS: tuple[UsageKind, ...] = get_args(UsageKind)
 PLAN_NAME_MAX = 32  # users.plan

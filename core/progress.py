@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from attrs import evolve, frozen
+from attrs import evolve
 
 from core.domain import (
     Difficulty,
@@ -40,6 +40,7 @@ from core.domain import (
 )
 from core.pipeline import Action, Context
 from core.ports import Storage
+from core.records import frozen
 
 RECENT_SHOWN = 10
 """The interviews with feedback and the resume analyses listed one by one:

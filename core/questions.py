@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
-from attrs import field, frozen
+from attrs import field
 
 from core.allowances import Allowances, Reservation
 from core.domain import Actor, Answer, Difficulty, JobContext, Question
@@ -34,6 +34,7 @@ from core.paging import SortKey
 from core.pipeline import Action, Context, Streaming
 from core.ports import Clock, Coach, Ids, Storage, TagCache, UnitOfWork
 from core.rate_limit import ActionLimiter
+from core.records import frozen
 from core.validation import identifier, text
 
 ANSWER_MAX = 10_000

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from attrs import field, frozen
+from attrs import field
 
 from core.domain import UPLOAD_MAX_BYTES, JobContext, ResumeAnalysis, StoredResumeAnalysis, Upload
 from core.errors import PayloadTooLarge, PlanLimitReached
@@ -23,6 +23,7 @@ from core.paging import SortKey
 from core.pipeline import Action, Context
 from core.ports import Clock, Coach, Documents, Ids, Plans, Storage, TagCache
 from core.rate_limit import ActionLimiter
+from core.records import frozen
 from core.validation import identifier
 
 RESUME_FEATURE = "unlimited_resume_analysis"

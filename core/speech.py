@@ -10,7 +10,9 @@ import enum
 import re
 from collections import Counter
 
-from attrs import field, frozen, validators
+from attrs import field, validators
+
+from core.records import frozen
 
 AUDIO_MAX_SECONDS = 300.0
 """The longest spoken answer accepted: 5 minutes."""

@@ -22,13 +22,14 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from attrs import evolve, field, frozen
+from attrs import evolve, field
 
 from core.domain import Actor, Interview, InterviewMessage, JobContext, JobInfo, Speaker, TranscriptEntry
 from core.errors import AiFailed, Forbidden, Invalid, NotCompleted
 from core.pipeline import Action, Context, Streaming
 from core.ports import Clock, Coach, Ids, Storage, UnitOfWork, VoiceTranscripts
 from core.rate_limit import ActionLimiter
+from core.records import frozen
 from core.validation import identifier, text
 
 MESSAGE_MAX = 5_000

@@ -14,13 +14,14 @@ import re
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from attrs import field, frozen
+from attrs import field
 
 from core.accounts import NAME_MAX, normalize_email, valid_email
 from core.cache_tags import user_tags
 from core.domain import User
 from core.errors import EmailAlreadyRegistered
 from core.ports import Clock, RecordingArchive, Storage, TagCache
+from core.records import frozen
 
 USER_ID_MAX = 36  # users.id
 DELIVERY_ID_MAX = 255  # webhook_deliveries.id

@@ -21,7 +21,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from attrs import field, frozen, validators
+from attrs import field, validators
 
 from core.domain import Speaker, TranscriptEntry, Upload
 from core.errors import Invalid
@@ -37,6 +37,7 @@ from core.ports import (
     Storage,
 )
 from core.rate_limit import ActionLimiter
+from core.records import frozen
 from core.speech import speech_metrics
 from core.text_interviews import reply_and_store, running_transcript
 from core.validation import identifier, text

@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from adapters.db.storage import SqlStorage
 from adapters.web import actions, auth, ip_limit, malformed, meta, observability, pages, webhooks
+from adapters.web.rules import LazyBuildRule
 from entrypoints.bootstrap import WEB_MODULES, WEB_PACKAGES, Container, bootstrap
 from entrypoints.settings import Settings
 
@@ -34,7 +35,7 @@ def create_app(
 
         upgrade(container.engine())
 
-    app = SyncFlask("darasa", instance_path=str(settings.instance_path))
+    app = App("darasa", instance_path=str(settings.instance_path))
     if settings.trusted_proxies:
         # Behind N proxies: the client's address (per-IP limit, logs), scheme
         # (Secure cookie, the Origin check) and host come from their headers.
@@ -105,12 +106,16 @@ def _not_injected(member: object) -> bool:
     return not hasattr(member, "__wrapped__")
 
 
-class SyncFlask(Flask):
-    """Flask, told that every view, hook and error handler is a plain
-    ``def``: darasa has no ``async def`` one (``tests/unit/test_app_hooks.py``
-    checks), and Flask's ``ensure_sync`` would otherwise ask
-    ``inspect.iscoroutinefunction`` of each, on every request (five times
-    for an action)."""
+class App(Flask):
+    """Flask, with two costs of its own taken off every request and every
+    start: its URL rules (its own static files' too, added as it is made)
+    compile their URL builders on first use (``adapters.web.rules``), and
+    every view, hook and error handler is taken to be a plain ``def``, as
+    all of darasa's are (``tests/unit/test_app_hooks.py`` checks), where
+    ``ensure_sync`` would ask ``inspect.iscoroutinefunction`` of each on
+    every request (five times for an action)."""
+
+    url_rule_class = LazyBuildRule
 
     def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
         return func

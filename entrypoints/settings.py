@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 
-from attrs import field, frozen
+from attrs import field
 
 from adapters.web.ip_limit import IpLimit
 from core.accounts import SESSION_LIFETIME, SIGN_IN_PER_EMAIL, SIGN_IN_PER_EMAIL_IP, SIGN_IN_PER_IP, SIGN_UP_PER_IP
@@ -22,6 +22,7 @@ from core.domain import Bucket
 from core.interviews import CREATE_INTERVIEW_BUCKET
 from core.jobinfos import MAX_JOB_INFOS
 from core.rate_limit import AI_BUCKET
+from core.records import frozen
 from entrypoints.clerk_settings import ClerkSettings, identity_and_plans
 
 AI_PROVIDERS = ("offline", "openai")

@@ -18,7 +18,8 @@ from collections.abc import Callable
 from typing import NoReturn
 
 import httpx
-from attrs import frozen
+
+from core.records import frozen
 
 log = logging.getLogger(__name__)
 

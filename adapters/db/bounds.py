@@ -45,11 +45,11 @@ from typing import Any
 
 import psycopg
 import psycopg.errors
-from attrs import define
 from sqlalchemy import Engine, event
 
 from adapters.db.engine import CUT_EARLY
 from adapters.resilience import CircuitBreaker
+from core.records import define
 
 SERVER_STATEMENT_MS = 1500
 """The server cancels a statement after this long."""

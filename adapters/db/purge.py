@@ -18,13 +18,13 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from attrs import frozen
 from sqlalchemy import ColumnElement, Engine, Table, delete, or_, select, tuple_
 from sqlalchemy.exc import SQLAlchemyError
 
 from adapters.db.tables import idempotency_keys, rate_limit_buckets, rate_limit_windows, sessions
 from core.idempotency import REPLAY_SECONDS
 from core.ports import Clock
+from core.records import frozen
 
 log = logging.getLogger(__name__)
 

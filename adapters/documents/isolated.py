@@ -9,18 +9,20 @@ or locks comes along) limited by ``RLIMIT_AS`` and ``RLIMIT_CPU``; the parent
 waits at most ``seconds`` and kills it after. A file that breaks a limit is
 refused with a message a person can act on. At most ``concurrency`` files
 are read at once per process; more wait their turn, up to ``seconds``.
+``multiprocessing`` is imported when the reader is first made (the first
+file read), not at start-up.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import resource
 import threading
-from multiprocessing.connection import Connection
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from adapters.documents.reader import PypdfDocuments
 from core.errors import Invalid, Unavailable, UnsupportedMedia
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 MEMORY_BYTES = 768 * 1024 * 1024
 """The child's whole address space (the interpreter and pypdf included)."""
@@ -38,6 +40,8 @@ _TOO_COSTLY = (
 def _read_in_child(data: bytes, memory: int, cpu_seconds: int, out: Connection) -> None:
     """The child's whole life: set the limits, read, send back the text or
     the failure (as picklable parts)."""
+    import resource
+
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
     try:
@@ -61,6 +65,8 @@ class IsolatedDocuments:
         self._memory = memory
         self._seconds = seconds
         self._turns = threading.BoundedSemaphore(concurrency)
+        import multiprocessing
+
         self._context = multiprocessing.get_context("spawn")
 
     def text_of(self, data: bytes) -> str:

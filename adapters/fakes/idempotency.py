@@ -10,11 +10,10 @@ import threading
 from contextlib import nullcontext
 from datetime import datetime, timedelta
 
-from attrs import define
-
 from adapters.fakes.storage import FakeStorage
 from core.idempotency import REPLAY_SECONDS, RUNNING_LEASE_SECONDS, Claim
 from core.ports import Clock
+from core.records import define
 
 
 @define

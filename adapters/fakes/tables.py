@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from attrs import define, field, fields
+from attrs import field, fields
 
 from core.domain import (
     Answer,
@@ -22,6 +22,7 @@ from core.domain import (
     Usage,
     User,
 )
+from core.records import define
 
 
 @define

@@ -18,11 +18,11 @@ import re
 from collections.abc import Iterable
 from typing import Any, Protocol
 
-from attrs import frozen
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
 from adapters.identity.clerk_claims import user_features, user_plan
 from core.domain import Actor
+from core.records import frozen
 from core.user_sync import EnsureUser, Profile, display_name
 
 log = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from attrs import frozen
+from core.records import frozen
 
 CLAIM_MAX = 8192
 """Longer claims are not read (a parse has a bound)."""

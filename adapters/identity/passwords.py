@@ -1,10 +1,7 @@
-"""Password hashing with argon2id (argon2-cffi)."""
+"""Password hashing with argon2id (argon2-cffi), imported when the hasher
+is first made (the first password hashed or checked), not at start-up."""
 
 from __future__ import annotations
-
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
-from argon2.profiles import RFC_9106_LOW_MEMORY
 
 
 class Argon2PasswordHasher:
@@ -15,13 +12,21 @@ class Argon2PasswordHasher:
 
     def __init__(
         self,
-        time_cost: int = RFC_9106_LOW_MEMORY.time_cost,
-        memory_cost: int = RFC_9106_LOW_MEMORY.memory_cost,
-        parallelism: int = RFC_9106_LOW_MEMORY.parallelism,
+        time_cost: int | None = None,
+        memory_cost: int | None = None,
+        parallelism: int | None = None,
     ) -> None:
+        from argon2 import PasswordHasher
+        from argon2.exceptions import InvalidHashError, VerificationError
+        from argon2.profiles import RFC_9106_LOW_MEMORY as DEFAULT
+
         self._hasher = PasswordHasher(
-            time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism
+            time_cost=DEFAULT.time_cost if time_cost is None else time_cost,
+            memory_cost=DEFAULT.memory_cost if memory_cost is None else memory_cost,
+            parallelism=DEFAULT.parallelism if parallelism is None else parallelism,
         )
+        self._unreadable = InvalidHashError
+        self._refused = (VerificationError, InvalidHashError)
 
     def hash(self, password: str) -> str:
         return self._hasher.hash(password)
@@ -30,11 +35,11 @@ class Argon2PasswordHasher:
         """False for a wrong password and for a stored hash argon2 cannot read."""
         try:
             return self._hasher.verify(password_hash, password)
-        except (VerificationError, InvalidHashError):
+        except self._refused:
             return False
 
     def needs_rehash(self, password_hash: str) -> bool:
         try:
             return self._hasher.check_needs_rehash(password_hash)
-        except InvalidHashError:
+        except self._unreadable:
             return True

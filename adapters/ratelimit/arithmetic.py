@@ -22,9 +22,8 @@ from __future__ import annotations
 
 import math
 
-from attrs import frozen
-
 from core.domain import Bucket, Decision
+from core.records import frozen
 
 TOLERANCE = 1e-5
 """Seconds: how early a request may be that would be allowed after waiting."""

@@ -25,6 +25,7 @@ from cattrs.gen import make_dict_unstructure_fn, override
 
 from core.domain import Upload
 from core.errors import Invalid
+from core.records import frozen
 
 T = TypeVar("T")
 ROOT = "$"
@@ -228,7 +229,7 @@ def _optional_union(type_: Any) -> bool:
     return len(args) == 2 and type(None) in args
 
 
-@attrs.frozen
+@frozen
 class Unreadable:
     """A body that could not be read as JSON at all, and why."""
 

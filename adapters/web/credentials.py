@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from attrs import frozen
 from flask import Request, current_app
+
+from core.records import frozen
 
 SESSION_COOKIE = "darasa_session"
 

@@ -9,13 +9,13 @@ import logging
 import re
 from collections.abc import Callable
 
-from attrs import frozen
 from flask import Flask, Response, request
 
 from adapters.web.envelope import refuse
 from adapters.web.outages import outages
 from core.errors import ErrorCode, RateLimited
 from core.ports import WindowLimiter
+from core.records import frozen
 
 log = logging.getLogger("darasa.ip_limit")
 

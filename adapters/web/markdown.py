@@ -11,7 +11,7 @@ Headings can be demoted under the page's own (the pages' ``markdown``
 filter always does, under the h1 at least): ``under=2`` (inside a section
 whose heading is an h2) makes the text's top heading an h3, the rest below
 it in step (never past h6), so the page's outline stays correct.
-markdown-it is imported on the first text rendered, not at start-up.
+markdown-it and nh3 are imported on the first text rendered, not at start-up.
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING
 
-import nh3
 from markupsafe import Markup
 
 if TYPE_CHECKING:
+    import nh3
     from markdown_it import MarkdownIt
 
 TAGS = frozenset(
@@ -48,6 +48,8 @@ def _parser() -> MarkdownIt:
 
 @cache
 def _cleaner() -> nh3.Cleaner:
+    import nh3
+
     return nh3.Cleaner(
         tags=set(TAGS),
         clean_content_tags={"script", "style"},

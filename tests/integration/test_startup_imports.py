@@ -1,9 +1,11 @@
 """Issue 10's start-up target: optional backends' clients are imported only
 when configured, and what only some pages use (charts, markdown, the
-password estimator) when first used. A fresh process creates the app on a migrated SQLite
+password estimator) or actions use (the password hasher, the isolated
+document reader) when first used. A fresh process creates the app on a migrated SQLite
 database and reports which of them it loaded. And the web modules' every
 injection is an ``@inject`` function, the only kind ``entrypoints.app.wire``
-looks for."""
+looks for. And no URL rule has compiled its builders by the first 200
+(``adapters.web.rules``)."""
 
 from __future__ import annotations
 
@@ -21,7 +23,8 @@ from dependency_injector.wiring import Provide
 
 from tests.integration._services import redis_url
 
-LAZY = ("alembic", "redis", "psycopg", "pygal", "lxml", "zxcvbn", "markdown_it", "pydantic", "yaml", "cryptography")
+LAZY = ("alembic", "redis", "psycopg", "pygal", "lxml", "zxcvbn", "markdown_it", "nh3", "pydantic", "yaml", "cryptography",
+        "argon2", "multiprocessing")
 CREATE = f"""
 import json, sys
 LAZY = {LAZY!r}
@@ -31,6 +34,9 @@ app = create_app(Settings.from_env())
 loaded = {{name: name in sys.modules for name in LAZY}}
 app.test_client().get("/healthz")
 loaded["redis after /healthz"] = "redis" in sys.modules
+loaded["a URL builder compiled"] = any(rule._build.__code__.co_filename == "<werkzeug routing>"
+                                      or rule._build_unknown.__code__.co_filename == "<werkzeug routing>"
+                                      for rule in app.url_map.iter_rules())
 print(json.dumps(loaded))
 """
 

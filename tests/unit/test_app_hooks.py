@@ -1,5 +1,5 @@
 """Every view, request hook and error handler of the app is a plain ``def``:
-``SyncFlask`` skips Flask's ``ensure_sync`` check, so an ``async def`` one
+``entrypoints.app.App`` skips Flask's ``ensure_sync`` check, so an ``async def`` one
 would hand Flask a coroutine instead of a response, for every visitor of
 that route. Checked on the app as built, with Clerk and without."""
 

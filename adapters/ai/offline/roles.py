@@ -13,11 +13,10 @@ from __future__ import annotations
 
 from functools import cache
 
-from attrs import frozen
-
 from adapters.ai.offline import data
 from adapters.ai.offline.skills import extract_skills
 from adapters.ai.offline.text import capped, normalize
+from core.records import frozen
 
 GENERAL = "general"
 ANY = "any"

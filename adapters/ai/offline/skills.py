@@ -14,10 +14,9 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import cache
 
-from attrs import frozen
-
 from adapters.ai.offline import data
 from adapters.ai.offline.text import capped
+from core.records import frozen
 
 BEHAVIORAL = "Behavioral"
 SYSTEM_DESIGN = "System Design"

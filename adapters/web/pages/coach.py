@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import frozen
 from flask import current_app, render_template
 
 from adapters.web.pages.common import blueprint
+from core.records import frozen
 
 
 @frozen

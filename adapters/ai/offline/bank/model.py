@@ -15,12 +15,11 @@ import enum
 from collections.abc import Iterable, Sequence
 from functools import cache
 
-from attrs import frozen
-
 from adapters.ai.offline import data
 from adapters.ai.offline.roles import ANY, SOFTWARE, engineering, skill_families
 from adapters.ai.offline.text import normalize, term, term_set, words
 from core.domain import Difficulty, ExperienceLevel
+from core.records import frozen
 
 NEAR_MATCH = 0.6
 """The least share of shared terms (Jaccard) for a custom question to count

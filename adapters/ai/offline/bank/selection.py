@@ -17,13 +17,12 @@ import hashlib
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
 
-from attrs import frozen
-
 from adapters.ai.offline.bank.model import BankQuestion, Kind, QuestionBank
 from adapters.ai.offline.roles import ANY, GENERAL, SOFTWARE, engineering, family_of
 from adapters.ai.offline.skills import BEHAVIORAL, count_skills, related_skills, skill_named
 from adapters.ai.offline.text import capped, sentences, term_set
 from core.domain import Difficulty, ExperienceLevel, JobContext
+from core.records import frozen
 
 _TITLE_WEIGHT = 3.0
 _REQUIRED = 1.2

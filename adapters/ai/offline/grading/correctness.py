@@ -16,11 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from attrs import frozen
-
 from adapters.ai.offline.bank import Misconception
 from adapters.ai.offline.grading.reading import WINDOW, Reading, Sentence
 from adapters.ai.offline.text import NEGATORS, term_set
+from core.records import frozen
 
 _COVERED = 0.6
 _PARTIAL = 0.3

@@ -13,7 +13,6 @@ same form checks, and STAR when it asks for a story.
 from __future__ import annotations
 
 import attrs
-from attrs import frozen
 
 from adapters.ai.offline.bank import BankQuestion, Kind
 from adapters.ai.offline.grading.correctness import Error, PointJudgement, asserted, judge_points
@@ -21,6 +20,7 @@ from adapters.ai.offline.grading.reading import Reading, read_answer
 from adapters.ai.offline.grading.star import Star, read_star, star_score
 from adapters.ai.offline.roles import GENERAL
 from adapters.ai.offline.text import content_words, term, term_set
+from core.records import frozen
 
 # Words that frame a question rather than say what it is about.
 _QUESTION_WORDS = frozenset(

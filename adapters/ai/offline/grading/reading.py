@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import re
 
-from attrs import frozen
-
 from adapters.ai.offline.skills import extract_skills
 from adapters.ai.offline.text import (
     DISCLAIMERS,
@@ -22,6 +20,7 @@ from adapters.ai.offline.text import (
     term,
     words,
 )
+from core.records import frozen
 
 _CLAUSE = re.compile(r"[,:;()\u2014\u2013]| - ")
 _SCOPE = 4

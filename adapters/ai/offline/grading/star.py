@@ -6,10 +6,9 @@ little: a good story need not use the bank's words.
 
 from __future__ import annotations
 
-from attrs import frozen
-
 from adapters.ai.offline.grading.reading import Reading
 from adapters.ai.offline.text import words
+from core.records import frozen
 
 _SITUATION = (
     "at my last", "in my last", "in my previous", "at my previous", "at my current",

@@ -7,11 +7,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from attrs import field, frozen
+from attrs import field
 
 from adapters.ai.offline.bank import BankQuestion, QuestionBank
 from adapters.ai.offline.text import capped
 from core.domain import Speaker, TranscriptEntry
+from core.records import frozen
 from core.speech import SpeechMetrics
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")

@@ -7,8 +7,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from attrs import frozen
-
 from adapters.ai.offline.resume.reading import (
     MAJOR,
     MINOR,
@@ -24,6 +22,7 @@ from adapters.ai.offline.resume.vocabulary import MAX_NAMES, STOPWORDS, WORD
 from adapters.ai.offline.skills import extract_skills
 from adapters.ai.offline.text import capped, sentences, term_set, words
 from core.domain import CategoryAnalysis, FeedbackItem, JobContext
+from core.records import frozen
 
 
 @frozen

@@ -7,10 +7,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from attrs import frozen
-
 from adapters.ai.offline.resume.vocabulary import BULLET, HEADING_KEYWORDS, HEADING_OF, MAX_NAMES, WORD
 from core.domain import CategoryAnalysis, FeedbackItem, FeedbackType
+from core.records import frozen
 
 STRENGTH = FeedbackType.STRENGTH
 MINOR = FeedbackType.MINOR_IMPROVEMENT

@@ -36,6 +36,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import secrets
 import shutil
 import statistics
 import subprocess
@@ -60,6 +61,7 @@ SETUPS = ["sqlite-cached", "sqlite-uncached", "postgres-uncached", "postgres-red
 ROUNDS = 3
 IDS = 200
 UNLIMITED_PLAN = '{"plans": {"free": ["unlimited_interviews", "unlimited_questions"]}, "defaultPlan": "free"}'
+_RUN_OCTET = secrets.randbelow(254) + 1
 CREATORS = 36
 """darasa's createJobInfo is sent by this many users in turn, so that none
 gathers far more job infos than the 100 a user may keep (each create counts
@@ -199,9 +201,10 @@ def _seed(server: Server) -> list[str]:
 
 
 def _sign_up(url: str, n: int = 0) -> str:
-    """A new user's token; sent from 127.0.0.(2 + n // 9), as darasa allows
-    10 sign-ups an hour from one address."""
-    transport = httpx.HTTPTransport(local_address=f"127.0.0.{2 + n // 9}")
+    """A new user's token; sent from 127.R.0.(2 + n // 9), as darasa allows
+    10 sign-ups an hour from one address (R is this run's: with Redis the
+    count outlives a run)."""
+    transport = httpx.HTTPTransport(local_address=f"127.{_RUN_OCTET}.0.{2 + n // 9}")
     with httpx.Client(transport=transport, timeout=30) as client:
         response = client.post(f"{url}/auth/sign-up", json={
             "email": f"bench-{uuid.uuid4().hex[:12]}@example.com", "password": uuid.uuid4().hex, "name": "Bench"})

@@ -47,7 +47,7 @@ def create_app(
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.container = container  # type: ignore[attr-defined]
     wire(container)
-    _hold_reads_per_request(app, container)
+    _one_connection_per_request(app, container)
     observability.install(app)
     ip_limit.install(app, container.window_limiter, settings.ip_rate_limit)
     if settings.clerk is not None:
@@ -66,23 +66,23 @@ def create_app(
     return app
 
 
-def _hold_reads_per_request(app: Flask, container: Container) -> None:
-    """A request's reads (authentication's, then the action's) share one
-    pooled connection, given back once the view has answered (before a
-    streamed body, whose reads then open their own) or, whatever happened,
-    when the request ends; storage that pools nothing (the tests' fakes)
-    has nothing to hold."""
+def _one_connection_per_request(app: Flask, container: Container) -> None:
+    """A request's units of work (authentication's read, the action's reads
+    and its write) share one pooled connection, given back once the view
+    has answered (before a streamed body, whose units of work then open
+    their own) or, whatever happened, when the request ends; storage that
+    pools nothing (the tests' fakes) has nothing to hold."""
     storage = container.storage()
     if not isinstance(storage, SqlStorage):
         return
 
     def let_go(response: Response) -> Response:
-        storage.let_go_of_reads()
+        storage.let_go_of_connection()
         return response
 
-    app.before_request(storage.hold_reads)
+    app.before_request(storage.hold_connection)
     app.after_request(let_go)
-    app.teardown_request(storage.let_go_of_reads)
+    app.teardown_request(storage.let_go_of_connection)
 
 
 def wire(container: Container) -> None:

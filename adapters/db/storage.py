@@ -2,7 +2,7 @@
 on one connection, rolled back unless ``commit()`` is called; repositories
 turn rows into the frozen domain values and back, and record the cache tags
 of what they write (invalidated after commit: ``core.unit_of_work``). While
-a request holds one (``SqlStorage.hold_reads``), the units of work of its
+a request holds one (``SqlStorage.hold_connection``), the units of work of its
 thread share one connection: authentication, the action's reads and its
 write check out one, as a hand-written view would."""
 
@@ -204,11 +204,19 @@ class SqlJobInfos:
 
 class _Held(threading.local):
     """A thread's connection while a request holds one
-    (``SqlStorage.hold_reads``), and whether a write is using it."""
+    (``SqlStorage.hold_connection``), and whether a write is using it."""
 
     holding = False
     connection: Connection | None = None
     writing = False
+
+    def close(self) -> None:
+        """Close the held connection (back to the pool, rolling back); the
+        next unit of work that shares one opens another."""
+        self.writing = False
+        connection, self.connection = self.connection, None
+        if connection is not None:
+            connection.close()
 
 
 class SqlUnitOfWork(TrackedUnitOfWork):
@@ -234,17 +242,16 @@ class SqlUnitOfWork(TrackedUnitOfWork):
             self._connection = connect(self._engine, write=self._write)
             return self
         self._shared = True
+        if held.connection is None or held.connection.invalidated:
+            held.close()
+            held.connection = connect(self._engine, write=False)
         connection = held.connection
-        if connection is None or connection.invalidated:
-            if connection is not None:
-                connection.close()
-            connection = held.connection = connect(self._engine, write=False)
         if self._write:
             held.writing = True
             try:
                 switch(connection, write=True)
             except BaseException:
-                self._let_go_of_shared()
+                held.close()  # in a state no longer known
                 raise
         self._connection = connection
         return self
@@ -303,22 +310,14 @@ class SqlUnitOfWork(TrackedUnitOfWork):
         if not self._shared:
             self._connection.close()
         elif self._write:
+            held = self._held
+            assert held is not None
             try:
                 switch(self._connection, write=False)  # rolls back what was not committed
             except BaseException:
-                self._let_go_of_shared()
+                held.close()  # in a state no longer known
                 raise
-            self._held.writing = False  # type: ignore[union-attr]
-
-    def _let_go_of_shared(self) -> None:
-        """The held connection, in a state no longer known: closed (rolling
-        back), and the request's next unit of work opens another."""
-        held = self._held
-        assert held is not None
-        held.writing = False
-        connection, held.connection = held.connection, None
-        if connection is not None:
-            connection.close()
+            held.writing = False
 
     def owned_job_info(self, actor: Actor, job_info_id: str) -> JobInfo:
         """The guard's answer, the owner's plan read along (see ``SqlUserPlans``)."""
@@ -364,21 +363,18 @@ class SqlStorage:
     def unit_of_work(self, *, write: bool = False) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine, write, self.cache, self._held)
 
-    def hold_reads(self) -> None:
-        """From now until ``let_go_of_reads`` this thread's units of work
-        share one connection (a request's authentication, the action's
+    def hold_connection(self) -> None:
+        """From now until ``let_go_of_connection`` this thread's units of
+        work share one connection (a request's authentication, the action's
         reads and its write: one checkout, as a hand-written view would
         do), each write still its own transaction."""
         self._held.holding = True
 
-    def let_go_of_reads(self, _error: BaseException | None = None) -> None:
+    def let_go_of_connection(self, _error: BaseException | None = None) -> None:
         """Close the held connection (back to the pool); units of work open
         their own connection again. Safe to call when nothing is held."""
-        held = self._held
-        held.holding = held.writing = False
-        connection, held.connection = held.connection, None
-        if connection is not None:
-            connection.close()
+        self._held.holding = False
+        self._held.close()
 
     def ping(self) -> None:
         """Raises unless the database answers; cheap enough for a health check."""

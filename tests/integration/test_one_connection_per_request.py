@@ -1,5 +1,5 @@
 """A request's units of work share one pooled connection
-(``SqlStorage.hold_reads``), against the real app on SQLite and PostgreSQL:
+(``SqlStorage.hold_connection``), against the real app on SQLite and PostgreSQL:
 authentication, the action's read and its write check one connection out,
 not two or three; every connection is back in the pool when the request
 ends, however it ends; a write is still its own transaction, committed or
@@ -92,7 +92,7 @@ def test_a_write_after_the_read_commits_on_the_same_connection(app: Flask) -> No
 def test_a_write_that_fails_is_rolled_back_and_the_connection_reads_again(app: Flask) -> None:
     storage = app.container.storage()  # type: ignore[attr-defined]
     abandoned, committed = (f"held-{uuid.uuid4().hex[:10]}" for _ in range(2))
-    storage.hold_reads()
+    storage.hold_connection()
     try:
         with pytest.raises(RuntimeError), storage.unit_of_work(write=True) as uow:
             _add_user(uow, abandoned)
@@ -103,7 +103,7 @@ def test_a_write_that_fails_is_rolled_back_and_the_connection_reads_again(app: F
             _add_user(uow, committed)
             uow.commit()
     finally:
-        storage.let_go_of_reads()
+        storage.let_go_of_connection()
     assert _engine(app).pool.checkedout() == 0
     with storage.unit_of_work() as uow:
         assert uow.users.get(committed) is not None
@@ -117,14 +117,14 @@ def _add_user(uow: Any, user_id: str) -> None:
 
 def test_a_unit_of_work_begun_inside_a_write_gets_its_own_connection(app: Flask) -> None:
     storage = app.container.storage()  # type: ignore[attr-defined]
-    storage.hold_reads()
+    storage.hold_connection()
     try:
         with storage.unit_of_work(write=True) as outer, storage.unit_of_work() as inner:
             assert inner._connection is not outer._connection  # noqa: SLF001
         with storage.unit_of_work() as first, storage.unit_of_work() as second:
             assert first._connection is second._connection  # noqa: SLF001
     finally:
-        storage.let_go_of_reads()
+        storage.let_go_of_connection()
     assert _engine(app).pool.checkedout() == 0
 
 

@@ -129,9 +129,6 @@ class CreateJobInfo:
             updated_at=now,
         )
         with self.storage.unit_of_work(write=True) as uow:
-            # the user's row lock serialises concurrent creates by one user
-            if not uow.users.lock(job_info.user_id):
-                raise Forbidden()  # the account was deleted under a live session
             try:
                 added = uow.job_infos.add_unless_full(job_info, self.max_job_infos)
             except OwnerMissing:

@@ -93,15 +93,6 @@ class UserUsage(Protocol):
         ``count_created`` before committing. ``None`` for no such user."""
         ...
 
-    def lock(self, user_id: str) -> bool:
-        """As ``lock_usage`` for a write unit of work that needs the lock
-        but not the counters. ``False`` for no such user; a backend whose
-        write unit of work already holds the lock (SQLite's is the
-        database's) may send nothing and answer ``True``: a record then
-        added for a user who is gone fails on its foreign key
-        (``OwnerMissing``)."""
-        ...
-
     def count_created(self, user_id: str, kind: UsageKind, delta: int = 1) -> None:
         """Add ``delta`` to the user's counter of ``kind``."""
         ...
@@ -193,8 +184,8 @@ class JobInfos(Protocol):
     def add_unless_full(self, job_info: JobInfo, limit: int) -> bool:
         """Adds the job info unless its user has ``limit`` or more already
         (``False`` then, nothing written); ``OwnerMissing`` as ``add``. The
-        count is exact against concurrent creates only under the user's
-        lock (``users.lock``)."""
+        count is exact against concurrent creates and deletes by the same
+        user."""
         ...
 
 

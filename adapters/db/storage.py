@@ -119,12 +119,29 @@ _JOB_INFO_AND_PLAN = (
 _COUNT_JOB_INFOS = (
     select(func.count()).select_from(t.job_infos).where(t.job_infos.c.user_id == bindparam("user_id"))
 )
-# The count and the insert in one statement (one round trip fewer on every
-# createJobInfo): INSERT ... SELECT <values> WHERE <the user's count> < :limit.
-_INSERT_JOB_INFO_UNLESS_FULL = insert(t.job_infos).from_select(
+# createJobInfo's limit, counted on the user's row (``job_info_count``) so
+# that it costs the same whatever the user keeps: taking a slot is one UPDATE
+# of that row, which on PostgreSQL holds the row's lock until the unit of
+# work ends (a concurrent create by the same user waits, then reads the new
+# count; READ COMMITTED re-checks the WHERE on it).
+_count = t.users.c.job_info_count
+_TAKE_SLOT = (
+    update(t.users)
+    .where(t.users.c.id == bindparam("user_id"), _count < bindparam("limit"))
+    .values({_count: _count + 1})
+)
+_GIVE_BACK_SLOT = update(t.users).where(t.users.c.id == bindparam("user_id")).values({_count: _count - 1})
+_USER_EXISTS = select(t.users.c.id).where(t.users.c.id == bindparam("user_id"))
+_NO_LIMIT = 2**31 - 1  # the counter's largest value
+# PostgreSQL: the slot and the insert in one statement (a data-modifying
+# CTE): nothing is inserted unless the UPDATE took a slot. The job info's
+# values are bound as new_<column>: a parameter named for a column of users
+# would become another SET of the UPDATE.
+_slot = _TAKE_SLOT.returning(t.users.c.id).cte("slot")
+_INSERT_JOB_INFO_INTO_SLOT = insert(t.job_infos).from_select(
     ["id", *_JOB_INFO_COLUMNS],
-    select(*[bindparam(name, type_=t.job_infos.c[name].type) for name in ("id", *_JOB_INFO_COLUMNS)])
-    .where(_COUNT_JOB_INFOS.scalar_subquery() < bindparam("limit")),
+    select(*[_slot.c.id if name == "user_id" else bindparam(f"new_{name}", type_=t.job_infos.c[name].type)
+             for name in ("id", *_JOB_INFO_COLUMNS)]),
 ).returning(t.job_infos.c.id)  # psycopg's rowcount of an INSERT ... SELECT here is -1
 
 
@@ -134,24 +151,25 @@ class SqlJobInfos:
         self._wrote = wrote
 
     def add(self, job_info: JobInfo) -> None:
-        try:
-            # Values as parameters, not .values(): the statement is built once
-            # and its compiled form reused (this is on every createJobInfo).
-            self._c.execute(_INSERT_JOB_INFO, {"id": job_info.id, **_job_info_values(job_info)})
-        except IntegrityError:
-            # A fresh id breaks no other constraint than the user's foreign key.
-            raise OwnerMissing(job_info.user_id) from None
-        self._wrote(job_info_tags(job_info.id, job_info.user_id))
+        self.add_unless_full(job_info, _NO_LIMIT)
 
     def add_unless_full(self, job_info: JobInfo, limit: int) -> bool:
-        values = {"id": job_info.id, **_job_info_values(job_info), "limit": limit}
-        try:
-            added = self._c.execute(_INSERT_JOB_INFO_UNLESS_FULL, values).first() is not None
-        except IntegrityError:
-            raise OwnerMissing(job_info.user_id) from None
-        if added:
-            self._wrote(job_info_tags(job_info.id, job_info.user_id))
-        return added
+        values = {"id": job_info.id, **_job_info_values(job_info)}
+        slot = {"user_id": job_info.user_id, "limit": limit}
+        if self._c.dialect.name == "postgresql":
+            bound = {f"new_{name}": value for name, value in values.items()} | slot
+            added = self._c.execute(_INSERT_JOB_INFO_INTO_SLOT, bound).first() is not None
+        else:  # SQLite has no data-modifying CTE: two statements, under its database lock
+            added = self._c.execute(_TAKE_SLOT, slot).rowcount == 1
+            if added:
+                self._c.execute(_INSERT_JOB_INFO, values)
+        if not added:
+            # full, or no such user (rare: a session outliving its account)
+            if self._c.execute(_USER_EXISTS, slot).first() is None:
+                raise OwnerMissing(job_info.user_id)
+            return False
+        self._wrote(job_info_tags(job_info.id, job_info.user_id))
+        return True
 
     def get(self, job_info_id: str) -> JobInfo | None:
         row = self._c.execute(_JOB_INFO_BY_ID, {"job_info_id": job_info_id}).first()
@@ -179,6 +197,7 @@ class SqlJobInfos:
             delete(t.job_infos).where(t.job_infos.c.id == job_info_id).returning(t.job_infos.c.user_id),
         )
         if user_id is not None:
+            self._c.execute(_GIVE_BACK_SLOT, {"user_id": user_id})
             self._wrote(job_info_tags(job_info_id, user_id))
 
     def list_for_user(

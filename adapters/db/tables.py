@@ -80,6 +80,9 @@ users = Table(
     # Allowances count what was ever created: deleting gives nothing back.
     Column("interviews_created", Integer, nullable=False, server_default="0"),
     Column("questions_created", Integer, nullable=False, server_default="0"),
+    # How many job infos the user keeps now (createJobInfo's limit), kept on
+    # write so that the check costs the same whatever the user has.
+    Column("job_info_count", Integer, nullable=False, server_default="0"),
     *_timestamps(),
 )
 

@@ -25,7 +25,6 @@ _COUNTERS = {"interviews": t.users.c.interviews_created, "questions": t.users.c.
 _PLAN = select(t.users.c.plan).where(t.users.c.id == bindparam("user_id"))
 _USAGE = select(*_COUNTERS.values()).where(t.users.c.id == bindparam("user_id"))
 _LOCKED_USAGE = _USAGE.with_for_update()
-_LOCKED_USER = select(t.users.c.id).where(t.users.c.id == bindparam("user_id")).with_for_update()
 _COUNT_CREATED = {
     kind: update(t.users).where(t.users.c.id == bindparam("user_id")).values({counter: counter + bindparam("delta")})
     for kind, counter in _COUNTERS.items()
@@ -64,14 +63,6 @@ class SqlUserPlans:
 
     def lock_usage(self, user_id: str) -> Usage | None:
         return self._usage(user_id, lock=True)
-
-    def lock(self, user_id: str) -> bool:
-        """SQLite: nothing to send, the write unit of work (``BEGIN
-        IMMEDIATE``) holds the database's lock and its foreign keys catch a
-        missing user; PostgreSQL: the user's row lock."""
-        if self._c.dialect.name == "sqlite":
-            return True
-        return self._c.execute(_LOCKED_USER, {"user_id": user_id}).first() is not None
 
     def count_created(self, user_id: str, kind: UsageKind, delta: int = 1) -> None:
         self._c.execute(_COUNT_CREATED[kind], {"user_id": user_id, "delta": delta})

@@ -93,9 +93,6 @@ class FakeUsers:
         from before their snapshot until they end."""
         return self.usage(user_id)
 
-    def lock(self, user_id: str) -> bool:
-        return self.usage(user_id) is not None
-
     def count_created(self, user_id: str, kind: UsageKind, delta: int = 1) -> None:
         usage = self.usage(user_id)
         if usage is None:

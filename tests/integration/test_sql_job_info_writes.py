@@ -1,8 +1,9 @@
 """What createJobInfo and updateJobInfo write with, on the fake, SQLite and
-PostgreSQL alike: ``users.lock`` before a create (SQLite sends nothing, its
-foreign key refuses a user who is gone) and ``job_infos.update_owned``
-(updateJobInfo's one statement: only the owner's job info changes, and its
-``updated_at`` never goes back)."""
+PostgreSQL alike: ``job_infos.add_unless_full`` (the user's count of job
+infos, kept on their row, checked and moved with the insert; a delete gives
+the slot back; a user who is gone is ``OwnerMissing``) and
+``job_infos.update_owned`` (updateJobInfo's one statement: only the owner's
+job info changes, and its ``updated_at`` never goes back)."""
 
 from __future__ import annotations
 
@@ -61,39 +62,80 @@ def test_someone_elses_or_a_missing_job_info_is_not_touched(storage: Storage) ->
         assert uow.job_infos.get(job_info.id) == job_info
 
 
-def test_the_lock_before_a_create_or_the_foreign_key_refuses_a_user_who_is_gone(storage: Storage) -> None:
+def test_a_user_who_is_gone_is_refused_and_nothing_is_written(storage: Storage) -> None:
     user, gone = make_user(), new_id()
     saved(storage, user)
     with storage.unit_of_work(write=True) as uow:
-        assert uow.users.lock(user.id)
         assert uow.job_infos.add_unless_full(make_job_info(user_id=user.id), 10)
         uow.commit()
-    with storage.unit_of_work(write=True) as uow:
-        if uow.users.lock(gone):  # SQLite sends nothing: the insert's foreign key answers
-            with pytest.raises(OwnerMissing):
-                uow.job_infos.add_unless_full(make_job_info(user_id=gone), 10)
+    with storage.unit_of_work(write=True) as uow, pytest.raises(OwnerMissing):
+        uow.job_infos.add_unless_full(make_job_info(user_id=gone), 10)
     with storage.unit_of_work() as uow:
         assert uow.job_infos.count_for_user(user.id) == 1
         assert uow.job_infos.count_for_user(gone) == 0
 
 
-def test_simultaneous_creates_under_the_lock_add_exactly_up_to_the_limit(storage: Storage) -> None:
-    """createJobInfo's sequence: ``users.lock``, then ``add_unless_full``.
-    However the threads interleave (SQLite's lock is taken by the insert
-    itself), exactly ``limit`` are added."""
-    limit, attempts = 2, 6
+def test_the_limit_counts_what_the_user_keeps_a_delete_frees_a_slot(storage: Storage) -> None:
+    user, other = make_user(), make_user()
+    saved(storage, user, other)
+    kept = [make_job_info(user_id=user.id) for _ in range(2)]
+    with storage.unit_of_work(write=True) as uow:
+        assert all(uow.job_infos.add_unless_full(job_info, 2) for job_info in kept)
+        assert uow.job_infos.add_unless_full(make_job_info(user_id=other.id), 2)  # another user's count
+        uow.commit()
+    with storage.unit_of_work(write=True) as uow:
+        assert not uow.job_infos.add_unless_full(make_job_info(user_id=user.id), 2)
+        uow.job_infos.delete(kept[0].id)
+        uow.commit()
+    with storage.unit_of_work(write=True) as uow:
+        assert uow.job_infos.add_unless_full(make_job_info(user_id=user.id), 2)
+        assert not uow.job_infos.add_unless_full(make_job_info(user_id=user.id), 2)
+        uow.commit()
+    with storage.unit_of_work() as uow:
+        assert uow.job_infos.count_for_user(user.id) == 2
+
+
+def test_a_create_that_is_not_committed_takes_no_slot(storage: Storage) -> None:
     user = make_user()
     saved(storage, user)
+    with storage.unit_of_work(write=True) as uow:
+        assert uow.job_infos.add_unless_full(make_job_info(user_id=user.id), 1)  # rolled back
+    with storage.unit_of_work(write=True) as uow:
+        assert uow.job_infos.add_unless_full(make_job_info(user_id=user.id), 1)
+        uow.commit()
+
+
+def test_simultaneous_creates_and_deletes_keep_the_count_exact(storage: Storage) -> None:
+    """However the threads interleave, creates add exactly up to the limit,
+    and a delete racing them frees exactly one slot."""
+    limit, attempts = 3, 8
+    user = make_user()
+    saved(storage, user)
+    first = make_job_info(user_id=user.id)
+    with storage.unit_of_work(write=True) as uow:
+        assert uow.job_infos.add_unless_full(first, limit)
+        uow.commit()
 
     def attempt() -> bool:
         with storage.unit_of_work(write=True) as uow:
-            assert uow.users.lock(user.id)
-            time.sleep(0.05)  # widen the gap between the lock and the write
+            time.sleep(0.02)  # widen the gap between BEGIN and the write
             added = uow.job_infos.add_unless_full(make_job_info(user_id=user.id), limit)
+            time.sleep(0.02)  # and between the write and the commit
             uow.commit()
             return added
 
-    outcomes = at_once([attempt] * attempts)
+    def delete_first() -> bool:
+        with storage.unit_of_work(write=True) as uow:
+            uow.job_infos.delete(first.id)
+            uow.commit()
+        return False
+
+    outcomes = at_once([attempt] * attempts + [delete_first])
     with storage.unit_of_work() as uow:
-        assert uow.job_infos.count_for_user(user.id) == limit
-    assert outcomes.count(True) == limit
+        kept = uow.job_infos.count_for_user(user.id)
+    assert kept == outcomes.count(True)  # the first is gone
+    assert limit - 1 <= kept <= limit
+    with storage.unit_of_work(write=True) as uow:  # the count on the row agrees with the rows
+        for _ in range(limit - kept):
+            assert uow.job_infos.add_unless_full(make_job_info(user_id=user.id), limit)
+        assert not uow.job_infos.add_unless_full(make_job_info(user_id=user.id), limit)

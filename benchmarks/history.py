@@ -1,6 +1,7 @@
 """Cost independent of history: the same actions for a user whose job has
-10 questions and 10 interviews behind it and for one whose job has 100,000
-of each (inserted in bulk with SQL), side by side in one run, printing the
+10 questions and 10 interviews behind it (and 10 other job infos) and for
+one whose job has 100,000 of each (and 100,000 other job infos; inserted in
+bulk with SQL), side by side in one run, printing the
 ratio big/small per action (issue 10's target: at most 1.2): of CPU time on
 SQLite (all the work is in this process, and CPU time suffers less than
 wall-clock from a busy machine), of wall-clock time on PostgreSQL.
@@ -45,20 +46,28 @@ Call = Callable[[], object]
 
 
 def _bulk(engine: Engine, user_id: str, job_info_id: str, records: int) -> None:
-    """``records`` questions and interviews on the job of ``user_id``, older
-    than anything the benchmark makes, inserted in batches."""
+    """``records`` questions and interviews on the job of ``user_id``, and
+    as many other job infos of the user's (counted on the user's row, as
+    createJobInfo counts them), older than anything the benchmark makes,
+    inserted in batches."""
     from adapters.db import tables as t
 
     start = datetime(2020, 1, 1, tzinfo=UTC)
     with engine.begin() as connection:
         for first in range(0, records, BATCH):
             stamps = [(i, start + timedelta(seconds=i)) for i in range(first, min(records, first + BATCH))]
+            connection.execute(insert(t.job_infos), [
+                {"id": str(uuid.uuid4()), "user_id": user_id, "name": f"Earlier job {i}", "title": None,
+                 "experience_level": "junior", "description": "Earlier.", "created_at": at, "updated_at": at}
+                for i, at in stamps])
             connection.execute(insert(t.questions), [
                 {"id": str(uuid.uuid4()), "job_info_id": job_info_id, "text": f"Earlier question {i}?",
                  "difficulty": "easy", "created_at": at, "updated_at": at} for i, at in stamps])
             connection.execute(insert(t.interviews), [
                 {"id": str(uuid.uuid4()), "job_info_id": job_info_id, "user_id": user_id, "duration": "00:10:00",
                  "created_at": at, "updated_at": at} for _, at in stamps])
+        connection.execute(update(t.users).where(t.users.c.id == user_id)
+                           .values(job_info_count=t.users.c.job_info_count + records))
 
 
 class User:
@@ -128,7 +137,7 @@ def run(name: str, database_url: str, records: int, calls: int, scratch: Path, o
     engine, client = in_process(database_url, scratch)
     started = time.perf_counter()
     small, big = User(client, engine, 10), User(client, engine, records)
-    print(f"\n{name}: 10 and {records:,} questions and interviews behind one job "
+    print(f"\n{name}: 10 and {records:,} questions and interviews behind one job (and other job infos) "
           f"(inserted in {time.perf_counter() - started:.1f} s); {calls} calls a round, median of {ROUNDS} "
           f"rounds; the ratio judged is {'wall-clock (the server works too)' if postgres else 'CPU time'}")
     print(f"  {'action':<18} {'10: ms':>8} {f'{records:,}: ms':>12} {'wall':>6} {'cpu':>6}")

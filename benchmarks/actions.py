@@ -14,8 +14,9 @@ accounts do (the bearer token's HMAC digest, the session joined with its
 user, one prebuilt select, on the connection its action then uses), then
 runs the action's statements; it has no validation beyond them, no cache
 and no request log. darasa's
-creates come from 36 users in turn (each create counts its user's job
-infos, and a user keeps at most 100). For each
+creates come from 36 users in turn (a create takes a slot on its user's
+row, whose lock serialises one user's creates, as in a service with many
+users). For each
 action and setup, darasa and the baseline are loaded in turn, three times;
 the script prints requests/s, p50 and p99 (wrk's), each as the ratio
 darasa/baseline, min/median/max of the three, peak RSS, and on PostgreSQL

@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 
 from dependency_injector.wiring import Provide, inject
-from flask import Blueprint, Response, request
+from flask import Blueprint, Request, Response
 
 from adapters.web.converter import Unreadable
 from adapters.web.credentials import presented, same_origin
+from adapters.web.current import current_request
 from adapters.web.envelope import refuse, render
 from adapters.web.routes import SESSION_ROUTES
 from adapters.web.streaming import event_stream, wants_events
@@ -26,10 +27,11 @@ from core.ports import Identity
 JSON_BODY_LIMIT = 1024 * 1024
 
 
-def read_json_body() -> object:
+def read_json_body(request: Request) -> object:
     """The request body as JSON, or ``Unreadable`` with a reason a person can
     read (the pipeline reports it as VALIDATION, after authentication)."""
-    too_long = request.content_length is not None and request.content_length > JSON_BODY_LIMIT
+    length = request.content_length
+    too_long = length is not None and length > JSON_BODY_LIMIT
     raw = b"" if too_long else request.stream.read(JSON_BODY_LIMIT + 1)
     if too_long or len(raw) > JSON_BODY_LIMIT:
         discard_rest(request)
@@ -53,13 +55,14 @@ def blueprint(actions: Actions = Provide["actions"], identity: Identity = Provid
     def run_action(name: str) -> Response:
         if name in SESSION_ROUTES:
             return refuse(ErrorCode.NOT_FOUND, "Unknown action")
+        request = current_request()
         credentials = presented(request)
         if credentials.via_cookie and not same_origin(request):
             return refuse(ErrorCode.FORBIDDEN)
         actor = identity.authenticate(credentials.token) if credentials.token else None
         try:
             if not is_multipart(request):
-                payload = read_json_body()
+                payload = read_json_body(request)
             else:  # nobody's upload is read: the pipeline refuses them first
                 payload = read_form_body(request) if actor is not None else {}
         except OverflowError:

@@ -14,6 +14,7 @@ import time
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
+from adapters.web.current import current_request
 from adapters.web.envelope import refuse
 from adapters.web.outages import DATABASE_OUTAGES, RETRY_AFTER_SECONDS, backend_of, outages
 from core.errors import ErrorCode
@@ -51,10 +52,11 @@ def _finish(response: Response) -> Response:
         # The same JSON as json.dumps of the fields, built directly: the id
         # is [A-Za-z0-9._-], status and ms are numbers, the rest escaped.
         ms = round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 2)
-        ip = request.remote_addr
+        served = current_request()
+        ip = served.remote_addr
         log.info(
-            f'{{"requestId": "{request_id}", "method": {_json(request.method)}, '
-            f'"path": {_json(request.path)}, "status": {response.status_code}, "ms": {ms}, '
+            f'{{"requestId": "{request_id}", "method": {_json(served.method)}, '
+            f'"path": {_json(served.path)}, "status": {response.status_code}, "ms": {ms}, '
             f'"ip": {"null" if ip is None else _json(ip)}}}'
         )
     return response

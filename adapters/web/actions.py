@@ -9,8 +9,10 @@ their own routes (``adapters.web.routes``), not here.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from functools import cache
 
-from dependency_injector.wiring import Provide, inject
+from dependency_injector.wiring import Provider, inject
 from flask import Blueprint, Request, Response
 
 from adapters.web.converter import Unreadable
@@ -45,16 +47,26 @@ def read_json_body(request: Request) -> object:
 
 
 @inject
-def blueprint(actions: Actions = Provide["actions"], identity: Identity = Provide["identity"]) -> Blueprint:
-    """The endpoint, built once per app around the container's actions and
-    identity: ``@inject`` on the view itself would resolve them again on
-    every request, about 1% of an action's instructions."""
+def blueprint(
+    make_actions: Callable[[], Actions] = Provider["actions"],
+    make_identity: Callable[[], Identity] = Provider["identity"],
+) -> Blueprint:
+    """The endpoint, given the container's providers of the actions and the
+    identity once, when the app registers it. ``@inject`` on the view would
+    resolve them again on every request (about 2% of an action's
+    instructions); here they are built on the first action, not at start-up,
+    which loads neither (``tests/integration/test_startup_imports.py``)."""
     endpoint = Blueprint("actions", __name__)
+
+    @cache
+    def collaborators() -> tuple[Actions, Identity]:
+        return make_actions(), make_identity()
 
     @endpoint.post("/actions/<name>")
     def run_action(name: str) -> Response:
         if name in SESSION_ROUTES:
             return refuse(ErrorCode.NOT_FOUND, "Unknown action")
+        actions, identity = collaborators()
         request = current_request()
         credentials = presented(request)
         if credentials.via_cookie and not same_origin(request):

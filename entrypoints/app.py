@@ -58,7 +58,7 @@ def create_app(
         app.config.update(TOKEN_COOKIE=CLERK_SESSION_COOKIE, SIGN_IN_URL=settings.clerk.sign_in_url)
     else:
         app.register_blueprint(auth.blueprint)
-    app.register_blueprint(actions.blueprint)
+    app.register_blueprint(actions.blueprint())
     app.register_blueprint(webhooks.blueprint)
     app.register_blueprint(meta.blueprint)
     app.register_blueprint(pages.blueprint)

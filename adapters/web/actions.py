@@ -9,12 +9,15 @@ their own routes (``adapters.web.routes``), not here.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from functools import cache
 
-from dependency_injector.wiring import Provide, inject
-from flask import Blueprint, Response, request
+from dependency_injector.wiring import Provider, inject
+from flask import Blueprint, Request, Response
 
 from adapters.web.converter import Unreadable
 from adapters.web.credentials import presented, same_origin
+from adapters.web.current import current_request
 from adapters.web.envelope import refuse, render
 from adapters.web.routes import SESSION_ROUTES
 from adapters.web.streaming import event_stream, wants_events
@@ -23,15 +26,14 @@ from core.errors import ErrorCode
 from core.pipeline import Actions, Context, Streaming
 from core.ports import Identity
 
-blueprint = Blueprint("actions", __name__)
-
 JSON_BODY_LIMIT = 1024 * 1024
 
 
-def read_json_body() -> object:
+def read_json_body(request: Request) -> object:
     """The request body as JSON, or ``Unreadable`` with a reason a person can
     read (the pipeline reports it as VALIDATION, after authentication)."""
-    too_long = request.content_length is not None and request.content_length > JSON_BODY_LIMIT
+    length = request.content_length
+    too_long = length is not None and length > JSON_BODY_LIMIT
     raw = b"" if too_long else request.stream.read(JSON_BODY_LIMIT + 1)
     if too_long or len(raw) > JSON_BODY_LIMIT:
         discard_rest(request)
@@ -44,32 +46,47 @@ def read_json_body() -> object:
         return Unreadable("Body must be valid JSON")
 
 
-@blueprint.post("/actions/<name>")
 @inject
-def run_action(
-    name: str,
-    actions: Actions = Provide["actions"],
-    identity: Identity = Provide["identity"],
-) -> Response:
-    if name in SESSION_ROUTES:
-        return refuse(ErrorCode.NOT_FOUND, "Unknown action")
-    credentials = presented(request)
-    if credentials.via_cookie and not same_origin(request):
-        return refuse(ErrorCode.FORBIDDEN)
-    actor = identity.authenticate(credentials.token) if credentials.token else None
-    try:
-        if not is_multipart(request):
-            payload = read_json_body()
-        else:  # nobody's upload is read: the pipeline refuses them first
-            payload = read_form_body(request) if actor is not None else {}
-    except OverflowError:
-        return refuse(ErrorCode.PAYLOAD_TOO_LARGE, "Request body exceeds 1MB limit")
-    except UploadTooLarge:
-        return refuse(ErrorCode.PAYLOAD_TOO_LARGE)
-    key = request.headers.get("Idempotency-Key")
-    outcome = actions.start(name, Context(actor, request.remote_addr, key), payload)
-    if isinstance(outcome, Streaming):
-        if wants_events(request):
-            return event_stream(outcome)
-        outcome = outcome.complete()
-    return render(outcome)
+def blueprint(
+    make_actions: Callable[[], Actions] = Provider["actions"],
+    make_identity: Callable[[], Identity] = Provider["identity"],
+) -> Blueprint:
+    """The endpoint, given the container's providers of the actions and the
+    identity once, when the app registers it. ``@inject`` on the view would
+    resolve them again on every request (about 2% of an action's
+    instructions); here they are built on the first action, not at start-up,
+    which loads neither (``tests/integration/test_startup_imports.py``)."""
+    endpoint = Blueprint("actions", __name__)
+
+    @cache
+    def collaborators() -> tuple[Actions, Identity]:
+        return make_actions(), make_identity()
+
+    @endpoint.post("/actions/<name>")
+    def run_action(name: str) -> Response:
+        if name in SESSION_ROUTES:
+            return refuse(ErrorCode.NOT_FOUND, "Unknown action")
+        actions, identity = collaborators()
+        request = current_request()
+        credentials = presented(request)
+        if credentials.via_cookie and not same_origin(request):
+            return refuse(ErrorCode.FORBIDDEN)
+        actor = identity.authenticate(credentials.token) if credentials.token else None
+        try:
+            if not is_multipart(request):
+                payload = read_json_body(request)
+            else:  # nobody's upload is read: the pipeline refuses them first
+                payload = read_form_body(request) if actor is not None else {}
+        except OverflowError:
+            return refuse(ErrorCode.PAYLOAD_TOO_LARGE, "Request body exceeds 1MB limit")
+        except UploadTooLarge:
+            return refuse(ErrorCode.PAYLOAD_TOO_LARGE)
+        key = request.headers.get("Idempotency-Key")
+        outcome = actions.start(name, Context(actor, request.remote_addr, key), payload)
+        if isinstance(outcome, Streaming):
+            if wants_events(request):
+                return event_stream(outcome)
+            outcome = outcome.complete()
+        return render(outcome)
+
+    return endpoint

@@ -40,7 +40,7 @@ def _open_session(name: str, actions: Actions, lifetime: timedelta) -> WerkzeugR
     if "Origin" in request.headers and not same_origin(request):
         return refuse(ErrorCode.FORBIDDEN)
     try:
-        payload = read_json_body()
+        payload = read_json_body(request)
     except OverflowError:
         return refuse(ErrorCode.PAYLOAD_TOO_LARGE, "Request body exceeds 1MB limit")
     result = actions.run(name, Context(client_ip=request.remote_addr), payload)

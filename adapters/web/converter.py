@@ -145,25 +145,28 @@ def _list_hook(converter: cattrs.Converter, type_: Any) -> Callable[[object, typ
 
 def _attrs_structure_hook(converter: cattrs.Converter, cls: type) -> Callable[[object, type], Any]:
     fields = attrs.fields(attrs.resolve_types(cls))
-    wire = {camel(f.name): f for f in fields}
+    # each field's hook is found here, once, not dispatched again on every call
+    wire = {camel(f.name): (f, converter.get_structure_hook(f.type), _optional(f.type)) for f in fields}
+    # attrs' __init__ runs the same validators on the same values, unless a
+    # converter changes a value first
+    init_validates = all(f.converter is None for f in fields)
 
-    def structure(payload: object, _: type) -> Any:
-        if not isinstance(payload, dict):
-            raise Invalid({ROOT: ["Must be a JSON object"]})
+    def read(payload: dict[Any, Any], validate: bool) -> tuple[dict[str, Any], dict[str, list[str]]]:
+        """The fields' values and every error found, in the fields' order."""
         errors: dict[str, list[str]] = {}
         for key in payload:
             if key not in wire:
                 errors.setdefault(str(key)[:100], []).append("Unknown field")
         values: dict[str, Any] = {}
-        for name, f in wire.items():
+        for name, (f, hook, optional) in wire.items():
             if name not in payload:
                 if f.default is attrs.NOTHING:
                     errors.setdefault(f.name, []).append("Required")
                 continue
             raw = payload[name]
             try:
-                value = None if raw is None and _optional(f.type) else converter.structure(raw, f.type)
-                if f.validator is not None:
+                value = None if raw is None and optional else hook(raw, f.type)
+                if validate and f.validator is not None:
                     f.validator(None, f, value)
             except Exception as exc:  # noqa: BLE001 - every failure is reported as a field error
                 nested: dict[str, list[str]] = {}
@@ -173,6 +176,20 @@ def _attrs_structure_hook(converter: cattrs.Converter, cls: type) -> Callable[[o
                     errors.setdefault(sub, []).extend(messages)
                 continue
             values[f.name] = value
+        return values, errors
+
+    def structure(payload: object, _: type) -> Any:
+        if not isinstance(payload, dict):
+            raise Invalid({ROOT: ["Must be a JSON object"]})
+        if init_validates:
+            values, errors = read(payload, validate=False)
+            if not errors:
+                try:
+                    return cls(**values)  # a valid command's validators run once, here
+                except Exception:  # noqa: BLE001 - found again, field by field, below
+                    pass
+        # each validator on its own, so that every error comes back at once
+        values, errors = read(payload, validate=True)
         if errors:
             raise Invalid(errors)
         return cls(**values)
@@ -187,9 +204,10 @@ def _optional(type_: Any) -> bool:
 def _optional_hook(converter: cattrs.Converter, type_: Any) -> Callable[[object, type], Any]:
     inner = [arg for arg in typing.get_args(type_) if arg is not type(None)]
     (inner_type,) = inner
+    hook = converter.get_structure_hook(inner_type)
 
     def structure(value: object, _: type) -> Any:
-        return None if value is None else converter.structure(value, inner_type)
+        return None if value is None else hook(value, inner_type)
 
     return structure
 

@@ -14,6 +14,7 @@ import time
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
+from adapters.web.current import current_g, current_request
 from adapters.web.envelope import refuse
 from adapters.web.outages import DATABASE_OUTAGES, RETRY_AFTER_SECONDS, backend_of, outages
 from core.errors import ErrorCode
@@ -40,21 +41,24 @@ def _start() -> None:
     offered = request.headers.get(REQUEST_ID_HEADER, "")
     # a correlation id, not a secret: the random module's generator (reseeded
     # in every forked worker) asks the kernel for nothing, as urandom would
-    g.request_id = offered if _SAFE_ID.fullmatch(offered) else f"{random.getrandbits(128):032x}"
-    g.started = time.perf_counter()
+    here = current_g()
+    here.request_id = offered if _SAFE_ID.fullmatch(offered) else f"{random.getrandbits(128):032x}"
+    here.started = time.perf_counter()
 
 
 def _finish(response: Response) -> Response:
-    request_id = g.get("request_id", "")
+    here = current_g()
+    request_id = here.get("request_id", "")
     response.headers[REQUEST_ID_HEADER] = request_id
     if log.isEnabledFor(logging.INFO):
         # The same JSON as json.dumps of the fields, built directly: the id
         # is [A-Za-z0-9._-], status and ms are numbers, the rest escaped.
-        ms = round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 2)
-        ip = request.remote_addr
+        ms = round((time.perf_counter() - here.get("started", time.perf_counter())) * 1000, 2)
+        served = current_request()
+        ip = served.remote_addr
         log.info(
-            f'{{"requestId": "{request_id}", "method": {_json(request.method)}, '
-            f'"path": {_json(request.path)}, "status": {response.status_code}, "ms": {ms}, '
+            f'{{"requestId": "{request_id}", "method": {_json(served.method)}, '
+            f'"path": {_json(served.path)}, "status": {response.status_code}, "ms": {ms}, '
             f'"ip": {"null" if ip is None else _json(ip)}}}'
         )
     return response

@@ -227,3 +227,16 @@ def test_searches_are_not_cached_but_the_plain_list_is():
     app.run("listJobInfos", actor, {})
     app.run("listJobInfos", actor, {})
     assert app.cache.entry_count() == 1 and app.cache.hits == 1
+
+
+def test_validation_reports_every_field_whose_rule_fails_when_every_type_is_right():
+    app = FakeApp()
+    actor = app.user()
+    payload = {"name": " ", "title": "", "experienceLevel": "junior", "description": "a\x01b"}
+    result = app.run("createJobInfo", actor, payload)
+    assert isinstance(result, Failure)
+    assert list(result.field_errors.items()) == [
+        ("name", ["Required"]),
+        ("title", ["Must not be empty when given"]),
+        ("description", ["Must not contain control characters"]),
+    ]

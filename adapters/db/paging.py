@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, CursorResult, Select, Table, bindparam, select, tuple_
+from sqlalchemy import ColumnElement, Connection, Row, Select, Table, bindparam, select, tuple_
 
 from core.paging import SortKey
 
@@ -34,9 +34,11 @@ class NewestFirst:
         after = tuple_(bindparam("after_at", type_=at.type), bindparam("after_id", type_=id_.type))
         self._later = first.where(tuple_(at, id_) < after).limit(bindparam("limit"))
 
-    def rows(self, connection: Connection, owner: str, after: SortKey | None, limit: int) -> CursorResult[Any]:
+    def rows(self, connection: Connection, owner: str, after: SortKey | None, limit: int) -> list[Row[Any]]:
+        """The page's rows, fetched at once (iterating the result would ask
+        the driver for them one by one)."""
         if after is None:
-            return connection.execute(self._first, {"owner": owner, "limit": limit})
+            return connection.execute(self._first, {"owner": owner, "limit": limit}).all()
         return connection.execute(
             self._later, {"owner": owner, "limit": limit, "after_at": after.at, "after_id": after.id}
-        )
+        ).all()

@@ -17,13 +17,15 @@ from core.domain import Answer, Difficulty, Question
 from core.paging import SortKey
 from core.unit_of_work import Wrote
 
+_DIFFICULTIES = {difficulty.value: difficulty for difficulty in Difficulty}  # cheaper than Enum's call
+
 
 def _question(row: Row[Any]) -> Question:
     return Question(
         id=row.id,
         job_info_id=row.job_info_id,
         text=row.text,
-        difficulty=Difficulty(row.difficulty),
+        difficulty=_DIFFICULTIES[row.difficulty],
         created_at=row.created_at,
         updated_at=row.updated_at,
         topic=row.topic,

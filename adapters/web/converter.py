@@ -16,11 +16,13 @@ import typing
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import cache
+from operator import attrgetter
 from typing import Any, TypeVar
 
 import attrs
 import cattrs
 from cattrs.errors import IterableValidationError
+from cattrs.fns import identity
 from cattrs.gen import make_dict_unstructure_fn, override
 
 from core.domain import Upload
@@ -80,7 +82,11 @@ def _structure_datetime(value: object, _: type) -> datetime:
 
 
 def _unstructure_datetime(value: datetime) -> str:
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    """ISO 8601 in UTC with a Z: ``...+00:00`` without its offset. What the
+    database gives back is UTC already (``adapters.db.tables``)."""
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    return value.isoformat()[:-6] + "Z"
 
 
 def _structure_upload(value: object, _: type) -> Upload:
@@ -226,6 +232,14 @@ def converter() -> cattrs.Converter:
     conv.register_structure_hook(float, _structure_float)
     conv.register_structure_hook(datetime, _structure_datetime)
     conv.register_unstructure_hook(datetime, _unstructure_datetime)
+    # an optional str or number is itself on the wire: cattrs' generated
+    # unstructuring then copies it rather than calling a hook per value
+    conv.register_unstructure_hook_factory(_optional_plain, lambda _: identity)
+    # a member's value (``_value_``, which Enum's ``value`` property reads)
+    # by a C getter, not a lambda calling that property
+    conv.register_unstructure_hook_factory(
+        lambda t: isinstance(t, type) and issubclass(t, enum.Enum), lambda _: attrgetter("_value_")
+    )
     conv.register_structure_hook_factory(
         lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _structure_enum
     )
@@ -245,6 +259,13 @@ def converter() -> cattrs.Converter:
 def _optional_union(type_: Any) -> bool:
     args = typing.get_args(type_)
     return len(args) == 2 and type(None) in args
+
+
+def _optional_plain(type_: Any) -> bool:
+    return _optional_union(type_) and all(arg in _PLAIN for arg in typing.get_args(type_))
+
+
+_PLAIN = (str, int, float, bool, type(None))
 
 
 @frozen

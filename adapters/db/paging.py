@@ -4,6 +4,7 @@ the same however many rows sort before it."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Row, Select, Table, bindparam, select, tuple_
@@ -34,7 +35,7 @@ class NewestFirst:
         after = tuple_(bindparam("after_at", type_=at.type), bindparam("after_id", type_=id_.type))
         self._later = first.where(tuple_(at, id_) < after).limit(bindparam("limit"))
 
-    def rows(self, connection: Connection, owner: str, after: SortKey | None, limit: int) -> list[Row[Any]]:
+    def rows(self, connection: Connection, owner: str, after: SortKey | None, limit: int) -> Sequence[Row[Any]]:
         """The page's rows, fetched at once (iterating the result would ask
         the driver for them one by one)."""
         if after is None:

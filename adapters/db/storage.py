@@ -159,7 +159,7 @@ class SqlJobInfos:
         values = {"id": job_info.id, **_job_info_values(job_info)}
         slot = {"user_id": job_info.user_id, "limit": limit}
         if self._c.dialect.name == "postgresql":
-            bound = {f"new_{name}": value for name, value in values.items()} | slot
+            bound = {f"new_{name}": value for name, value in values.items() if name != "user_id"} | slot
             added = self._c.execute(_INSERT_JOB_INFO_INTO_SLOT, bound).first() is not None
         else:  # SQLite has no data-modifying CTE: two statements, under its database lock
             added = self._c.execute(_TAKE_SLOT, slot).rowcount == 1

@@ -89,6 +89,11 @@ class Allowances:
         """In the transaction that writes the record: count it, and drop its
         hold."""
         uow.users.count_created(reservation.user_id, reservation.kind)
+        self.settle(uow, reservation)
+
+    def settle(self, uow: UnitOfWork, reservation: Reservation) -> None:
+        """In the transaction that writes a record its write counted already
+        (``interviews.add_owned``): drop its hold."""
         if reservation.hold_id is not None:
             uow.users.release_hold(reservation.hold_id)
 

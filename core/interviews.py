@@ -119,9 +119,9 @@ class CreateInterview:
                 updated_at=now,
             )
             with self.storage.unit_of_work(write=True) as uow:
-                if not uow.interviews.add_owned(interview, actor.user_id):
+                if not uow.interviews.add_owned(interview, actor.user_id):  # counted by it
                     raise Forbidden()  # the job info is gone meanwhile
-                self.allowances.record(uow, reservation)
+                self.allowances.settle(uow, reservation)
                 uow.commit()
         return InterviewCreated(interview.id)
 

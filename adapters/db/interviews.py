@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, insert, select, update
+from sqlalchemy import Connection, Insert, Row, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from adapters.db import tables as t
@@ -51,12 +51,33 @@ _JOB_INTERVIEWS = NewestFirst(t.interviews, t.interviews.c.job_info_id, t.interv
 # createInterview: the ownership check and the insert in one statement,
 # INSERT ... SELECT <values> FROM job_infos WHERE id = :job AND user_id = :owner
 _COLUMNS = ("id", "duration", "hume_chat_id", "feedback", "started_at", "ended_at", "created_at", "updated_at")
-_INSERT_OWNED = insert(t.interviews).from_select(
-    ["user_id", "job_info_id", *_COLUMNS],
-    select(t.job_infos.c.user_id, t.job_infos.c.id,
-           *[bindparam(name, type_=t.interviews.c[name].type) for name in _COLUMNS])
-    .where(t.job_infos.c.id == bindparam("job_info_id"), t.job_infos.c.user_id == bindparam("owner")),
-).returning(t.interviews.c.id)  # psycopg's rowcount of an INSERT ... SELECT is -1 (``SqlJobInfos``)
+
+
+def _insert_owned(prefix: str) -> Insert:
+    """The interview's values bound as <prefix><column>."""
+    return insert(t.interviews).from_select(
+        ["user_id", "job_info_id", *_COLUMNS],
+        select(t.job_infos.c.user_id, t.job_infos.c.id,
+               *[bindparam(prefix + name, type_=t.interviews.c[name].type) for name in _COLUMNS])
+        .where(t.job_infos.c.id == bindparam("job_info_id"), t.job_infos.c.user_id == bindparam("owner")),
+    ).returning(t.interviews.c.id)  # psycopg's rowcount of an INSERT ... SELECT is -1 (``SqlJobInfos``)
+
+
+_INSERT_OWNED = _insert_owned("")
+# ... and the interview counted in its owner's allowance usage
+_counted = t.users.c.interviews_created
+_COUNT_INTERVIEW = update(t.users).where(t.users.c.id == bindparam("owner")).values({_counted: _counted + 1})
+# PostgreSQL: both in one statement (a data-modifying CTE), the UPDATE only
+# for a row the INSERT added. The values are bound as new_<column>: a
+# parameter named for a column of users would become another SET.
+_added = _insert_owned("new_").returning(t.interviews.c.user_id).cte("added")
+_INSERT_OWNED_COUNTED = (
+    update(t.users)
+    .where(t.users.c.id == _added.c.user_id)
+    .values({_counted: _counted + 1})
+    .returning(_added.c.id)
+    .add_cte(_added)
+)
 
 
 class SqlInterviews:
@@ -72,10 +93,16 @@ class SqlInterviews:
         self._wrote(interview_tags(interview.id, interview.job_info_id))
 
     def add_owned(self, interview: Interview, user_id: str) -> bool:
+        values = {"id": interview.id, "owner": user_id, **_values(interview)}
         try:
-            added = self._c.execute(
-                _INSERT_OWNED, {"id": interview.id, "owner": user_id, **_values(interview)}
-            ).first() is not None
+            if self._c.dialect.name == "postgresql":
+                bound = {f"new_{name}": values[name] for name in _COLUMNS} | {
+                    "owner": user_id, "job_info_id": interview.job_info_id}
+                added = self._c.execute(_INSERT_OWNED_COUNTED, bound).first() is not None
+            else:  # SQLite has no data-modifying CTE
+                added = self._c.execute(_INSERT_OWNED, values).first() is not None
+                if added:
+                    self._c.execute(_COUNT_INTERVIEW, {"owner": user_id})
         except IntegrityError:  # the job info deleted since the select found it
             return False
         if added:

@@ -109,6 +109,7 @@ class FakeInterviews:
         if job_info is None or job_info.user_id != user_id:
             return False
         self.add(interview)
+        FakeUsers(self._t, self._wrote).count_created(user_id, "interviews")
         return True
 
     def get(self, interview_id: str) -> Interview | None:

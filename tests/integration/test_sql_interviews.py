@@ -54,7 +54,7 @@ def test_an_interview_round_trips_and_is_updated(storage: Storage) -> None:
     assert found.created_at.tzinfo is not None and found.ended_at.utcoffset() == timedelta(0)
 
 
-def test_add_owned_adds_on_the_owners_job_info_only(storage: Storage) -> None:
+def test_add_owned_adds_on_the_owners_job_info_only_and_counts_what_it_adds(storage: Storage) -> None:
     user, job_info = a_user_with_a_job_info(storage)
     other = make_user()
     saved(storage, other)
@@ -68,6 +68,11 @@ def test_add_owned_adds_on_the_owners_job_info_only(storage: Storage) -> None:
         assert uow.interviews.get(mine.id) == mine
         assert uow.interviews.get(foreign.id) is None
         assert uow.interviews.get(nowhere.id) is None
+        # the allowance counts the interview added, and nothing for the refusals
+        assert uow.users.usage(user.id) == Usage(interviews_created=1)
+        assert uow.users.usage(other.id) == Usage()
+        # and nothing else of the owner's row changed
+        assert uow.users.get(user.id) == user
 
 
 @pytest.mark.postgres

@@ -107,11 +107,19 @@ class SqlUsers(SqlUserPlans):
             )
         else:
             statement = statement.on_conflict_do_nothing(index_elements=[t.users.c.id])
-        try:
-            with self._c.begin_nested():
-                self._c.execute(statement)
-        except IntegrityError:
-            raise EmailAlreadyRegistered(user.email) from None
+        for last_try in (False, True):
+            try:
+                with self._c.begin_nested():
+                    self._c.execute(statement)
+                break
+            except IntegrityError:
+                # PostgreSQL checks ON CONFLICT's index (id) only: a racing
+                # insert of this same user, in flight when this one ran, fails
+                # it on the email's index once it commits. Run once more, and
+                # the id conflicts as it should; a second failure is another
+                # user's email.
+                if last_try:
+                    raise EmailAlreadyRegistered(user.email) from None
         self._wrote(user_tags(user.id))
 
     def get(self, user_id: str) -> User | None:

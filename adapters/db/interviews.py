@@ -12,6 +12,7 @@ from adapters.db import tables as t
 from adapters.db.owners import owner_of
 from adapters.db.paging import NewestFirst, newest_first
 from adapters.db.practice_totals import keep_ratings
+from adapters.db.user_plans import count_created
 from core.cache_tags import interview_tags
 from core.domain import Interview
 from core.paging import SortKey
@@ -64,13 +65,12 @@ def _insert_owned(prefix: str) -> Insert:
 
 
 _INSERT_OWNED = _insert_owned("")
-# ... and the interview counted in its owner's allowance usage
-_counted = t.users.c.interviews_created
-_COUNT_INTERVIEW = update(t.users).where(t.users.c.id == bindparam("owner")).values({_counted: _counted + 1})
-# PostgreSQL: both in one statement (a data-modifying CTE), the UPDATE only
+# ... and the interview counted in its owner's allowance usage. PostgreSQL:
+# both in one statement (a data-modifying CTE), the UPDATE only
 # for a row the INSERT added. The values are bound as new_<column>: a
 # parameter named for a column of users would become another SET.
 _added = _insert_owned("new_").returning(t.interviews.c.user_id).cte("added")
+_counted = t.users.c.interviews_created
 _INSERT_OWNED_COUNTED = (
     update(t.users)
     .where(t.users.c.id == _added.c.user_id)
@@ -102,7 +102,7 @@ class SqlInterviews:
             else:  # SQLite has no data-modifying CTE
                 added = self._c.execute(_INSERT_OWNED, values).first() is not None
                 if added:
-                    self._c.execute(_COUNT_INTERVIEW, {"owner": user_id})
+                    count_created(self._c, user_id, "interviews")
         except IntegrityError:  # the job info deleted since the select found it
             return False
         if added:

@@ -31,6 +31,12 @@ _COUNT_CREATED = {
 }
 
 
+def count_created(c: Connection, user_id: str, kind: UsageKind, delta: int = 1) -> None:
+    """Add ``delta`` to the user's counter of ``kind`` (also for a
+    repository whose write counts itself: ``SqlInterviews.add_owned``)."""
+    c.execute(_COUNT_CREATED[kind], {"user_id": user_id, "delta": delta})
+
+
 class SqlUserPlans:
     """The plan and usage part of the users repository (a mixin of
     ``SqlUsers``: it needs the unit of work's connection as ``_c``, its
@@ -65,7 +71,7 @@ class SqlUserPlans:
         return self._usage(user_id, lock=True)
 
     def count_created(self, user_id: str, kind: UsageKind, delta: int = 1) -> None:
-        self._c.execute(_COUNT_CREATED[kind], {"user_id": user_id, "delta": delta})
+        count_created(self._c, user_id, kind, delta)
 
     def hold(self, hold: Hold, now: datetime) -> None:
         holds = t.allowance_holds

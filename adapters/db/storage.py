@@ -91,7 +91,6 @@ class SqlWebhookDeliveries:
 # Built once with bound parameters, so that each request only binds values:
 # building a statement per request (and its cache key) cost more than running
 # it on SQLite. These are on every job-info action and every ownership check.
-_INSERT_JOB_INFO = insert(t.job_infos)
 _JOB_INFO_BY_ID = select(t.job_infos).where(t.job_infos.c.id == bindparam("job_info_id"))
 _UPDATE_JOB_INFO = (
     update(t.job_infos)
@@ -121,30 +120,26 @@ _JOB_INFO_AND_PLAN = (
 _COUNT_JOB_INFOS = (
     select(func.count()).select_from(t.job_infos).where(t.job_infos.c.user_id == bindparam("user_id"))
 )
-# createJobInfo's limit, counted on the user's row (``job_info_count``) so
-# that it costs the same whatever the user keeps: taking a slot is one UPDATE
-# of that row, which on PostgreSQL holds the row's lock until the unit of
-# work ends (a concurrent create by the same user waits, then reads the new
-# count; READ COMMITTED re-checks the WHERE on it).
-_count = t.users.c.job_info_count
-_TAKE_SLOT = (
-    update(t.users)
-    .where(t.users.c.id == bindparam("user_id"), _count < bindparam("limit"))
-    .values({_count: _count + 1})
-)
-_GIVE_BACK_SLOT = update(t.users).where(t.users.c.id == bindparam("user_id")).values({_count: _count - 1})
-_USER_EXISTS = select(t.users.c.id).where(t.users.c.id == bindparam("user_id"))
-_NO_LIMIT = 2**31 - 1  # the counter's largest value
-# PostgreSQL: the slot and the insert in one statement (a data-modifying
-# CTE): nothing is inserted unless the UPDATE took a slot. The job info's
-# values are bound as new_<column>: a parameter named for a column of users
-# would become another SET of the UPDATE.
-_slot = _TAKE_SLOT.returning(t.users.c.id).cte("slot")
-_INSERT_JOB_INFO_INTO_SLOT = insert(t.job_infos).from_select(
+# createJobInfo's limit, counted on the user's row (``job_info_count``, kept
+# by the database's triggers, migration 0016) so that it costs the same
+# whatever the user keeps. The insert selects its owner's row, only while
+# under the limit: one statement. On PostgreSQL it locks that row (FOR
+# UPDATE) until the unit of work ends: a concurrent create by the same user
+# waits, then READ COMMITTED re-checks the count on the row its trigger
+# updated; SQLite's write lock serialises every write.
+_owner = t.users.c
+_INSERT_JOB_INFO_UNLESS_FULL = insert(t.job_infos).from_select(
     ["id", *_JOB_INFO_COLUMNS],
-    select(*[_slot.c.id if name == "user_id" else bindparam(f"new_{name}", type_=t.job_infos.c[name].type)
-             for name in ("id", *_JOB_INFO_COLUMNS)]),
-).returning(t.job_infos.c.id)  # psycopg's rowcount of an INSERT ... SELECT here is -1
+    select(*[_owner.id if name == "user_id" else bindparam(name, type_=t.job_infos.c[name].type)
+             for name in ("id", *_JOB_INFO_COLUMNS)])
+    .where(_owner.id == bindparam("user_id"), _owner.job_info_count < bindparam("limit"))
+    .with_for_update(),  # SQLite has no FOR UPDATE: SQLAlchemy leaves it out there
+)
+# psycopg's rowcount of that INSERT ... SELECT is -1: PostgreSQL returns the
+# id instead (on SQLite the rowcount costs less than a returned row)
+_INSERT_JOB_INFO_UNLESS_FULL_RETURNING = _INSERT_JOB_INFO_UNLESS_FULL.returning(t.job_infos.c.id)
+_USER_EXISTS = select(_owner.id).where(_owner.id == bindparam("user_id"))
+_NO_LIMIT = 2**31 - 1  # the counter's largest value
 
 
 class SqlJobInfos:
@@ -156,18 +151,14 @@ class SqlJobInfos:
         self.add_unless_full(job_info, _NO_LIMIT)
 
     def add_unless_full(self, job_info: JobInfo, limit: int) -> bool:
-        values = {"id": job_info.id, **_job_info_values(job_info)}
-        slot = {"user_id": job_info.user_id, "limit": limit}
+        values = {"id": job_info.id, **_job_info_values(job_info), "limit": limit}
         if self._c.dialect.name == "postgresql":
-            bound = {f"new_{name}": value for name, value in values.items() if name != "user_id"} | slot
-            added = self._c.execute(_INSERT_JOB_INFO_INTO_SLOT, bound).first() is not None
-        else:  # SQLite has no data-modifying CTE: two statements, under its database lock
-            added = self._c.execute(_TAKE_SLOT, slot).rowcount == 1
-            if added:
-                self._c.execute(_INSERT_JOB_INFO, values)
+            added = self._c.execute(_INSERT_JOB_INFO_UNLESS_FULL_RETURNING, values).first() is not None
+        else:
+            added = self._c.execute(_INSERT_JOB_INFO_UNLESS_FULL, values).rowcount == 1
         if not added:
             # full, or no such user (rare: a session outliving its account)
-            if self._c.execute(_USER_EXISTS, slot).first() is None:
+            if self._c.execute(_USER_EXISTS, values).first() is None:
                 raise OwnerMissing(job_info.user_id)
             return False
         self._wrote(job_info_tags(job_info.id, job_info.user_id))
@@ -198,8 +189,7 @@ class SqlJobInfos:
             self._c, job_info_id,
             delete(t.job_infos).where(t.job_infos.c.id == job_info_id).returning(t.job_infos.c.user_id),
         )
-        if user_id is not None:
-            self._c.execute(_GIVE_BACK_SLOT, {"user_id": user_id})
+        if user_id is not None:  # its trigger gave the slot back
             self._wrote(job_info_tags(job_info_id, user_id))
 
     def list_for_user(

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -133,8 +134,32 @@ class NoSessions(SessionInterface):
         return None
 
 
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+
+
+class _SecondFormatter(logging.Formatter):
+    """``logging.Formatter``, its default ``asctime`` (``2026-12-02
+    07:40:01,123``) formatted once a second rather than on every record:
+    the local time and ``strftime`` of a second are the same for all of its
+    records, only the milliseconds differ."""
+
+    _second: tuple[int, str] = (-1, "")
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
+        if datefmt or not self.default_msec_format:
+            return super().formatTime(record, datefmt)
+        second, stamp = self._second
+        if second != int(record.created):
+            second = int(record.created)
+            stamp = time.strftime(self.default_time_format, self.converter(second))
+            self._second = (second, stamp)  # one tuple: threads see both or neither
+        return self.default_msec_format % (stamp, record.msecs)
+
+
 def configure_logging(level: str = "INFO") -> None:
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    handler = logging.StreamHandler()  # basicConfig's own, unused if the root logger has handlers
+    handler.setFormatter(_SecondFormatter(LOG_FORMAT))
+    logging.basicConfig(level=level, handlers=[handler])
     # No log line of ours names its source file or thread: skip finding
     # them on every record (the logging HOWTO's "Optimization"). The process
     # id stays: gunicorn's own lines name it (``[%(process)d]``), and without

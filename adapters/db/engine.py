@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +44,10 @@ from sqlalchemy.exc import DBAPIError
 WRITE = "darasa_write"
 """Execution option: ``connection.execution_options(darasa_write=True)``."""
 READ = "darasa_read"
-"""Execution option (SQLite): a read unit of work, sent no BEGIN."""
+"""Execution option (SQLite): a read unit of work, sent no BEGIN. A
+connection from ``connect(write=False)`` is one without it: given neither
+option, it reads (``_reads``), with no ``execution_options`` call per unit
+of work; ``switch`` gives both."""
 CUT_EARLY = "darasa_cut_early"
 """Execution option (PostgreSQL): a statement in autocommit whose effect may
 land after its caller was told it failed (a rate-limit decision), so that
@@ -80,9 +84,7 @@ def connect(engine: Engine, *, write: bool) -> Connection:
         connection.execution_options(**{WRITE: True})
     elif engine.dialect.name == "postgresql":
         connection.execution_options(isolation_level="AUTOCOMMIT")
-    else:
-        connection.execution_options(**{READ: True})
-    return connection
+    return connection  # SQLite: reads, as ``READ`` says
 
 
 def switch(connection: Connection, *, write: bool) -> None:
@@ -147,13 +149,21 @@ def _sqlite_engine(url: URL) -> Engine:
     def _begin(connection: Connection) -> None:
         # straight to the driver: nothing to compile or log (on every unit of work)
         options = connection.get_execution_options()
-        if options.get(READ, False):
+        if _reads(connection, options):
             return  # autocommit: the driver's rollback at the end then sends nothing either
         driver = connection.connection.driver_connection
         assert driver is not None
         driver.execute("BEGIN IMMEDIATE" if options.get(WRITE, False) else "BEGIN")
 
     return engine
+
+
+def _reads(connection: Connection, options: Mapping[str, Any]) -> bool:
+    """A SQLite read unit of work: ``READ`` given, or ``connect(write=False)``'s
+    connection, given neither ``READ`` nor ``WRITE``."""
+    if READ in options:
+        return bool(options[READ])
+    return WRITE not in options and isinstance(connection, RetryOnceConnection)
 
 
 def _switch_to_wal(dbapi_connection: sqlite3.Connection) -> None:

@@ -15,6 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from adapters.db.storage import SqlStorage
 from adapters.web import actions, auth, ip_limit, malformed, meta, observability, pages, webhooks
+from adapters.web.envelope import JsonProvider
 from adapters.web.rules import LazyBuildRule
 from entrypoints.bootstrap import WEB_MODULES, WEB_PACKAGES, Container, bootstrap
 from entrypoints.settings import Settings
@@ -45,7 +46,6 @@ def create_app(
     app.wsgi_app = malformed.guard_input(app.wsgi_app)  # type: ignore[method-assign]
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=11 * 1024 * 1024)
     app.session_interface = NoSessions()  # SECRET_KEY keys the pages' CSRF tokens, not a cookie session
-    app.json.sort_keys = False  # type: ignore[attr-defined]
     app.container = container  # type: ignore[attr-defined]
     wire(container)
     _one_connection_per_request(app, container)
@@ -117,6 +117,7 @@ class App(Flask):
     every request (five times for an action)."""
 
     url_rule_class = LazyBuildRule
+    json_provider_class = JsonProvider  # keys in the order given; one encoder kept
 
     def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
         return func

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -14,6 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from adapters.db.storage import SqlStorage
 from adapters.web import actions, auth, ip_limit, malformed, meta, observability, pages, webhooks
+from adapters.web.envelope import JsonProvider
 from adapters.web.rules import LazyBuildRule
 from entrypoints.bootstrap import WEB_MODULES, WEB_PACKAGES, Container, bootstrap
 from entrypoints.settings import Settings
@@ -44,7 +46,6 @@ def create_app(
     app.wsgi_app = malformed.guard_input(app.wsgi_app)  # type: ignore[method-assign]
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=11 * 1024 * 1024)
     app.session_interface = NoSessions()  # SECRET_KEY keys the pages' CSRF tokens, not a cookie session
-    app.json.sort_keys = False  # type: ignore[attr-defined]
     app.container = container  # type: ignore[attr-defined]
     wire(container)
     _one_connection_per_request(app, container)
@@ -116,6 +117,7 @@ class App(Flask):
     every request (five times for an action)."""
 
     url_rule_class = LazyBuildRule
+    json_provider_class = JsonProvider  # keys in the order given; one encoder kept
 
     def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
         return func
@@ -133,8 +135,32 @@ class NoSessions(SessionInterface):
         return None
 
 
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+
+
+class _SecondFormatter(logging.Formatter):
+    """``logging.Formatter``, its default ``asctime`` (``2026-12-02
+    07:40:01,123``) formatted once a second rather than on every record:
+    the local time and ``strftime`` of a second are the same for all of its
+    records, only the milliseconds differ."""
+
+    _second: tuple[int, str] = (-1, "")
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
+        if datefmt or not self.default_msec_format:
+            return super().formatTime(record, datefmt)
+        second, stamp = self._second
+        if second != int(record.created):
+            second = int(record.created)
+            stamp = time.strftime(self.default_time_format, self.converter(second))
+            self._second = (second, stamp)  # one tuple: threads see both or neither
+        return self.default_msec_format % (stamp, record.msecs)
+
+
 def configure_logging(level: str = "INFO") -> None:
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    handler = logging.StreamHandler()  # basicConfig's own, unused if the root logger has handlers
+    handler.setFormatter(_SecondFormatter(LOG_FORMAT))
+    logging.basicConfig(level=level, handlers=[handler])
     # No log line of ours names its source file or thread: skip finding
     # them on every record (the logging HOWTO's "Optimization"). The process
     # id stays: gunicorn's own lines name it (``[%(process)d]``), and without

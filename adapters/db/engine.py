@@ -1,8 +1,9 @@
 """Engines for SQLite (the embedded default) and PostgreSQL (scaled out).
 
-A connection given the execution option ``WRITE`` begins a *write*
-transaction, one that serialises writers from its first statement so that a
-read-check-write sequence (a plan allowance) cannot interleave with another:
+A connection given the execution option ``WRITE`` (or, one of ``connect``'s,
+made a write's by it or ``switch``) begins a *write* transaction, one that
+serialises writers from its first statement so that a read-check-write
+sequence (a plan allowance) cannot interleave with another:
 
 - SQLite: the pysqlite driver is told to leave transactions to us
   (``isolation_level = None``) and we emit ``BEGIN`` ourselves, as
@@ -43,7 +44,9 @@ from sqlalchemy.exc import DBAPIError
 WRITE = "darasa_write"
 """Execution option: ``connection.execution_options(darasa_write=True)``."""
 READ = "darasa_read"
-"""Execution option (SQLite): a read unit of work, sent no BEGIN."""
+"""Execution option (SQLite): a read unit of work, sent no BEGIN. Neither
+option is read from ``connect``'s connections on SQLite: see
+``RetryOnceConnection.writes``."""
 CUT_EARLY = "darasa_cut_early"
 """Execution option (PostgreSQL): a statement in autocommit whose effect may
 land after its caller was told it failed (a rate-limit decision), so that
@@ -76,12 +79,9 @@ def connect(engine: Engine, *, write: bool) -> Connection:
     or a read in autocommit; retried once on a dead pooled connection, as
     the module says."""
     connection = RetryOnceConnection(engine)
-    if write:
-        connection.execution_options(**{WRITE: True})
-    elif engine.dialect.name == "postgresql":
-        connection.execution_options(isolation_level="AUTOCOMMIT")
-    else:
-        connection.execution_options(**{READ: True})
+    connection.writes = write
+    if engine.dialect.name == "postgresql":
+        connection.execution_options(**({WRITE: True} if write else {"isolation_level": "AUTOCOMMIT"}))
     return connection
 
 
@@ -91,12 +91,12 @@ def switch(connection: Connection, *, write: bool) -> None:
     psycopg leaves autocommit and the isolation level to the next BEGIN.
     What the last read began (SQLAlchemy begins even in autocommit) ends
     first, so that the write's first statement begins its transaction."""
+    assert isinstance(connection, RetryOnceConnection), "connect()'s connection"
     connection.rollback()
+    connection.writes = write
     if connection.dialect.name == "postgresql":
         level = connection.dialect.default_isolation_level if write else "AUTOCOMMIT"
         connection.execution_options(isolation_level=level, **{WRITE: write})
-    else:
-        connection.execution_options(**{WRITE: write, READ: not write})
 
 
 class RetryOnceConnection(Connection):
@@ -105,6 +105,12 @@ class RetryOnceConnection(Connection):
     something of the unit of work may have reached the server."""
 
     _sent = False
+    writes = False
+    """Whether its transactions are a write's (``connect``, ``switch``). On
+    SQLite the begin listener reads this rather than the ``WRITE`` and
+    ``READ`` options, whose ``execution_options`` call (an event and the
+    dialect's hook) cost about 1% of a request's instructions per unit of
+    work and per switch."""
 
     def execute(self, statement: Any, parameters: Any = None, **kwargs: Any) -> Any:
         if self._sent or self.in_transaction():
@@ -146,12 +152,18 @@ def _sqlite_engine(url: URL) -> Engine:
     @event.listens_for(engine, "begin")
     def _begin(connection: Connection) -> None:
         # straight to the driver: nothing to compile or log (on every unit of work)
-        options = connection.get_execution_options()
-        if options.get(READ, False):
-            return  # autocommit: the driver's rollback at the end then sends nothing either
+        if isinstance(connection, RetryOnceConnection):  # connect()'s: a read or a write
+            writes = connection.writes
+            if not writes:
+                return  # autocommit: the driver's rollback at the end then sends nothing either
+        else:  # the engine's other connections (migrations, idempotency keys): their options
+            options = connection.get_execution_options()
+            if options.get(READ, False):
+                return
+            writes = options.get(WRITE, False)
         driver = connection.connection.driver_connection
         assert driver is not None
-        driver.execute("BEGIN IMMEDIATE" if options.get(WRITE, False) else "BEGIN")
+        driver.execute("BEGIN IMMEDIATE" if writes else "BEGIN")
 
     return engine
 

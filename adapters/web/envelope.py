@@ -6,9 +6,13 @@ theirs from the converter."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from typing import Any
 
 from flask import Response, g, jsonify
+from flask.json.provider import DefaultJSONProvider
+from werkzeug.sansio.response import Response as AnyResponse
 
 from adapters.web.converter import camel, unstructure
 from core.errors import DEFAULT_MESSAGES, ErrorCode, Failure
@@ -29,6 +33,31 @@ STATUS: dict[ErrorCode, int] = {
     ErrorCode.CONFLICT: 409,
     ErrorCode.INTERNAL: 500,
 }
+
+
+class JsonProvider(DefaultJSONProvider):
+    """Flask's JSON (the app's ``json_provider_class``), keys in the order
+    given, a compact response (any out of debug mode) encoded by one
+    ``JSONEncoder`` kept while its settings last: ``json.dumps`` given
+    arguments builds a new one every time (about 1.5% of a small action's
+    instructions). Same output as ``DefaultJSONProvider.response``."""
+
+    sort_keys = False
+
+    _settings: tuple[object, ...] = ()
+    _encode: Callable[[Any], str]
+
+    def response(self, *args: Any, **kwargs: Any) -> AnyResponse:
+        if self.compact is False or (self.compact is None and self._app.debug):
+            return super().response(*args, **kwargs)
+        settings = (self.default, self.ensure_ascii, self.sort_keys)
+        if settings != self._settings:
+            self._encode = json.JSONEncoder(
+                default=self.default, ensure_ascii=self.ensure_ascii, sort_keys=self.sort_keys, separators=(",", ":")
+            ).encode
+            self._settings = settings
+        body = self._encode(self._prepare_response_obj(args, kwargs))
+        return self._app.response_class(f"{body}\n", mimetype=self.mimetype)
 
 
 def success_body(data: object = None) -> dict[str, Any]:

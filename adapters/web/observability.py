@@ -5,13 +5,13 @@ request id and never shown to the client."""
 
 from __future__ import annotations
 
-import json
 import logging
 import random
 import re
 import time
+from json.encoder import encode_basestring_ascii
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, g
 from werkzeug.exceptions import HTTPException
 
 from adapters.web.current import current_g, current_request
@@ -22,8 +22,10 @@ from core.errors import ErrorCode
 log = logging.getLogger("darasa.requests")
 
 REQUEST_ID_HEADER = "X-Request-Id"
+_REQUEST_ID_KEY = "HTTP_X_REQUEST_ID"
+"""The header's key in the WSGI environ."""
 _SAFE_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
-_json = json.JSONEncoder().encode
+_json = encode_basestring_ascii  # what json.dumps does with a str
 
 _HTTP_CODES = {
     400: ErrorCode.VALIDATION,
@@ -38,7 +40,7 @@ _HTTP_CODES = {
 
 
 def _start() -> None:
-    offered = request.headers.get(REQUEST_ID_HEADER, "")
+    offered = current_request().environ.get(_REQUEST_ID_KEY, "")  # request.headers.get, without its lookups
     # a correlation id, not a secret: the random module's generator (reseeded
     # in every forked worker) asks the kernel for nothing, as urandom would
     here = current_g()
@@ -48,12 +50,13 @@ def _start() -> None:
 
 def _finish(response: Response) -> Response:
     here = current_g()
-    request_id = here.get("request_id", "")
+    request_id = getattr(here, "request_id", "")
     response.headers[REQUEST_ID_HEADER] = request_id
     if log.isEnabledFor(logging.INFO):
         # The same JSON as json.dumps of the fields, built directly: the id
         # is [A-Za-z0-9._-], status and ms are numbers, the rest escaped.
-        ms = round((time.perf_counter() - here.get("started", time.perf_counter())) * 1000, 2)
+        now = time.perf_counter()
+        ms = round((now - getattr(here, "started", now)) * 1000, 2)
         served = current_request()
         ip = served.remote_addr
         log.info(

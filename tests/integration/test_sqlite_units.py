@@ -1,0 +1,70 @@
+"""What ``adapters.db.engine`` sends SQLite to begin a unit of work: a read
+(``connect(write=False)``, or ``switch`` back to reading) nothing, in
+autocommit; a write ``BEGIN IMMEDIATE``; any other connection of the
+engine (migrations, purge, idempotency keys) ``BEGIN``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Connection, Engine, text
+
+from adapters.db.engine import CUT_EARLY, READ, WRITE, connect, make_engine, switch
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Iterator[Engine]:
+    engine = make_engine(f"sqlite:///{tmp_path / 'units.db'}")
+    yield engine
+    engine.dispose()
+
+
+def _sent(connection: Connection) -> list[str]:
+    """The statements the driver runs from now on (SQLite's trace)."""
+    sent: list[str] = []
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    driver.set_trace_callback(sent.append)
+    return sent
+
+
+def _one_statement(connection: Connection) -> list[str]:
+    sent = _sent(connection)
+    connection.execute(text("SELECT 1")).scalar_one()
+    return sent
+
+
+def test_a_read_begins_nothing(engine: Engine) -> None:
+    with connect(engine, write=False) as connection:
+        assert _one_statement(connection) == ["SELECT 1"]
+        assert not connection.connection.driver_connection.in_transaction  # type: ignore[union-attr]
+    with connect(engine, write=False) as connection:
+        connection.execution_options(**{CUT_EARLY: True})  # another option keeps it a read
+        assert _one_statement(connection) == ["SELECT 1"]
+
+
+def test_a_write_begins_immediate(engine: Engine) -> None:
+    with connect(engine, write=True) as connection:
+        assert _one_statement(connection) == ["BEGIN IMMEDIATE", "SELECT 1"]
+
+
+def test_a_switched_connection_begins_as_it_was_switched(engine: Engine) -> None:
+    with connect(engine, write=False) as connection:
+        connection.execute(text("SELECT 1"))
+        switch(connection, write=True)
+        assert _one_statement(connection) == ["BEGIN IMMEDIATE", "SELECT 1"]
+        connection.commit()
+        switch(connection, write=False)
+        assert _one_statement(connection) == ["SELECT 1"]
+
+
+@pytest.mark.parametrize("options", [{}, {WRITE: False}, {READ: False}])
+def test_another_connection_begins_a_transaction(engine: Engine, options: dict[str, bool]) -> None:
+    with engine.connect() as connection:
+        connection.execution_options(**options)
+        assert _one_statement(connection) == ["BEGIN", "SELECT 1"]
+    with engine.connect() as connection:
+        connection.execution_options(**{READ: True})
+        assert _one_statement(connection) == ["SELECT 1"]

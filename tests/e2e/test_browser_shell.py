@@ -192,7 +192,9 @@ def test_the_job_form_shows_errors_in_place_and_keeps_the_input(watched: Watched
 
 
 def test_delete_asks_in_the_confirmation_dialog(watched: Watched, server: Server, http: httpx.Client,
-                                                ada: Account) -> None:
+                                                ada: Account, job_id: str) -> None:
+    """(``job_id``: Ada keeps other job infos, so the list is where a delete
+    lands, whichever tests ran first; with none left it is the new-job form.)"""
     page = watched.page
     doomed = envelope(act(http, ada, "createJobInfo", {**JOB, "name": "Doomed job"}))["id"]
     page.goto(f"/app/job-infos/{doomed}")

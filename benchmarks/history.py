@@ -48,16 +48,17 @@ Call = Callable[[], object]
 def _bulk(engine: Engine, user_id: str, job_info_id: str, records: int) -> None:
     """``records`` questions and interviews on the job of ``user_id``, and
     as many other job infos of the user's (counted on the user's row by
-    the database's triggers, as createJobInfo's are), older than anything the benchmark makes,
-    inserted in batches."""
+    the database's triggers, as createJobInfo's are), older than anything
+    the benchmark makes, inserted in batches."""
     from adapters.db import tables as t
 
     start = datetime(2020, 1, 1, tzinfo=UTC)
     with engine.begin() as connection:
         for first in range(0, records, BATCH):
             stamps = [(i, start + timedelta(seconds=i)) for i in range(first, min(records, first + BATCH))]
-            # one statement a batch (not a statement a row, as executemany
-            # would send): its trigger counts the batch in one UPDATE
+            # one statement a batch (not a statement a row, as psycopg's
+            # executemany would send): PostgreSQL's trigger then counts the
+            # batch in one UPDATE of the user's row, not one a row
             connection.execute(insert(t.job_infos).values([
                 {"id": str(uuid.uuid4()), "user_id": user_id, "name": f"Earlier job {i}", "title": None,
                  "experience_level": "junior", "description": "Earlier.", "created_at": at, "updated_at": at}

@@ -76,13 +76,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _measure(scratch: str, workers: str, label: str, requests: int) -> None:
-    from entrypoints.app import configure_logging, create_app
+    from entrypoints.app import create_app
+    from entrypoints.logs import configure_logging
     from entrypoints.settings import Settings
 
     env = {"DARASA_INSTANCE": scratch, "IP_RATE_LIMIT": "off", "WEB_CONCURRENCY": workers,
            "MAX_JOB_INFOS": "1000000"}
     settings = Settings.from_env(env)
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_flush_ms)
     import logging
 
     logging.getLogger().handlers[0].stream = open("/dev/null", "w")  # noqa: SIM115 - lines still formatted

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import logging
-import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -18,6 +16,7 @@ from adapters.web import actions, auth, ip_limit, malformed, meta, observability
 from adapters.web.envelope import JsonProvider
 from adapters.web.rules import LazyBuildRule
 from entrypoints.bootstrap import WEB_MODULES, WEB_PACKAGES, Container, bootstrap
+from entrypoints.logs import configure_logging
 from entrypoints.settings import Settings
 
 
@@ -135,40 +134,6 @@ class NoSessions(SessionInterface):
         return None
 
 
-LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
-
-
-class _SecondFormatter(logging.Formatter):
-    """``logging.Formatter``, its default ``asctime`` (``2026-12-02
-    07:40:01,123``) formatted once a second rather than on every record:
-    the local time and ``strftime`` of a second are the same for all of its
-    records, only the milliseconds differ."""
-
-    _second: tuple[int, str] = (-1, "")
-
-    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
-        if datefmt or not self.default_msec_format:
-            return super().formatTime(record, datefmt)
-        second, stamp = self._second
-        if second != int(record.created):
-            second = int(record.created)
-            stamp = time.strftime(self.default_time_format, self.converter(second))
-            self._second = (second, stamp)  # one tuple: threads see both or neither
-        return self.default_msec_format % (stamp, record.msecs)
-
-
-def configure_logging(level: str = "INFO") -> None:
-    handler = logging.StreamHandler()  # basicConfig's own, unused if the root logger has handlers
-    handler.setFormatter(_SecondFormatter(LOG_FORMAT))
-    logging.basicConfig(level=level, handlers=[handler])
-    # No log line of ours names its source file or thread: skip finding
-    # them on every record (the logging HOWTO's "Optimization"). The process
-    # id stays: gunicorn's own lines name it (``[%(process)d]``), and without
-    # it every one of them is a "Logging error" traceback.
-    logging._srcfile = None  # noqa: SLF001 - the documented switch
-    logging.logThreads = logging.logMultiprocessing = False
-
-
 def with_periodic_purge(app: Flask) -> Flask:
     """Purge what the database no longer needs every 15 minutes or so, in
     the background of this worker (``adapters.db.purge``)."""
@@ -187,7 +152,7 @@ def wsgi(env: Mapping[str, str] | None = None) -> Flask:
     from adapters.db.migrate import require_current
 
     settings = Settings.from_env(env)
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_flush_ms)
     malformed.use_json_error_pages()
     app = create_app(settings)
     require_current(app.container.engine())  # type: ignore[attr-defined]

@@ -30,9 +30,10 @@ own limits, 1 MB of JSON and 10 MB files, are lower)."""
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from adapters.web.malformed import use_json_error_pages
-    from entrypoints.app import configure_logging, create_app, with_periodic_purge
+    from entrypoints.app import create_app, with_periodic_purge
+    from entrypoints.logs import configure_logging
 
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_flush_ms)
     use_json_error_pages()  # what the server refuses itself gets the envelope too
     settings = evolve(settings, workers=args.workers or settings.workers or 1)
     port = args.port or settings.port
@@ -42,8 +43,13 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         # One process: waitress reads whole requests on its event loop and
         # only then gives them to a thread, so slow or idle clients hold a
         # socket, never a thread (gunicorn's threads would wait on them).
+        import signal
+
         import waitress
 
+        # SIGTERM stops it as Ctrl-C does: waitress winds down and Python
+        # exits, writing what the log holds (``entrypoints.logs``).
+        signal.signal(signal.SIGTERM, _stop)
         waitress.serve(
             with_periodic_purge(create_app(settings)),
             host=args.host,
@@ -60,6 +66,10 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     _gunicorn(args, settings, port)
     return 0
+
+
+def _stop(signal_number: int, _frame: object) -> None:
+    raise SystemExit(128 + signal_number)
 
 
 def _gunicorn(args: argparse.Namespace, settings: Settings, port: int) -> None:

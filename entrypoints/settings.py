@@ -54,6 +54,9 @@ class Settings:
     """Worker processes, when known (``darasa serve`` knows; a bare gunicorn
     tells us only through WEB_CONCURRENCY)."""
     log_level: str
+    log_flush_ms: int
+    """How long a log line below WARNING may be held before it is written
+    (``LOG_FLUSH_MS``, 0 to 10000; 0 writes each at once)."""
     ai_provider: str
     """Which coach: the built-in "offline" one, or "openai" (any
     OpenAI-compatible chat API at ``openai_base_url``)."""
@@ -106,6 +109,7 @@ class Settings:
             plan_catalog=env.get("PLAN_CATALOG") or None,
             workers=_whole_number(env, "WEB_CONCURRENCY"),
             log_level=env.get("LOG_LEVEL", "INFO"),
+            log_flush_ms=_log_flush_ms(env.get("LOG_FLUSH_MS") or "1000"),
             ai_provider=_ai_provider(env.get("AI_PROVIDER") or "offline"),
             openai_base_url=env.get("OPENAI_BASE_URL") or "https://api.openai.com/v1",
             openai_api_key=env.get("OPENAI_API_KEY") or None,
@@ -149,6 +153,12 @@ def _whole_number(env: Mapping[str, str], name: str) -> int | None:
     if value < 1:
         raise ValueError(f"{name} must be a whole number of at least 1, not {raw!r}")
     return value
+
+
+def _log_flush_ms(raw: str) -> int:
+    if not raw.isascii() or not raw.isdigit() or int(raw) > 10_000:
+        raise ValueError(f"LOG_FLUSH_MS must be a whole number of milliseconds from 0 to 10000, not {raw!r}")
+    return int(raw)
 
 
 def _proxies(raw: str) -> int:

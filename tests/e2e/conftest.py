@@ -38,7 +38,7 @@ CLEARED_ENV = {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "PORT", "WEB_CONCURREN
                "CLERK_JWT_KEY", "CLERK_JWKS_URL", "CLERK_AUTHORIZED_PARTIES", "CLERK_WEBHOOK_SIGNING_SECRET",
                "CLERK_SECRET_KEY", "CLERK_API_URL", "CLERK_SIGN_IN_URL",
                "STT_BASE_URL", "STT_API_KEY", "STT_MODEL", "TTS_BASE_URL", "TTS_API_KEY", "TTS_MODEL",
-               "TTS_VOICE", "KEEP_AUDIO", "HUME_API_KEY"}
+               "TTS_VOICE", "KEEP_AUDIO", "HUME_API_KEY", "LOG_LEVEL", "LOG_FLUSH_MS"}
 """What of the caller's environment a test server must not see."""
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Row, bindparam, delete, insert, select, updat
 from sqlalchemy.exc import IntegrityError
 
 from adapters.db import tables as t
+from adapters.db.prebuilt import Prebuilt
 from adapters.db.user_plans import SqlUserPlans
 from core.cache_tags import session_tag, user_tags
 from core.domain import Credentials, Session, User
@@ -152,7 +153,7 @@ class SqlUsers(SqlUserPlans):
 
 # On every authenticated request: the session and its user's existence in
 # one statement, built once.
-_LIVE_SESSION = (
+_LIVE_SESSION = Prebuilt(
     select(t.sessions)
     .join(t.users, t.users.c.id == t.sessions.c.user_id)
     .where(t.sessions.c.token_digest == bindparam("digest"), t.sessions.c.revoked_at.is_(None))
@@ -196,7 +197,7 @@ class SqlSessions:
         ).first() is not None
 
     def live_by_digest(self, token_digest: str) -> Session | None:
-        row = self._c.execute(_LIVE_SESSION, {"digest": token_digest}).first()
+        row = _LIVE_SESSION(self._c, {"digest": token_digest}).first()
         return None if row is None else _session(row)
 
     def revoke(self, session_id: str, at: datetime) -> None:

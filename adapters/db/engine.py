@@ -163,7 +163,14 @@ def _sqlite_engine(url: URL) -> Engine:
             writes = options.get(WRITE, False)
         driver = connection.connection.driver_connection
         assert driver is not None
-        driver.execute("BEGIN IMMEDIATE" if writes else "BEGIN")
+        begin = "BEGIN IMMEDIATE" if writes else "BEGIN"
+        try:
+            driver.execute(begin)
+        except sqlite3.Error as error:
+            # SQLAlchemy wraps what the driver raises in a statement, not in
+            # this event: the write lock still held by another writer when
+            # the busy timeout ends is an outage (503), as for any statement
+            raise DBAPIError.instance(begin, (), error, sqlite3.Error, dialect=connection.dialect) from error
 
     return engine
 

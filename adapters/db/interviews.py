@@ -12,6 +12,7 @@ from adapters.db import tables as t
 from adapters.db.owners import owner_of
 from adapters.db.paging import NewestFirst, newest_first
 from adapters.db.practice_totals import keep_ratings
+from adapters.db.prebuilt import Prebuilt
 from adapters.db.user_plans import count_created
 from core.cache_tags import interview_tags
 from core.domain import Interview
@@ -47,7 +48,7 @@ def _values(interview: Interview) -> dict[str, Any]:
 
 
 # built once: the ownership check of every action on one (see ``SqlJobInfos``)
-_INTERVIEW_BY_ID = select(t.interviews).where(t.interviews.c.id == bindparam("id"))
+_INTERVIEW_BY_ID = Prebuilt(select(t.interviews).where(t.interviews.c.id == bindparam("id")))
 _JOB_INTERVIEWS = NewestFirst(t.interviews, t.interviews.c.job_info_id, t.interviews.c.created_at, t.interviews.c.id)
 # createInterview: the ownership check and the insert in one statement,
 # INSERT ... SELECT <values> FROM job_infos WHERE id = :job AND user_id = :owner
@@ -64,7 +65,7 @@ def _insert_owned(prefix: str) -> Insert:
     ).returning(t.interviews.c.id)  # psycopg's rowcount of an INSERT ... SELECT is -1 (``SqlJobInfos``)
 
 
-_INSERT_OWNED = _insert_owned("")
+_INSERT_OWNED = Prebuilt(_insert_owned(""))
 # ... and the interview counted in its owner's allowance usage. PostgreSQL:
 # both in one statement (a data-modifying CTE), the UPDATE only
 # for a row the INSERT added. The values are bound as new_<column>: a
@@ -100,7 +101,7 @@ class SqlInterviews:
                     "owner": user_id, "job_info_id": interview.job_info_id}
                 added = self._c.execute(_INSERT_OWNED_COUNTED, bound).first() is not None
             else:  # SQLite has no data-modifying CTE
-                added = self._c.execute(_INSERT_OWNED, values).first() is not None
+                added = _INSERT_OWNED(self._c, values).first() is not None
                 if added:
                     count_created(self._c, user_id, "interviews")
         except IntegrityError:  # the job info deleted since the select found it
@@ -111,7 +112,7 @@ class SqlInterviews:
         return added
 
     def get(self, interview_id: str) -> Interview | None:
-        row = self._c.execute(_INTERVIEW_BY_ID, {"id": interview_id}).first()
+        row = _INTERVIEW_BY_ID(self._c, {"id": interview_id}).first()
         return None if row is None else _interview(row)
 
     def update(self, interview: Interview) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Row, Select, Table, bindparam, select, tuple_
 
+from adapters.db.prebuilt import Prebuilt
 from core.paging import SortKey
 
 
@@ -31,15 +32,15 @@ class NewestFirst:
         self, table: Table, owner: ColumnElement[Any], at: ColumnElement[Any], id_: ColumnElement[Any]
     ) -> None:
         first = select(table).where(owner == bindparam("owner")).order_by(at.desc(), id_.desc())
-        self._first = first.limit(bindparam("limit"))
+        self._first = Prebuilt(first.limit(bindparam("limit")))
         after = tuple_(bindparam("after_at", type_=at.type), bindparam("after_id", type_=id_.type))
-        self._later = first.where(tuple_(at, id_) < after).limit(bindparam("limit"))
+        self._later = Prebuilt(first.where(tuple_(at, id_) < after).limit(bindparam("limit")))
 
     def rows(self, connection: Connection, owner: str, after: SortKey | None, limit: int) -> Sequence[Row[Any]]:
         """The page's rows, fetched at once (iterating the result would ask
         the driver for them one by one)."""
         if after is None:
-            return connection.execute(self._first, {"owner": owner, "limit": limit}).all()
-        return connection.execute(
-            self._later, {"owner": owner, "limit": limit, "after_at": after.at, "after_id": after.id}
+            return self._first(connection, {"owner": owner, "limit": limit}).all()
+        return self._later(
+            connection, {"owner": owner, "limit": limit, "after_at": after.at, "after_id": after.id}
         ).all()

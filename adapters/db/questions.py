@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Row, bindparam, insert, select
 from adapters.db import tables as t
 from adapters.db.paging import NewestFirst, newest_first
 from adapters.db.practice_totals import count_answer
+from adapters.db.prebuilt import Prebuilt
 from core.cache_tags import question_tags
 from core.domain import Answer, Difficulty, Question
 from core.paging import SortKey
@@ -45,7 +46,7 @@ def _answer(row: Row[Any]) -> Answer:
 
 
 # built once: the ownership check of every action on one (see ``SqlJobInfos``)
-_QUESTION_BY_ID = select(t.questions).where(t.questions.c.id == bindparam("id"))
+_QUESTION_BY_ID = Prebuilt(select(t.questions).where(t.questions.c.id == bindparam("id")))
 _JOB_QUESTIONS = NewestFirst(t.questions, t.questions.c.job_info_id, t.questions.c.created_at, t.questions.c.id)
 
 
@@ -70,7 +71,7 @@ class SqlQuestions:
         self._wrote(question_tags(question.id, question.job_info_id))
 
     def get(self, question_id: str) -> Question | None:
-        row = self._c.execute(_QUESTION_BY_ID, {"id": question_id}).first()
+        row = _QUESTION_BY_ID(self._c, {"id": question_id}).first()
         return None if row is None else _question(row)
 
     def from_coach(self, job_info_id: str) -> list[Question]:

@@ -25,6 +25,7 @@ from adapters.db.interviews import SqlInterviews
 from adapters.db.paging import NewestFirst, newest_first
 from adapters.db.practice import SqlPracticeHistory
 from adapters.db.practice_totals import forget_job_info
+from adapters.db.prebuilt import Prebuilt
 from adapters.db.questions import SqlAnswers, SqlQuestions
 from adapters.db.resume_analyses import SqlResumeAnalyses
 from core.cache_tags import job_info_tags
@@ -91,8 +92,8 @@ class SqlWebhookDeliveries:
 # Built once with bound parameters, so that each request only binds values:
 # building a statement per request (and its cache key) cost more than running
 # it on SQLite. These are on every job-info action and every ownership check.
-_JOB_INFO_BY_ID = select(t.job_infos).where(t.job_infos.c.id == bindparam("job_info_id"))
-_UPDATE_JOB_INFO = (
+_JOB_INFO_BY_ID = Prebuilt(select(t.job_infos).where(t.job_infos.c.id == bindparam("job_info_id")))
+_UPDATE_JOB_INFO = Prebuilt(
     update(t.job_infos)
     .where(t.job_infos.c.id == bindparam("job_info_id"))
     .values({name: bindparam(name) for name in _JOB_INFO_COLUMNS})
@@ -101,7 +102,7 @@ _UPDATE_JOB_INFO = (
 _USER_JOB_INFOS = NewestFirst(t.job_infos, t.job_infos.c.user_id, t.job_infos.c.updated_at, t.job_infos.c.id)
 # updateJobInfo: the ownership check in the WHERE, updated_at never goes back
 _NOW = bindparam("now", type_=t.job_infos.c.updated_at.type)
-_UPDATE_OWNED_JOB_INFO = (
+_UPDATE_OWNED_JOB_INFO = Prebuilt(
     update(t.job_infos)
     .where(t.job_infos.c.id == bindparam("job_info_id"), t.job_infos.c.user_id == bindparam("owner"))
     .values(
@@ -112,12 +113,12 @@ _UPDATE_OWNED_JOB_INFO = (
 # The ownership check: the job info and its owner's plan in one select (a
 # primary-key join), so that the plan read that follows it in a unit of work
 # (an allowance, a feature) costs no round trip.
-_JOB_INFO_AND_PLAN = (
+_JOB_INFO_AND_PLAN = Prebuilt(
     select(t.job_infos, t.users.c.plan)
     .join_from(t.job_infos, t.users, t.users.c.id == t.job_infos.c.user_id)
     .where(t.job_infos.c.id == bindparam("job_info_id"))
 )
-_COUNT_JOB_INFOS = (
+_COUNT_JOB_INFOS = Prebuilt(
     select(func.count()).select_from(t.job_infos).where(t.job_infos.c.user_id == bindparam("user_id"))
 )
 # createJobInfo's limit, counted on the user's row (``job_info_count``, kept
@@ -137,8 +138,9 @@ _INSERT_JOB_INFO_UNLESS_FULL = insert(t.job_infos).from_select(
 )
 # psycopg's rowcount of that INSERT ... SELECT is -1: PostgreSQL returns the
 # id instead (on SQLite the rowcount costs less than a returned row)
-_INSERT_JOB_INFO_UNLESS_FULL_RETURNING = _INSERT_JOB_INFO_UNLESS_FULL.returning(t.job_infos.c.id)
-_USER_EXISTS = select(_owner.id).where(_owner.id == bindparam("user_id"))
+_INSERT_JOB_INFO_UNLESS_FULL_RETURNING = Prebuilt(_INSERT_JOB_INFO_UNLESS_FULL.returning(t.job_infos.c.id))
+_INSERT_JOB_INFO_UNLESS_FULL_COUNTED = Prebuilt(_INSERT_JOB_INFO_UNLESS_FULL)
+_USER_EXISTS = Prebuilt(select(_owner.id).where(_owner.id == bindparam("user_id")))
 _NO_LIMIT = 2**31 - 1  # the counter's largest value
 
 
@@ -153,30 +155,30 @@ class SqlJobInfos:
     def add_unless_full(self, job_info: JobInfo, limit: int) -> bool:
         values = {"id": job_info.id, **_job_info_values(job_info), "limit": limit}
         if self._c.dialect.name == "postgresql":
-            added = self._c.execute(_INSERT_JOB_INFO_UNLESS_FULL_RETURNING, values).first() is not None
+            added = _INSERT_JOB_INFO_UNLESS_FULL_RETURNING(self._c, values).first() is not None
         else:
-            added = self._c.execute(_INSERT_JOB_INFO_UNLESS_FULL, values).rowcount == 1
+            added = _INSERT_JOB_INFO_UNLESS_FULL_COUNTED(self._c, values).rowcount == 1
         if not added:
             # full, or no such user (rare: a session outliving its account)
-            if self._c.execute(_USER_EXISTS, values).first() is None:
+            if _USER_EXISTS(self._c, values).first() is None:
                 raise OwnerMissing(job_info.user_id)
             return False
         self._wrote(job_info_tags(job_info.id, job_info.user_id))
         return True
 
     def get(self, job_info_id: str) -> JobInfo | None:
-        row = self._c.execute(_JOB_INFO_BY_ID, {"job_info_id": job_info_id}).first()
+        row = _JOB_INFO_BY_ID(self._c, {"job_info_id": job_info_id}).first()
         return None if row is None else _job_info(row)
 
     def update(self, job_info: JobInfo) -> None:
-        self._c.execute(_UPDATE_JOB_INFO, {"job_info_id": job_info.id, **_job_info_values(job_info)})
+        _UPDATE_JOB_INFO(self._c, {"job_info_id": job_info.id, **_job_info_values(job_info)})
         self._wrote(job_info_tags(job_info.id, job_info.user_id))
 
     def update_owned(
         self, user_id: str, job_info_id: str, *, name: str, title: str | None,
         experience_level: ExperienceLevel, description: str, now: datetime,
     ) -> bool:
-        updated = self._c.execute(_UPDATE_OWNED_JOB_INFO, {
+        updated = _UPDATE_OWNED_JOB_INFO(self._c, {
             "job_info_id": job_info_id, "owner": user_id, "name": name, "title": title,
             "experience_level": experience_level.value, "description": description, "now": now,
         }).rowcount
@@ -210,7 +212,7 @@ class SqlJobInfos:
         return [_job_info(row) for row in self._c.execute(statement)]
 
     def count_for_user(self, user_id: str) -> int:
-        return self._c.execute(_COUNT_JOB_INFOS, {"user_id": user_id}).scalar_one()
+        return _COUNT_JOB_INFOS(self._c, {"user_id": user_id}).scalar_one()
 
 
 class _Held(threading.local):
@@ -332,7 +334,7 @@ class SqlUnitOfWork(TrackedUnitOfWork):
 
     def owned_job_info(self, actor: Actor, job_info_id: str) -> JobInfo:
         """The guard's answer, the owner's plan read along (see ``SqlUserPlans``)."""
-        row = self._connection.execute(_JOB_INFO_AND_PLAN, {"job_info_id": job_info_id}).first()
+        row = _JOB_INFO_AND_PLAN(self._connection, {"job_info_id": job_info_id}).first()
         if row is None:
             raise Forbidden()
         job_info = owns(actor, _job_info(row))

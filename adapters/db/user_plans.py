@@ -16,17 +16,21 @@ from datetime import datetime
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
 from adapters.db import tables as t
+from adapters.db.prebuilt import Prebuilt
 from core.cache_tags import user_tags
 from core.domain import Hold, Usage, UsageKind
 from core.unit_of_work import Wrote
 
 _COUNTERS = {"interviews": t.users.c.interviews_created, "questions": t.users.c.questions_created}
 # built once: the locked read is on every create of a job info, an interview, a question
-_PLAN = select(t.users.c.plan).where(t.users.c.id == bindparam("user_id"))
+_PLAN = Prebuilt(select(t.users.c.plan).where(t.users.c.id == bindparam("user_id")))
 _USAGE = select(*_COUNTERS.values()).where(t.users.c.id == bindparam("user_id"))
-_LOCKED_USAGE = _USAGE.with_for_update()
+_LOCKED_USAGE = Prebuilt(_USAGE.with_for_update())
+_UNLOCKED_USAGE = Prebuilt(_USAGE)
 _COUNT_CREATED = {
-    kind: update(t.users).where(t.users.c.id == bindparam("user_id")).values({counter: counter + bindparam("delta")})
+    kind: Prebuilt(
+        update(t.users).where(t.users.c.id == bindparam("user_id")).values({counter: counter + bindparam("delta")})
+    )
     for kind, counter in _COUNTERS.items()
 }
 
@@ -34,7 +38,7 @@ _COUNT_CREATED = {
 def count_created(c: Connection, user_id: str, kind: UsageKind, delta: int = 1) -> None:
     """Add ``delta`` to the user's counter of ``kind`` (also for a
     repository whose write counts itself: ``SqlInterviews.add_owned``)."""
-    c.execute(_COUNT_CREATED[kind], {"user_id": user_id, "delta": delta})
+    _COUNT_CREATED[kind](c, {"user_id": user_id, "delta": delta})
 
 
 class SqlUserPlans:
@@ -53,7 +57,7 @@ class SqlUserPlans:
 
     def plan(self, user_id: str) -> str | None:
         if user_id not in self._plans:
-            found = self._c.execute(_PLAN, {"user_id": user_id}).scalar()
+            found = _PLAN(self._c, {"user_id": user_id}).scalar()
             if found is None:
                 return None
             self._plans[user_id] = found
@@ -90,5 +94,5 @@ class SqlUserPlans:
         self._c.execute(delete(t.allowance_holds).where(t.allowance_holds.c.id == hold_id))
 
     def _usage(self, user_id: str, *, lock: bool) -> Usage | None:
-        row = self._c.execute(_LOCKED_USAGE if lock else _USAGE, {"user_id": user_id}).first()
+        row = (_LOCKED_USAGE if lock else _UNLOCKED_USAGE)(self._c, {"user_id": user_id}).first()
         return None if row is None else Usage(row.interviews_created, row.questions_created)

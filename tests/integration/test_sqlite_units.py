@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import OperationalError
 
 from adapters.db.engine import CUT_EARLY, READ, WRITE, connect, make_engine, switch
 
@@ -68,3 +69,13 @@ def test_another_connection_begins_a_transaction(engine: Engine, options: dict[s
     with engine.connect() as connection:
         connection.execution_options(**{READ: True})
         assert _one_statement(connection) == ["SELECT 1"]
+
+
+def test_a_write_still_locked_out_when_the_busy_timeout_ends_is_sqlalchemys_operational_error(engine: Engine) -> None:
+    """The web edge answers SQLAlchemy's OperationalError with 503; the
+    driver's own, raised by the BEGIN this module sends, would be a 500."""
+    with connect(engine, write=True) as holder, connect(engine, write=True) as waiter:
+        holder.execute(text("SELECT 1"))  # BEGIN IMMEDIATE: the write lock is the holder's
+        waiter.connection.driver_connection.execute("PRAGMA busy_timeout = 10")  # type: ignore[union-attr]
+        with pytest.raises(OperationalError, match="database is locked"):
+            waiter.execute(text("SELECT 1"))

@@ -1,0 +1,142 @@
+"""Statements built once, for the few that every request runs (the session,
+a job info, a page of records, the creates and updates of the benchmarks).
+
+On PostgreSQL a ``Prebuilt`` is run by ``Connection.execute`` as any
+statement (its round trip costs more than SQLAlchemy; ``adapters.db.bounds``
+sees every call). On SQLite, where the statement itself takes microseconds
+and ``Connection.execute`` four times as long, it is compiled once and run
+on the connection's own driver connection, its values converted by the
+columns' own SQLAlchemy types both ways: the same SQL, the same rows, the
+same exceptions (``tests/integration/test_prebuilt.py`` runs each both ways
+and compares). A write unit of work's transaction is begun through the
+connection first, so that ``BEGIN IMMEDIATE`` is sent as for any statement
+(``adapters.db.engine``)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import namedtuple
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any, cast
+
+from sqlalchemy import Connection
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError, MultipleResultsFound, NoResultFound
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.expression import ClauseElement, Executable
+
+Processor = Callable[[Any], Any] | None
+
+
+class Prebuilt:
+    """``prebuilt(connection, parameters)``: the statement's result, as
+    ``connection.execute(statement, parameters)`` gives it (``first``,
+    ``all``, ``scalar``, ``scalar_one``, ``rowcount``, iteration)."""
+
+    def __init__(self, statement: Executable) -> None:
+        self.statement = statement
+        self._sqlite: _SqliteForm | None = None
+
+    def __call__(self, connection: Connection, parameters: Mapping[str, Any]) -> Any:
+        if connection.dialect.name != "sqlite":
+            return connection.execute(self.statement, parameters)
+        form = self._sqlite
+        if form is None:
+            form = self._sqlite = _SqliteForm(self.statement, connection.dialect)
+        if getattr(connection, "writes", False) and not connection.in_transaction():
+            connection.begin()  # BEGIN IMMEDIATE, by the engine's listener
+        return form.run(connection, parameters)
+
+
+class _SqliteForm:
+    """The statement compiled for SQLite: its SQL, the order of its
+    parameters with their types' converters, its columns' converters."""
+
+    def __init__(self, statement: Executable, dialect: Dialect) -> None:
+        compiled = cast(SQLCompiler, cast(ClauseElement, statement).compile(dialect=dialect))
+        if "POSTCOMPILE" in compiled.string or not compiled.positiontup:
+            raise ValueError("a Prebuilt takes bound parameters, none rendered at execution")
+        self.sql = compiled.string
+        self.names: list[str] = list(compiled.positiontup)
+        binds = {name: compiled.binds[name] for name in self.names}
+        self.defaults = {name: bind.value for name, bind in binds.items() if not bind.required}
+        self.to_driver: list[Processor] = [
+            binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in self.names
+        ]
+        # the result's columns as SQLAlchemy's own result reads them: (key, name, objects, type)
+        columns = compiled._result_columns  # noqa: SLF001 - tests/integration/test_prebuilt.py keeps it honest
+        self.columns = [column[0] for column in columns]
+        self.from_driver: list[Processor] = [
+            column[3].dialect_impl(dialect).result_processor(dialect, None) for column in columns
+        ]
+        self.row: Any = namedtuple("Row", self.columns) if columns else None  # noqa: PYI024
+
+    def run(self, connection: Connection, parameters: Mapping[str, Any]) -> _Result:
+        values = []
+        for name, convert in zip(self.names, self.to_driver, strict=True):
+            value = parameters[name] if name in parameters else self.defaults[name]
+            values.append(value if convert is None or value is None else convert(value))
+        driver = connection.connection.driver_connection
+        assert isinstance(driver, sqlite3.Connection)
+        with self.raising_as_sqlalchemy(connection.dialect, values):
+            cursor = driver.execute(self.sql, values)
+        return _Result(self, cursor, connection.dialect, values)
+
+    @contextmanager
+    def raising_as_sqlalchemy(self, dialect: Dialect, values: list[Any]) -> Iterator[None]:
+        """The driver's errors as ``Connection.execute`` raises them
+        (``OperationalError``, ``IntegrityError``, ...)."""
+        try:
+            yield
+        except sqlite3.Error as error:
+            raise DBAPIError.instance(self.sql, values, error, sqlite3.Error, dialect=dialect) from error
+
+    def make(self, raw: Sequence[Any]) -> Any:
+        assert self.row is not None
+        return self.row._make(
+            value if convert is None or value is None else convert(value)
+            for value, convert in zip(raw, self.from_driver, strict=True)
+        )
+
+
+class _Result:
+    """The part of SQLAlchemy's ``CursorResult`` that darasa's repositories use."""
+
+    def __init__(self, form: _SqliteForm, cursor: sqlite3.Cursor, dialect: Dialect, values: list[Any]) -> None:
+        self._form = form
+        self._cursor = cursor
+        self._dialect = dialect
+        self._values = values
+        self.rowcount: int = cursor.rowcount
+
+    def _fetch(self, size: int | None) -> list[Any]:
+        """Up to ``size`` rows (all: None), converted; the cursor is done with."""
+        try:
+            with self._form.raising_as_sqlalchemy(self._dialect, self._values):
+                raw = self._cursor.fetchall() if size is None else self._cursor.fetchmany(size)
+        finally:
+            self._cursor.close()
+        return [self._form.make(row) for row in raw]
+
+    def first(self) -> Any:
+        rows = self._fetch(1)
+        return rows[0] if rows else None
+
+    def all(self) -> list[Any]:
+        return self._fetch(None)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.all())
+
+    def scalar(self) -> Any:
+        row = self.first()
+        return None if row is None else row[0]
+
+    def scalar_one(self) -> Any:
+        rows = self._fetch(2)
+        if not rows:
+            raise NoResultFound("No row was found when one was required")
+        if len(rows) > 1:
+            raise MultipleResultsFound("Multiple rows were found when exactly one was required")
+        return rows[0][0]

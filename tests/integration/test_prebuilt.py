@@ -1,0 +1,203 @@
+"""``Prebuilt`` on SQLite gives what ``Connection.execute`` gives for the
+same statement: the same rows (values, types, time zones, column names),
+the same row counts and changes, the same exceptions; a write's first
+prebuilt statement begins its transaction as any statement would. Each
+prebuilt statement darasa runs is checked, both ways, on one database."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from adapters.db import accounts, interviews, questions, storage, user_plans
+from adapters.db import tables as t
+from adapters.db.engine import connect, make_engine
+from adapters.db.migrate import upgrade
+from adapters.db.prebuilt import Prebuilt
+
+USER, JOB, INTERVIEW, QUESTION, DIGEST = (str(uuid.uuid4()) for _ in range(5))
+NOW = datetime(2026, 12, 2, 11, 30, 15, 123456, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('prebuilt') / 'db.sqlite3'}")
+    upgrade(engine)
+    with engine.begin() as c:
+        c.execute(insert(t.users).values(id=USER, name="Ada", email="ada@example.com", created_at=NOW,
+                                         updated_at=NOW))
+        c.execute(insert(t.sessions).values(id=str(uuid.uuid4()), user_id=USER, token_digest=DIGEST, created_at=NOW,
+                                            expires_at=NOW + timedelta(days=1)))
+        for n in range(5):
+            c.execute(insert(t.job_infos).values(
+                id=JOB if n == 0 else str(uuid.uuid4()), user_id=USER, name=f"Job {n}", title=None if n % 2 else "T",
+                experience_level="senior", description="d" * n, created_at=NOW, updated_at=NOW + timedelta(seconds=n)))
+        c.execute(insert(t.interviews).values(id=INTERVIEW, job_info_id=JOB, user_id=USER, duration="00:00:00",
+                                              created_at=NOW, updated_at=NOW))
+        c.execute(insert(t.questions).values(id=QUESTION, job_info_id=JOB, text="Why?", difficulty="easy",
+                                             created_at=NOW, updated_at=NOW))
+    yield engine
+    engine.dispose()
+
+
+def _both(connection: Connection, prebuilt: Prebuilt, parameters: dict[str, Any]) -> tuple[Any, Any]:
+    return prebuilt(connection, parameters), connection.execute(prebuilt.statement, parameters)
+
+
+def _same_rows(ours: Any, theirs: Any) -> list[Any]:
+    rows, expected = ours.all(), theirs.all()
+    assert [tuple(row) for row in rows] == [tuple(row) for row in expected]
+    assert all(row._fields == tuple(expected_row._fields) for row, expected_row in zip(rows, expected, strict=True))
+    for row in rows:  # every time read back is aware, in UTC, as the column type makes it
+        assert all(value.tzinfo is UTC for value in row if isinstance(value, datetime))
+    return rows
+
+
+READS: list[tuple[Prebuilt, dict[str, Any]]] = [
+    (accounts._LIVE_SESSION, {"digest": DIGEST}),
+    (accounts._LIVE_SESSION, {"digest": "unknown"}),
+    (storage._JOB_INFO_BY_ID, {"job_info_id": JOB}),
+    (storage._JOB_INFO_AND_PLAN, {"job_info_id": JOB}),
+    (storage._USER_EXISTS, {"user_id": USER}),
+    (storage._COUNT_JOB_INFOS, {"user_id": USER}),
+    (storage._USER_JOB_INFOS._first, {"owner": USER, "limit": 3}),
+    (storage._USER_JOB_INFOS._later, {"owner": USER, "limit": 50, "after_at": NOW + timedelta(seconds=3),
+                                      "after_id": JOB}),
+    (interviews._INTERVIEW_BY_ID, {"id": INTERVIEW}),
+    (interviews._JOB_INTERVIEWS._first, {"owner": JOB, "limit": 50}),
+    (questions._QUESTION_BY_ID, {"id": QUESTION}),
+    (questions._JOB_QUESTIONS._first, {"owner": JOB, "limit": 50}),
+    (user_plans._PLAN, {"user_id": USER}),
+    (user_plans._UNLOCKED_USAGE, {"user_id": USER}),
+]
+
+
+@pytest.mark.parametrize(("prebuilt", "parameters"), READS)
+def test_a_read_gives_the_rows_execute_gives(engine: Engine, prebuilt: Prebuilt, parameters: dict[str, Any]) -> None:
+    with connect(engine, write=False) as connection:
+        _same_rows(*_both(connection, prebuilt, parameters))
+        ours, theirs = _both(connection, prebuilt, parameters)
+        assert ours.first() == theirs.first()
+
+
+def test_scalars_answer_as_execute_does(engine: Engine) -> None:
+    with connect(engine, write=False) as connection:
+        assert storage._COUNT_JOB_INFOS(connection, {"user_id": USER}).scalar_one() == 5
+        assert user_plans._PLAN(connection, {"user_id": USER}).scalar() == "free"
+        assert user_plans._PLAN(connection, {"user_id": "nobody"}).scalar() is None
+
+
+def _job_info_values(name: str, title: str | None, at: datetime, limit: int = 100) -> dict[str, Any]:
+    return {"id": str(uuid.uuid4()), "user_id": USER, "name": name, "title": title, "experience_level": "mid",
+            "description": name * 3, "created_at": at, "updated_at": at, "limit": limit}
+
+
+def _writes(connection: Connection, run: Any) -> tuple[Any, list[Any]]:
+    """What ``run`` answers in a write transaction, and the job infos then;
+    rolled back."""
+    connection.begin()
+    try:
+        answer = run()
+        rows = connection.execute(select(t.job_infos).order_by(t.job_infos.c.id)).all()
+        return answer, [tuple(row) for row in rows]
+    finally:
+        connection.rollback()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.text(min_size=1, max_size=40), title=st.none() | st.text(max_size=20),
+       at=st.datetimes(min_value=datetime(1970, 1, 2), max_value=datetime(9999, 1, 1),
+                       timezones=st.sampled_from([UTC, timezone(timedelta(hours=5, minutes=30)),
+                                                  timezone(timedelta(hours=-8))])),
+       limit=st.sampled_from([0, 5, 6, 100]))
+def test_a_write_changes_what_execute_changes(engine: Engine, name: str, title: str | None, at: datetime,
+                                              limit: int) -> None:
+    values = _job_info_values(name, title, at, limit)
+    statement = storage._INSERT_JOB_INFO_UNLESS_FULL_COUNTED
+    with connect(engine, write=True) as connection:
+        ours = _writes(connection, lambda: statement(connection, values).rowcount)
+        theirs = _writes(connection, lambda: connection.execute(statement.statement, values).rowcount)
+    assert ours == theirs and ours[0] == (1 if limit > 5 else 0)
+    with connect(engine, write=True) as connection:
+        change = {"job_info_id": JOB, "owner": USER, "name": name, "title": title, "experience_level": "junior",
+                  "description": "x", "now": at}
+        statement = storage._UPDATE_OWNED_JOB_INFO
+        ours = _writes(connection, lambda: statement(connection, change).rowcount)
+        theirs = _writes(connection, lambda: connection.execute(statement.statement, change).rowcount)
+    assert ours == theirs and ours[0] == 1
+
+
+def test_a_returning_insert_and_a_counter_answer_as_execute_does(engine: Engine) -> None:
+    interview = {"id": str(uuid.uuid4()), "owner": USER, "job_info_id": JOB, "duration": "00:00:00",
+                 "hume_chat_id": None, "feedback": None, "started_at": None, "ended_at": None,
+                 "created_at": NOW, "updated_at": NOW}
+    counted = user_plans._COUNT_CREATED["interviews"]
+    with connect(engine, write=True) as connection:
+        for statement, values in ((interviews._INSERT_OWNED, interview),
+                                  (counted, {"user_id": USER, "delta": 1})):
+            connection.begin()
+            ours = statement(connection, values)
+            answer = (ours.rowcount, [tuple(row) for row in ours.all()] if statement.statement.is_select
+                      or getattr(statement.statement, "_returning", ()) else None)
+            connection.rollback()
+            connection.begin()
+            theirs = connection.execute(statement.statement, values)
+            expected = (theirs.rowcount, [tuple(row) for row in theirs.all()] if theirs.returns_rows else None)
+            connection.rollback()
+            assert answer == expected
+
+
+def test_the_first_prebuilt_statement_of_a_write_begins_immediate(engine: Engine) -> None:
+    with connect(engine, write=True) as connection:
+        sent: list[str] = []
+        connection.connection.driver_connection.set_trace_callback(sent.append)  # type: ignore[union-attr]
+        storage._UPDATE_OWNED_JOB_INFO(connection, {"job_info_id": JOB, "owner": USER, "name": "Renamed",
+                                                    "title": None, "experience_level": "junior",
+                                                    "description": "x", "now": NOW})
+        assert sent[0] == "BEGIN IMMEDIATE" and sent[1].startswith("UPDATE job_infos")
+        connection.rollback()  # nothing of it stays
+    with connect(engine, write=False) as connection:
+        assert storage._JOB_INFO_BY_ID(connection, {"job_info_id": JOB}).first().name == "Job 0"
+
+
+def test_a_constraint_violated_is_sqlalchemys_integrity_error(engine: Engine) -> None:
+    orphan = {"id": str(uuid.uuid4()), "owner": "nobody", "job_info_id": "no-such-job", "duration": "00:00:00",
+              "hume_chat_id": None, "feedback": None, "started_at": None, "ended_at": None,
+              "created_at": NOW, "updated_at": NOW}
+    with connect(engine, write=True) as connection:
+        answer = interviews._INSERT_OWNED(connection, orphan)  # owned by nobody: nothing inserted
+        assert answer.first() is None
+        with pytest.raises(IntegrityError):
+            storage._UPDATE_JOB_INFO(connection, {  # a job info moved to a user that does not exist
+                "job_info_id": JOB, "user_id": "nobody", "name": "n", "title": None, "experience_level": "mid",
+                "description": "d", "created_at": NOW, "updated_at": NOW})
+        connection.rollback()
+
+
+def test_a_locked_database_is_sqlalchemys_operational_error(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'locked.db'}")
+    upgrade(engine)
+    try:
+        with connect(engine, write=True) as holder, connect(engine, write=True) as waiter:
+            holder.execute(select(1))  # BEGIN IMMEDIATE: the write lock is the holder's
+            waiter.connection.driver_connection.execute("PRAGMA busy_timeout = 10")  # type: ignore[union-attr]
+            with pytest.raises(OperationalError, match="locked"):
+                storage._UPDATE_OWNED_JOB_INFO(waiter, {"job_info_id": JOB, "owner": USER, "name": "n",
+                                                        "title": None, "experience_level": "mid",
+                                                        "description": "d", "now": NOW})
+    finally:
+        engine.dispose()
+
+
+def test_a_statement_rendered_at_execution_is_refused(engine: Engine) -> None:
+    with connect(engine, write=False) as connection, pytest.raises(ValueError, match="bound parameters"):
+        Prebuilt(select(t.users).where(t.users.c.id.in_(["a", "b"])))(connection, {})

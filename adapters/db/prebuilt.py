@@ -8,9 +8,9 @@ and ``Connection.execute`` four times as long, it is compiled once and run
 on the connection's own driver connection, its values converted by the
 columns' own SQLAlchemy types both ways: the same SQL, the same rows, the
 same exceptions (``tests/integration/test_prebuilt.py`` runs each both ways
-and compares). A write unit of work's transaction is begun through the
-connection first, so that ``BEGIN IMMEDIATE`` is sent as for any statement
-(``adapters.db.engine``)."""
+and compares). A transaction is begun through the connection first, as
+``Connection.execute`` begins one, so that a write's ``BEGIN IMMEDIATE`` is
+sent as for any statement (``adapters.db.engine``)."""
 
 from __future__ import annotations
 
@@ -44,8 +44,11 @@ class Prebuilt:
         form = self._sqlite
         if form is None:
             form = self._sqlite = _SqliteForm(self.statement, connection.dialect)
-        if getattr(connection, "writes", False) and not connection.in_transaction():
-            connection.begin()  # BEGIN IMMEDIATE, by the engine's listener
+        if not connection.in_transaction() and getattr(connection, "writes", True):
+            # as Connection.execute begins (the engine's listener then sends
+            # BEGIN IMMEDIATE, or BEGIN); a read of ``connect``'s
+            # (``writes`` False) is in autocommit, its begin would send nothing
+            connection.begin()
         return form.run(connection, parameters)
 
 

@@ -201,3 +201,17 @@ def test_a_locked_database_is_sqlalchemys_operational_error(tmp_path: Path) -> N
 def test_a_statement_rendered_at_execution_is_refused(engine: Engine) -> None:
     with connect(engine, write=False) as connection, pytest.raises(ValueError, match="bound parameters"):
         Prebuilt(select(t.users).where(t.users.c.id.in_(["a", "b"])))(connection, {})
+
+
+def test_on_any_other_connection_of_the_engine_it_begins_as_execute_does(engine: Engine) -> None:
+    """Migrations, purge and idempotency keys use the engine's own
+    connections, which begin a transaction (``BEGIN``) on their first
+    statement: a prebuilt one begins it too, and a rollback undoes it."""
+    with engine.connect() as connection:
+        sent: list[str] = []
+        connection.connection.driver_connection.set_trace_callback(sent.append)  # type: ignore[union-attr]
+        user_plans._COUNT_CREATED["questions"](connection, {"user_id": USER, "delta": 7})
+        assert sent[0] == "BEGIN" and connection.in_transaction()
+        connection.rollback()
+        assert user_plans._UNLOCKED_USAGE(connection, {"user_id": USER}).first().questions_created == 0
+        connection.rollback()

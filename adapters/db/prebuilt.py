@@ -44,12 +44,13 @@ class Prebuilt:
         form = self._sqlite
         if form is None:
             form = self._sqlite = _SqliteForm(self.statement, connection.dialect)
+        values = form.values(parameters)  # before a write's BEGIN: its lock is held no longer than needed
         if not connection.in_transaction() and getattr(connection, "writes", True):
             # as Connection.execute begins (the engine's listener then sends
             # BEGIN IMMEDIATE, or BEGIN); a read of ``connect``'s
             # (``writes`` False) is in autocommit, its begin would send nothing
             connection.begin()
-        return form.run(connection, parameters)
+        return form.run(connection, values)
 
 
 class _SqliteForm:
@@ -75,11 +76,15 @@ class _SqliteForm:
         ]
         self.row: Any = namedtuple("Row", self.columns) if columns else None  # noqa: PYI024
 
-    def run(self, connection: Connection, parameters: Mapping[str, Any]) -> _Result:
+    def values(self, parameters: Mapping[str, Any]) -> list[Any]:
+        """The parameters in the SQL's order, as the driver takes them."""
         values = []
         for name, convert in zip(self.names, self.to_driver, strict=True):
             value = parameters[name] if name in parameters else self.defaults[name]
             values.append(value if convert is None or value is None else convert(value))
+        return values
+
+    def run(self, connection: Connection, values: list[Any]) -> _Result:
         driver = connection.connection.driver_connection
         assert isinstance(driver, sqlite3.Connection)
         with self.raising_as_sqlalchemy(connection.dialect, values):

@@ -136,24 +136,28 @@ def test_a_write_changes_what_execute_changes(engine: Engine, name: str, title: 
     assert ours == theirs and ours[0] == 1
 
 
+def _in_rolled_back_write(connection: Connection, run: Any) -> Any:
+    connection.begin()
+    try:
+        return run()
+    finally:
+        connection.rollback()
+
+
 def test_a_returning_insert_and_a_counter_answer_as_execute_does(engine: Engine) -> None:
     interview = {"id": str(uuid.uuid4()), "owner": USER, "job_info_id": JOB, "duration": "00:00:00",
                  "hume_chat_id": None, "feedback": None, "started_at": None, "ended_at": None,
                  "created_at": NOW, "updated_at": NOW}
-    counted = user_plans._COUNT_CREATED["interviews"]
+    inserted, counted = interviews._INSERT_OWNED, user_plans._COUNT_CREATED["interviews"]
+    delta = {"user_id": USER, "delta": 1}
     with connect(engine, write=True) as connection:
-        for statement, values in ((interviews._INSERT_OWNED, interview),
-                                  (counted, {"user_id": USER, "delta": 1})):
-            connection.begin()
-            ours = statement(connection, values)
-            answer = (ours.rowcount, [tuple(row) for row in ours.all()] if statement.statement.is_select
-                      or getattr(statement.statement, "_returning", ()) else None)
-            connection.rollback()
-            connection.begin()
-            theirs = connection.execute(statement.statement, values)
-            expected = (theirs.rowcount, [tuple(row) for row in theirs.all()] if theirs.returns_rows else None)
-            connection.rollback()
-            assert answer == expected
+        ours = _in_rolled_back_write(connection, lambda: [tuple(r) for r in inserted(connection, interview).all()])
+        theirs = _in_rolled_back_write(
+            connection, lambda: [tuple(r) for r in connection.execute(inserted.statement, interview).all()])
+        assert ours == theirs == [(interview["id"],)]
+        ours = _in_rolled_back_write(connection, lambda: counted(connection, delta).rowcount)
+        theirs = _in_rolled_back_write(connection, lambda: connection.execute(counted.statement, delta).rowcount)
+        assert ours == theirs == 1
 
 
 def test_the_first_prebuilt_statement_of_a_write_begins_immediate(engine: Engine) -> None:

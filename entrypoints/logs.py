@@ -70,13 +70,14 @@ class BatchingStreamHandler(logging.StreamHandler):
 
     def flush(self) -> None:
         with self.lock:  # type: ignore[union-attr] # an RLock: emit holds it already
-            if self._held:
-                text, self._held, self._size = "".join(self._held), [], 0
-                try:
+            text, self._held, self._size = "".join(self._held), [], 0
+            try:
+                if text:
                     self.stream.write(text)
-                except Exception:  # noqa: BLE001 - a closed or broken stream: as StreamHandler does
-                    self.handleError(logging.makeLogRecord({"msg": text}))
-            super().flush()
+                if hasattr(self.stream, "flush"):
+                    self.stream.flush()
+            except Exception:  # noqa: BLE001 - a closed or broken stream: reported as StreamHandler reports it
+                self.handleError(logging.makeLogRecord({"msg": text}))
 
     @staticmethod
     def _write_every(handler: weakref.ref[BatchingStreamHandler]) -> None:

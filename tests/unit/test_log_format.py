@@ -129,6 +129,21 @@ def test_a_forked_child_does_not_write_its_parents_lines_again(tmp_path: Path) -
     assert sorted(log.read_text().splitlines()) == ["child", "parent, after", "parent, before the fork"]
 
 
+class _BrokenPipe(io.StringIO):
+    def flush(self) -> None:
+        raise BrokenPipeError("the reader went away")
+
+
+def test_a_broken_stream_never_fails_the_caller(capsys: pytest.CaptureFixture[str]) -> None:
+    """A request logs a warning (a backend outage) when standard error is a
+    closed pipe: logging reports the failure, the request goes on."""
+    batching = BatchingStreamHandler(3600.0)
+    batching.stream = _BrokenPipe()
+    batching.handle(_record(1.0, message="held"))
+    batching.handle(_record(2.0, logging.WARNING, "backend unavailable"))  # flushes: no exception
+    assert "BrokenPipeError" in capsys.readouterr().err
+
+
 def test_a_stream_that_fails_is_reported_as_logging_reports_it(capsys: pytest.CaptureFixture[str]) -> None:
     batching, batched, _, _ = _handlers()
     batching.handle(_record(1.0, message="lost"))

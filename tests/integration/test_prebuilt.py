@@ -101,16 +101,21 @@ def _job_info_values(name: str, title: str | None, at: datetime, limit: int = 10
             "description": name * 3, "created_at": at, "updated_at": at, "limit": limit}
 
 
+def _in_rolled_back_write(connection: Connection, run: Any) -> Any:
+    """What ``run`` answers in a transaction then rolled back."""
+    connection.begin()
+    try:
+        return run()
+    finally:
+        connection.rollback()
+
+
 def _writes(connection: Connection, run: Any) -> tuple[Any, list[Any]]:
     """What ``run`` answers in a write transaction, and the job infos then;
     rolled back."""
-    connection.begin()
-    try:
-        answer = run()
-        rows = connection.execute(select(t.job_infos).order_by(t.job_infos.c.id)).all()
-        return answer, [tuple(row) for row in rows]
-    finally:
-        connection.rollback()
+    everything = select(t.job_infos).order_by(t.job_infos.c.id)
+    return _in_rolled_back_write(
+        connection, lambda: (run(), [tuple(row) for row in connection.execute(everything).all()]))
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -134,14 +139,6 @@ def test_a_write_changes_what_execute_changes(engine: Engine, name: str, title: 
         ours = _writes(connection, lambda: statement(connection, change).rowcount)
         theirs = _writes(connection, lambda: connection.execute(statement.statement, change).rowcount)
     assert ours == theirs and ours[0] == 1
-
-
-def _in_rolled_back_write(connection: Connection, run: Any) -> Any:
-    connection.begin()
-    try:
-        return run()
-    finally:
-        connection.rollback()
 
 
 def test_a_returning_insert_and_a_counter_answer_as_execute_does(engine: Engine) -> None:

@@ -2,7 +2,8 @@
 ``asctime`` formatted once a second, and lines below WARNING written in
 batches (as nginx's ``access_log ... buffer= flush=``) rather than one write
 each: a request's line then costs no system call, which under load was
-about a tenth of a small action's throughput (``benchmarks/actions.py``)."""
+about a tenth of a small action's throughput (measured with wrk against
+``benchmarks/actions.py``'s servers)."""
 
 from __future__ import annotations
 

@@ -34,11 +34,13 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, make_url
-from sqlalchemy.engine import URL
+from sqlalchemy.engine import URL, Dialect
 from sqlalchemy.exc import DBAPIError
 
 WRITE = "darasa_write"
@@ -164,15 +166,24 @@ def _sqlite_engine(url: URL) -> Engine:
         driver = connection.connection.driver_connection
         assert driver is not None
         begin = "BEGIN IMMEDIATE" if writes else "BEGIN"
-        try:
+        # SQLAlchemy wraps what the driver raises in a statement, not in this
+        # event: the write lock still held by another writer when the busy
+        # timeout ends is an outage (503), as for any statement
+        with sqlite_errors_as_sqlalchemy(begin, [], connection.dialect):
             driver.execute(begin)
-        except sqlite3.Error as error:
-            # SQLAlchemy wraps what the driver raises in a statement, not in
-            # this event: the write lock still held by another writer when
-            # the busy timeout ends is an outage (503), as for any statement
-            raise DBAPIError.instance(begin, (), error, sqlite3.Error, dialect=connection.dialect) from error
 
     return engine
+
+
+@contextmanager
+def sqlite_errors_as_sqlalchemy(statement: str, parameters: list[Any], dialect: Dialect) -> Iterator[None]:
+    """What the sqlite3 driver raises for ``statement``, raised as
+    ``Connection.execute`` raises it (``OperationalError``,
+    ``IntegrityError``, ...), for the calls darasa makes on the driver itself."""
+    try:
+        yield
+    except sqlite3.Error as error:
+        raise DBAPIError.instance(statement, parameters, error, sqlite3.Error, dialect=dialect) from error
 
 
 def _switch_to_wal(dbapi_connection: sqlite3.Connection) -> None:

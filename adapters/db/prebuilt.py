@@ -16,15 +16,16 @@ from __future__ import annotations
 
 import sqlite3
 from collections import namedtuple
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, cast
 
 from sqlalchemy import Connection
 from sqlalchemy.engine import Dialect
-from sqlalchemy.exc import DBAPIError, MultipleResultsFound, NoResultFound
+from sqlalchemy.exc import MultipleResultsFound, NoResultFound
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ClauseElement, Executable
+
+from adapters.db.engine import sqlite_errors_as_sqlalchemy
 
 Processor = Callable[[Any], Any] | None
 
@@ -32,7 +33,7 @@ Processor = Callable[[Any], Any] | None
 class Prebuilt:
     """``prebuilt(connection, parameters)``: the statement's result, as
     ``connection.execute(statement, parameters)`` gives it (``first``,
-    ``all``, ``scalar``, ``scalar_one``, ``rowcount``, iteration)."""
+    ``all``, ``scalar``, ``scalar_one``, ``rowcount``)."""
 
     def __init__(self, statement: Executable) -> None:
         self.statement = statement
@@ -87,18 +88,9 @@ class _SqliteForm:
     def run(self, connection: Connection, values: list[Any]) -> _Result:
         driver = connection.connection.driver_connection
         assert isinstance(driver, sqlite3.Connection)
-        with self.raising_as_sqlalchemy(connection.dialect, values):
+        with sqlite_errors_as_sqlalchemy(self.sql, values, connection.dialect):
             cursor = driver.execute(self.sql, values)
         return _Result(self, cursor, connection.dialect, values)
-
-    @contextmanager
-    def raising_as_sqlalchemy(self, dialect: Dialect, values: list[Any]) -> Iterator[None]:
-        """The driver's errors as ``Connection.execute`` raises them
-        (``OperationalError``, ``IntegrityError``, ...)."""
-        try:
-            yield
-        except sqlite3.Error as error:
-            raise DBAPIError.instance(self.sql, values, error, sqlite3.Error, dialect=dialect) from error
 
     def make(self, raw: Sequence[Any]) -> Any:
         assert self.row is not None
@@ -121,7 +113,7 @@ class _Result:
     def _fetch(self, size: int | None) -> list[Any]:
         """Up to ``size`` rows (all: None), converted; the cursor is done with."""
         try:
-            with self._form.raising_as_sqlalchemy(self._dialect, self._values):
+            with sqlite_errors_as_sqlalchemy(self._form.sql, self._values, self._dialect):
                 raw = self._cursor.fetchall() if size is None else self._cursor.fetchmany(size)
         finally:
             self._cursor.close()
@@ -133,9 +125,6 @@ class _Result:
 
     def all(self) -> list[Any]:
         return self._fetch(None)
-
-    def __iter__(self) -> Iterator[Any]:
-        return iter(self.all())
 
     def scalar(self) -> Any:
         row = self.first()

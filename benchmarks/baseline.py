@@ -30,15 +30,14 @@ def digest(token: str) -> str:
 def prepare(url: str) -> str:
     """Migrate the database at ``url``, add the baseline's user and open
     them a session for a day: its bearer token."""
-    from adapters.db.engine import WRITE, make_engine
+    from adapters.db.engine import connect, make_engine
     from adapters.db.migrate import upgrade
     from adapters.db.tables import sessions, users
 
     engine = make_engine(url)
     upgrade(engine)
     now, token = datetime.now(UTC), secrets.token_urlsafe(32)
-    with engine.connect() as connection:
-        connection.execution_options(**{WRITE: True})
+    with connect(engine, write=True) as connection:
         with connection.begin():
             if connection.execute(users.select().where(users.c.id == BASELINE_USER)).first() is None:
                 connection.execute(users.insert().values(id=BASELINE_USER, name="Baseline",
@@ -58,7 +57,7 @@ def baseline_app():  # noqa: ANN201 - a Flask app, imported lazily
     from flask import Flask, abort, jsonify, request
     from sqlalchemy import Connection, bindparam, insert, select, update
 
-    from adapters.db.engine import WRITE, make_engine
+    from adapters.db.engine import connect, make_engine
     from adapters.db.tables import interviews, job_infos, questions, sessions, users
 
     engine = make_engine(os.environ["BASELINE_DATABASE_URL"])
@@ -108,8 +107,7 @@ def baseline_app():  # noqa: ANN201 - a Flask app, imported lazily
     def create_job_info():  # noqa: ANN202
         payload = request.get_json()
         job_info_id, now = str(uuid.uuid4()), datetime.now(UTC)
-        with engine.connect() as connection:
-            connection.execution_options(**{WRITE: True})
+        with connect(engine, write=True) as connection:
             connection.execute(create, {
                 "id": job_info_id, "user_id": signed_in(connection), "name": payload["name"],
                 "title": payload.get("title"), "experience_level": payload["experienceLevel"],
@@ -135,8 +133,7 @@ def baseline_app():  # noqa: ANN201 - a Flask app, imported lazily
     @app.post("/updateJobInfo")
     def update_job_info():  # noqa: ANN202
         payload = request.get_json()
-        with engine.connect() as connection:
-            connection.execution_options(**{WRITE: True})
+        with connect(engine, write=True) as connection:
             changed = connection.execute(change, {
                 "job_id": payload["id"], "owner_id": signed_in(connection), "name": payload["name"],
                 "title": payload.get("title"),
@@ -163,8 +160,7 @@ def baseline_app():  # noqa: ANN201 - a Flask app, imported lazily
     def create_interview():  # noqa: ANN202
         job_info_id = request.get_json()["jobInfoId"]
         interview_id, now = str(uuid.uuid4()), datetime.now(UTC)
-        with engine.connect() as connection:
-            connection.execution_options(**{WRITE: True})  # SQLite: BEGIN IMMEDIATE before the reads
+        with connect(engine, write=True) as connection:  # SQLite: BEGIN IMMEDIATE before the reads
             user_id = signed_in(connection)
             if connection.execute(own_job, {"id": job_info_id, "user_id": user_id}).first() is None:
                 abort(403)

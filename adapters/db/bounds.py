@@ -66,6 +66,7 @@ PROBE_SECONDS = 0.4
 """A server that does not answer a probe within this long is down."""
 _WATCH_INTERVAL = 0.05
 _SSL_REQUEST = struct.pack("!ii", 8, 80877103)
+_IDLE = psycopg.pq.TransactionStatus.IDLE
 
 SERVER_OPTIONS = (f"-c statement_timeout={SERVER_STATEMENT_MS} "
                   f"-c idle_in_transaction_session_timeout={SERVER_IDLE_IN_TRANSACTION_MS}")
@@ -263,9 +264,9 @@ def _raw(connection_or_cursor: Any) -> Any:
 def _may_cut_early(raw: Any, statement: Any, context: Any) -> bool:
     """Whether giving up on this statement can never report as failed what
     the server commits when it thaws."""
-    if not raw.autocommit:
+    if raw.pgconn.transaction_status != _IDLE:
         return True  # in a transaction: nothing commits without a COMMIT
-    if isinstance(statement, str) and statement.lstrip()[:6].upper() == "SELECT":
+    if isinstance(statement, str) and statement.lstrip()[:6].upper() in ("SELECT", "BEGIN"):
         return True
     return context is not None and bool(context.execution_options.get(CUT_EARLY, False))
 

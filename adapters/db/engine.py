@@ -1,27 +1,40 @@
 """Engines for SQLite (the embedded default) and PostgreSQL (scaled out).
 
-A connection given the execution option ``WRITE`` (or, one of ``connect``'s,
-made a write's by it or ``switch``) begins a *write* transaction, one that
+On both, the driver is left in autocommit and we send ``BEGIN`` ourselves,
+from the dialect's ``do_begin`` (so that SQLAlchemy wraps what it raises as
+it wraps a statement's errors: a lock held too long is an outage, a dead
+connection a disconnect, retried as below), as SQLAlchemy's SQLite
+documentation shows ("Using SQLAlchemy to emit BEGIN in lieu of SQLite's
+transaction control"). A unit of work's connection (``connect``) made a
+write's by it or by ``switch`` begins a *write* transaction, one that
 serialises writers from its first statement so that a read-check-write
 sequence (a plan allowance) cannot interleave with another:
 
-- SQLite: the pysqlite driver is told to leave transactions to us
-  (``isolation_level = None``) and we emit ``BEGIN`` ourselves, as
-  SQLAlchemy's SQLite documentation shows ("Using SQLAlchemy to emit BEGIN in
-  lieu of SQLite's transaction control"); a write transaction begins with
-  ``BEGIN IMMEDIATE`` and so holds the database's write lock from the start.
+- SQLite: a write transaction begins with ``BEGIN IMMEDIATE`` and so holds
+  the database's write lock from the start.
 - PostgreSQL: writers of different users must not wait for each other, so a
   write transaction takes no lock up front; a read-check-write sequence locks
   what it checks (``Users.lock_usage`` is ``SELECT ... FOR UPDATE`` on the
   user's row). Transactions run at READ COMMITTED, so every statement after
   the lock sees what the previous holder committed. Migrations take an
-  advisory lock of their own (``adapters.db.migrate``).
+  advisory lock of their own (``adapters.db.migrate``). psycopg's
+  ``commit`` and ``rollback`` go by the server's transaction status, so they
+  end what we began, and send nothing when nothing was.
 
 A read (a unit of work that is not a write) runs in autocommit on both: no
 BEGIN, no ROLLBACK, each statement seeing what was committed when it began.
 On PostgreSQL at READ COMMITTED that is what a transaction would give anyway,
 so one would only add round trips; SQLite then reads as PostgreSQL does,
-in one call into the driver instead of three.
+in one call into the driver instead of three. The engine's other
+connections (``engine.connect()``, ``engine.begin()``: purge, idempotency
+keys, rate-limit rows) begin a plain ``BEGIN``.
+
+Two things this avoids, each measured under callgrind: switching a
+PostgreSQL connection's isolation level between a read and a write (three
+``execution_options`` calls a write, each setting psycopg's ``autocommit``
+and ``isolation_level``: a sixth of a write's instructions), and a ``begin``
+event listener, whose presence makes SQLAlchemy dispatch its connection
+events on every statement of every connection.
 
 Round trips on PostgreSQL: no pre-ping per checkout. Pooled connections are
 recycled after half an hour, and a connection found dead by the first
@@ -34,21 +47,13 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, make_url
-from sqlalchemy.engine import URL, Dialect
+from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 
-WRITE = "darasa_write"
-"""Execution option: ``connection.execution_options(darasa_write=True)``."""
-READ = "darasa_read"
-"""Execution option (SQLite): a read unit of work, sent no BEGIN. Neither
-option is read from ``connect``'s connections on SQLite: see
-``RetryOnceConnection.writes``."""
 CUT_EARLY = "darasa_cut_early"
 """Execution option (PostgreSQL): a statement in autocommit whose effect may
 land after its caller was told it failed (a rate-limit decision), so that
@@ -82,23 +87,18 @@ def connect(engine: Engine, *, write: bool) -> Connection:
     the module says."""
     connection = RetryOnceConnection(engine)
     connection.writes = write
-    if engine.dialect.name == "postgresql":
-        connection.execution_options(**({WRITE: True} if write else {"isolation_level": "AUTOCOMMIT"}))
     return connection
 
 
 def switch(connection: Connection, *, write: bool) -> None:
     """Turn a unit of work's connection, between transactions, into a
-    write's (as ``connect(write=True)`` gives) or a read's; no round trip:
-    psycopg leaves autocommit and the isolation level to the next BEGIN.
-    What the last read began (SQLAlchemy begins even in autocommit) ends
-    first, so that the write's first statement begins its transaction."""
+    write's (as ``connect(write=True)`` gives) or a read's; no round trip.
+    What the last read began (SQLAlchemy begins even in autocommit, though
+    nothing is sent) ends first, so that the write's first statement begins
+    its transaction."""
     assert isinstance(connection, RetryOnceConnection), "connect()'s connection"
     connection.rollback()
     connection.writes = write
-    if connection.dialect.name == "postgresql":
-        level = connection.dialect.default_isolation_level if write else "AUTOCOMMIT"
-        connection.execution_options(isolation_level=level, **{WRITE: write})
 
 
 class RetryOnceConnection(Connection):
@@ -108,11 +108,19 @@ class RetryOnceConnection(Connection):
 
     _sent = False
     writes = False
-    """Whether its transactions are a write's (``connect``, ``switch``). On
-    SQLite the begin listener reads this rather than the ``WRITE`` and
-    ``READ`` options, whose ``execution_options`` call (an event and the
-    dialect's hook) cost about 1% of a request's instructions per unit of
-    work and per switch."""
+    """Whether its transactions are a write's (``connect``, ``switch``)."""
+
+    def begin(self) -> Any:
+        if self.in_transaction():
+            return super().begin()  # which says so
+        # tell the dialect's do_begin (which gets only the pool's proxy)
+        # what to send: a read sends nothing
+        proxy = self.connection
+        proxy.info[_BEGIN] = (_WRITE_BEGINS[self.dialect.name] if self.writes else None)
+        try:
+            return super().begin()
+        finally:
+            proxy.info.pop(_BEGIN, None)
 
     def execute(self, statement: Any, parameters: Any = None, **kwargs: Any) -> Any:
         if self._sent or self.in_transaction():
@@ -151,39 +159,20 @@ def _sqlite_engine(url: URL) -> Engine:
         # case-insensitive searches agree with every other backend.
         dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
 
-    @event.listens_for(engine, "begin")
-    def _begin(connection: Connection) -> None:
-        # straight to the driver: nothing to compile or log (on every unit of work)
-        if isinstance(connection, RetryOnceConnection):  # connect()'s: a read or a write
-            writes = connection.writes
-            if not writes:
-                return  # autocommit: the driver's rollback at the end then sends nothing either
-        else:  # the engine's other connections (migrations, idempotency keys): their options
-            options = connection.get_execution_options()
-            if options.get(READ, False):
-                return
-            writes = options.get(WRITE, False)
-        driver = connection.connection.driver_connection
-        assert driver is not None
-        begin = "BEGIN IMMEDIATE" if writes else "BEGIN"
-        # SQLAlchemy wraps what the driver raises in a statement, not in this
-        # event: the write lock still held by another writer when the busy
-        # timeout ends is an outage (503), as for any statement
-        with sqlite_errors_as_sqlalchemy(begin, [], connection.dialect):
-            driver.execute(begin)
+    def do_begin(dbapi_connection: Any) -> None:
+        # straight to the driver: nothing to compile or log (on every write)
+        statement = dbapi_connection.info.get(_BEGIN, "BEGIN")
+        if statement is not None:  # a read sends nothing; the driver's rollback at its end neither
+            dbapi_connection.driver_connection.execute(statement)
 
+    engine.dialect.do_begin = do_begin  # type: ignore[method-assign]
     return engine
 
 
-@contextmanager
-def sqlite_errors_as_sqlalchemy(statement: str, parameters: list[Any], dialect: Dialect) -> Iterator[None]:
-    """What the sqlite3 driver raises for ``statement``, raised as
-    ``Connection.execute`` raises it (``OperationalError``,
-    ``IntegrityError``, ...), for the calls darasa makes on the driver itself."""
-    try:
-        yield
-    except sqlite3.Error as error:
-        raise DBAPIError.instance(statement, parameters, error, sqlite3.Error, dialect=dialect) from error
+_BEGIN = "darasa_begin"
+"""Key of a pooled connection's ``info``: what its ``do_begin`` sends (set
+by ``RetryOnceConnection.begin``; otherwise ``BEGIN``)."""
+_WRITE_BEGINS = {"sqlite": "BEGIN IMMEDIATE", "postgresql": "BEGIN"}
 
 
 def _switch_to_wal(dbapi_connection: sqlite3.Connection) -> None:
@@ -220,7 +209,21 @@ def _postgres_engine(url: URL, bounded: bool) -> Engine:
         # A server that does not answer costs a quick 503, not a hung worker.
         connect_args=connect_args,
         hide_parameters=True,  # never log bound values: password hashes, emails, user text
+        isolation_level="AUTOCOMMIT",  # the driver's: we send BEGIN (the module says why)
     )
+    dialect = engine.dialect
+
+    def do_begin(dbapi_connection: Any) -> None:
+        statement = dbapi_connection.info.get(_BEGIN, "BEGIN")
+        if statement is None:
+            return  # a read
+        cursor = dbapi_connection.cursor()
+        try:
+            dialect.do_execute_no_params(cursor, statement, None)  # through adapters.db.bounds
+        finally:
+            cursor.close()
+
+    dialect.do_begin = do_begin  # type: ignore[method-assign]
     if bounded:
         bounds.install(engine)
     return engine

@@ -21,7 +21,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 
-from adapters.db.engine import WRITE
+from adapters.db.engine import connect
 from adapters.db.tables import idempotency_keys as table
 from core.idempotency import REPLAY_SECONDS, RUNNING_LEASE_SECONDS, Claim
 from core.ports import Clock
@@ -43,7 +43,7 @@ class SqlIdempotencyKeys:
         for _ in range(CLAIM_ATTEMPTS):
             token, now = str(uuid.uuid4()), self._clock.now()
             mine = table.c.user_id == user_id, table.c.key == key
-            with self._engine.connect().execution_options(**{WRITE: True}) as connection, connection.begin():
+            with connect(self._engine, write=True) as connection, connection.begin():
                 taken = connection.execute(
                     self._insert(table)
                     .values(user_id=user_id, key=key, fingerprint=fingerprint, token=token, created_at=now)

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, TimeoutError
 
-from adapters.db.engine import WRITE
+from adapters.db.engine import connect
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -131,8 +131,7 @@ def migration_connection(engine: Engine) -> Iterator[Connection]:
     it and dropping the original, and with foreign keys on that drop would
     cascade into every referencing row. They are checked before committing.
     """
-    with engine.connect() as connection:
-        connection.execution_options(**{WRITE: True})
+    with connect(engine, write=True) as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:
             _sqlite_pragma(connection, "foreign_keys = OFF")

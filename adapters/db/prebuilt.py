@@ -16,16 +16,15 @@ from __future__ import annotations
 
 import sqlite3
 from collections import namedtuple
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any, cast
 
 from sqlalchemy import Connection
 from sqlalchemy.engine import Dialect
-from sqlalchemy.exc import MultipleResultsFound, NoResultFound
+from sqlalchemy.exc import DBAPIError, MultipleResultsFound, NoResultFound
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ClauseElement, Executable
-
-from adapters.db.engine import sqlite_errors_as_sqlalchemy
 
 Processor = Callable[[Any], Any] | None
 
@@ -47,11 +46,22 @@ class Prebuilt:
             form = self._sqlite = _SqliteForm(self.statement, connection.dialect)
         values = form.values(parameters)  # before a write's BEGIN: its lock is held no longer than needed
         if not connection.in_transaction() and getattr(connection, "writes", True):
-            # as Connection.execute begins (the engine's listener then sends
+            # as Connection.execute begins (the dialect's do_begin then sends
             # BEGIN IMMEDIATE, or BEGIN); a read of ``connect``'s
             # (``writes`` False) is in autocommit, its begin would send nothing
             connection.begin()
         return form.run(connection, values)
+
+
+@contextmanager
+def sqlite_errors_as_sqlalchemy(statement: str, parameters: list[Any], dialect: Dialect) -> Iterator[None]:
+    """What the sqlite3 driver raises for ``statement``, raised as
+    ``Connection.execute`` raises it (``OperationalError``,
+    ``IntegrityError``, ...), for the calls made on the driver itself."""
+    try:
+        yield
+    except sqlite3.Error as error:
+        raise DBAPIError.instance(statement, parameters, error, sqlite3.Error, dialect=dialect) from error
 
 
 class _SqliteForm:

@@ -47,12 +47,15 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event, make_url
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
+
+T = TypeVar("T")
 
 CUT_EARLY = "darasa_cut_early"
 """Execution option (PostgreSQL): a statement in autocommit whose effect may
@@ -123,19 +126,25 @@ class RetryOnceConnection(Connection):
             proxy.info.pop(_BEGIN, None)
 
     def execute(self, statement: Any, parameters: Any = None, **kwargs: Any) -> Any:
+        return self.retried_once(lambda: super(RetryOnceConnection, self).execute(statement, parameters, **kwargs))
+
+    def retried_once(self, run: Callable[[], T]) -> T:
+        """``run()``, a statement (its BEGIN included); if it is the unit of
+        work's first and found the pooled DBAPI connection dead, run again
+        on a fresh one (``Prebuilt`` runs its statements through this)."""
         if self._sent or self.in_transaction():
             # after the first statement, or in a transaction begun
             # explicitly (``with connection.begin()``), which a retry would
             # leave behind: no retry
-            return super().execute(statement, parameters, **kwargs)
+            return run()
         self._sent = True
         try:
-            return super().execute(statement, parameters, **kwargs)
+            return run()
         except DBAPIError as error:
             if not error.connection_invalidated:
                 raise
             self.rollback()  # lets the connection procure a new DBAPI connection
-            return super().execute(statement, parameters, **kwargs)
+            return run()
 
     def begin_nested(self) -> Any:
         self._sent = True  # a savepoint's statements are not retried

@@ -72,7 +72,7 @@ _INSERT_OWNED = Prebuilt(_insert_owned(""))
 # parameter named for a column of users would become another SET.
 _added = _insert_owned("new_").returning(t.interviews.c.user_id).cte("added")
 _counted = t.users.c.interviews_created
-_INSERT_OWNED_COUNTED = (
+_INSERT_OWNED_COUNTED = Prebuilt(
     update(t.users)
     .where(t.users.c.id == _added.c.user_id)
     .values({_counted: _counted + 1})
@@ -99,7 +99,7 @@ class SqlInterviews:
             if self._c.dialect.name == "postgresql":
                 bound = {f"new_{name}": values[name] for name in _COLUMNS} | {
                     "owner": user_id, "job_info_id": interview.job_info_id}
-                added = self._c.execute(_INSERT_OWNED_COUNTED, bound).first() is not None
+                added = _INSERT_OWNED_COUNTED(self._c, bound).first() is not None
             else:  # SQLite has no data-modifying CTE
                 added = _INSERT_OWNED(self._c, values).first() is not None
                 if added:

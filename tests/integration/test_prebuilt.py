@@ -1,8 +1,10 @@
-"""``Prebuilt`` on SQLite gives what ``Connection.execute`` gives for the
-same statement: the same rows (values, types, time zones, column names),
-the same row counts and changes, the same exceptions; a write's first
-prebuilt statement begins its transaction as any statement would. Each
-prebuilt statement darasa runs is checked, both ways, on one database."""
+"""``Prebuilt`` gives what ``Connection.execute`` gives for the same
+statement, on SQLite and on PostgreSQL: the same rows (values, types, time
+zones, column names), the same row counts and changes, the same exceptions;
+a write's first prebuilt statement begins its transaction as any statement
+would, and on PostgreSQL a unit of work's first one survives a pooled
+connection the server has closed. Each prebuilt statement darasa runs is
+checked, both ways, on one database of each."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -26,12 +29,17 @@ from adapters.db.prebuilt import Prebuilt
 
 USER, JOB, INTERVIEW, QUESTION, DIGEST = (str(uuid.uuid4()) for _ in range(5))
 NOW = datetime(2026, 12, 2, 11, 30, 15, 123456, tzinfo=UTC)
+TEXT = st.characters(exclude_categories=["Cs"], exclude_characters="\x00")
+"""What text may hold: PostgreSQL keeps no NUL (nor does validation let one in)."""
 
 
-@pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('prebuilt') / 'db.sqlite3'}")
-    upgrade(engine)
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('prebuilt') / 'db.sqlite3'}")
+        upgrade(engine)
+    else:  # the session's migrated schema; this module's rows have ids of their own
+        engine = make_engine(request.getfixturevalue("postgres_url"))
     with engine.begin() as c:
         c.execute(insert(t.users).values(id=USER, name="Ada", email="ada@example.com", created_at=NOW,
                                          updated_at=NOW))
@@ -119,7 +127,7 @@ def _writes(connection: Connection, run: Any) -> tuple[Any, list[Any]]:
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(name=st.text(min_size=1, max_size=40), title=st.none() | st.text(max_size=20),
+@given(name=st.text(TEXT, min_size=1, max_size=40), title=st.none() | st.text(TEXT, max_size=20),
        at=st.datetimes(min_value=datetime(1970, 1, 2), max_value=datetime(9999, 1, 1),
                        timezones=st.sampled_from([UTC, timezone(timedelta(hours=5, minutes=30)),
                                                   timezone(timedelta(hours=-8))])),
@@ -127,10 +135,13 @@ def _writes(connection: Connection, run: Any) -> tuple[Any, list[Any]]:
 def test_a_write_changes_what_execute_changes(engine: Engine, name: str, title: str | None, at: datetime,
                                               limit: int) -> None:
     values = _job_info_values(name, title, at, limit)
-    statement = storage._INSERT_JOB_INFO_UNLESS_FULL_COUNTED
+    if engine.dialect.name == "sqlite":
+        statement, added = storage._INSERT_JOB_INFO_UNLESS_FULL_COUNTED, lambda result: result.rowcount
+    else:  # as SqlJobInfos runs it there
+        statement, added = storage._INSERT_JOB_INFO_UNLESS_FULL_RETURNING, lambda result: len(result.all())
     with connect(engine, write=True) as connection:
-        ours = _writes(connection, lambda: statement(connection, values).rowcount)
-        theirs = _writes(connection, lambda: connection.execute(statement.statement, values).rowcount)
+        ours = _writes(connection, lambda: added(statement(connection, values)))
+        theirs = _writes(connection, lambda: added(connection.execute(statement.statement, values)))
     assert ours == theirs and ours[0] == (1 if limit > 5 else 0)
     with connect(engine, write=True) as connection:
         change = {"job_info_id": JOB, "owner": USER, "name": name, "title": title, "experience_level": "junior",
@@ -157,14 +168,46 @@ def test_a_returning_insert_and_a_counter_answer_as_execute_does(engine: Engine)
         assert ours == theirs == 1
 
 
-def test_the_first_prebuilt_statement_of_a_write_begins_immediate(engine: Engine) -> None:
+@pytest.mark.parametrize("engine", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
+def test_an_insert_counted_in_one_statement_answers_as_execute_does(engine: Engine) -> None:
+    """PostgreSQL's createInterview: a data-modifying CTE."""
+    both = interviews._INSERT_OWNED_COUNTED
+
+    def added(connection: Connection, owner: str) -> tuple[list[Any], list[Any], str]:
+        bound = {"new_id": str(uuid.uuid4()), "new_duration": "00:00:00", "new_hume_chat_id": None,
+                 "new_feedback": None, "new_started_at": None, "new_ended_at": NOW, "new_created_at": NOW,
+                 "new_updated_at": NOW, "owner": owner, "job_info_id": JOB}
+        ours = _in_rolled_back_write(connection, lambda: [tuple(r) for r in both(connection, bound).all()])
+        theirs = _in_rolled_back_write(
+            connection, lambda: [tuple(r) for r in connection.execute(both.statement, bound).all()])
+        return ours, theirs, bound["new_id"]
+
     with connect(engine, write=True) as connection:
-        sent: list[str] = []
-        connection.connection.driver_connection.set_trace_callback(sent.append)  # type: ignore[union-attr]
-        storage._UPDATE_OWNED_JOB_INFO(connection, {"job_info_id": JOB, "owner": USER, "name": "Renamed",
-                                                    "title": None, "experience_level": "junior",
-                                                    "description": "x", "now": NOW})
-        assert sent[0] == "BEGIN IMMEDIATE" and sent[1].startswith("UPDATE job_infos")
+        ours, theirs, interview_id = added(connection, USER)
+        assert ours == theirs == [(interview_id,)]
+        ours, theirs, _ = added(connection, "nobody")  # not the job's owner: nothing added
+        assert ours == theirs == []
+
+
+def _begun(connection: Connection, run: Any) -> str | None:
+    """What ``run`` begins: the statement it sends first on SQLite, or on
+    PostgreSQL "BEGIN" if the server is then in a transaction."""
+    driver = connection.connection.driver_connection
+    if isinstance(driver, psycopg.Connection):
+        run()
+        return "BEGIN" if driver.info.transaction_status == psycopg.pq.TransactionStatus.INTRANS else None
+    sent: list[str] = []
+    driver.set_trace_callback(sent.append)  # type: ignore[union-attr]
+    run()
+    return sent[0] if sent[0].startswith("BEGIN") else None
+
+
+def test_the_first_prebuilt_statement_of_a_write_begins_its_transaction(engine: Engine) -> None:
+    with connect(engine, write=True) as connection:
+        begun = _begun(connection, lambda: storage._UPDATE_OWNED_JOB_INFO(connection, {
+            "job_info_id": JOB, "owner": USER, "name": "Renamed", "title": None, "experience_level": "junior",
+            "description": "x", "now": NOW}))
+        assert begun == ("BEGIN IMMEDIATE" if engine.dialect.name == "sqlite" else "BEGIN")
         connection.rollback()  # nothing of it stays
     with connect(engine, write=False) as connection:
         assert storage._JOB_INFO_BY_ID(connection, {"job_info_id": JOB}).first().name == "Job 0"
@@ -182,6 +225,11 @@ def test_a_constraint_violated_is_sqlalchemys_integrity_error(engine: Engine) ->
                 "job_info_id": JOB, "user_id": "nobody", "name": "n", "title": None, "experience_level": "mid",
                 "description": "d", "created_at": NOW, "updated_at": NOW})
         connection.rollback()
+
+
+def test_a_read_begins_nothing(engine: Engine) -> None:
+    with connect(engine, write=False) as connection:
+        assert _begun(connection, lambda: storage._JOB_INFO_BY_ID(connection, {"job_info_id": JOB}).first()) is None
 
 
 def test_a_locked_database_is_sqlalchemys_operational_error(tmp_path: Path) -> None:
@@ -209,10 +257,9 @@ def test_on_any_other_connection_of_the_engine_it_begins_as_execute_does(engine:
     connections, which begin a transaction (``BEGIN``) on their first
     statement: a prebuilt one begins it too, and a rollback undoes it."""
     with engine.connect() as connection:
-        sent: list[str] = []
-        connection.connection.driver_connection.set_trace_callback(sent.append)  # type: ignore[union-attr]
-        user_plans._COUNT_CREATED["questions"](connection, {"user_id": USER, "delta": 7})
-        assert sent[0] == "BEGIN" and connection.in_transaction()
+        begun = _begun(connection, lambda: user_plans._COUNT_CREATED["questions"](connection, {
+            "user_id": USER, "delta": 7}))
+        assert begun == "BEGIN" and connection.in_transaction()
         connection.rollback()
         assert user_plans._UNLOCKED_USAGE(connection, {"user_id": USER}).first().questions_created == 0
         connection.rollback()

@@ -24,13 +24,12 @@ from __future__ import annotations
 
 import sqlite3
 from collections import namedtuple
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, cast
 
 from sqlalchemy import Connection
 from sqlalchemy.engine import Dialect
-from sqlalchemy.exc import DBAPIError, MultipleResultsFound, NoResultFound
+from sqlalchemy.exc import DBAPIError, MultipleResultsFound, NoResultFound, StatementError
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ClauseElement, Executable
 
@@ -59,17 +58,6 @@ class Prebuilt:
         return form.begun_and_run(connection, values)
 
 
-@contextmanager
-def sqlite_errors_as_sqlalchemy(statement: str, parameters: list[Any], dialect: Dialect) -> Iterator[None]:
-    """What the sqlite3 driver raises for ``statement``, raised as
-    ``Connection.execute`` raises it (``OperationalError``,
-    ``IntegrityError``, ...), for the calls made on the driver itself."""
-    try:
-        yield
-    except sqlite3.Error as error:
-        raise DBAPIError.instance(statement, parameters, error, sqlite3.Error, dialect=dialect) from error
-
-
 class _Form:
     """The statement compiled for one dialect: its SQL, its parameters with
     their types' converters, its columns' converters."""
@@ -81,6 +69,7 @@ class _Form:
             raise ValueError("a Prebuilt takes bound parameters, none rendered at execution")
         self.sql = compiled.string
         self.names: list[str] = names
+        self.driver_error: type[Exception] = dialect.loaded_dbapi.Error
         binds = {name: compiled.binds[name] for name in self.names}
         self.defaults = {name: bind.value for name, bind in binds.items() if not bind.required}
         self.to_driver: list[Processor] = [
@@ -119,10 +108,15 @@ class _Form:
 
     def make(self, raw: Sequence[Any]) -> Any:
         assert self.row is not None
-        return self.row._make(
+        return self.row._make([
             value if convert is None or value is None else convert(value)
             for value, convert in zip(raw, self.from_driver, strict=True)
-        )
+        ])
+
+    def wrapped(self, error: Exception, values: Any, dialect: Dialect) -> StatementError:
+        """What the driver raised, as ``Connection.execute`` raises it
+        (``OperationalError``, ``IntegrityError``, ...)."""
+        return DBAPIError.instance(self.sql, values, error, self.driver_error, dialect=dialect)
 
 
 class _SqliteForm(_Form):
@@ -134,8 +128,10 @@ class _SqliteForm(_Form):
     def run(self, connection: Connection, values: list[Any]) -> _Result:
         driver = connection.connection.driver_connection
         assert isinstance(driver, sqlite3.Connection)
-        with sqlite_errors_as_sqlalchemy(self.sql, values, connection.dialect):
+        try:
             cursor = driver.execute(self.sql, values)
+        except sqlite3.Error as error:
+            raise self.wrapped(error, values, connection.dialect) from error
         return _Result(self, cursor, connection.dialect, values)
 
 
@@ -173,8 +169,9 @@ class _Result:
     def _fetch(self, size: int | None) -> list[Any]:
         """Up to ``size`` rows (all: None), converted; the cursor is done with."""
         try:
-            with sqlite_errors_as_sqlalchemy(self._form.sql, self._values, self._dialect):
-                raw = self._cursor.fetchall() if size is None else self._cursor.fetchmany(size)
+            raw = self._cursor.fetchall() if size is None else self._cursor.fetchmany(size)
+        except self._form.driver_error as error:
+            raise self._form.wrapped(error, self._values, self._dialect) from error
         finally:
             self._cursor.close()
         return [self._form.make(row) for row in raw]

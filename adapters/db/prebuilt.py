@@ -83,17 +83,13 @@ class _Form:
         ]
         self.row: Any = namedtuple("Row", self.columns) if columns else None  # noqa: PYI024
 
-    def converted(self, parameters: Mapping[str, Any]) -> list[Any]:
+    def values(self, parameters: Mapping[str, Any]) -> Any:
         """The parameters in ``names``' order, as the driver takes them."""
         values = []
         for name, convert in zip(self.names, self.to_driver, strict=True):
             value = parameters[name] if name in parameters else self.defaults[name]
             values.append(value if convert is None or value is None else convert(value))
         return values
-
-    def values(self, parameters: Mapping[str, Any]) -> Any:
-        """The parameters as the driver takes them."""
-        raise NotImplementedError
 
     def begun_and_run(self, connection: Connection, values: Any) -> _Result:
         if not connection.in_transaction() and getattr(connection, "writes", True):
@@ -122,15 +118,12 @@ class _Form:
 class _SqliteForm(_Form):
     """Positional parameters (``?``), run on the sqlite3 connection."""
 
-    def values(self, parameters: Mapping[str, Any]) -> list[Any]:
-        return self.converted(parameters)
-
     def run(self, connection: Connection, values: list[Any]) -> _Result:
         driver = connection.connection.driver_connection
         assert isinstance(driver, sqlite3.Connection)
         try:
             cursor = driver.execute(self.sql, values)
-        except sqlite3.Error as error:
+        except self.driver_error as error:
             raise self.wrapped(error, values, connection.dialect) from error
         return _Result(self, cursor, connection.dialect, values)
 
@@ -140,7 +133,7 @@ class _PostgresForm(_Form):
     on a psycopg cursor."""
 
     def values(self, parameters: Mapping[str, Any]) -> dict[str, Any]:
-        return dict(zip(self.names, self.converted(parameters), strict=True))
+        return dict(zip(self.names, super().values(parameters), strict=True))
 
     def run(self, connection: Connection, values: dict[str, Any]) -> _Result:
         cursor = connection.connection.cursor()

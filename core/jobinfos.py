@@ -128,7 +128,7 @@ class CreateJobInfo:
             created_at=now,
             updated_at=now,
         )
-        with self.storage.unit_of_work(write=True) as uow:
+        with self.storage.unit_of_work(write=True, one_write=True) as uow:
             try:
                 added = uow.job_infos.add_unless_full(job_info, self.max_job_infos)
             except OwnerMissing:
@@ -146,7 +146,7 @@ class UpdateJobInfo:
 
     def __call__(self, context: Context, command: UpdateJobInfoCommand) -> JobInfoSaved:
         # the ownership check is the update's own WHERE (one statement)
-        with self.storage.unit_of_work(write=True) as uow:
+        with self.storage.unit_of_work(write=True, one_write=True) as uow:
             updated = uow.job_infos.update_owned(
                 context.caller.user_id,
                 command.id,

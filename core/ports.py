@@ -127,10 +127,15 @@ class Storage(Protocol):
         """Raise if the storage cannot be reached (for the health check)."""
         ...
 
-    def unit_of_work(self, *, write: bool = False) -> UnitOfWork:
+    def unit_of_work(self, *, write: bool = False, one_write: bool = False) -> UnitOfWork:
         """A new unit of work. ``write=True`` starts a transaction that
         serialises writers from the first statement (SQLite: BEGIN IMMEDIATE),
-        for read-check-write sequences such as plan allowances."""
+        for read-check-write sequences such as plan allowances.
+        ``one_write=True`` (with ``write``): its first statement is its only
+        write, one repository call committed right after it, so a storage
+        may commit that write as it runs, without a transaction of its own
+        (not while an idempotency key is held, whose mark commits with the
+        write); a second write in it raises ``RuntimeError``."""
         ...
 
 

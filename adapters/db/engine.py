@@ -21,6 +21,13 @@ sequence (a plan allowance) cannot interleave with another:
   ``commit`` and ``rollback`` go by the server's transaction status, so they
   end what we began, and send nothing when nothing was.
 
+A write that is its unit of work's only statement (createJobInfo's insert,
+updateJobInfo's update: ``Storage.unit_of_work(one_write=True)``) runs
+alone, in autocommit, committed as it runs: no ``BEGIN`` nor ``COMMIT``,
+two round trips fewer on PostgreSQL, and on SQLite the write lock held for
+that statement only (``RetryOnceConnection.lone_write``). One statement is
+atomic either way; a second one in that unit of work is refused.
+
 A read (a unit of work that is not a write) runs in autocommit on both: no
 BEGIN, no ROLLBACK, each statement seeing what was committed when it began.
 On PostgreSQL at READ COMMITTED that is what a transaction would give anyway,
@@ -85,16 +92,17 @@ def make_engine(url: str, *, bounded: bool = True) -> Engine:
     raise ValueError(f"unsupported database {parsed.drivername!r}: use sqlite or postgresql")
 
 
-def connect(engine: Engine, *, write: bool) -> Connection:
-    """A connection for one unit of work: a write transaction (``WRITE``),
-    or a read in autocommit; retried once on a dead pooled connection, as
-    the module says."""
+def connect(engine: Engine, *, write: bool, lone_write: bool = False) -> Connection:
+    """A connection for one unit of work: a write transaction, or a read in
+    autocommit; retried once on a dead pooled connection, as the module
+    says. ``lone_write``: its write may run alone (``RetryOnceConnection``)."""
     connection = RetryOnceConnection(engine)
     connection.writes = write
+    connection.lone_write = write and lone_write
     return connection
 
 
-def switch(connection: Connection, *, write: bool) -> None:
+def switch(connection: Connection, *, write: bool, lone_write: bool = False) -> None:
     """Turn a unit of work's connection, between transactions, into a
     write's (as ``connect(write=True)`` gives) or a read's; no round trip.
     What the last read began (SQLAlchemy begins even in autocommit, though
@@ -103,6 +111,20 @@ def switch(connection: Connection, *, write: bool) -> None:
     assert isinstance(connection, RetryOnceConnection), "connect()'s connection"
     connection.rollback()
     connection.writes = write
+    connection.lone_write = write and lone_write
+    connection.wrote_alone = False
+
+
+def changed_nothing(connection: Connection) -> None:
+    """The write that ran alone on ``connection`` changed nothing: its unit
+    of work may go on."""
+    if isinstance(connection, RetryOnceConnection):
+        connection.wrote_alone = False
+
+
+def wrote_alone(connection: Connection) -> bool:
+    """Whether a write ran alone on ``connection``, committed, in the unit of work."""
+    return isinstance(connection, RetryOnceConnection) and connection.wrote_alone
 
 
 class RetryOnceConnection(Connection):
@@ -113,6 +135,17 @@ class RetryOnceConnection(Connection):
     _sent = False
     writes = False
     """Whether its transactions are a write's (``connect``, ``switch``)."""
+    lone_write = False
+    """Whether its unit of work's write may run alone: a statement that is
+    the whole write by itself (one ``Prebuilt`` called with ``alone``), its
+    unit of work's first, run in autocommit, committed as it runs, with no
+    ``BEGIN`` nor ``COMMIT`` (two round trips fewer on PostgreSQL; on
+    SQLite, the write lock held for that statement only). Not when
+    something else must commit with it (an idempotency key's mark)."""
+    wrote_alone = False
+    """A write ran alone and changed something: its unit of work may run
+    nothing more (``retried_once`` refuses), since that would not commit
+    with it."""
 
     def begin(self) -> Any:
         if self.in_transaction():
@@ -133,6 +166,8 @@ class RetryOnceConnection(Connection):
         """``run()``, a statement (its BEGIN included); if it is the unit of
         work's first and found the pooled DBAPI connection dead, run again
         on a fresh one (``Prebuilt`` runs its statements through this)."""
+        if self.wrote_alone:
+            raise RuntimeError("a unit of work whose write ran alone (committed) ran another statement")
         if self._sent or self.in_transaction():
             # after the first statement, or in a transaction begun
             # explicitly (``with connection.begin()``), which a retry would
@@ -146,6 +181,20 @@ class RetryOnceConnection(Connection):
                 raise
             self.rollback()  # lets the connection procure a new DBAPI connection
             return run()
+
+    def may_write_alone(self) -> bool:
+        """Whether a write may run alone now (``lone_write``, nothing begun)."""
+        return self.lone_write and not self.in_transaction()
+
+    def ran_alone(self, run: Callable[[], T]) -> T:
+        """``run()``, a write that ``may_write_alone``, sent in autocommit;
+        its unit of work runs nothing more unless it changed nothing
+        (``changed_nothing``). Never run again on a fresh connection: it may
+        have committed."""
+        self.lone_write = False
+        self._sent = True
+        self.wrote_alone = True
+        return run()
 
     def begin_nested(self) -> Any:
         self._sent = True  # a savepoint's statements are not retried

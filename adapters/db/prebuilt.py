@@ -47,13 +47,18 @@ class Prebuilt:
         self.statement = statement
         self._forms: dict[str, _Form] = {}
 
-    def __call__(self, connection: Connection, parameters: Mapping[str, Any]) -> Any:
+    def __call__(self, connection: Connection, parameters: Mapping[str, Any], *, alone: bool = False) -> Any:
+        """``alone``: the statement is a whole write by itself, run alone
+        (in autocommit, committed as it runs) when its unit of work allows
+        it (``RetryOnceConnection.lone_write``)."""
         dialect = connection.dialect
         form = self._forms.get(dialect.name)
         if form is None:
             form = self._forms[dialect.name] = _FORMS[dialect.name](self.statement, dialect)
         values = form.values(parameters)  # before a write's BEGIN: its lock is held no longer than needed
         if isinstance(connection, RetryOnceConnection):
+            if alone and connection.may_write_alone():
+                return connection.ran_alone(lambda: form.run(connection, values))
             return connection.retried_once(lambda: form.begun_and_run(connection, values))
         return form.begun_and_run(connection, values)
 

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from adapters.db import tables as t
 from adapters.db.accounts import SqlSessions, SqlUsers
-from adapters.db.engine import connect, switch
+from adapters.db.engine import changed_nothing, connect, switch, wrote_alone
 from adapters.db.interview_messages import SqlInterviewMessages
 from adapters.db.interviews import SqlInterviews
 from adapters.db.paging import NewestFirst, newest_first
@@ -31,7 +31,7 @@ from adapters.db.resume_analyses import SqlResumeAnalyses
 from core.cache_tags import job_info_tags
 from core.domain import Actor, ExperienceLevel, JobInfo
 from core.errors import Forbidden, OwnerMissing
-from core.idempotency import HeldKey
+from core.idempotency import HeldKey, held_key
 from core.paging import SortKey
 from core.ports import TagCache
 from core.unit_of_work import TrackedUnitOfWork, Wrote, owns
@@ -150,15 +150,19 @@ class SqlJobInfos:
         self._wrote = wrote
 
     def add(self, job_info: JobInfo) -> None:
-        self.add_unless_full(job_info, _NO_LIMIT)
+        self._add_unless_full(job_info, _NO_LIMIT, alone=False)
 
     def add_unless_full(self, job_info: JobInfo, limit: int) -> bool:
+        return self._add_unless_full(job_info, limit, alone=True)
+
+    def _add_unless_full(self, job_info: JobInfo, limit: int, *, alone: bool) -> bool:
         values = {"id": job_info.id, **_job_info_values(job_info), "limit": limit}
         if self._c.dialect.name == "postgresql":
-            added = _INSERT_JOB_INFO_UNLESS_FULL_RETURNING(self._c, values).first() is not None
+            added = _INSERT_JOB_INFO_UNLESS_FULL_RETURNING(self._c, values, alone=alone).first() is not None
         else:
-            added = _INSERT_JOB_INFO_UNLESS_FULL_COUNTED(self._c, values).rowcount == 1
+            added = _INSERT_JOB_INFO_UNLESS_FULL_COUNTED(self._c, values, alone=alone).rowcount == 1
         if not added:
+            changed_nothing(self._c)
             # full, or no such user (rare: a session outliving its account)
             if _USER_EXISTS(self._c, values).first() is None:
                 raise OwnerMissing(job_info.user_id)
@@ -181,9 +185,11 @@ class SqlJobInfos:
         updated = _UPDATE_OWNED_JOB_INFO(self._c, {
             "job_info_id": job_info_id, "owner": user_id, "name": name, "title": title,
             "experience_level": experience_level.value, "description": description, "now": now,
-        }).rowcount
+        }, alone=True).rowcount
         if updated:
             self._wrote(job_info_tags(job_info_id, user_id))
+        else:
+            changed_nothing(self._c)
         return bool(updated)
 
     def delete(self, job_info_id: str) -> None:
@@ -238,21 +244,28 @@ class SqlUnitOfWork(TrackedUnitOfWork):
     autocommit on PostgreSQL and SQLite; see ``adapters.db.engine``). While
     a request holds a connection, its units of work use that one, a write
     switching it to a write transaction and back to reading when it ends;
-    a unit of work begun while a write is using it opens its own. Each
-    repository is built when first used (a unit of work uses one or two)."""
+    a unit of work begun while a write is using it opens its own. A unit of
+    work of ``one_write`` runs that write alone, in autocommit, when it may
+    (``RetryOnceConnection.lone_write``). Each repository is built when
+    first used (a unit of work uses one or two)."""
 
-    def __init__(self, engine: Engine, write: bool, cache: TagCache | None, held: _Held | None = None) -> None:
+    def __init__(
+        self, engine: Engine, write: bool, cache: TagCache | None, held: _Held | None = None, one_write: bool = False
+    ) -> None:
         super().__init__(cache)
         self._engine = engine
         self._write = write
+        self._one_write = one_write
         self._held = held
         self._plans: dict[str, str] = {}
 
     def __enter__(self) -> Self:
         held = self._held
+        # one write runs alone, unless an idempotency key's mark must commit with it
+        lone_write = self._write and self._one_write and held_key() is None
         if held is None or not held.holding or held.writing:
             self._shared = False
-            self._connection = connect(self._engine, write=self._write)
+            self._connection = connect(self._engine, write=self._write, lone_write=lone_write)
             return self
         self._shared = True
         if held.connection is None or held.connection.invalidated:
@@ -262,7 +275,7 @@ class SqlUnitOfWork(TrackedUnitOfWork):
         if self._write:
             held.writing = True
             try:
-                switch(connection, write=True)
+                switch(connection, write=True, lone_write=lone_write)
             except BaseException:
                 held.close()  # in a state no longer known
                 raise
@@ -319,6 +332,8 @@ class SqlUnitOfWork(TrackedUnitOfWork):
         # its own reset (a rollback first would cost the driver two). A held
         # connection stays open for the request's next unit of work, back in
         # autocommit, and is closed when the request lets go of it.
+        if self._written and self._cache is not None and wrote_alone(self._connection):
+            self._cache.invalidate(sorted(self._written))  # committed as it ran, commit() or not
         self._written.clear()
         if not self._shared:
             self._connection.close()
@@ -373,8 +388,8 @@ class SqlStorage:
         self.cache = cache
         self._held = _Held()
 
-    def unit_of_work(self, *, write: bool = False) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, write, self.cache, self._held)
+    def unit_of_work(self, *, write: bool = False, one_write: bool = False) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.engine, write, self.cache, self._held, one_write)
 
     def hold_connection(self) -> None:
         """From now until ``let_go_of_connection`` this thread's units of

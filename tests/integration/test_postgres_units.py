@@ -2,7 +2,7 @@
 autocommit and ``BEGIN`` is ours to send: a read (``connect(write=False)``,
 or ``switch`` back to reading) nothing; a write, and any other connection of
 the engine (migrations, purge, idempotency keys), a transaction that nothing
-outside sees until it commits. Read off the server's own transaction status
+outside sees until it commits; a write allowed to run alone, nothing. Read off the server's own transaction status
 and off a second connection."""
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ from collections.abc import Iterator
 
 import psycopg
 import pytest
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, bindparam, text
 
 from adapters.db.engine import connect, switch
+from adapters.db.prebuilt import Prebuilt
 from adapters.db.tables import rate_limit_buckets as rows
 
 pytestmark = pytest.mark.postgres
@@ -93,3 +94,20 @@ def test_another_connection_begins_a_transaction(postgres_engine: Engine, key: s
         assert not _seen(postgres_engine, key)
         connection.rollback()
     assert not _seen(postgres_engine, key)
+
+
+def test_a_write_that_may_run_alone_begins_nothing(postgres_engine: Engine, key: str) -> None:
+    """``lone_write``: a ``Prebuilt`` write called ``alone`` is sent in
+    autocommit, committed as it runs; another statement is then refused."""
+    insert = Prebuilt(rows.insert().values(key=bindparam("key"), tokens=1.0, updated_at=0.0))
+    with connect(postgres_engine, write=True, lone_write=True) as connection:
+        insert(connection, {"key": key}, alone=True)
+        assert _status(connection) == IDLE
+        assert _seen(postgres_engine, key)
+        with pytest.raises(RuntimeError):
+            connection.execute(text("SELECT 1"))
+    with connect(postgres_engine, write=True) as connection:  # not allowed to: a transaction
+        insert(connection, {"key": key + "-2"}, alone=True)
+        assert _status(connection) == IN_TRANSACTION
+        connection.rollback()
+    assert not _seen(postgres_engine, key + "-2")

@@ -3,7 +3,8 @@ PostgreSQL alike: ``job_infos.add_unless_full`` (the user's count of job
 infos, kept on their row, checked and moved with the insert; a delete gives
 the slot back; a user who is gone is ``OwnerMissing``) and
 ``job_infos.update_owned`` (updateJobInfo's one statement: only the owner's
-job info changes, and its ``updated_at`` never goes back)."""
+job info changes, and its ``updated_at`` never goes back), each the one
+write of its unit of work (``one_write``: on SQL committed as it runs)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,12 @@ from datetime import timedelta
 
 import pytest
 
+from adapters.cache.memory import MemoryTagCache
+from adapters.db.storage import SqlStorage
+from core.cache_tags import job_info_tags
 from core.domain import ExperienceLevel
 from core.errors import OwnerMissing
+from core.idempotency import HeldKey, holding
 from core.ports import Storage
 from tests.concurrently import at_once
 from tests.conftest import T0, make_job_info, make_user, new_id, saved
@@ -139,3 +144,74 @@ def test_simultaneous_creates_and_deletes_keep_the_count_exact(storage: Storage)
         for _ in range(limit - kept):
             assert uow.job_infos.add_unless_full(make_job_info(user_id=user.id), limit)
         assert not uow.job_infos.add_unless_full(make_job_info(user_id=user.id), limit)
+
+
+# --- a unit of work of one write (createJobInfo's, updateJobInfo's) ---------
+
+
+def test_a_unit_of_one_write_refuses_a_second_write(storage: Storage) -> None:
+    user = make_user()
+    job_info = make_job_info(user_id=user.id)
+    saved(storage, user)
+    with pytest.raises(RuntimeError), storage.unit_of_work(write=True, one_write=True) as uow:
+        assert uow.job_infos.add_unless_full(job_info, 10)
+        uow.job_infos.update_owned(user.id, job_info.id, **CHANGES, now=T0)
+    with storage.unit_of_work() as uow:
+        found = uow.job_infos.get(job_info.id)
+    assert found is None or found.name == job_info.name  # never updated (SQL: added, as it ran)
+
+
+def test_a_unit_of_one_write_that_wrote_nothing_may_go_on(storage: Storage) -> None:
+    user = make_user()
+    job_info = make_job_info(user_id=user.id)
+    saved(storage, user, job_info)
+    with storage.unit_of_work(write=True, one_write=True) as uow:
+        assert not uow.job_infos.add_unless_full(make_job_info(user_id=user.id), 1)  # full
+        assert uow.job_infos.update_owned(user.id, job_info.id, **CHANGES, now=T0)
+        uow.commit()
+    with storage.unit_of_work() as uow:
+        assert uow.job_infos.count_for_user(user.id) == 1
+        found = uow.job_infos.get(job_info.id)
+    assert found is not None and found.name == CHANGES["name"]
+
+
+def test_on_sql_a_unit_of_one_write_commits_it_as_it_runs(sql_storage: SqlStorage) -> None:
+    """No transaction of its own: another unit of work sees the write before
+    ``commit()``, and it stays when the unit ends without one."""
+    user = make_user()
+    job_info = make_job_info(user_id=user.id)
+    saved(sql_storage, user)
+    with sql_storage.unit_of_work(write=True, one_write=True) as uow:
+        assert uow.job_infos.add_unless_full(job_info, 10)
+        with sql_storage.unit_of_work() as other:
+            assert other.job_infos.get(job_info.id) is not None
+    with sql_storage.unit_of_work() as uow:
+        assert uow.job_infos.count_for_user(user.id) == 1
+
+
+def test_on_sql_with_an_idempotency_key_held_one_write_is_a_transaction(sql_storage: SqlStorage) -> None:
+    """The key's mark must commit with the write: nothing is seen before
+    ``commit()``, and nothing stays without it."""
+    user = make_user()
+    saved(sql_storage, user)
+    with holding(HeldKey(user.id, "key-1", "token-1")):
+        with sql_storage.unit_of_work(write=True, one_write=True) as uow:
+            assert uow.job_infos.add_unless_full(make_job_info(user_id=user.id), 10)
+            with sql_storage.unit_of_work() as other:
+                assert other.job_infos.count_for_user(user.id) == 0
+    with sql_storage.unit_of_work() as uow:
+        assert uow.job_infos.count_for_user(user.id) == 0
+
+
+def test_on_sql_a_write_committed_as_it_ran_invalidates_its_tags_without_commit(sql_storage: SqlStorage) -> None:
+    cache = MemoryTagCache()
+    storage = SqlStorage(sql_storage.engine, cache)
+    user = make_user()
+    job_info = make_job_info(user_id=user.id)
+    saved(storage, user, job_info)
+    tags = job_info_tags(job_info.id, user.id)
+    assert cache.get_or_load("job", tags, lambda: "before") == "before"
+    with pytest.raises(LookupError), storage.unit_of_work(write=True, one_write=True) as uow:
+        assert uow.job_infos.update_owned(user.id, job_info.id, **CHANGES, now=T0)
+        raise LookupError  # before commit(): the update has committed all the same
+    assert cache.get_or_load("job", tags, lambda: "after") == "after"

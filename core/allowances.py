@@ -50,11 +50,6 @@ class Reservation:
     hold_id: str | None
     """The hold taken from a limited allowance; None for an unlimited plan."""
 
-    @property
-    def holds_nothing(self) -> bool:
-        """Whether settling it writes nothing (an unlimited allowance)."""
-        return self.hold_id is None
-
 
 @frozen(kw_only=True)
 class Allowances:

@@ -118,8 +118,7 @@ class CreateInterview:
                 created_at=now,
                 updated_at=now,
             )
-            # the insert is the one write, unless settling drops a hold too
-            with self.storage.unit_of_work(write=True, one_write=reservation.holds_nothing) as uow:
+            with self.storage.unit_of_work(write=True) as uow:
                 if not uow.interviews.add_owned(interview, actor.user_id):  # counted by it
                     raise Forbidden()  # the job info is gone meanwhile
                 self.allowances.settle(uow, reservation)

@@ -163,8 +163,7 @@ class JobInfos(Protocol):
         """Replace the fields of job info ``job_info_id`` if it is
         ``user_id``'s, in one statement; its ``updated_at`` becomes ``now``,
         or stays if it is later. ``False``, nothing written, when there is no
-        such job info or it is someone else's. In a unit of work of
-        ``one_write`` it may commit as it runs (``Storage.unit_of_work``)."""
+        such job info or it is someone else's."""
         ...
 
     def delete(self, job_info_id: str) -> None:
@@ -186,7 +185,7 @@ class JobInfos(Protocol):
         """Adds the job info unless its user has ``limit`` or more already
         (``False`` then, nothing written); ``OwnerMissing`` as ``add``. The
         count is exact against concurrent creates and deletes by the same
-        user. In a unit of work of ``one_write`` it may commit as it runs."""
+        user."""
         ...
 
 
@@ -200,9 +199,7 @@ class Interviews(Protocol):
         ``False``, nothing written, when there is no such job info or it is
         someone else's: then end the unit of work without committing (a job
         info deleted while the insert waited for it fails the whole
-        transaction on PostgreSQL). A unit of work's only write, as
-        ``JobInfos.update_owned``, where the backend does it in one
-        statement."""
+        transaction on PostgreSQL)."""
         ...
 
     def get(self, interview_id: str) -> Interview | None: ...

@@ -9,7 +9,6 @@ from sqlalchemy import Connection, Insert, Row, bindparam, insert, select, updat
 from sqlalchemy.exc import IntegrityError
 
 from adapters.db import tables as t
-from adapters.db.engine import changed_nothing
 from adapters.db.owners import owner_of
 from adapters.db.paging import NewestFirst, newest_first
 from adapters.db.practice_totals import keep_ratings
@@ -100,20 +99,17 @@ class SqlInterviews:
             if self._c.dialect.name == "postgresql":
                 bound = {f"new_{name}": values[name] for name in _COLUMNS} | {
                     "owner": user_id, "job_info_id": interview.job_info_id}
-                added = _INSERT_OWNED_COUNTED(self._c, bound, alone=True).first() is not None
+                added = _INSERT_OWNED_COUNTED(self._c, bound).first() is not None
             else:  # SQLite has no data-modifying CTE
                 added = _INSERT_OWNED(self._c, values).first() is not None
                 if added:
                     count_created(self._c, user_id, "interviews")
         except IntegrityError:  # the job info deleted since the select found it
-            changed_nothing(self._c)
             return False
-        if not added:
-            changed_nothing(self._c)
-            return False
-        keep_ratings(self._c, interview)
-        self._wrote(interview_tags(interview.id, interview.job_info_id))
-        return True
+        if added:
+            keep_ratings(self._c, interview)
+            self._wrote(interview_tags(interview.id, interview.job_info_id))
+        return added
 
     def get(self, interview_id: str) -> Interview | None:
         row = _INTERVIEW_BY_ID(self._c, {"id": interview_id}).first()

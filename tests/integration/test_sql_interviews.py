@@ -75,25 +75,8 @@ def test_add_owned_adds_on_the_owners_job_info_only_and_counts_what_it_adds(stor
         assert uow.users.get(user.id) == user
 
 
-def test_add_owned_as_the_one_write_of_its_unit_of_work(sql_storage: SqlStorage) -> None:
-    """createInterview's write: on PostgreSQL one statement, committed as it
-    runs; on SQLite two (the insert, then the count), in a transaction."""
-    user, job_info = a_user_with_a_job_info(sql_storage)
-    interview = new_interview(job_info.id)
-    with sql_storage.unit_of_work(write=True, one_write=True) as uow:
-        assert uow.interviews.add_owned(interview, user.id)
-        with sql_storage.unit_of_work() as other:
-            seen = other.interviews.get(interview.id) is not None
-        assert seen == (sql_storage.engine.dialect.name == "postgresql")
-        uow.commit()
-    with sql_storage.unit_of_work() as uow:
-        assert uow.interviews.get(interview.id) == interview
-        assert uow.users.usage(user.id) == Usage(interviews_created=1)
-
-
 @pytest.mark.postgres
-@pytest.mark.parametrize("one_write", [False, True])
-def test_on_postgres_add_owned_refuses_a_job_info_deleted_while_it_runs(postgres_engine: Engine, one_write: bool) -> None:
+def test_on_postgres_add_owned_refuses_a_job_info_deleted_while_it_runs(postgres_engine: Engine) -> None:
     """The job info is there when the insert's select reads it, deleted by a
     transaction that commits while the insert waits for it: no orphan."""
     storage = SqlStorage(postgres_engine)
@@ -103,7 +86,7 @@ def test_on_postgres_add_owned_refuses_a_job_info_deleted_while_it_runs(postgres
         deleter.execute(text("DELETE FROM job_infos WHERE id = :id"), {"id": job_info.id})
 
         def add() -> bool:
-            with storage.unit_of_work(write=True, one_write=one_write) as uow:
+            with storage.unit_of_work(write=True) as uow:
                 added = uow.interviews.add_owned(interview, user.id)
                 if added:
                     uow.commit()

@@ -134,8 +134,9 @@ class Storage(Protocol):
         ``one_write=True`` (with ``write``): its first statement is its only
         write, one repository call committed right after it, so a storage
         may commit that write as it runs, without a transaction of its own
-        (not while an idempotency key is held, whose mark commits with the
-        write); a second write in it raises ``RuntimeError``."""
+        (SQLite's does; not while an idempotency key is held, whose mark
+        commits with the write); a second write in it raises
+        ``RuntimeError``."""
         ...
 
 

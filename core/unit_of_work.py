@@ -50,11 +50,14 @@ def owns(actor: Actor, job_info: JobInfo | None) -> JobInfo:
 
 class TrackedUnitOfWork(ABC):
     """The tags written in this transaction, invalidated after commit, and
-    the ownership guard. ``cache=None``: nothing to invalidate."""
+    the ownership guard. ``cache=None``: nothing to invalidate.
+    ``one_write``: a second write is refused (``Storage.unit_of_work``)."""
 
-    def __init__(self, cache: TagCache | None) -> None:
+    def __init__(self, cache: TagCache | None, one_write: bool = False) -> None:
         self._cache = cache
         self._written: set[str] = set()
+        self._one_write = one_write
+        self._writes = 0
 
     @property
     @abstractmethod
@@ -84,6 +87,10 @@ class TrackedUnitOfWork(ABC):
 
     def wrote(self, tags: Iterable[str]) -> None:
         """Called by the repositories with the tags of what they wrote."""
+        self._writes += 1
+        if self._one_write and self._writes > 1:
+            self.rollback()  # a programming error: what is not committed yet is dropped
+            raise RuntimeError("a unit of work of one write wrote again")
         self._written.update(tags)
 
     def commit(self) -> None:

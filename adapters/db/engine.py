@@ -21,12 +21,17 @@ sequence (a plan allowance) cannot interleave with another:
   ``commit`` and ``rollback`` go by the server's transaction status, so they
   end what we began, and send nothing when nothing was.
 
-A write that is its unit of work's only statement (createJobInfo's insert,
-updateJobInfo's update: ``Storage.unit_of_work(one_write=True)``) runs
-alone, in autocommit, committed as it runs: no ``BEGIN`` nor ``COMMIT``,
-two round trips fewer on PostgreSQL, and on SQLite the write lock held for
-that statement only (``RetryOnceConnection.lone_write``). One statement is
-atomic either way; a second one in that unit of work is refused.
+On SQLite, a write that is its unit of work's only statement (createJobInfo's
+insert, updateJobInfo's update: ``Storage.unit_of_work(one_write=True)``)
+runs alone, in autocommit, committed as it runs: no ``BEGIN IMMEDIATE`` nor
+``COMMIT``, and the write lock held for that statement only, never while
+its thread waits for the GIL (``RetryOnceConnection.lone_write``). One
+statement is atomic either way; a second one in that unit of work is
+refused. Not on PostgreSQL, though it would save two round trips of four:
+a server frozen before it reads such a statement would, on thawing, commit
+a write its client had given up on and answered 503; a ``COMMIT`` is
+protected from that by ``idle_in_transaction_session_timeout``
+(``adapters.db.bounds``), a statement in autocommit by nothing.
 
 A read (a unit of work that is not a write) runs in autocommit on both: no
 BEGIN, no ROLLBACK, each statement seeing what was committed when it began.
@@ -95,10 +100,11 @@ def make_engine(url: str, *, bounded: bool = True) -> Engine:
 def connect(engine: Engine, *, write: bool, lone_write: bool = False) -> Connection:
     """A connection for one unit of work: a write transaction, or a read in
     autocommit; retried once on a dead pooled connection, as the module
-    says. ``lone_write``: its write may run alone (``RetryOnceConnection``)."""
+    says. ``lone_write``: its write may run alone, on SQLite
+    (``RetryOnceConnection``)."""
     connection = RetryOnceConnection(engine)
     connection.writes = write
-    connection.lone_write = write and lone_write
+    connection.lone_write = write and lone_write and engine.dialect.name == "sqlite"
     return connection
 
 
@@ -111,7 +117,7 @@ def switch(connection: Connection, *, write: bool, lone_write: bool = False) -> 
     assert isinstance(connection, RetryOnceConnection), "connect()'s connection"
     connection.rollback()
     connection.writes = write
-    connection.lone_write = write and lone_write
+    connection.lone_write = write and lone_write and connection.dialect.name == "sqlite"
     connection.wrote_alone = False
 
 
@@ -136,12 +142,11 @@ class RetryOnceConnection(Connection):
     writes = False
     """Whether its transactions are a write's (``connect``, ``switch``)."""
     lone_write = False
-    """Whether its unit of work's write may run alone: a statement that is
-    the whole write by itself (one ``Prebuilt`` called with ``alone``), its
-    unit of work's first, run in autocommit, committed as it runs, with no
-    ``BEGIN`` nor ``COMMIT`` (two round trips fewer on PostgreSQL; on
-    SQLite, the write lock held for that statement only). Not when
-    something else must commit with it (an idempotency key's mark)."""
+    """Whether its unit of work's write may run alone (SQLite, as the module
+    says): a statement that is the whole write by itself (one ``Prebuilt``
+    called with ``alone``), its unit of work's first, run in autocommit,
+    committed as it runs, with no ``BEGIN IMMEDIATE`` nor ``COMMIT``. Not
+    when something else must commit with it (an idempotency key's mark)."""
     wrote_alone = False
     """A write ran alone and changed something: its unit of work may run
     nothing more (``retried_once`` refuses), since that would not commit

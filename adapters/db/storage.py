@@ -252,10 +252,9 @@ class SqlUnitOfWork(TrackedUnitOfWork):
     def __init__(
         self, engine: Engine, write: bool, cache: TagCache | None, held: _Held | None = None, one_write: bool = False
     ) -> None:
-        super().__init__(cache)
+        super().__init__(cache, one_write)
         self._engine = engine
         self._write = write
-        self._one_write = one_write
         self._held = held
         self._plans: dict[str, str] = {}
 

@@ -7,7 +7,6 @@ write as ``adapters.db`` does."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
 from datetime import datetime
 from types import TracebackType
 from typing import Self
@@ -148,21 +147,10 @@ class FakeWebhookDeliveries:
 
 class FakeUnitOfWork(TrackedUnitOfWork):
     def __init__(self, storage: FakeStorage, write: bool, one_write: bool = False) -> None:
-        super().__init__(storage.cache)
+        super().__init__(storage.cache, one_write)
         self._storage = storage
         self._write = write
-        self._one_write = one_write
-        self._writes = 0
         self.committed = False
-
-    def wrote(self, tags: Iterable[str]) -> None:
-        """A unit of work of ``one_write`` refuses a second write, as the SQL
-        storage does (a programming error: what it wrote is dropped)."""
-        self._writes += 1
-        if self._one_write and self._writes > 1:
-            self.rollback()
-            raise RuntimeError("a unit of work of one write wrote again")
-        super().wrote(tags)
 
     def __enter__(self) -> Self:
         if self._write:

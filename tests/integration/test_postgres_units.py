@@ -2,8 +2,8 @@
 autocommit and ``BEGIN`` is ours to send: a read (``connect(write=False)``,
 or ``switch`` back to reading) nothing; a write, and any other connection of
 the engine (migrations, purge, idempotency keys), a transaction that nothing
-outside sees until it commits, a write allowed to run alone (on SQLite) too. Read off the server's own transaction status
-and off a second connection."""
+outside sees until it commits, a write allowed to run alone (on SQLite) too.
+Read off the server's own transaction status and off a second connection."""
 
 from __future__ import annotations
 

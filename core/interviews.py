@@ -118,7 +118,8 @@ class CreateInterview:
                 created_at=now,
                 updated_at=now,
             )
-            with self.storage.unit_of_work(write=True) as uow:
+            # the insert is the unit's one write unless a hold is to be dropped
+            with self.storage.unit_of_work(write=True, one_write=reservation.hold_id is None) as uow:
                 if not uow.interviews.add_owned(interview, actor.user_id):  # counted by it
                     raise Forbidden()  # the job info is gone meanwhile
                 self.allowances.settle(uow, reservation)

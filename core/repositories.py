@@ -190,16 +190,18 @@ class JobInfos(Protocol):
 
 
 class Interviews(Protocol):
-    def add(self, interview: Interview) -> None: ...
+    def add(self, interview: Interview) -> None:
+        """Adds the interview, counted in its user's ``interviews_created``
+        (the allowance counts every interview created, however written)."""
+        ...
 
     def add_owned(self, interview: Interview, user_id: str) -> bool:
-        """Adds the interview if its job info is ``user_id``'s and counts it
-        in the user's ``interviews_created`` (the allowance counts every
-        interview created), in one statement where the backend can;
-        ``False``, nothing written, when there is no such job info or it is
-        someone else's: then end the unit of work without committing (a job
-        info deleted while the insert waited for it fails the whole
-        transaction on PostgreSQL)."""
+        """Adds the interview, counted as ``add`` does, if its job info is
+        ``user_id``'s, in one statement: a unit of work of ``one_write``
+        may hold it. ``False``, nothing written, when there is no such job
+        info or it is someone else's: then end the unit of work without
+        committing (a job info deleted while the insert waited for it fails
+        the whole transaction on PostgreSQL)."""
         ...
 
     def get(self, interview_id: str) -> Interview | None: ...

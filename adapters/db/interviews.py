@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Insert, Row, bindparam, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from adapters.db import tables as t
+from adapters.db.engine import changed_nothing
 from adapters.db.owners import owner_of
 from adapters.db.paging import NewestFirst, newest_first
 from adapters.db.practice_totals import keep_ratings
 from adapters.db.prebuilt import Prebuilt
-from adapters.db.user_plans import count_created
 from core.cache_tags import interview_tags
 from core.domain import Interview
 from core.paging import SortKey
@@ -51,34 +51,21 @@ def _values(interview: Interview) -> dict[str, Any]:
 _INTERVIEW_BY_ID = Prebuilt(select(t.interviews).where(t.interviews.c.id == bindparam("id")))
 _JOB_INTERVIEWS = NewestFirst(t.interviews, t.interviews.c.job_info_id, t.interviews.c.created_at, t.interviews.c.id)
 # createInterview: the ownership check and the insert in one statement,
-# INSERT ... SELECT <values> FROM job_infos WHERE id = :job AND user_id = :owner
+# INSERT ... SELECT <values> FROM job_infos WHERE id = :job AND user_id = :owner,
+# which the database's trigger counts in the user's allowance (migration 0017)
 _COLUMNS = ("id", "duration", "hume_chat_id", "feedback", "started_at", "ended_at", "created_at", "updated_at")
-
-
-def _insert_owned(prefix: str) -> Insert:
-    """The interview's values bound as <prefix><column>."""
-    return insert(t.interviews).from_select(
-        ["user_id", "job_info_id", *_COLUMNS],
-        select(t.job_infos.c.user_id, t.job_infos.c.id,
-               *[bindparam(prefix + name, type_=t.interviews.c[name].type) for name in _COLUMNS])
-        .where(t.job_infos.c.id == bindparam("job_info_id"), t.job_infos.c.user_id == bindparam("owner")),
-    ).returning(t.interviews.c.id)  # psycopg's rowcount of an INSERT ... SELECT is -1 (``SqlJobInfos``)
-
-
-_INSERT_OWNED = Prebuilt(_insert_owned(""))
-# ... and the interview counted in its owner's allowance usage. PostgreSQL:
-# both in one statement (a data-modifying CTE), the UPDATE only
-# for a row the INSERT added. The values are bound as new_<column>: a
-# parameter named for a column of users would become another SET.
-_added = _insert_owned("new_").returning(t.interviews.c.user_id).cte("added")
-_counted = t.users.c.interviews_created
-_INSERT_OWNED_COUNTED = Prebuilt(
-    update(t.users)
-    .where(t.users.c.id == _added.c.user_id)
-    .values({_counted: _counted + 1})
-    .returning(_added.c.id)
-    .add_cte(_added)
+_INSERT_OWNED = insert(t.interviews).from_select(
+    ["user_id", "job_info_id", *_COLUMNS],
+    select(t.job_infos.c.user_id, t.job_infos.c.id,
+           *[bindparam(name, type_=t.interviews.c[name].type) for name in _COLUMNS])
+    .where(t.job_infos.c.id == bindparam("job_info_id"), t.job_infos.c.user_id == bindparam("owner")),
 )
+# psycopg's rowcount of an INSERT ... SELECT is -1: PostgreSQL returns the id
+# instead; on SQLite the rowcount costs less, and a write that runs alone
+# releases the write lock before the driver returns (a returned row is
+# fetched, the lock still held, before the statement ends)
+_INSERT_OWNED_RETURNING = Prebuilt(_INSERT_OWNED.returning(t.interviews.c.id))
+_INSERT_OWNED_COUNTED = Prebuilt(_INSERT_OWNED)
 
 
 class SqlInterviews:
@@ -97,19 +84,17 @@ class SqlInterviews:
         values = {"id": interview.id, "owner": user_id, **_values(interview)}
         try:
             if self._c.dialect.name == "postgresql":
-                bound = {f"new_{name}": values[name] for name in _COLUMNS} | {
-                    "owner": user_id, "job_info_id": interview.job_info_id}
-                added = _INSERT_OWNED_COUNTED(self._c, bound).first() is not None
-            else:  # SQLite has no data-modifying CTE
-                added = _INSERT_OWNED(self._c, values).first() is not None
-                if added:
-                    count_created(self._c, user_id, "interviews")
+                added = _INSERT_OWNED_RETURNING(self._c, values, alone=True).first() is not None
+            else:
+                added = _INSERT_OWNED_COUNTED(self._c, values, alone=True).rowcount == 1
         except IntegrityError:  # the job info deleted since the select found it
+            added = False
+        if not added:
+            changed_nothing(self._c)
             return False
-        if added:
-            keep_ratings(self._c, interview)
-            self._wrote(interview_tags(interview.id, interview.job_info_id))
-        return added
+        keep_ratings(self._c, interview)
+        self._wrote(interview_tags(interview.id, interview.job_info_id))
+        return True
 
     def get(self, interview_id: str) -> Interview | None:
         row = _INTERVIEW_BY_ID(self._c, {"id": interview_id}).first()

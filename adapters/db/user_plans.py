@@ -35,12 +35,6 @@ _COUNT_CREATED = {
 }
 
 
-def count_created(c: Connection, user_id: str, kind: UsageKind, delta: int = 1) -> None:
-    """Add ``delta`` to the user's counter of ``kind`` (also for a
-    repository whose write counts itself: ``SqlInterviews.add_owned``)."""
-    _COUNT_CREATED[kind](c, {"user_id": user_id, "delta": delta})
-
-
 class SqlUserPlans:
     """The plan and usage part of the users repository (a mixin of
     ``SqlUsers``: it needs the unit of work's connection as ``_c``, its
@@ -75,7 +69,7 @@ class SqlUserPlans:
         return self._usage(user_id, lock=True)
 
     def count_created(self, user_id: str, kind: UsageKind, delta: int = 1) -> None:
-        count_created(self._c, user_id, kind, delta)
+        _COUNT_CREATED[kind](self._c, {"user_id": user_id, "delta": delta})
 
     def hold(self, hold: Hold, now: datetime) -> None:
         holds = t.allowance_holds

@@ -102,6 +102,9 @@ class FakeInterviews:
     def add(self, interview: Interview) -> None:
         self._t.interviews[interview.id] = interview
         keep_ratings(self._t, interview)
+        job_info = self._t.job_infos.get(interview.job_info_id)
+        if job_info is not None:  # counted, as the database's trigger counts every insert
+            FakeUsers(self._t, self._wrote).count_created(job_info.user_id, "interviews")
         self._wrote(interview_tags(interview.id, interview.job_info_id))
 
     def add_owned(self, interview: Interview, user_id: str) -> bool:
@@ -109,7 +112,6 @@ class FakeInterviews:
         if job_info is None or job_info.user_id != user_id:
             return False
         self.add(interview)
-        FakeUsers(self._t, self._wrote).count_created(user_id, "interviews")
         return True
 
     def get(self, interview_id: str) -> Interview | None:

@@ -75,6 +75,23 @@ def test_add_owned_adds_on_the_owners_job_info_only_and_counts_what_it_adds(stor
         assert uow.users.get(user.id) == user
 
 
+def test_every_interview_added_is_counted_and_add_owned_is_one_write(storage: Storage) -> None:
+    """``add`` counts too (the allowance counts every interview created);
+    ``add_owned`` is one statement, so a unit of ``one_write`` holds it
+    (createInterview's on an unlimited plan), after a refusal that wrote
+    nothing."""
+    user, job_info = a_user_with_a_job_info(storage)
+    saved(storage, new_interview(job_info.id))
+    mine = new_interview(job_info.id)
+    with storage.unit_of_work(write=True, one_write=True) as uow:
+        assert not uow.interviews.add_owned(new_interview(new_id()), user.id)
+        assert uow.interviews.add_owned(mine, user.id)
+        uow.commit()
+    with storage.unit_of_work() as uow:
+        assert uow.interviews.get(mine.id) == mine
+        assert uow.users.usage(user.id) == Usage(interviews_created=2)
+
+
 @pytest.mark.postgres
 def test_on_postgres_add_owned_refuses_a_job_info_deleted_while_it_runs(postgres_engine: Engine) -> None:
     """The job info is there when the insert's select reads it, deleted by a
@@ -212,7 +229,8 @@ def test_concurrent_lock_check_insert_creates_exactly_the_allowance(
     storage: Storage, allowance: int
 ) -> None:
     """What createInterview does in its write transaction, by 20 threads at
-    once for one user: lock the counters, check, insert, count, commit."""
+    once for one user: lock the counters, check, insert (which counts it),
+    commit."""
     attempts = 20
     user, job_info = a_user_with_a_job_info(storage)
 
@@ -224,7 +242,6 @@ def test_concurrent_lock_check_insert_creates_exactly_the_allowance(
                 return False
             time.sleep(0.01)  # widen the gap between the check and the write
             uow.interviews.add(new_interview(job_info.id))
-            uow.users.count_created(user.id, "interviews")
             uow.commit()
             return True
 

@@ -161,7 +161,7 @@ def test_a_foreign_or_tampered_cursor_is_a_validation_error_and_reaches_nothing(
 
 def test_a_new_record_shows_on_the_cached_first_page() -> None:
     app = FakeApp()
-    actor = app.user()
+    actor = app.user(plan="pro")  # the seeded interviews count in the allowance
     job_info = seeded(app, actor)
     before = app.run("listInterviews", actor, {"jobInfoId": job_info.id, "limit": 3})
     app.clock.advance(60)

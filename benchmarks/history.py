@@ -57,8 +57,10 @@ def _bulk(engine: Engine, user_id: str, job_info_id: str, records: int) -> None:
         for first in range(0, records, BATCH):
             stamps = [(i, start + timedelta(seconds=i)) for i in range(first, min(records, first + BATCH))]
             # one statement a batch (not a statement a row, as psycopg's
-            # executemany would send): PostgreSQL's trigger then counts the
-            # batch in one UPDATE of the user's row, not one a row
+            # executemany would send) of job infos and of interviews:
+            # PostgreSQL's triggers then count the batch in one UPDATE of
+            # the user's row, not one a row (in one transaction, each a new
+            # version of that row, which the next must find: quadratic)
             connection.execute(insert(t.job_infos).values([
                 {"id": str(uuid.uuid4()), "user_id": user_id, "name": f"Earlier job {i}", "title": None,
                  "experience_level": "junior", "description": "Earlier.", "created_at": at, "updated_at": at}
@@ -66,9 +68,9 @@ def _bulk(engine: Engine, user_id: str, job_info_id: str, records: int) -> None:
             connection.execute(insert(t.questions), [
                 {"id": str(uuid.uuid4()), "job_info_id": job_info_id, "text": f"Earlier question {i}?",
                  "difficulty": "easy", "created_at": at, "updated_at": at} for i, at in stamps])
-            connection.execute(insert(t.interviews), [
+            connection.execute(insert(t.interviews).values([  # counted by a trigger too: one statement
                 {"id": str(uuid.uuid4()), "job_info_id": job_info_id, "user_id": user_id, "duration": "00:10:00",
-                 "created_at": at, "updated_at": at} for _, at in stamps])
+                 "created_at": at, "updated_at": at} for _, at in stamps]))
 
 
 class User:

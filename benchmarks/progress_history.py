@@ -45,6 +45,7 @@ from history import DEFAULT_POSTGRES_URL, in_process, per_call, postgres_schema 
 TARGET = 1.2
 ROUNDS = 5
 BATCH = 5_000
+ROWS_A_STATEMENT = 2_000
 PER_JOB = 100
 PER_QUESTION = 10
 ANALYSES_EVERY = 10
@@ -87,10 +88,14 @@ def _bulk(engine: Engine, user_id: str, job_ids: list[str], records: int) -> Non
             connection.execute(insert(t.answers), [
                 {"id": str(uuid.uuid4()), "question_id": questions[i // PER_QUESTION], "text": "An answer.",
                  "feedback": "Fine.", "rating": 1 + i % 10, "created_at": at, **owner} for i, at in stamps])
-            connection.execute(insert(t.interviews), [
+            interviews = [
                 {"id": str(uuid.uuid4()), "job_info_id": job_ids[min(len(job_ids) - 1, i // per_job)],
                  "duration": "00:10:00", "feedback": FEEDBACK if i % 2 or i >= records - FULL else None,
-                 "created_at": at, "updated_at": at, **owner} for i, at in stamps])
+                 "created_at": at, "updated_at": at, **owner} for i, at in stamps]
+            # statements of many rows, so that the count's trigger (migration
+            # 0017) runs once for each, within SQLite's 32,766 values a statement
+            for first in range(0, len(interviews), ROWS_A_STATEMENT):
+                connection.execute(insert(t.interviews).values(interviews[first:first + ROWS_A_STATEMENT]))
         practice_totals.backfill(connection, user_id)
         if hasattr(practice_totals, "backfill_analyses"):  # migration 0014 on
             practice_totals.backfill_analyses(connection, user_id)

@@ -36,7 +36,9 @@ e2e: $(BIN)/darasa
 
 bench: $(BIN)/darasa
 	command -v wrk >/dev/null || apt-get install -y wrk || sudo apt-get install -y wrk
+	command -v valgrind >/dev/null || apt-get install -y valgrind || sudo apt-get install -y valgrind
 	-$(BIN)/python benchmarks/actions.py
+	-$(BIN)/python benchmarks/instructions.py
 	-$(BIN)/python benchmarks/ratelimit.py
 	-$(BIN)/python benchmarks/roundtrips.py
 	-$(BIN)/python benchmarks/history.py

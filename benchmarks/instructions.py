@@ -141,24 +141,14 @@ def _database(setup: str, instance: Path, args: argparse.Namespace) -> Iterator[
             prepare(url)
         yield url
         return
-    from sqlalchemy import make_url, text
+    from history import postgres_schema
 
-    from adapters.db.engine import make_engine
-
-    schema = f"darasa_instructions_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(args.postgres_url, bounded=False)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        url = make_url(args.postgres_url).update_query_dict({"options": f"-csearch_path={schema}"})
-        rendered = url.render_as_string(hide_password=False)
+    with postgres_schema(args.postgres_url) as url:
+        if url is None:
+            raise SystemExit(f"PostgreSQL at {args.postgres_url} cannot be reached")
         with _MIGRATING:
-            prepare(rendered)
-        yield rendered
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
+            prepare(url)
+        yield url
 
 
 def main(argv: list[str] | None = None) -> int:

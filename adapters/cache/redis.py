@@ -3,9 +3,12 @@ each process.
 
 A read asks Redis for the versions of its tags (one MGET) and serves the local
 entry only if they are the ones it was loaded under; a write gives the tags
-a new random version (one MSET: one command however many tags, where a
-pipeline of INCRs cost a fifth more of the client's CPU), so an invalidation
-in any process is seen by every other at once. An epoch key guards against
+a new version (one MSET: one command however many tags, where a pipeline of
+INCRs cost a fifth more of the client's CPU), so an invalidation in any
+process is seen by every other at once. A version is this process's random
+prefix and a count (``Versions``), never given twice without a system call:
+``os.urandom`` on every write let go of the GIL, which under four threads
+cost 4% of a write's throughput through Redis (``benchmarks/actions.py``). An epoch key guards against
 Redis losing its data: if the epoch changes, every local entry is stale.
 
 While Redis cannot be reached, reads go to the storage (nothing is served
@@ -22,7 +25,9 @@ bounded in number, in bytes in all and in bytes per user
 
 from __future__ import annotations
 
+import itertools
 import logging
+import os
 import secrets
 import threading
 import time
@@ -35,6 +40,26 @@ from adapters.cache.entries import MAX_BYTES, MAX_BYTES_PER_OWNER, MAX_ENTRIES, 
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
+
+
+class Versions:
+    """Tag versions that no write anywhere has given: 8 random bytes drawn
+    when the process starts (again in a forked child, whose parent goes on
+    counting from the same number), then a count."""
+
+    def __init__(self) -> None:
+        self.renew()
+
+    def renew(self) -> None:
+        self._prefix = secrets.token_bytes(8)
+        self._count = itertools.count()
+
+    def next(self) -> bytes:
+        return self._prefix + next(self._count).to_bytes(8, "big")
+
+
+VERSIONS = Versions()
+os.register_at_fork(after_in_child=VERSIONS.renew)
 
 
 class RedisTagCache:
@@ -103,9 +128,9 @@ class RedisTagCache:
         keys = [self._tag_key(tag) for tag in tags]
         if not keys:
             return
-        # one command, whatever the number of tags: a fresh random version
-        # each (a read compares versions for equality only)
-        version = secrets.token_bytes(8)
+        # one command, whatever the number of tags: a version no write has
+        # given before (a read compares versions for equality only)
+        version = VERSIONS.next()
         try:
             self._redis.execute_command("MSET", *[part for key in keys for part in (key, version)])
         except redis.RedisError as error:

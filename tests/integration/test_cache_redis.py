@@ -4,6 +4,8 @@ read in the other."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import redis
 
@@ -73,6 +75,29 @@ def test_losing_redis_data_makes_every_local_entry_stale(client, prefix):
     cache.get_or_load("other", ["u"], lambda: None)  # a new epoch
     cache.invalidate(["t"])
     assert cache.get_or_load("k", ["t"], lambda: "v3") == "v3"
+
+
+def test_a_forked_worker_never_gives_a_version_its_parent_gives(client, prefix):
+    """Workers forked from one parent each draw their own versions: had a
+    child counted on from its parent's count, the parent's next write could
+    give a tag the version the child gave it, and leave a copy loaded after
+    the child's write looking current after the parent's."""
+    cache = RedisTagCache(client, prefix)
+    cache.get_or_load("warm", ["w"], lambda: None)  # the epoch
+    cache.invalidate(["t"])
+    child = os.fork()
+    if child == 0:  # the forked worker writes, with a client of its own
+        code = 1
+        try:
+            forked = redis.Redis.from_url(redis_url())
+            RedisTagCache(forked, prefix).invalidate(["t"])
+            code = 0
+        finally:
+            os._exit(code)
+    assert os.waitpid(child, 0)[1] == 0
+    assert cache.get_or_load("k", ["t"], lambda: "after the child's write") == "after the child's write"
+    cache.invalidate(["t"])  # the parent's own write
+    assert cache.get_or_load("k", ["t"], lambda: "after the parent's write") == "after the parent's write"
 
 
 def test_without_redis_reads_go_through_and_writes_do_not_fail():

@@ -62,7 +62,6 @@ SETUPS = ["sqlite-cached", "sqlite-uncached", "postgres-uncached", "postgres-red
 ROUNDS = 3
 IDS = 200
 UNLIMITED_PLAN = '{"plans": {"free": ["unlimited_interviews", "unlimited_questions"]}, "defaultPlan": "free"}'
-_RUN_OCTET = secrets.randbelow(254) + 1
 CREATORS = 36
 """darasa's createJobInfo is sent by this many users in turn, so that none
 gathers far more job infos than the 100 a user may keep (each create counts
@@ -201,11 +200,12 @@ def _seed(server: Server) -> list[str]:
     return ids
 
 
-def _sign_up(url: str, n: int = 0) -> str:
-    """A new user's token; sent from 127.R.0.(2 + n // 9), as darasa allows
-    10 sign-ups an hour from one address (R is this run's: with Redis the
-    count outlives a run)."""
-    transport = httpx.HTTPTransport(local_address=f"127.{_RUN_OCTET}.0.{2 + n // 9}")
+def _sign_up(url: str) -> str:
+    """A new user's token, signed up from a loopback address of its own
+    (darasa allows 10 sign-ups an hour from one; with Redis the count
+    outlives a run, so each sign-up draws its address from 127.0.0.0/8)."""
+    address = f"127.{secrets.randbelow(256)}.{secrets.randbelow(256)}.{secrets.randbelow(253) + 2}"
+    transport = httpx.HTTPTransport(local_address=address)
     with httpx.Client(transport=transport, timeout=30) as client:
         response = client.post(f"{url}/auth/sign-up", json={
             "email": f"bench-{uuid.uuid4().hex[:12]}@example.com", "password": uuid.uuid4().hex, "name": "Bench"})
@@ -259,7 +259,7 @@ def run_setup(setup: str, root: Path, args: argparse.Namespace) -> dict[str, Any
             _gunicorn("baseline:baseline_app()", {**base, "BASELINE_DATABASE_URL": url},
                       root / f"{setup}-baseline.log", "--pythonpath", str(HERE)))
         token = _sign_up(ours_url)
-        creators = (token, *(_sign_up(ours_url, n) for n in range(1, CREATORS)))
+        creators = (token, *(_sign_up(ours_url) for _ in range(1, CREATORS)))
         servers = [Server("darasa", ours_url, ours_process, {"Authorization": f"Bearer {token}"}, "/actions/",
                           creators),
                    Server("baseline", base_url, base_process, {"Authorization": f"Bearer {baseline_token}"}, "/")]

@@ -215,29 +215,21 @@ def _sign_up(url: str) -> str:
 
 @contextmanager
 def _database(setup: str, root: Path, args: argparse.Namespace) -> Iterator[tuple[str, Any]]:
-    """The database URL both servers use, and the counting proxy (PostgreSQL)."""
+    """The database URL both servers use, and the counting proxy (PostgreSQL:
+    a schema of the run's own, reached through ``wire.py``'s proxy)."""
     if setup.startswith("sqlite"):
         yield f"sqlite:///{root / (setup + '.sqlite3')}", None
         return
-    from sqlalchemy import make_url, text
+    from history import postgres_schema
+    from sqlalchemy import make_url
     from wire import RoundTripProxy
 
-    from adapters.db.engine import make_engine
-
-    server = make_url(args.postgres_url)
-    schema = f"darasa_bench_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(args.postgres_url, bounded=False)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
+    with postgres_schema(args.postgres_url) as url:
+        if url is None:
+            raise RuntimeError(f"PostgreSQL at {args.postgres_url} cannot be reached")
+        server = make_url(url)
         with RoundTripProxy(server.host or "127.0.0.1", server.port or 5432) as proxy:
-            url = server.set(host="127.0.0.1", port=proxy.port).update_query_dict(
-                {"options": f"-csearch_path={schema}"})
-            yield url.render_as_string(hide_password=False), proxy
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
+            yield server.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False), proxy
 
 
 def run_setup(setup: str, root: Path, args: argparse.Namespace) -> dict[str, Any]:

@@ -52,7 +52,7 @@ from limits.strategies import (
     MovingWindowRateLimiter,
     SlidingWindowCounterRateLimiter,
 )
-from sqlalchemy import Engine, create_engine, make_url
+from sqlalchemy import Engine, make_url
 from wire import RoundTripProxy  # beside this script
 
 from adapters.db.engine import make_engine
@@ -208,24 +208,20 @@ def redis_rows(url: str) -> list[Row]:
 
 
 @contextmanager
-def postgres_schema(url: str, wire: RoundTripProxy) -> Iterator[Engine]:
-    """An engine on a fresh schema, dropped afterwards, talking to the server
-    through ``wire`` (which counts its round trips)."""
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(url, connect_args={"connect_timeout": 3})
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    proxied = make_url(url).set(host="127.0.0.1", port=wire.port)
-    rendered = proxied.render_as_string(hide_password=False)
-    separator = "&" if "?" in rendered else "?"
-    engine = make_engine(f"{rendered}{separator}options=-csearch_path%3D{schema}")
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
+def postgres_engine(url: str, wire: RoundTripProxy) -> Iterator[Engine]:
+    """An engine on a schema of the run's own (``history.postgres_schema``),
+    talking to the server through ``wire`` (which counts its round trips)."""
+    from history import postgres_schema
+
+    with postgres_schema(url) as schema_url:
+        if schema_url is None:
+            raise RuntimeError(f"PostgreSQL at {url} cannot be reached")
+        proxied = make_url(schema_url).set(host="127.0.0.1", port=wire.port)
+        engine = make_engine(proxied.render_as_string(hide_password=False))
+        try:
+            yield engine
+        finally:
+            engine.dispose()
 
 
 def print_table(results: list[Result]) -> None:
@@ -279,7 +275,7 @@ def main() -> None:
         try:
             server = make_url(args.postgres_url)
             wire = stack.enter_context(RoundTripProxy(server.host or "127.0.0.1", server.port or 5432))
-            postgres = stack.enter_context(postgres_schema(args.postgres_url, wire))
+            postgres = stack.enter_context(postgres_engine(args.postgres_url, wire))
             rows += sql_rows("postgresql", postgres, wire)
         except Exception as exc:  # unreachable or refused: leave the rows out
             notes.append(f"PostgreSQL left out: {exc.__class__.__name__}: {exc}".splitlines()[0])

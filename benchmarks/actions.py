@@ -101,14 +101,15 @@ def _peak_rss_kib(pid: int) -> int:
 
 
 @contextmanager
-def _gunicorn(app: str, env: dict[str, str], log: Path, *extra: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+def _gunicorn(app: str, env: dict[str, str], log: Path, *extra: str,
+              repo: Path = REPO) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     from tests.server_process import NotHealthy, free_port, serving
 
     port = free_port()
     command = [sys.executable, "-m", "gunicorn", app, *extra, "--bind", f"127.0.0.1:{port}",
                "--workers", "1", "--threads", "4", "--worker-class", "gthread", "--no-control-socket"]
     try:
-        with serving(command, env, f"http://127.0.0.1:{port}", log) as process:
+        with serving(command, env, f"http://127.0.0.1:{port}", log, cwd=repo) as process:
             yield f"http://127.0.0.1:{port}", process
     except NotHealthy as error:
         raise SystemExit(str(error)) from None
@@ -232,35 +233,54 @@ def _database(setup: str, root: Path, args: argparse.Namespace) -> Iterator[tupl
             yield server.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False), proxy
 
 
+def _environment() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "PORT"}}
+
+
+def start_darasa(stack: ExitStack, name: str, setup: str, url: str, root: Path, args: argparse.Namespace,
+                 repo: Path = REPO, extra_env: dict[str, str] | None = None) -> Server:
+    """darasa from ``repo`` (this checkout or another) under gunicorn, for
+    the length of ``stack``, with a signed-up user and ``CREATORS`` users
+    in all for createJobInfo."""
+    env = {**_environment(), "PYTHONPATH": str(repo), "DARASA_INSTANCE": str(root / f"{setup}-{name}"),
+           "DATABASE_URL": url, "IP_RATE_LIMIT": "off", "MAX_JOB_INFOS": "100000000", "LOG_LEVEL": "INFO",
+           # createInterview as a paying user would: no plan allowance nor AI bucket to run out
+           "PLAN_CATALOG": UNLIMITED_PLAN, "AI_RATE_LIMIT": "off", "INTERVIEW_RATE_LIMIT": "off",
+           "WEB_CONCURRENCY": "1" if setup == "sqlite-cached" else "2", **(extra_env or {})}
+    if setup == "postgres-redis":
+        env["REDIS_URL"] = args.redis_url
+    served, process = stack.enter_context(
+        _gunicorn("entrypoints.app:wsgi()", env, root / f"{setup}-{name}.log", repo=repo))
+    creators = tuple(_sign_up(served) for _ in range(CREATORS))
+    return Server(name, served, process, {"Authorization": f"Bearer {creators[0]}"}, "/actions/", creators)
+
+
+def start_baseline(stack: ExitStack, setup: str, url: str, root: Path) -> Server:
+    """The hand-written app under gunicorn, for the length of ``stack``,
+    once it has migrated the database (``baseline.prepare``): started
+    before darasa, which refuses a database behind its code."""
+    token = prepare(url)
+    env = {**_environment(), "PYTHONPATH": str(REPO), "BASELINE_DATABASE_URL": url}
+    served, process = stack.enter_context(
+        _gunicorn("baseline:baseline_app()", env, root / f"{setup}-baseline.log", "--pythonpath", str(HERE)))
+    return Server("baseline", served, process, {"Authorization": f"Bearer {token}"}, "/")
+
+
+def warm_up(servers: list[Server], action: str, ids: dict[str, list[str]], root: Path) -> None:
+    for server in servers:
+        wrk(server, action, ids[server.name], argparse.Namespace(connections=2, seconds=1), root)
+
+
 def run_setup(setup: str, root: Path, args: argparse.Namespace) -> dict[str, Any]:
     with ExitStack() as stack:
         url, proxy = stack.enter_context(_database(setup, root, args))
-        baseline_token = prepare(url)
-        base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "PORT"}}
-        base["PYTHONPATH"] = str(REPO)
-        ours_env = {**base, "DARASA_INSTANCE": str(root / setup), "DATABASE_URL": url, "IP_RATE_LIMIT": "off",
-                    "MAX_JOB_INFOS": "100000000", "LOG_LEVEL": "INFO",
-                    # createInterview as a paying user would: no plan allowance nor AI bucket to run out
-                    "PLAN_CATALOG": UNLIMITED_PLAN, "AI_RATE_LIMIT": "off", "INTERVIEW_RATE_LIMIT": "off",
-                    "WEB_CONCURRENCY": "1" if setup == "sqlite-cached" else "2"}
-        if setup == "postgres-redis":
-            ours_env["REDIS_URL"] = args.redis_url
-        ours_url, ours_process = stack.enter_context(
-            _gunicorn("entrypoints.app:wsgi()", ours_env, root / f"{setup}-ours.log"))
-        base_url, base_process = stack.enter_context(
-            _gunicorn("baseline:baseline_app()", {**base, "BASELINE_DATABASE_URL": url},
-                      root / f"{setup}-baseline.log", "--pythonpath", str(HERE)))
-        token = _sign_up(ours_url)
-        creators = (token, *(_sign_up(ours_url) for _ in range(1, CREATORS)))
-        servers = [Server("darasa", ours_url, ours_process, {"Authorization": f"Bearer {token}"}, "/actions/",
-                          creators),
-                   Server("baseline", base_url, base_process, {"Authorization": f"Bearer {baseline_token}"}, "/")]
+        baseline = start_baseline(stack, setup, url, root)  # first: it migrates the database
+        servers = [start_darasa(stack, "darasa", setup, url, root, args), baseline]
         ids = {server.name: _seed(server) for server in servers}
         actions = args.actions.split(",")
         results: dict[str, dict[str, list[Measured]]] = {a: {s.name: [] for s in servers} for a in actions}
         for action in actions:
-            for server in servers:  # warm up
-                wrk(server, action, ids[server.name], argparse.Namespace(connections=2, seconds=1), root)
+            warm_up(servers, action, ids, root)
             for _ in range(ROUNDS):
                 for server in servers:
                     results[action][server.name].append(wrk(server, action, ids[server.name], args, root, proxy))
@@ -330,19 +350,29 @@ def report_cached_reads(by_setup: dict[str, dict[str, Any]]) -> bool:
     return met
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def add_load_options(parser: argparse.ArgumentParser) -> None:
+    """wrk's run and the backends, as this script and ``compare.py`` take them."""
     parser.add_argument("--seconds", type=int, default=3, help="per wrk run")
     parser.add_argument("--connections", type=int, default=8, help="wrk's keep-alive connections")
-    parser.add_argument("--setups", default=",".join(SETUPS))
-    parser.add_argument("--actions", default=",".join(ACTIONS))
     parser.add_argument("--postgres-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/15")
-    args = parser.parse_args(argv)
+
+
+def ready_to_load() -> None:
+    """wrk is there, and the repository and this folder are importable."""
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk")
     sys.path.insert(0, str(REPO))
     sys.path.insert(0, str(HERE))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    add_load_options(parser)
+    parser.add_argument("--setups", default=",".join(SETUPS))
+    parser.add_argument("--actions", default=",".join(ACTIONS))
+    args = parser.parse_args(argv)
+    ready_to_load()
     print(f"gunicorn gthread, 1 worker x 4 threads each; wrk 1 thread x {args.connections} connections, "
           f"{args.seconds} s a run; {os.cpu_count()} CPUs shared by wrk and both servers; "
           f"trips: round trips to PostgreSQL per request, darasa/baseline")

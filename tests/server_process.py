@@ -54,11 +54,13 @@ def _command(process: subprocess.Popen[bytes]) -> str:
 
 
 @contextmanager
-def serving(command: Sequence[str], env: Mapping[str, str], url: str, log: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """Run ``command`` (which serves ``url``) from the repository for one
-    block, once healthy; terminate it after, kill it if it will not stop."""
+def serving(command: Sequence[str], env: Mapping[str, str], url: str, log: Path,
+            cwd: Path = REPO) -> Iterator[subprocess.Popen[bytes]]:
+    """Run ``command`` (which serves ``url``) from the repository (or
+    ``cwd``, another checkout of it) for one block, once healthy; terminate
+    it after, kill it if it will not stop."""
     with log.open("wb") as out:
-        process = subprocess.Popen(list(command), cwd=REPO, env=dict(env), stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(list(command), cwd=cwd, env=dict(env), stdout=out, stderr=subprocess.STDOUT)
     try:
         wait_until_healthy(url, process, log)
         yield process

@@ -6,10 +6,11 @@ entry only if they are the ones it was loaded under; a write gives the tags
 a new version (one MSET: one command however many tags, where a pipeline of
 INCRs cost a fifth more of the client's CPU), so an invalidation in any
 process is seen by every other at once. A version is this process's random
-prefix and a count (``Versions``), never given twice without a system call:
-``os.urandom`` on every write let go of the GIL, which under four threads
-cost 4% of a write's throughput through Redis (``benchmarks/actions.py``). An epoch key guards against
-Redis losing its data: if the epoch changes, every local entry is stale.
+prefix and a count (``Versions``): unique, and no system call per write
+(``os.urandom`` let go of the GIL on every write, which under four threads
+cost about 3% of a write's throughput through Redis: ``benchmarks/compare.py``).
+An epoch key guards against Redis losing its data: if the epoch changes,
+every local entry is stale.
 
 While Redis cannot be reached, reads go to the storage (nothing is served
 from local copies) and a process drops its local copies. A write whose

@@ -81,15 +81,15 @@ class Server:
     creators: tuple[str, ...] = ()  # bearer tokens that createJobInfo takes in turn
 
     def peak_rss_mib(self) -> float:
-        return sum(_peak_rss_kib(pid) for pid in _process_tree(self.process.pid)) / 1024
+        return sum(_peak_rss_kib(pid) for pid in process_tree(self.process.pid)) / 1024
 
 
-def _process_tree(pid: int) -> list[int]:
+def process_tree(pid: int) -> list[int]:
     pids = [pid]
     for task in Path(f"/proc/{pid}/task").glob("*"):
         children = (task / "children").read_text().split() if (task / "children").exists() else []
         for child in children:
-            pids.extend(_process_tree(int(child)))
+            pids.extend(process_tree(int(child)))
     return pids
 
 
@@ -149,7 +149,7 @@ def _ms(text: str) -> float:
     return float(number) * _UNITS[unit]
 
 
-def _body(action: str) -> str:
+def body(action: str) -> str:
     import json
 
     if action == "createJobInfo":
@@ -171,7 +171,7 @@ def wrk(server: Server, action: str, ids: list[str], args: argparse.Namespace, s
     creators = server.creators if action == "createJobInfo" else ()
     script.write_text(_LUA % {"ids": ", ".join(f'"{i}"' for i in chosen), "auth": auth,
                               "creators": ", ".join(f'"{t}"' for t in creators),
-                              "body": _body(action).replace("'", "\\'"), "path": server.prefix + action})
+                              "body": body(action).replace("'", "\\'"), "path": server.prefix + action})
     before = proxy.round_trips if proxy is not None else 0
     out = subprocess.run(["wrk", "-t1", f"-c{args.connections}", f"-d{args.seconds}s", "--latency",
                           "-s", str(script), server.url], capture_output=True, text=True, check=True).stdout
@@ -190,7 +190,7 @@ def wrk(server: Server, action: str, ids: list[str], args: argparse.Namespace, s
 # --- setups -----------------------------------------------------------------
 
 
-def _seed(server: Server) -> list[str]:
+def seed(server: Server) -> list[str]:
     """``IDS`` job infos to read and update; darasa's user signed up first."""
     ids = []
     with httpx.Client(base_url=server.url, headers=server.headers, timeout=60) as client:
@@ -215,7 +215,7 @@ def _sign_up(url: str) -> str:
 
 
 @contextmanager
-def _database(setup: str, root: Path, args: argparse.Namespace) -> Iterator[tuple[str, Any]]:
+def database(setup: str, root: Path, args: argparse.Namespace) -> Iterator[tuple[str, Any]]:
     """The database URL both servers use, and the counting proxy (PostgreSQL:
     a schema of the run's own, reached through ``wire.py``'s proxy)."""
     if setup.startswith("sqlite"):
@@ -237,18 +237,26 @@ def _environment() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "PORT"}}
 
 
+def darasa_settings(setup: str, url: str, redis_url: str) -> dict[str, str]:
+    """darasa's settings in ``setup`` under load, for this script, ``compare.py``
+    and ``instructions.py``: no per-IP limit, createInterview as a paying user
+    would make it (no plan allowance nor AI bucket to run out), the cache in
+    the process only on SQLite cached (one worker), Redis in postgres-redis."""
+    settings = {"DATABASE_URL": url, "IP_RATE_LIMIT": "off", "MAX_JOB_INFOS": "100000000", "LOG_LEVEL": "INFO",
+                "PLAN_CATALOG": UNLIMITED_PLAN, "AI_RATE_LIMIT": "off", "INTERVIEW_RATE_LIMIT": "off",
+                "WEB_CONCURRENCY": "1" if setup == "sqlite-cached" else "2"}
+    if setup == "postgres-redis":
+        settings["REDIS_URL"] = redis_url
+    return settings
+
+
 def start_darasa(stack: ExitStack, name: str, setup: str, url: str, root: Path, args: argparse.Namespace,
                  repo: Path = REPO, extra_env: dict[str, str] | None = None) -> Server:
     """darasa from ``repo`` (this checkout or another) under gunicorn, for
     the length of ``stack``, with a signed-up user and ``CREATORS`` users
     in all for createJobInfo."""
-    env = {**_environment(), "PYTHONPATH": str(repo), "DARASA_INSTANCE": str(root / f"{setup}-{name}"),
-           "DATABASE_URL": url, "IP_RATE_LIMIT": "off", "MAX_JOB_INFOS": "100000000", "LOG_LEVEL": "INFO",
-           # createInterview as a paying user would: no plan allowance nor AI bucket to run out
-           "PLAN_CATALOG": UNLIMITED_PLAN, "AI_RATE_LIMIT": "off", "INTERVIEW_RATE_LIMIT": "off",
-           "WEB_CONCURRENCY": "1" if setup == "sqlite-cached" else "2", **(extra_env or {})}
-    if setup == "postgres-redis":
-        env["REDIS_URL"] = args.redis_url
+    env = {**_environment(), "PYTHONPATH": str(repo), **darasa_settings(setup, url, args.redis_url),
+           "DARASA_INSTANCE": str(root / f"{setup}-{name}"), **(extra_env or {})}
     served, process = stack.enter_context(
         _gunicorn("entrypoints.app:wsgi()", env, root / f"{setup}-{name}.log", repo=repo))
     creators = tuple(_sign_up(served) for _ in range(CREATORS))
@@ -273,10 +281,10 @@ def warm_up(servers: list[Server], action: str, ids: dict[str, list[str]], root:
 
 def run_setup(setup: str, root: Path, args: argparse.Namespace) -> dict[str, Any]:
     with ExitStack() as stack:
-        url, proxy = stack.enter_context(_database(setup, root, args))
+        url, proxy = stack.enter_context(database(setup, root, args))
         baseline = start_baseline(stack, setup, url, root)  # first: it migrates the database
         servers = [start_darasa(stack, "darasa", setup, url, root, args), baseline]
-        ids = {server.name: _seed(server) for server in servers}
+        ids = {server.name: seed(server) for server in servers}
         actions = args.actions.split(",")
         results: dict[str, dict[str, list[Measured]]] = {a: {s.name: [] for s in servers} for a in actions}
         for action in actions:
@@ -288,7 +296,7 @@ def run_setup(setup: str, root: Path, args: argparse.Namespace) -> dict[str, Any
         return {"results": results, "rss": rss}
 
 
-def _spread(values: list[float]) -> str:
+def spread(values: list[float]) -> str:
     return f"{min(values):.2f}/{statistics.median(values):.2f}/{max(values):.2f}"
 
 
@@ -311,7 +319,7 @@ def report(setup: str, measured: dict[str, Any]) -> bool:
             ours_trips = statistics.median(o.round_trips or 0 for o in ours)
             trips = f"{ours_trips:.1f}/{statistics.median(b.round_trips or 0 for b in base):.1f}"
         verdict = "" if ok else "  (not met: errors)" if errors else "  (not met)"
-        print(f"  {action:<15} {_spread(throughput):>16} {_spread(p50):>16} {_spread(p99):>16} "
+        print(f"  {action:<15} {spread(throughput):>16} {spread(p50):>16} {spread(p99):>16} "
               f"{statistics.median(o.per_second for o in ours):>13.0f} {trips:>11} {errors}{verdict}")
     rss = measured["rss"]
     print(f"  peak RSS (master + worker): darasa {rss['darasa']:.0f} MiB, baseline {rss['baseline']:.0f} MiB, "

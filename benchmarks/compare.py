@@ -89,10 +89,6 @@ def _environment(pairs: list[str]) -> dict[str, str]:
     return env
 
 
-def _spread(values: list[float]) -> str:
-    return f"{min(values):.2f}/{statistics.median(values):.2f}/{max(values):.2f}"
-
-
 def report(action: str, rounds: dict[str, list[Round]]) -> None:
     base = rounds["baseline"]
     print(f"\n{action}: ratios to the baseline, min/median/max of {len(base)} rounds")
@@ -100,14 +96,14 @@ def report(action: str, rounds: dict[str, list[Round]]) -> None:
     for side, measured in rounds.items():
         throughput = [m.per_second / b.per_second for m, b in zip(measured, base, strict=True)]
         p50 = [m.p50_ms / b.p50_ms for m, b in zip(measured, base, strict=True)]
-        print(f"  {side:<9} {_spread(throughput):>16} {_spread(p50):>16} "
+        print(f"  {side:<9} {actions.spread(throughput):>16} {actions.spread(p50):>16} "
               f"{statistics.median(m.per_second for m in measured):>8.0f} "
               f"{statistics.median(m.cpu_ms for m in measured):>11.3f} "
               f"{statistics.median(m.switches for m in measured):>13.1f}")
     after, before = rounds["after"], rounds["before"]
     throughput = [a.per_second / b.per_second for a, b in zip(after, before, strict=True)]
     cpu = statistics.median(a.cpu_ms for a in after) / statistics.median(b.cpu_ms for b in before)
-    print(f"  after/before: throughput {_spread(throughput)}, CPU per request {cpu:.2f}")
+    print(f"  after/before: throughput {actions.spread(throughput)}, CPU per request {cpu:.2f}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -131,17 +127,17 @@ def main(argv: list[str] | None = None) -> int:
         before = _worktree(args.ref, root)
         stack.callback(subprocess.run, ["git", "-C", str(REPO), "worktree", "remove", "--force", str(before)],
                        check=False)
-        url, proxy = stack.enter_context(actions._database(args.setup, root, args))  # noqa: SLF001
+        url, proxy = stack.enter_context(actions.database(args.setup, root, args))
         baseline = actions.start_baseline(stack, args.setup, url, root)  # first: it migrates the database
         servers = [actions.start_darasa(stack, "before", args.setup, url, root, args, repo=before),
                    actions.start_darasa(stack, "after", args.setup, url, root, args, extra_env=extra), baseline]
-        ids = {server.name: actions._seed(server) for server in servers}  # noqa: SLF001
+        ids = {server.name: actions.seed(server) for server in servers}
         for action in args.actions.split(","):
             actions.warm_up(servers, action, ids, root)
             rounds: dict[str, list[Round]] = {server.name: [] for server in servers}
             for _ in range(args.rounds):
                 for server in servers:
-                    pids = actions._process_tree(server.process.pid)  # noqa: SLF001
+                    pids = actions.process_tree(server.process.pid)
                     start = usage(pids)
                     measured = actions.wrk(server, action, ids[server.name], args, root, proxy)
                     spent = usage(pids) - start

@@ -58,7 +58,7 @@ _MIGRATING = threading.Lock()
 def _client(side: str, setup: str, url: str, redis_url: str, scratch: str) -> tuple[Any, str, dict[str, str]]:
     """A test client of darasa or of the baseline, the action prefix and
     the headers of a signed-in user."""
-    from actions import UNLIMITED_PLAN
+    from actions import darasa_settings
     from baseline import prepare
 
     if side == "baseline":
@@ -68,11 +68,7 @@ def _client(side: str, setup: str, url: str, redis_url: str, scratch: str) -> tu
         return baseline_app().test_client(), "/", {"Authorization": f"Bearer {prepare(url)}"}
     from entrypoints.app import wsgi
 
-    env = {"DATABASE_URL": url, "DARASA_INSTANCE": scratch, "IP_RATE_LIMIT": "off", "LOG_LEVEL": "INFO",
-           "MAX_JOB_INFOS": "100000000", "PLAN_CATALOG": UNLIMITED_PLAN, "AI_RATE_LIMIT": "off",
-           "INTERVIEW_RATE_LIMIT": "off", "WEB_CONCURRENCY": "1" if setup == "sqlite-cached" else "2"}
-    if setup == "postgres-redis":
-        env["REDIS_URL"] = redis_url
+    env = {**darasa_settings(setup, url, redis_url), "DARASA_INSTANCE": scratch}
     # each run signs up from an address of its own (darasa allows 10 sign-ups an hour from one)
     client = wsgi(env).test_client()
     client.environ_base["REMOTE_ADDR"] = f"10.{secrets.randbelow(250)}.{secrets.randbelow(250)}.2"
@@ -84,15 +80,15 @@ def _client(side: str, setup: str, url: str, redis_url: str, scratch: str) -> tu
 def run_side(args: argparse.Namespace) -> None:
     """``SEEDED`` job infos, ``WARM_UP`` requests, then ``--requests`` more,
     of one action."""
-    from actions import JOB, _body
+    from actions import JOB, body
 
     client, prefix, headers = _client(args.side, args.setup, args.url, args.redis_url, args.scratch)
     job_ids = [client.post(prefix + "createJobInfo", json={**JOB, "name": f"Job {n}"}, headers=headers).get_json()["id"]
                for n in range(SEEDED)]
-    body = _body(args.action).replace("@ID@", job_ids[0]).encode()
+    request_body = body(args.action).replace("@ID@", job_ids[0]).encode()
     headers = {**headers, "Content-Type": "application/json"}
     for n in range(WARM_UP + args.requests):
-        response = client.post(prefix + args.action, data=body, headers=headers)
+        response = client.post(prefix + args.action, data=request_body, headers=headers)
         if response.status_code != 200:
             raise SystemExit(f"{args.side} {args.action}: request {n} answered {response.status_code}")
 

@@ -9,11 +9,15 @@ latency percentiles, overall and while a fault was on.
 
     .venv/bin/python benchmarks/soak.py [--seconds 180] [--clients 8]
                                         [--fault-seconds 5] [--calm-seconds 10]
+                                        [--no-keys]
 
 Each client is one user making, in turn, a createJobInfo (with an
 Idempotency-Key, retried with it once after a 503 or a lost connection; a
 409 saying it was done but its answer lost counts as acknowledged),
-a listJobInfos and a getJobInfo.
+a listJobInfos and a getJobInfo. With ``--no-keys`` the createJobInfo goes
+without a key and is not retried: it then runs alone, in autocommit, with
+its deadline on PostgreSQL (``adapters/db/bounds.py``), which the freezes
+put to the test.
 """
 
 from __future__ import annotations
@@ -75,16 +79,16 @@ def _call(http: httpx.Client, tally: Tally, action: str, body: dict, headers: di
     return response
 
 
-def client(url: str, token: str, user: str, tally: Tally, stop: threading.Event) -> None:
+def client(url: str, token: str, user: str, tally: Tally, stop: threading.Event, keys: bool) -> None:
     bearer = {"Authorization": f"Bearer {token}"}
     mine: list[str] = []
     with httpx.Client(base_url=url, timeout=TIMEOUT) as http:
         while not stop.is_set():
             name = f"soak {uuid.uuid4().hex[:12]}"
-            key = {**bearer, "Idempotency-Key": uuid.uuid4().hex}
+            key = {**bearer, "Idempotency-Key": uuid.uuid4().hex} if keys else bearer
             body = {"name": name, "title": None, "experienceLevel": "mid-level", "description": "soak"}
             created = _call(http, tally, "createJobInfo", body, key)
-            if created is None or created.status_code == 503:
+            if keys and (created is None or created.status_code == 503):
                 time.sleep(0.5)
                 created = _call(http, tally, "createJobInfo", body, key)  # the same key: never twice
             with tally.lock:
@@ -162,6 +166,7 @@ def main() -> None:
     parser.add_argument("--fault-seconds", type=float, default=5)
     parser.add_argument("--calm-seconds", type=float, default=10)
     parser.add_argument("--log", type=Path, help="keep the server's log there")
+    parser.add_argument("--no-keys", action="store_true", help="create without an Idempotency-Key, not retried")
     args = parser.parse_args()
     sys.path.insert(0, str(REPO))
     from tests.own_services import own_postgres, own_redis
@@ -183,7 +188,8 @@ def main() -> None:
                 signed.raise_for_status()
                 tokens[f"soak{n}"] = signed.json()["token"]
             tally, stop = Tally(), threading.Event()
-            threads = [threading.Thread(target=client, args=(url, token, user, tally, stop), daemon=True)
+            keys = not args.no_keys
+            threads = [threading.Thread(target=client, args=(url, token, user, tally, stop, keys), daemon=True)
                        for user, token in tokens.items()]
             faults: list[tuple[str, Callable[[], None], Callable[[], None]]] = [
                 ("Redis killed", lambda: redis.signal(signal.SIGKILL), redis.start),
@@ -219,7 +225,8 @@ def main() -> None:
     lost = sum(len(tally.acknowledged[u] - present[u]) for u in tokens)
     phantom = sum(len(tally.refused[u] & present[u]) for u in tokens)
     unknown = sum(len(present[u] - tally.acknowledged[u] - tally.refused[u]) for u in tokens)
-    print(f"soak: {elapsed:.0f} s, {args.clients} clients, darasa serve --workers 2 on PostgreSQL + Redis")
+    print(f"soak: {elapsed:.0f} s, {args.clients} clients, darasa serve --workers 2 on PostgreSQL + Redis, "
+          f"creates {'without' if args.no_keys else 'with'} an Idempotency-Key")
     print(f"faults injected ({args.fault_seconds:g} s each, {args.calm_seconds:g} s apart): "
           + ", ".join(f"{n}x {name}" for name, n in collections.Counter(injected).items()))
     print(f"writes acknowledged: {acknowledged}; present afterwards: {sum(map(len, present.values()))}; "

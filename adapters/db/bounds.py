@@ -25,6 +25,19 @@ finding 5).
   ``CUT_EARLY``, whose late effect does not matter, excepted). Those, and a
   slow call on a server that answers its probes, are cut only at
   ``ROUND_TRIP_SECONDS``.
+- A write in autocommit that a unit of work runs alone (``adapters.db.engine``)
+  carries its own deadline, on the server's clock: it changes nothing unless
+  the server reads it within ``RECEIPT_SECONDS`` of its sending
+  (``received_by``, in its WHERE as ``statement_timestamp() <``). Read in
+  time, it ends within ``SERVER_STATEMENT_MS`` (cancelled, or committed),
+  which leaves it inside ``ROUND_TRIP_SECONDS``: a server frozen before it
+  read the write, thawing after its client gave up, finds it too late and
+  changes nothing. The server's clock is read on each connection (one
+  ``SELECT``, again after ``CLOCK_FRESH_SECONDS``), and the client's clock
+  stands in for it from then on, on the side that can only make the
+  deadline earlier. A write that changed nothing is asked whether it was in
+  time (``read_in_time``), so that "too late" is answered as an outage, not
+  as "no such record" or "limit reached".
 - A circuit breaker (``adapters.resilience``) opens on a failed probe, a
   connection failure or a call cut off, and while it is open every call fails
   at once; after its cool-down the probe is its trial. A new connection is
@@ -47,7 +60,7 @@ import psycopg
 import psycopg.errors
 from sqlalchemy import Engine, event
 
-from adapters.db.engine import CUT_EARLY
+from adapters.db.engine import CUT_EARLY, RECEIVED_BY, WRITES_ALONE
 from adapters.resilience import CircuitBreaker
 from core.records import define
 
@@ -59,6 +72,13 @@ below ROUND_TRIP_SECONDS (see the module docstring)."""
 ROUND_TRIP_SECONDS = 2.0
 """The client gives up on any call to the server (a statement, a commit, a
 rollback) after this long, whatever its probes say."""
+RECEIPT_SECONDS = 0.3
+"""A write run alone changes nothing if the server reads it later than
+this after it was sent; with SERVER_STATEMENT_MS it must leave some of
+ROUND_TRIP_SECONDS for the answer to travel."""
+assert RECEIPT_SECONDS + SERVER_STATEMENT_MS / 1000 + 0.2 <= ROUND_TRIP_SECONDS
+CLOCK_FRESH_SECONDS = 10.0
+"""How long a connection's reading of the server's clock is trusted."""
 SUSPECT_SECONDS = 0.25
 """A call that has waited this long has the server probed (again each
 SUSPECT_SECONDS while it waits)."""
@@ -254,6 +274,44 @@ class Bounds:
         return connection
 
 
+_CLOCK = "darasa_server_clock"
+"""Key of a pooled connection's ``info``: (when it was read, on the client's
+monotonic clock; the server's clock minus the client's, at most)."""
+_SERVER_CLOCK = "SELECT extract(epoch FROM clock_timestamp())::float8"
+_IN_TIME = f"SELECT statement_timestamp() < to_timestamp(%({RECEIVED_BY})s)"
+
+
+def received_by(info: dict[Any, Any], cursor: Any, dialect: Any) -> float:
+    """The ``RECEIVED_BY`` of a write sent now on ``cursor``'s connection
+    (whose pool ``info`` keeps its reading of the server's clock): the
+    server's time ``RECEIPT_SECONDS`` from now, or earlier, never later.
+
+    The server's clock was read at some instant between sending the
+    ``SELECT`` and its answer; taking the answer's arrival for that instant
+    gives the least the server's clock can be ahead of the client's, so a
+    write the server reads in time by this deadline was read, on the
+    client's clock, within ``RECEIPT_SECONDS``."""
+    clock = info.get(_CLOCK)
+    if clock is None or time.monotonic() - clock[0] > CLOCK_FRESH_SECONDS:
+        dialect.do_execute_no_params(cursor, _SERVER_CLOCK, None)
+        (server_now,) = cursor.fetchone()
+        answered = time.monotonic()
+        clock = info[_CLOCK] = (answered, server_now - answered)
+    return time.monotonic() + RECEIPT_SECONDS + clock[1]
+
+
+def read_in_time(info: dict[Any, Any], cursor: Any, dialect: Any, deadline: float) -> None:
+    """A write sent with ``deadline`` changed nothing: return if the server
+    read it in time (so nothing was what it had to change), raise
+    ``Unavailable`` if it may have read it too late. A ``SELECT`` read
+    before the deadline was read after the write, so the write was too."""
+    dialect.do_execute(cursor, _IN_TIME, {RECEIVED_BY: deadline}, None)
+    (in_time,) = cursor.fetchone()
+    if not in_time:
+        info.pop(_CLOCK, None)  # read again: the server's clock may have moved
+        raise Unavailable("the database read a write too late to run it")
+
+
 def _raw(connection_or_cursor: Any) -> Any:
     """psycopg's connection behind a cursor, a pool's proxy or itself."""
     if isinstance(connection_or_cursor, psycopg.Cursor):
@@ -311,6 +369,7 @@ def install(engine: Engine, bounds: Bounds | None = None) -> Bounds:
             raw.close()  # gone with its transaction; the pool replaces it
 
     dialect.do_rollback = rollback  # type: ignore[method-assign]
+    setattr(dialect, WRITES_ALONE, True)  # bounded: its writes may run alone (adapters.db.engine)
 
     @event.listens_for(engine, "do_connect")
     def _connect(dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:

@@ -21,17 +21,20 @@ sequence (a plan allowance) cannot interleave with another:
   ``commit`` and ``rollback`` go by the server's transaction status, so they
   end what we began, and send nothing when nothing was.
 
-On SQLite, a write that is its unit of work's only statement (createJobInfo's
-insert, updateJobInfo's update: ``Storage.unit_of_work(one_write=True)``)
-runs alone, in autocommit, committed as it runs: no ``BEGIN IMMEDIATE`` nor
-``COMMIT``, and the write lock held for that statement only, never while
-its thread waits for the GIL (``RetryOnceConnection.lone_write``). One
-statement is atomic either way; a second one in that unit of work is
-refused. Not on PostgreSQL, though it would save two round trips of four:
-a server frozen before it reads such a statement would, on thawing, commit
-a write its client had given up on and answered 503; a ``COMMIT`` is
-protected from that by ``idle_in_transaction_session_timeout``
-(``adapters.db.bounds``), a statement in autocommit by nothing.
+A write that is its unit of work's only statement (createJobInfo's insert,
+updateJobInfo's update, createInterview's insert:
+``Storage.unit_of_work(one_write=True)``) runs alone, in autocommit,
+committed as it runs: no ``BEGIN`` (``BEGIN IMMEDIATE``) nor ``COMMIT``, two
+round trips of four on PostgreSQL; on SQLite the write lock held for that
+statement only, never while its thread waits for the GIL
+(``RetryOnceConnection.lone_write``). One statement is atomic either way; a
+second one in that unit of work is refused. On PostgreSQL only on a bounded
+engine, and only a statement with a deadline of its own
+(``Prebuilt(..., alone=...)``): a server frozen before it reads a statement
+in autocommit would, on thawing, commit what its client had given up on and
+answered 503 (a ``COMMIT`` is protected from that by
+``idle_in_transaction_session_timeout``); one read after its deadline
+changes nothing (``adapters.db.bounds``, ``RECEIPT_SECONDS``).
 
 A read (a unit of work that is not a write) runs in autocommit on both: no
 BEGIN, no ROLLBACK, each statement seeing what was committed when it began.
@@ -75,6 +78,13 @@ CUT_EARLY = "darasa_cut_early"
 land after its caller was told it failed (a rate-limit decision), so that
 ``adapters.db.bounds`` may give up on it as soon as the server is found
 frozen."""
+WRITES_ALONE = "darasa_writes_alone"
+"""Attribute of a PostgreSQL engine's dialect that ``adapters.db.bounds`` sets:
+its writes may run alone (their deadlines are kept)."""
+RECEIVED_BY = "received_by"
+"""The bound parameter of a write run alone on PostgreSQL: when, on the
+server's clock (in seconds since the epoch), the server must have read it
+(``adapters.db.bounds``)."""
 CONNECT_TIMEOUT_SECONDS = 2
 """PostgreSQL: how long opening a connection may take."""
 POOL_TIMEOUT_SECONDS = 2
@@ -100,11 +110,10 @@ def make_engine(url: str, *, bounded: bool = True) -> Engine:
 def connect(engine: Engine, *, write: bool, lone_write: bool = False) -> Connection:
     """A connection for one unit of work: a write transaction, or a read in
     autocommit; retried once on a dead pooled connection, as the module
-    says. ``lone_write``: its write may run alone, on SQLite
-    (``RetryOnceConnection``)."""
+    says. ``lone_write``: its write may run alone (``RetryOnceConnection``)."""
     connection = RetryOnceConnection(engine)
     connection.writes = write
-    connection.lone_write = write and lone_write and engine.dialect.name == "sqlite"
+    connection.lone_write = write and lone_write and _writes_alone(engine.dialect)
     return connection
 
 
@@ -117,8 +126,12 @@ def switch(connection: Connection, *, write: bool, lone_write: bool = False) -> 
     assert isinstance(connection, RetryOnceConnection), "connect()'s connection"
     connection.rollback()
     connection.writes = write
-    connection.lone_write = write and lone_write and connection.dialect.name == "sqlite"
+    connection.lone_write = write and lone_write and _writes_alone(connection.dialect)
     connection.wrote_alone = False
+
+
+def _writes_alone(dialect: Any) -> bool:
+    return dialect.name == "sqlite" or getattr(dialect, WRITES_ALONE, False)
 
 
 def changed_nothing(connection: Connection) -> None:
@@ -142,8 +155,8 @@ class RetryOnceConnection(Connection):
     writes = False
     """Whether its transactions are a write's (``connect``, ``switch``)."""
     lone_write = False
-    """Whether its unit of work's write may run alone (SQLite, as the module
-    says): a statement that is the whole write by itself (one ``Prebuilt``
+    """Whether its unit of work's write may run alone (as the module says):
+    a statement that is the whole write by itself (one ``Prebuilt``
     called with ``alone``), its unit of work's first, run in autocommit,
     committed as it runs, with no ``BEGIN IMMEDIATE`` nor ``COMMIT``. Not
     when something else must commit with it (an idempotency key's mark)."""

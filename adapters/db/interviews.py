@@ -13,7 +13,7 @@ from adapters.db.engine import changed_nothing
 from adapters.db.owners import owner_of
 from adapters.db.paging import NewestFirst, newest_first
 from adapters.db.practice_totals import keep_ratings
-from adapters.db.prebuilt import Prebuilt
+from adapters.db.prebuilt import RECEIVED_IN_TIME, Prebuilt
 from core.cache_tags import interview_tags
 from core.domain import Interview
 from core.paging import SortKey
@@ -54,17 +54,21 @@ _JOB_INTERVIEWS = NewestFirst(t.interviews, t.interviews.c.job_info_id, t.interv
 # INSERT ... SELECT <values> FROM job_infos WHERE id = :job AND user_id = :owner,
 # which the database's trigger counts in the user's allowance (migration 0017)
 _COLUMNS = ("id", "duration", "hume_chat_id", "feedback", "started_at", "ended_at", "created_at", "updated_at")
-_INSERT_OWNED = insert(t.interviews).from_select(
-    ["user_id", "job_info_id", *_COLUMNS],
+_OWNED = (
     select(t.job_infos.c.user_id, t.job_infos.c.id,
            *[bindparam(name, type_=t.interviews.c[name].type) for name in _COLUMNS])
-    .where(t.job_infos.c.id == bindparam("job_info_id"), t.job_infos.c.user_id == bindparam("owner")),
+    .where(t.job_infos.c.id == bindparam("job_info_id"), t.job_infos.c.user_id == bindparam("owner"))
 )
-# psycopg's rowcount of an INSERT ... SELECT is -1: PostgreSQL returns the id
-# instead; on SQLite the rowcount costs less, and a write that runs alone
+_INSERT_OWNED = insert(t.interviews).from_select(["user_id", "job_info_id", *_COLUMNS], _OWNED)
+# PostgreSQL returns the id; on SQLite the rowcount costs less, and a write that runs alone
 # releases the write lock before the driver returns (a returned row is
 # fetched, the lock still held, before the statement ends)
-_INSERT_OWNED_RETURNING = Prebuilt(_INSERT_OWNED.returning(t.interviews.c.id))
+_INSERT_OWNED_RETURNING = Prebuilt(
+    _INSERT_OWNED.returning(t.interviews.c.id),
+    alone=insert(t.interviews)
+    .from_select(["user_id", "job_info_id", *_COLUMNS], _OWNED.where(RECEIVED_IN_TIME))
+    .returning(t.interviews.c.id),
+)
 _INSERT_OWNED_COUNTED = Prebuilt(_INSERT_OWNED)
 
 

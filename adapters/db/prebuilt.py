@@ -18,6 +18,10 @@ cost on SQLite (10 against 47 µs a select).
   disconnect invalidating the connection and the pool), and a unit of
   work's first statement found on a dead pooled connection is run again
   on a fresh one (``RetryOnceConnection.retried_once``).
+- A write that runs alone (``adapters.db.engine``) begins nothing. On
+  PostgreSQL it runs in a form of its own, with a deadline in its WHERE
+  (``RECEIVED_IN_TIME``, ``adapters.db.bounds``); one that changed nothing
+  is asked whether it was in time before its result is answered.
 """
 
 from __future__ import annotations
@@ -27,40 +31,60 @@ from collections import namedtuple
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Float, bindparam, func
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError, MultipleResultsFound, NoResultFound, StatementError
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ClauseElement, Executable
 
-from adapters.db.engine import RetryOnceConnection
+from adapters.db.engine import RECEIVED_BY, RetryOnceConnection
 
 Processor = Callable[[Any], Any] | None
+
+
+RECEIVED_IN_TIME = func.statement_timestamp() < func.to_timestamp(bindparam(RECEIVED_BY, 0.0, type_=Float()))
+"""PostgreSQL: the WHERE of a write run alone, which changes nothing if the
+server reads it after its deadline (``adapters.db.bounds``)."""
 
 
 class Prebuilt:
     """``prebuilt(connection, parameters)``: the statement's result, as
     ``connection.execute(statement, parameters)`` gives it (``first``,
-    ``all``, ``scalar``, ``scalar_one``, ``rowcount``)."""
+    ``all``, ``scalar``, ``scalar_one``, ``rowcount``).
 
-    def __init__(self, statement: Executable) -> None:
+    ``alone``: on PostgreSQL, the statement as a write runs alone: the same
+    with ``RECEIVED_IN_TIME`` in its WHERE. Without it a write never runs
+    alone there."""
+
+    def __init__(self, statement: Executable, *, alone: Executable | None = None) -> None:
         self.statement = statement
+        self._alone = alone
         self._forms: dict[str, _Form] = {}
+        self._alone_forms: dict[str, _Form] = {}
 
     def __call__(self, connection: Connection, parameters: Mapping[str, Any], *, alone: bool = False) -> Any:
         """``alone``: the statement is a whole write by itself, run alone
         (in autocommit, committed as it runs) when its unit of work allows
         it (``RetryOnceConnection.lone_write``)."""
         dialect = connection.dialect
-        form = self._forms.get(dialect.name)
-        if form is None:
-            form = self._forms[dialect.name] = _FORMS[dialect.name](self.statement, dialect)
-        values = form.values(parameters)  # before a write's BEGIN: its lock is held no longer than needed
-        if isinstance(connection, RetryOnceConnection):
-            if alone and connection.may_write_alone():
+        form = self._forms.get(dialect.name) or self._compile(self._forms, self.statement, dialect)
+        if not isinstance(connection, RetryOnceConnection):
+            return form.begun_and_run(connection, form.values(parameters))
+        if alone and connection.may_write_alone():
+            if dialect.name == "sqlite":
+                values = form.values(parameters)
                 return connection.ran_alone(lambda: form.run(connection, values))
-            return connection.retried_once(lambda: form.begun_and_run(connection, values))
-        return form.begun_and_run(connection, values)
+            if self._alone is not None:
+                form = self._alone_forms.get(dialect.name) or self._compile(self._alone_forms, self._alone, dialect)
+                values = form.values(parameters)
+                return connection.ran_alone(lambda: form.run_alone(connection, values))
+        values = form.values(parameters)  # before a write's BEGIN: its lock is held no longer than needed
+        return connection.retried_once(lambda: form.begun_and_run(connection, values))
+
+    @staticmethod
+    def _compile(forms: dict[str, _Form], statement: Executable, dialect: Dialect) -> _Form:
+        form = forms[dialect.name] = _FORMS[dialect.name](statement, dialect)
+        return form
 
 
 class _Form:
@@ -107,6 +131,10 @@ class _Form:
     def run(self, connection: Connection, values: Any) -> _Result:
         raise NotImplementedError
 
+    def run_alone(self, connection: Connection, values: Any) -> _Result:
+        """PostgreSQL's: a write in autocommit with its deadline."""
+        raise NotImplementedError
+
     def make(self, raw: Sequence[Any]) -> Any:
         assert self.row is not None
         return self.row._make([
@@ -149,6 +177,28 @@ class _PostgresForm(_Form):
             # invalidates the connection (and the pool's older ones)
             connection._handle_dbapi_exception(error, self.sql, values, cursor, None)  # noqa: SLF001
         return _Result(self, cursor, connection.dialect, values)
+
+    def run_alone(self, connection: Connection, values: dict[str, Any]) -> _Result:
+        """A write in autocommit with its deadline (``RECEIVED_IN_TIME``);
+        one that changed nothing is asked whether it was in time, and
+        raises an outage if it may not have been."""
+        from adapters.db import bounds  # psycopg's: imported only for PostgreSQL (start-up time)
+
+        proxy = connection.connection
+        cursor = proxy.cursor()
+        dialect = connection.dialect
+        try:
+            values[RECEIVED_BY] = bounds.received_by(proxy.info, cursor, dialect)
+            dialect.do_execute(cursor, self.sql, values, None)
+            if cursor.rowcount <= 0:  # none, or not known (-1)
+                checking = proxy.cursor()
+                try:
+                    bounds.read_in_time(proxy.info, checking, dialect, values[RECEIVED_BY])
+                finally:
+                    checking.close()
+        except Exception as error:
+            connection._handle_dbapi_exception(error, self.sql, values, cursor, None)  # noqa: SLF001
+        return _Result(self, cursor, dialect, values)
 
 
 _FORMS: dict[str, type[_Form]] = {"sqlite": _SqliteForm, "postgresql": _PostgresForm}

@@ -25,7 +25,7 @@ from adapters.db.interviews import SqlInterviews
 from adapters.db.paging import NewestFirst, newest_first
 from adapters.db.practice import SqlPracticeHistory
 from adapters.db.practice_totals import forget_job_info
-from adapters.db.prebuilt import Prebuilt
+from adapters.db.prebuilt import RECEIVED_IN_TIME, Prebuilt
 from adapters.db.questions import SqlAnswers, SqlQuestions
 from adapters.db.resume_analyses import SqlResumeAnalyses
 from core.cache_tags import job_info_tags
@@ -102,7 +102,7 @@ _UPDATE_JOB_INFO = Prebuilt(
 _USER_JOB_INFOS = NewestFirst(t.job_infos, t.job_infos.c.user_id, t.job_infos.c.updated_at, t.job_infos.c.id)
 # updateJobInfo: the ownership check in the WHERE, updated_at never goes back
 _NOW = bindparam("now", type_=t.job_infos.c.updated_at.type)
-_UPDATE_OWNED_JOB_INFO = Prebuilt(
+_UPDATE_OWNED = (
     update(t.job_infos)
     .where(t.job_infos.c.id == bindparam("job_info_id"), t.job_infos.c.user_id == bindparam("owner"))
     .values(
@@ -110,6 +110,7 @@ _UPDATE_OWNED_JOB_INFO = Prebuilt(
         | {"updated_at": case((t.job_infos.c.updated_at > _NOW, t.job_infos.c.updated_at), else_=_NOW)}
     )
 )
+_UPDATE_OWNED_JOB_INFO = Prebuilt(_UPDATE_OWNED, alone=_UPDATE_OWNED.where(RECEIVED_IN_TIME))
 # The ownership check: the job info and its owner's plan in one select (a
 # primary-key join), so that the plan read that follows it in a unit of work
 # (an allowance, a feature) costs no round trip.
@@ -129,16 +130,20 @@ _COUNT_JOB_INFOS = Prebuilt(
 # waits, then READ COMMITTED re-checks the count on the row its trigger
 # updated; SQLite's write lock serialises every write.
 _owner = t.users.c
-_INSERT_JOB_INFO_UNLESS_FULL = insert(t.job_infos).from_select(
-    ["id", *_JOB_INFO_COLUMNS],
+_UNLESS_FULL = (
     select(*[_owner.id if name == "user_id" else bindparam(name, type_=t.job_infos.c[name].type)
              for name in ("id", *_JOB_INFO_COLUMNS)])
     .where(_owner.id == bindparam("user_id"), _owner.job_info_count < bindparam("limit"))
-    .with_for_update(),  # SQLite has no FOR UPDATE: SQLAlchemy leaves it out there
+    .with_for_update()  # SQLite has no FOR UPDATE: SQLAlchemy leaves it out there
 )
-# psycopg's rowcount of that INSERT ... SELECT is -1: PostgreSQL returns the
-# id instead (on SQLite the rowcount costs less than a returned row)
-_INSERT_JOB_INFO_UNLESS_FULL_RETURNING = Prebuilt(_INSERT_JOB_INFO_UNLESS_FULL.returning(t.job_infos.c.id))
+_INSERT_JOB_INFO_UNLESS_FULL = insert(t.job_infos).from_select(["id", *_JOB_INFO_COLUMNS], _UNLESS_FULL)
+# PostgreSQL returns the id (on SQLite the rowcount costs less than a returned row)
+_INSERT_JOB_INFO_UNLESS_FULL_RETURNING = Prebuilt(
+    _INSERT_JOB_INFO_UNLESS_FULL.returning(t.job_infos.c.id),
+    alone=insert(t.job_infos)
+    .from_select(["id", *_JOB_INFO_COLUMNS], _UNLESS_FULL.where(RECEIVED_IN_TIME))
+    .returning(t.job_infos.c.id),
+)
 _INSERT_JOB_INFO_UNLESS_FULL_COUNTED = Prebuilt(_INSERT_JOB_INFO_UNLESS_FULL)
 _USER_EXISTS = Prebuilt(select(_owner.id).where(_owner.id == bindparam("user_id")))
 _NO_LIMIT = 2**31 - 1  # the counter's largest value

@@ -2,7 +2,8 @@
 of the test's own that is frozen (SIGSTOP) at the worst moment: a write
 transaction has sent its last statement and is about to commit. The commit
 fails quickly, and when the server thaws it does not commit what the client
-was told had failed. Then the breaker fails calls at once, and the engine
+was told had failed; nor does a write run alone, in autocommit, which the
+frozen server reads only after its deadline. Then the breaker fails calls at once, and the engine
 works again once the server is back. Anything else caught by a freeze — a
 read in flight, a new connection, the breaker's trial after its cool-down —
 is given up on within a second: the server does not answer a probe. A slow
@@ -17,10 +18,11 @@ from collections.abc import Iterator
 
 import pytest
 import sqlalchemy.exc
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, Text, bindparam, column, insert, select, table, text
 
 from adapters.db.bounds import PROBE_SECONDS, ROUND_TRIP_SECONDS, SERVER_IDLE_IN_TRANSACTION_MS, SUSPECT_SECONDS
-from adapters.db.engine import make_engine
+from adapters.db.engine import connect, make_engine
+from adapters.db.prebuilt import RECEIVED_IN_TIME, Prebuilt
 from tests.own_services import PG_BIN, OwnPostgres, own_postgres
 
 pytestmark = pytest.mark.skipif(
@@ -104,6 +106,31 @@ def test_a_commit_refused_while_the_server_is_frozen_is_never_committed_later(
             assert time.monotonic() < deadline
             time.sleep(0.2)
     assert _bodies(postgres) == ["acknowledged", "after"]
+
+
+_NOTES = table("notes", column("body", Text()))
+_BODY = bindparam("body", type_=Text())
+_NOTE_ALONE = Prebuilt(insert(_NOTES).values(body=_BODY),
+                       alone=insert(_NOTES).from_select(["body"], select(_BODY).where(RECEIVED_IN_TIME)))
+
+
+def test_a_write_run_alone_that_a_frozen_server_reads_after_its_client_gave_up_changes_nothing(
+        postgres: OwnPostgres, engine: Engine) -> None:
+    """No ``COMMIT`` to refuse here: the write's deadline
+    (``RECEIPT_SECONDS``) has passed when the thawed server reads it."""
+    with connect(engine, write=True, lone_write=True) as connection:
+        _NOTE_ALONE(connection, {"body": "acknowledged"}, alone=True)  # the server's clock read
+    with connect(engine, write=True, lone_write=True) as connection:
+        postgres.signal(signal.SIGSTOP)
+        try:
+            started = time.monotonic()
+            with pytest.raises(sqlalchemy.exc.OperationalError):
+                _NOTE_ALONE(connection, {"body": "refused"}, alone=True)
+            assert time.monotonic() - started < ROUND_TRIP_SECONDS + 1
+        finally:
+            postgres.signal(signal.SIGCONT)
+    time.sleep(0.5)  # the thawed backend reads the write
+    assert _bodies(postgres) == ["acknowledged"]
 
 
 def test_a_statement_that_runs_too_long_is_cancelled_by_the_server(engine: Engine) -> None:

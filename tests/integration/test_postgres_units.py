@@ -2,8 +2,10 @@
 autocommit and ``BEGIN`` is ours to send: a read (``connect(write=False)``,
 or ``switch`` back to reading) nothing; a write, and any other connection of
 the engine (migrations, purge, idempotency keys), a transaction that nothing
-outside sees until it commits, a write allowed to run alone (on SQLite) too.
-Read off the server's own transaction status and off a second connection."""
+outside sees until it commits, unless it is a write allowed to run alone
+with its deadline, which commits as it runs, and changes nothing when the
+server reads it too late. Read off the server's own transaction status and
+off a second connection."""
 
 from __future__ import annotations
 
@@ -12,10 +14,12 @@ from collections.abc import Iterator
 
 import psycopg
 import pytest
-from sqlalchemy import Connection, Engine, bindparam, text
+import sqlalchemy.exc
+from sqlalchemy import Connection, Engine, Float, bindparam, select, text
 
-from adapters.db.engine import connect, switch
-from adapters.db.prebuilt import Prebuilt
+from adapters.db import bounds
+from adapters.db.engine import connect, make_engine, switch
+from adapters.db.prebuilt import RECEIVED_IN_TIME, Prebuilt
 from adapters.db.tables import rate_limit_buckets as rows
 
 pytestmark = pytest.mark.postgres
@@ -96,9 +100,11 @@ def test_another_connection_begins_a_transaction(postgres_engine: Engine, key: s
     assert not _seen(postgres_engine, key)
 
 
-def test_a_write_that_may_run_alone_still_begins_a_transaction(postgres_engine: Engine, key: str) -> None:
-    """``lone_write`` is SQLite's: here a write in autocommit could commit,
-    on a frozen server's thawing, what its client answered 503."""
+def test_a_write_without_a_deadline_that_may_run_alone_still_begins_a_transaction(
+        postgres_engine: Engine, key: str) -> None:
+    """Only a statement with its deadline (``Prebuilt(..., alone=...)``) runs
+    alone here: in autocommit without one it could commit, on a frozen
+    server's thawing, what its client answered 503."""
     insert = Prebuilt(rows.insert().values(key=bindparam("key"), tokens=1.0, updated_at=0.0))
     with connect(postgres_engine, write=True, lone_write=True) as connection:
         insert(connection, {"key": key}, alone=True)
@@ -106,3 +112,66 @@ def test_a_write_that_may_run_alone_still_begins_a_transaction(postgres_engine: 
         assert not _seen(postgres_engine, key)
         connection.commit()
     assert _seen(postgres_engine, key)
+
+
+_TOKENS = bindparam("tokens", type_=Float())
+_UPDATE = rows.update().where(rows.c.key == bindparam("key")).values(tokens=_TOKENS)
+_TAKE = Prebuilt(_UPDATE, alone=_UPDATE.where(RECEIVED_IN_TIME))
+
+
+def _tokens(engine: Engine, key: str) -> float:
+    with connect(engine, write=False) as connection:
+        return connection.execute(select(rows.c.tokens).where(rows.c.key == key)).scalar_one()
+
+
+def test_a_write_with_its_deadline_runs_alone_committed_as_it_runs(postgres_engine: Engine, key: str) -> None:
+    with postgres_engine.begin() as connection:
+        _insert(connection, key)
+    with connect(postgres_engine, write=True, lone_write=True) as connection:
+        assert _TAKE(connection, {"key": key, "tokens": 2.0}, alone=True).rowcount == 1
+        assert _status(connection) == IDLE
+        assert _tokens(postgres_engine, key) == 2.0  # seen before any commit
+    assert _tokens(postgres_engine, key) == 2.0
+    with connect(postgres_engine, write=True, lone_write=True) as connection:  # in time, nothing to change
+        assert _TAKE(connection, {"key": f"{key}-none", "tokens": 3.0}, alone=True).rowcount == 0
+
+
+def test_a_write_read_after_its_deadline_changes_nothing_and_is_an_outage(
+        postgres_engine: Engine, key: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As a server frozen until after the deadline would read it: "too
+    late" is a 503 at the edge (an ``OperationalError``), not "no such
+    row", and the connection's reading of the server's clock is taken again."""
+    with postgres_engine.begin() as connection:
+        _insert(connection, key)
+    monkeypatch.setattr(bounds, "RECEIPT_SECONDS", -1.0)  # every deadline already past
+    with connect(postgres_engine, write=True, lone_write=True) as connection:
+        with pytest.raises(sqlalchemy.exc.OperationalError, match="too late"):
+            _TAKE(connection, {"key": key, "tokens": 5.0}, alone=True)
+        assert bounds._CLOCK not in connection.connection.info  # noqa: SLF001
+    assert _tokens(postgres_engine, key) == 1.0
+
+
+def test_a_deadline_is_never_later_on_the_servers_clock_than_its_allowance(postgres_engine: Engine) -> None:
+    with connect(postgres_engine, write=False) as connection:
+        proxy = connection.connection
+        for _ in range(3):  # the clock read, then the reading reused
+            cursor = proxy.cursor()
+            deadline = bounds.received_by(proxy.info, cursor, postgres_engine.dialect)
+            cursor.execute("SELECT extract(epoch FROM clock_timestamp())::float8")
+            (server_now,) = cursor.fetchone()
+            cursor.close()
+            assert server_now < deadline <= server_now + bounds.RECEIPT_SECONDS + 1e-3
+
+
+def test_an_engine_without_bounds_runs_no_write_alone(postgres_engine: Engine, postgres_url: str, key: str) -> None:
+    engine = make_engine(postgres_url, bounded=False)
+    try:
+        with engine.begin() as connection:
+            _insert(connection, key)
+        with connect(engine, write=True, lone_write=True) as connection:
+            _TAKE(connection, {"key": key, "tokens": 4.0}, alone=True)
+            assert _status(connection) == IN_TRANSACTION
+            connection.commit()
+    finally:
+        engine.dispose()
+    assert _tokens(postgres_engine, key) == 4.0

@@ -176,20 +176,19 @@ def test_a_unit_of_one_write_that_wrote_nothing_may_go_on(storage: Storage) -> N
     assert found is not None and found.name == CHANGES["name"]
 
 
-def test_on_sqlite_a_unit_of_one_write_commits_it_as_it_runs(sql_storage: SqlStorage) -> None:
-    """No transaction of its own on SQLite: another unit of work sees the
-    write before ``commit()``, and it stays when the unit ends without one.
-    PostgreSQL keeps the transaction (``adapters.db.engine`` says why)."""
+def test_a_unit_of_one_write_commits_it_as_it_runs(sql_storage: SqlStorage) -> None:
+    """No transaction of its own (on PostgreSQL, with its deadline:
+    ``adapters.db.bounds``): another unit of work sees the write before
+    ``commit()``, and it stays when the unit ends without one."""
     user = make_user()
     job_info = make_job_info(user_id=user.id)
     saved(sql_storage, user)
-    alone = sql_storage.engine.dialect.name == "sqlite"
     with sql_storage.unit_of_work(write=True, one_write=True) as uow:
         assert uow.job_infos.add_unless_full(job_info, 10)
         with sql_storage.unit_of_work() as other:
-            assert (other.job_infos.get(job_info.id) is not None) == alone
+            assert other.job_infos.get(job_info.id) is not None
     with sql_storage.unit_of_work() as uow:
-        assert uow.job_infos.count_for_user(user.id) == (1 if alone else 0)
+        assert uow.job_infos.count_for_user(user.id) == 1
 
 
 def test_on_sql_with_an_idempotency_key_held_one_write_is_a_transaction(sql_storage: SqlStorage) -> None:

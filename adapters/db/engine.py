@@ -29,12 +29,14 @@ round trips of four on PostgreSQL; on SQLite the write lock held for that
 statement only, never while its thread waits for the GIL
 (``RetryOnceConnection.lone_write``). One statement is atomic either way; a
 second one in that unit of work is refused. On PostgreSQL only on a bounded
-engine, and only a statement with a deadline of its own
-(``Prebuilt(..., alone=...)``): a server frozen before it reads a statement
-in autocommit would, on thawing, commit what its client had given up on and
-answered 503 (a ``COMMIT`` is protected from that by
-``idle_in_transaction_session_timeout``); one read after its deadline
-changes nothing (``adapters.db.bounds``, ``RECEIPT_SECONDS``).
+engine, only on a connection that has answered since it left the pool (as
+it has once a request read its session on it:
+``RetryOnceConnection.may_write_alone``), and only a statement with a
+deadline of its own (``Prebuilt(..., alone=...)``): a server frozen before
+it reads a statement in autocommit would, on thawing, commit what its
+client had given up on and answered 503 (a ``COMMIT`` is protected from
+that by ``idle_in_transaction_session_timeout``); one read after its
+deadline changes nothing (``adapters.db.bounds``, ``RECEIPT_SECONDS``).
 
 A read (a unit of work that is not a write) runs in autocommit on both: no
 BEGIN, no ROLLBACK, each statement seeing what was committed when it began.
@@ -201,8 +203,13 @@ class RetryOnceConnection(Connection):
             return run()
 
     def may_write_alone(self) -> bool:
-        """Whether a write may run alone now (``lone_write``, nothing begun)."""
-        return self.lone_write and not self.in_transaction()
+        """Whether a write may run alone now (``lone_write``, nothing begun).
+        On PostgreSQL only on a connection that has answered since it left
+        the pool (a request's session read on it): a write run alone is
+        never run again on a fresh connection, so sent first it would fail
+        on a pooled connection the server has closed, where a ``BEGIN`` is
+        run again."""
+        return self.lone_write and not self.in_transaction() and (self._sent or self.dialect.name == "sqlite")
 
     def ran_alone(self, run: Callable[[], T]) -> T:
         """``run()``, a write that ``may_write_alone``, sent in autocommit;

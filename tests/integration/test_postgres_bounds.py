@@ -21,8 +21,9 @@ import sqlalchemy.exc
 from sqlalchemy import Engine, Text, bindparam, column, insert, select, table, text
 
 from adapters.db.bounds import PROBE_SECONDS, ROUND_TRIP_SECONDS, SERVER_IDLE_IN_TRANSACTION_MS, SUSPECT_SECONDS
-from adapters.db.engine import connect, make_engine
+from adapters.db.engine import make_engine
 from adapters.db.prebuilt import RECEIVED_IN_TIME, Prebuilt
+from tests.integration.lone_writes import writing_alone
 from tests.own_services import PG_BIN, OwnPostgres, own_postgres
 
 pytestmark = pytest.mark.skipif(
@@ -118,9 +119,9 @@ def test_a_write_run_alone_that_a_frozen_server_reads_after_its_client_gave_up_c
         postgres: OwnPostgres, engine: Engine) -> None:
     """No ``COMMIT`` to refuse here: the write's deadline
     (``RECEIPT_SECONDS``) has passed when the thawed server reads it."""
-    with connect(engine, write=True, lone_write=True) as connection:
+    with writing_alone(engine) as connection:
         _NOTE_ALONE(connection, {"body": "acknowledged"}, alone=True)  # the server's clock read
-    with connect(engine, write=True, lone_write=True) as connection:
+    with writing_alone(engine) as connection:
         postgres.signal(signal.SIGSTOP)
         try:
             started = time.monotonic()

@@ -21,6 +21,7 @@ from adapters.db import bounds
 from adapters.db.engine import connect, make_engine, switch
 from adapters.db.prebuilt import RECEIVED_IN_TIME, Prebuilt
 from adapters.db.tables import rate_limit_buckets as rows
+from tests.integration.lone_writes import writing_alone
 
 pytestmark = pytest.mark.postgres
 
@@ -106,7 +107,7 @@ def test_a_write_without_a_deadline_that_may_run_alone_still_begins_a_transactio
     alone here: in autocommit without one it could commit, on a frozen
     server's thawing, what its client answered 503."""
     insert = Prebuilt(rows.insert().values(key=bindparam("key"), tokens=1.0, updated_at=0.0))
-    with connect(postgres_engine, write=True, lone_write=True) as connection:
+    with writing_alone(postgres_engine) as connection:
         insert(connection, {"key": key}, alone=True)
         assert _status(connection) == IN_TRANSACTION
         assert not _seen(postgres_engine, key)
@@ -127,13 +128,27 @@ def _tokens(engine: Engine, key: str) -> float:
 def test_a_write_with_its_deadline_runs_alone_committed_as_it_runs(postgres_engine: Engine, key: str) -> None:
     with postgres_engine.begin() as connection:
         _insert(connection, key)
-    with connect(postgres_engine, write=True, lone_write=True) as connection:
+    with writing_alone(postgres_engine) as connection:
         assert _TAKE(connection, {"key": key, "tokens": 2.0}, alone=True).rowcount == 1
         assert _status(connection) == IDLE
         assert _tokens(postgres_engine, key) == 2.0  # seen before any commit
     assert _tokens(postgres_engine, key) == 2.0
-    with connect(postgres_engine, write=True, lone_write=True) as connection:  # in time, nothing to change
+    with writing_alone(postgres_engine) as connection:  # in time, nothing to change
         assert _TAKE(connection, {"key": f"{key}-none", "tokens": 3.0}, alone=True).rowcount == 0
+
+
+def test_a_write_with_its_deadline_as_its_units_first_statement_begins_a_transaction(
+        postgres_engine: Engine, key: str) -> None:
+    """Its connection not yet found alive, it is sent after a ``BEGIN``,
+    which is run again on a fresh connection if the pooled one is dead
+    (``tests/integration/test_sql_reconnect.py``)."""
+    with postgres_engine.begin() as connection:
+        _insert(connection, key)
+    with connect(postgres_engine, write=True, lone_write=True) as connection:
+        assert _TAKE(connection, {"key": key, "tokens": 2.0}, alone=True).rowcount == 1
+        assert _status(connection) == IN_TRANSACTION
+        connection.commit()
+    assert _tokens(postgres_engine, key) == 2.0
 
 
 def test_a_write_read_after_its_deadline_changes_nothing_and_is_an_outage(
@@ -144,7 +159,7 @@ def test_a_write_read_after_its_deadline_changes_nothing_and_is_an_outage(
     with postgres_engine.begin() as connection:
         _insert(connection, key)
     monkeypatch.setattr(bounds, "RECEIPT_SECONDS", -1.0)  # every deadline already past
-    with connect(postgres_engine, write=True, lone_write=True) as connection:
+    with writing_alone(postgres_engine) as connection:
         with pytest.raises(sqlalchemy.exc.OperationalError, match="too late"):
             _TAKE(connection, {"key": key, "tokens": 5.0}, alone=True)
         assert bounds._CLOCK not in connection.connection.info  # noqa: SLF001
@@ -168,7 +183,7 @@ def test_an_engine_without_bounds_runs_no_write_alone(postgres_engine: Engine, p
     try:
         with engine.begin() as connection:
             _insert(connection, key)
-        with connect(engine, write=True, lone_write=True) as connection:
+        with writing_alone(engine) as connection:
             _TAKE(connection, {"key": key, "tokens": 4.0}, alone=True)
             assert _status(connection) == IN_TRANSACTION
             connection.commit()

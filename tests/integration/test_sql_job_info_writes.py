@@ -183,10 +183,16 @@ def test_a_unit_of_one_write_commits_it_as_it_runs(sql_storage: SqlStorage) -> N
     user = make_user()
     job_info = make_job_info(user_id=user.id)
     saved(sql_storage, user)
-    with sql_storage.unit_of_work(write=True, one_write=True) as uow:
-        assert uow.job_infos.add_unless_full(job_info, 10)
-        with sql_storage.unit_of_work() as other:
-            assert other.job_infos.get(job_info.id) is not None
+    sql_storage.hold_connection()  # as a request: its session read, then the write
+    try:
+        with sql_storage.unit_of_work() as uow:
+            assert uow.users.get(user.id) is not None
+        with sql_storage.unit_of_work(write=True, one_write=True) as uow:
+            assert uow.job_infos.add_unless_full(job_info, 10)
+            with sql_storage.unit_of_work() as other:
+                assert other.job_infos.get(job_info.id) is not None
+    finally:
+        sql_storage.let_go_of_connection()
     with sql_storage.unit_of_work() as uow:
         assert uow.job_infos.count_for_user(user.id) == 1
 

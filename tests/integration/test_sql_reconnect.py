@@ -13,6 +13,7 @@ from sqlalchemy import Engine, text
 
 from adapters.db.engine import make_engine
 from adapters.db.storage import SqlStorage
+from tests.conftest import make_job_info, make_user, saved
 
 pytestmark = pytest.mark.postgres
 
@@ -52,3 +53,21 @@ def test_a_write_after_the_server_closed_the_pooled_connection_is_committed(
         uow.commit()
     with storage.unit_of_work() as uow:
         assert uow.users.get(user_id) is None
+
+
+def test_a_write_of_one_statement_after_the_server_closed_the_pooled_connection_is_committed(
+    engine: Engine, postgres_engine: Engine
+) -> None:
+    """Such a write runs alone only once its unit of work has found the
+    connection alive: one run alone is never run again, since it may have
+    committed."""
+    user = make_user()
+    job_info = make_job_info(user_id=user.id)
+    storage = SqlStorage(engine)
+    saved(storage, user)
+    _close_pooled_connection(engine, postgres_engine)
+    with storage.unit_of_work(write=True, one_write=True) as uow:
+        assert uow.job_infos.add_unless_full(job_info, 10)
+        uow.commit()
+    with storage.unit_of_work() as uow:
+        assert uow.job_infos.get(job_info.id) == job_info

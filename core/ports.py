@@ -134,8 +134,8 @@ class Storage(Protocol):
         ``one_write=True`` (with ``write``): its first statement is its only
         write, one repository call committed right after it, so a storage
         may commit that write as it runs, without a transaction of its own
-        (SQLite's does; not while an idempotency key is held, whose mark
-        commits with the write); a second write in it raises
+        (the SQL storage does; not while an idempotency key is held, whose
+        mark commits with the write); a second write in it raises
         ``RuntimeError``."""
         ...
 

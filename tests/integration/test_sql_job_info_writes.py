@@ -197,6 +197,32 @@ def test_a_unit_of_one_write_commits_it_as_it_runs(sql_storage: SqlStorage) -> N
         assert uow.job_infos.count_for_user(user.id) == 1
 
 
+def test_simultaneous_creates_run_alone_add_exactly_up_to_the_limit(sql_storage: SqlStorage) -> None:
+    """As requests make them: each on a connection of its own, its session
+    read first, so that the insert runs alone (on PostgreSQL in autocommit,
+    with its deadline: the user's row locked and the count checked again by
+    the insert's own statement)."""
+    limit, attempts = 3, 10
+    user = make_user()
+    saved(sql_storage, user)
+
+    def attempt() -> bool:
+        sql_storage.hold_connection()
+        try:
+            with sql_storage.unit_of_work() as uow:
+                assert uow.users.get(user.id) is not None
+            with sql_storage.unit_of_work(write=True, one_write=True) as uow:
+                added = uow.job_infos.add_unless_full(make_job_info(user_id=user.id), limit)
+                uow.commit()
+                return added
+        finally:
+            sql_storage.let_go_of_connection()
+
+    assert at_once([attempt] * attempts).count(True) == limit
+    with sql_storage.unit_of_work() as uow:
+        assert uow.job_infos.count_for_user(user.id) == limit
+
+
 def test_on_sql_with_an_idempotency_key_held_one_write_is_a_transaction(sql_storage: SqlStorage) -> None:
     """The key's mark must commit with the write: nothing is seen before
     ``commit()``, and nothing stays without it."""

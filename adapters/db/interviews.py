@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, insert, select, update
+from sqlalchemy import Connection, Insert, Row, Select, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from adapters.db import tables as t
@@ -59,15 +59,19 @@ _OWNED = (
            *[bindparam(name, type_=t.interviews.c[name].type) for name in _COLUMNS])
     .where(t.job_infos.c.id == bindparam("job_info_id"), t.job_infos.c.user_id == bindparam("owner"))
 )
-_INSERT_OWNED = insert(t.interviews).from_select(["user_id", "job_info_id", *_COLUMNS], _OWNED)
+
+
+def _insert_owned(rows: Select[Any]) -> Insert:
+    return insert(t.interviews).from_select(["user_id", "job_info_id", *_COLUMNS], rows)
+
+
+_INSERT_OWNED = _insert_owned(_OWNED)
 # PostgreSQL returns the id; on SQLite the rowcount costs less, and a write that runs alone
 # releases the write lock before the driver returns (a returned row is
 # fetched, the lock still held, before the statement ends)
 _INSERT_OWNED_RETURNING = Prebuilt(
     _INSERT_OWNED.returning(t.interviews.c.id),
-    alone=insert(t.interviews)
-    .from_select(["user_id", "job_info_id", *_COLUMNS], _OWNED.where(RECEIVED_IN_TIME))
-    .returning(t.interviews.c.id),
+    alone=_insert_owned(_OWNED.where(RECEIVED_IN_TIME)).returning(t.interviews.c.id),
 )
 _INSERT_OWNED_COUNTED = Prebuilt(_INSERT_OWNED)
 

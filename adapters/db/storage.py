@@ -14,7 +14,22 @@ from functools import cached_property
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import Connection, Engine, Row, bindparam, case, delete, func, insert, or_, select, text, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Insert,
+    Row,
+    Select,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from adapters.db import tables as t
@@ -136,13 +151,17 @@ _UNLESS_FULL = (
     .where(_owner.id == bindparam("user_id"), _owner.job_info_count < bindparam("limit"))
     .with_for_update()  # SQLite has no FOR UPDATE: SQLAlchemy leaves it out there
 )
-_INSERT_JOB_INFO_UNLESS_FULL = insert(t.job_infos).from_select(["id", *_JOB_INFO_COLUMNS], _UNLESS_FULL)
+
+
+def _insert_job_infos(rows: Select[Any]) -> Insert:
+    return insert(t.job_infos).from_select(["id", *_JOB_INFO_COLUMNS], rows)
+
+
+_INSERT_JOB_INFO_UNLESS_FULL = _insert_job_infos(_UNLESS_FULL)
 # PostgreSQL returns the id (on SQLite the rowcount costs less than a returned row)
 _INSERT_JOB_INFO_UNLESS_FULL_RETURNING = Prebuilt(
     _INSERT_JOB_INFO_UNLESS_FULL.returning(t.job_infos.c.id),
-    alone=insert(t.job_infos)
-    .from_select(["id", *_JOB_INFO_COLUMNS], _UNLESS_FULL.where(RECEIVED_IN_TIME))
-    .returning(t.job_infos.c.id),
+    alone=_insert_job_infos(_UNLESS_FULL.where(RECEIVED_IN_TIME)).returning(t.job_infos.c.id),
 )
 _INSERT_JOB_INFO_UNLESS_FULL_COUNTED = Prebuilt(_INSERT_JOB_INFO_UNLESS_FULL)
 _USER_EXISTS = Prebuilt(select(_owner.id).where(_owner.id == bindparam("user_id")))

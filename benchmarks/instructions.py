@@ -99,7 +99,7 @@ def run_side(args: argparse.Namespace) -> None:
     # (without it, createInterview on SQLite uncached read 1.16-1.23 of the
     # baseline's instructions; 1.00-1.06 with it).
     gc.collect()
-    for n in range(args.requests):
+    for n in range(WARM_UP, WARM_UP + args.requests):
         _post(client, prefix, request_body, headers, args, n)
 
 

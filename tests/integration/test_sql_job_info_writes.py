@@ -23,6 +23,7 @@ from core.idempotency import HeldKey, holding
 from core.ports import Storage
 from tests.concurrently import at_once
 from tests.conftest import T0, make_job_info, make_user, new_id, saved
+from tests.integration.lone_writes import as_a_request
 
 CHANGES = {"name": "Data engineer", "title": "Senior Data Engineer",
            "experience_level": ExperienceLevel.SENIOR, "description": "Pipelines."}
@@ -183,16 +184,10 @@ def test_a_unit_of_one_write_commits_it_as_it_runs(sql_storage: SqlStorage) -> N
     user = make_user()
     job_info = make_job_info(user_id=user.id)
     saved(sql_storage, user)
-    sql_storage.hold_connection()  # as a request: its session read, then the write
-    try:
-        with sql_storage.unit_of_work() as uow:
-            assert uow.users.get(user.id) is not None
-        with sql_storage.unit_of_work(write=True, one_write=True) as uow:
-            assert uow.job_infos.add_unless_full(job_info, 10)
-            with sql_storage.unit_of_work() as other:
-                assert other.job_infos.get(job_info.id) is not None
-    finally:
-        sql_storage.let_go_of_connection()
+    with as_a_request(sql_storage, user.id), sql_storage.unit_of_work(write=True, one_write=True) as uow:
+        assert uow.job_infos.add_unless_full(job_info, 10)
+        with sql_storage.unit_of_work() as other:
+            assert other.job_infos.get(job_info.id) is not None
     with sql_storage.unit_of_work() as uow:
         assert uow.job_infos.count_for_user(user.id) == 1
 
@@ -207,16 +202,10 @@ def test_simultaneous_creates_run_alone_add_exactly_up_to_the_limit(sql_storage:
     saved(sql_storage, user)
 
     def attempt() -> bool:
-        sql_storage.hold_connection()
-        try:
-            with sql_storage.unit_of_work() as uow:
-                assert uow.users.get(user.id) is not None
-            with sql_storage.unit_of_work(write=True, one_write=True) as uow:
-                added = uow.job_infos.add_unless_full(make_job_info(user_id=user.id), limit)
-                uow.commit()
-                return added
-        finally:
-            sql_storage.let_go_of_connection()
+        with as_a_request(sql_storage, user.id), sql_storage.unit_of_work(write=True, one_write=True) as uow:
+            added = uow.job_infos.add_unless_full(make_job_info(user_id=user.id), limit)
+            uow.commit()
+            return added
 
     assert at_once([attempt] * attempts).count(True) == limit
     with sql_storage.unit_of_work() as uow:

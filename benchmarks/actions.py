@@ -19,7 +19,10 @@ row, whose lock serialises one user's creates, as in a service with many
 users). For each
 action and setup, darasa and the baseline are loaded in turn, three times;
 the script prints requests/s, p50 and p99 (wrk's), each as the ratio
-darasa/baseline, min/median/max of the three, peak RSS, and on PostgreSQL
+darasa/baseline, min/median/max of the three, each side's p50 over its
+mean latency (how evenly it serves: a target on p50 cannot be met by a
+server that serves evenly against one that does not, at equal
+throughput), peak RSS, and on PostgreSQL
 the round trips per request counted on the wire (``wire.py``; both servers
 reach PostgreSQL through that counting proxy, which costs each round trip
 the same on both sides).
@@ -125,7 +128,16 @@ class Measured:
     p99_ms: float
     requests: int
     errors: int
+    connections: int
     round_trips: float | None = None
+
+    def p50_of_mean(self) -> float:
+        """p50 over the mean latency, which with every connection always
+        waiting is connections / throughput (Little's law; wrk's own mean
+        adds the samples of its coordinated-omission correction). A server
+        that serves its queue evenly has its p50 near its mean (about
+        0.95); one whose few slow requests leave the others fast, lower."""
+        return self.p50_ms * self.per_second / (1000 * self.connections)
 
 
 _LUA = """
@@ -182,7 +194,7 @@ def wrk(server: Server, action: str, ids: list[str], args: argparse.Namespace, s
         per_second=float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),  # type: ignore[union-attr]
         p50_ms=_ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1)),  # type: ignore[union-attr]
         p99_ms=_ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1)),  # type: ignore[union-attr]
-        requests=requests, errors=errors,
+        requests=requests, errors=errors, connections=args.connections,
         round_trips=None if trips is None else trips / max(requests, 1),
     )
 
@@ -302,7 +314,8 @@ def spread(values: list[float]) -> str:
 
 def report(setup: str, measured: dict[str, Any]) -> bool:
     print(f"\n{setup}: darasa/baseline, min/median/max of {ROUNDS} (throughput >= 0.9, p50 and p99 <= 1.15)")
-    print(f"  {'action':<15} {'req/s':>16} {'p50':>16} {'p99':>16} {'darasa req/s':>13} {'trips':>11} errors")
+    print(f"  {'action':<15} {'req/s':>16} {'p50':>16} {'p99':>16} {'darasa req/s':>13} {'p50/mean':>9} "
+          f"{'trips':>11} errors")
     met = True
     for action, by_server in measured["results"].items():
         ours, base = by_server["darasa"], by_server["baseline"]
@@ -319,8 +332,9 @@ def report(setup: str, measured: dict[str, Any]) -> bool:
             ours_trips = statistics.median(o.round_trips or 0 for o in ours)
             trips = f"{ours_trips:.1f}/{statistics.median(b.round_trips or 0 for b in base):.1f}"
         verdict = "" if ok else "  (not met: errors)" if errors else "  (not met)"
+        evenness = "/".join(f"{statistics.median(m.p50_of_mean() for m in side):.2f}" for side in (ours, base))
         print(f"  {action:<15} {spread(throughput):>16} {spread(p50):>16} {spread(p99):>16} "
-              f"{statistics.median(o.per_second for o in ours):>13.0f} {trips:>11} {errors}{verdict}")
+              f"{statistics.median(o.per_second for o in ours):>13.0f} {evenness:>9} {trips:>11} {errors}{verdict}")
     rss = measured["rss"]
     print(f"  peak RSS (master + worker): darasa {rss['darasa']:.0f} MiB, baseline {rss['baseline']:.0f} MiB, "
           f"ratio {rss['darasa'] / rss['baseline']:.2f}")
@@ -383,7 +397,8 @@ def main(argv: list[str] | None = None) -> int:
     ready_to_load()
     print(f"gunicorn gthread, 1 worker x 4 threads each; wrk 1 thread x {args.connections} connections, "
           f"{args.seconds} s a run; {os.cpu_count()} CPUs shared by wrk and both servers; "
-          f"trips: round trips to PostgreSQL per request, darasa/baseline")
+          f"trips: round trips to PostgreSQL per request, darasa/baseline; p50/mean: each side's p50 over "
+          f"its mean latency, connections / req/s (medians, darasa/baseline)")
     met = True
     by_setup: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory(prefix="darasa-bench-") as scratch:
